@@ -1,0 +1,98 @@
+"""ECR registry: a private repository with scan on push, immutable tags, KMS and lifecycle."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+from pulumi_aws import ecr
+
+from mlplatform import defaults
+from mlplatform.aws.kms import data_key
+from mlplatform.contracts import RegistryArgs, child
+
+
+class EcrRegistryArgs(RegistryArgs, total=False):
+    """Args of `EcrRegistry`: the shared registry contract; nothing AWS-only."""
+
+
+def lifecycle_policy(untagged_days: int, keep_last: int) -> str:
+    """ECR lifecycle policy JSON: expire untagged images, keep the newest `keep_last` images.
+
+    The `any` rule must have the highest priority number (ECR evaluates rules in order).
+    """
+    return json.dumps(
+        {
+            "rules": [
+                {
+                    "rulePriority": 1,
+                    "description": f"Expire untagged images after {untagged_days} days",
+                    "selection": {
+                        "tagStatus": "untagged",
+                        "countType": "sinceImagePushed",
+                        "countUnit": "days",
+                        "countNumber": untagged_days,
+                    },
+                    "action": {"type": "expire"},
+                },
+                {
+                    "rulePriority": 2,
+                    "description": f"Keep the newest {keep_last} images",
+                    "selection": {
+                        "tagStatus": "any",
+                        "countType": "imageCountMoreThan",
+                        "countNumber": keep_last,
+                    },
+                    "action": {"type": "expire"},
+                },
+            ]
+        }
+    )
+
+
+class EcrRegistry(pulumi.ComponentResource):
+    """A private ECR repository for ML images, secure by default.
+
+    Children: a dedicated KMS key (unless one is given), the repository
+    (protected, scan on push, immutable tags, KMS) and its lifecycle policy.
+    """
+
+    repository_url: pulumi.Output[str]
+    """`<account>.dkr.ecr.<region>.amazonaws.com/<name>` to push and pull."""
+    repository_arn: pulumi.Output[str]
+    """Repository ARN, for IAM policies."""
+
+    def __init__(
+        self, name: str, args: EcrRegistryArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:EcrRegistry", name, None, opts)
+        protect = args.get("protect", True)
+        tags = args.get("tags", {})
+        given_key = args.get("kms_key_id")
+        key_arn = (
+            given_key if given_key else data_key(name, "container images", self, protect, tags).arn
+        )
+
+        repo = ecr.Repository(
+            f"{name}-repo",
+            image_tag_mutability="IMMUTABLE" if args.get("immutable_tags", True) else "MUTABLE",
+            image_scanning_configuration={"scan_on_push": args.get("scan_on_push", True)},
+            encryption_configurations=[{"encryption_type": "KMS", "kms_key": key_arn}],
+            force_delete=False,
+            tags=tags,
+            opts=child(self, protect=protect),
+        )
+        ecr.LifecyclePolicy(
+            f"{name}-lifecycle",
+            repository=repo.name,
+            policy=lifecycle_policy(
+                args.get("untagged_expiry_days", defaults.UNTAGGED_IMAGE_DAYS),
+                args.get("keep_last_images", defaults.KEEP_LAST_IMAGES),
+            ),
+            opts=child(self),
+        )
+        self.repository_url = repo.repository_url
+        self.repository_arn = repo.arn
+        self.register_outputs(
+            {"repository_url": self.repository_url, "repository_arn": self.repository_arn}
+        )

@@ -1,0 +1,150 @@
+"""S3 artifact store: private, versioned, KMS-encrypted, TLS-only, with lifecycle rules."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+from pulumi_aws import s3
+
+from mlplatform import defaults
+from mlplatform.aws.kms import data_key
+from mlplatform.contracts import ArtifactStoreArgs, child
+
+
+class S3ArtifactStoreArgs(ArtifactStoreArgs, total=False):
+    """Args of `S3ArtifactStore`: the shared artifact-store contract; nothing AWS-only."""
+
+
+def tls_only_policy(bucket_arn: str) -> str:
+    """Bucket policy JSON that denies every request not made over TLS."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [bucket_arn, f"{bucket_arn}/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                }
+            ],
+        }
+    )
+
+
+class S3ArtifactStore(pulumi.ComponentResource):
+    """An S3 bucket for ML artifacts, secure by default.
+
+    Children: the bucket (protected), ownership controls (ACLs off), all four
+    public-access-block flags, versioning, SSE-KMS with a bucket key, a TLS-only
+    bucket policy and lifecycle rules for old versions and incomplete uploads.
+    """
+
+    bucket_name: pulumi.Output[str]
+    """Physical bucket name."""
+    bucket_arn: pulumi.Output[str]
+    """Bucket ARN, for IAM policies."""
+    artifact_uri: pulumi.Output[str]
+    """`s3://bucket` URI for MLflow's --artifacts-destination."""
+    kms_key_arn: pulumi.Output[str]
+    """ARN of the key that encrypts the bucket."""
+
+    def __init__(
+        self, name: str, args: S3ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:S3ArtifactStore", name, None, opts)
+        protect = args.get("protect", True)
+        tags = args.get("tags", {})
+
+        given_key = args.get("kms_key_id")
+        key_arn = (
+            given_key if given_key else data_key(name, "ML artifacts", self, protect, tags).arn
+        )
+
+        bucket = s3.Bucket(
+            f"{name}-bucket", force_destroy=False, tags=tags, opts=child(self, protect=protect)
+        )
+        ownership = s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=bucket.id,
+            rule={"object_ownership": "BucketOwnerEnforced"},
+            opts=child(self),
+        )
+        public_block = s3.BucketPublicAccessBlock(
+            f"{name}-public-access-block",
+            bucket=bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=child(self),
+        )
+        versioning = s3.BucketVersioning(
+            f"{name}-versioning",
+            bucket=bucket.id,
+            versioning_configuration={"status": "Enabled"},
+            opts=child(self),
+        )
+        s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption",
+            bucket=bucket.id,
+            rules=[
+                {
+                    "apply_server_side_encryption_by_default": {
+                        "sse_algorithm": "aws:kms",
+                        "kms_master_key_id": key_arn,
+                    },
+                    "bucket_key_enabled": True,
+                }
+            ],
+            opts=child(self),
+        )
+        s3.BucketPolicy(
+            f"{name}-tls-only",
+            bucket=bucket.id,
+            policy=bucket.arn.apply(tls_only_policy),
+            opts=child(self, depends_on=[public_block, ownership]),
+        )
+        s3.BucketLifecycleConfiguration(
+            f"{name}-lifecycle",
+            bucket=bucket.id,
+            rules=[
+                {
+                    "id": "expire-noncurrent-versions",
+                    "status": "Enabled",
+                    "filter": {"prefix": ""},
+                    "noncurrent_version_expiration": {
+                        "noncurrent_days": args.get(
+                            "noncurrent_version_days", defaults.NONCURRENT_VERSION_DAYS
+                        )
+                    },
+                },
+                {
+                    "id": "abort-incomplete-uploads",
+                    "status": "Enabled",
+                    "filter": {"prefix": ""},
+                    "abort_incomplete_multipart_upload": {
+                        "days_after_initiation": args.get(
+                            "abort_incomplete_upload_days", defaults.ABORT_INCOMPLETE_UPLOAD_DAYS
+                        )
+                    },
+                },
+            ],
+            opts=child(self, depends_on=[versioning]),
+        )
+
+        self.bucket_name = bucket.bucket
+        self.bucket_arn = bucket.arn
+        self.artifact_uri = bucket.bucket.apply(lambda b: f"s3://{b}")
+        self.kms_key_arn = pulumi.Output.from_input(key_arn)
+        self.register_outputs(
+            {
+                "bucket_name": self.bucket_name,
+                "bucket_arn": self.bucket_arn,
+                "artifact_uri": self.artifact_uri,
+                "kms_key_arn": self.kms_key_arn,
+            }
+        )

@@ -1,0 +1,1 @@
+"""Layer 3 on Azure: Storage artifact store, ACR registry (and, later, AKS, Postgres, identity)."""

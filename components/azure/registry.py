@@ -1,0 +1,70 @@
+"""Azure Container Registry: Premium, private, admin user off, anonymous pull off, retention."""
+
+from __future__ import annotations
+
+from typing import Required
+
+import pulumi
+from pulumi_azure_native import containerregistry
+
+from mlplatform import defaults
+from mlplatform.contracts import RegistryArgs, child
+from mlplatform.naming import compact_name
+
+REGISTRY_NAME_MAX = 50
+SKU = "Premium"
+"""Premium is the tier with private endpoints, public network off and untagged retention."""
+
+
+class AcrRegistryArgs(RegistryArgs, total=False):
+    """Args of `AcrRegistry`: the shared contract plus where to put it."""
+
+    resource_group_name: Required[pulumi.Input[str]]
+    """Resource group for the registry. Required."""
+    location: pulumi.Input[str]
+    """Azure region. Default: the resource group's location."""
+    zone_redundant: bool
+    """Replicate across availability zones. Default: off."""
+
+
+class AcrRegistry(pulumi.ComponentResource):
+    """A private Azure Container Registry for ML images, secure by default.
+
+    Tag immutability in ACR is a per-repository lock, not a registry setting;
+    `immutable_tags` has no registry-wide equivalent (lock repositories with
+    `az acr repository update --write-enabled false` after pushing).
+    """
+
+    login_server: pulumi.Output[str]
+    """`<name>.azurecr.io` to push and pull."""
+    registry_id: pulumi.Output[str]
+    """Registry resource id, the scope for AcrPull / AcrPush role assignments."""
+
+    def __init__(
+        self, name: str, args: AcrRegistryArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:AcrRegistry", name, None, opts)
+        registry = containerregistry.Registry(
+            f"{name}-registry",
+            registry_name=compact_name(name, REGISTRY_NAME_MAX, self),
+            resource_group_name=args["resource_group_name"],
+            location=args.get("location"),
+            sku={"name": SKU},
+            admin_user_enabled=False,
+            anonymous_pull_enabled=False,
+            public_network_access="Disabled",
+            network_rule_bypass_options="AzureServices",
+            zone_redundancy="Enabled" if args.get("zone_redundant") else "Disabled",
+            policies={
+                "retention_policy": {
+                    "status": "enabled",
+                    "days": args.get("untagged_expiry_days", defaults.UNTAGGED_IMAGE_DAYS),
+                },
+                "export_policy": {"status": "disabled"},
+            },
+            tags=args.get("tags", {}),
+            opts=child(self, protect=args.get("protect", True)),
+        )
+        self.login_server = registry.login_server
+        self.registry_id = registry.id
+        self.register_outputs({"login_server": self.login_server, "registry_id": self.registry_id})

@@ -1,0 +1,150 @@
+"""Azure Storage artifact store: a private StorageV2 account and blob container.
+
+TLS 1.2 only, HTTPS only, no public blob access, shared-key access off
+(Entra ID only), public network access off, blob versioning, blob and
+container soft delete, and a lifecycle rule for old versions.
+"""
+
+from __future__ import annotations
+
+from typing import Required
+
+import pulumi
+from pulumi_azure_native import storage
+
+from mlplatform import defaults
+from mlplatform.contracts import ArtifactStoreArgs, child
+from mlplatform.naming import compact_name
+
+ACCOUNT_NAME_MAX = 24
+CONTAINER_NAME = "artifacts"
+
+
+class AzureBlobArtifactStoreArgs(ArtifactStoreArgs, total=False):
+    """Args of `AzureBlobArtifactStore`: the shared contract plus where to put it."""
+
+    resource_group_name: Required[pulumi.Input[str]]
+    """Resource group for the account. Required."""
+    location: pulumi.Input[str]
+    """Azure region. Default: the resource group's location."""
+    zone_redundant: bool
+    """Zone-redundant storage (Standard_ZRS) instead of locally redundant. Default: LRS."""
+
+
+class AzureBlobArtifactStore(pulumi.ComponentResource):
+    """A storage account + blob container for ML artifacts, secure by default."""
+
+    account_name: pulumi.Output[str]
+    """Storage account name."""
+    container_name: pulumi.Output[str]
+    """Blob container name."""
+    artifact_uri: pulumi.Output[str]
+    """`wasbs://container@account.blob.core.windows.net` for MLflow."""
+    account_id: pulumi.Output[str]
+    """Storage account resource id, the scope for role assignments."""
+
+    def __init__(
+        self,
+        name: str,
+        args: AzureBlobArtifactStoreArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("mlplatform:index:AzureBlobArtifactStore", name, None, opts)
+        protect = args.get("protect", True)
+        rg = args["resource_group_name"]
+        soft_delete: storage.DeleteRetentionPolicyArgsDict = {
+            "enabled": True,
+            "days": args.get("soft_delete_days", defaults.SOFT_DELETE_DAYS),
+        }
+
+        account = storage.StorageAccount(
+            f"{name}-account",
+            account_name=compact_name(name, ACCOUNT_NAME_MAX, self),
+            resource_group_name=rg,
+            location=args.get("location"),
+            kind="StorageV2",
+            sku={"name": "Standard_ZRS" if args.get("zone_redundant") else "Standard_LRS"},
+            minimum_tls_version="TLS1_2",
+            enable_https_traffic_only=True,
+            allow_blob_public_access=False,
+            allow_shared_key_access=False,
+            default_to_o_auth_authentication=True,
+            allow_cross_tenant_replication=False,
+            public_network_access="Disabled",
+            encryption=_encryption(),
+            tags=args.get("tags", {}),
+            opts=child(self, protect=protect),
+        )
+        blob_service = storage.BlobServiceProperties(
+            f"{name}-blob-service",
+            account_name=account.name,
+            resource_group_name=rg,
+            blob_services_name="default",
+            is_versioning_enabled=True,
+            delete_retention_policy=soft_delete,
+            container_delete_retention_policy=soft_delete,
+            opts=child(self),
+        )
+        container = storage.BlobContainer(
+            f"{name}-container",
+            account_name=account.name,
+            resource_group_name=rg,
+            container_name=CONTAINER_NAME,
+            public_access=storage.PublicAccess.NONE,
+            opts=child(self, protect=protect, depends_on=[blob_service]),
+        )
+        storage.ManagementPolicy(
+            f"{name}-lifecycle",
+            account_name=account.name,
+            resource_group_name=rg,
+            management_policy_name="default",
+            policy={
+                "rules": [
+                    {
+                        "name": "expire-old-versions",
+                        "enabled": True,
+                        "type": "Lifecycle",
+                        "definition": {
+                            "actions": {
+                                "version": {
+                                    "delete": {
+                                        "days_after_creation_greater_than": args.get(
+                                            "noncurrent_version_days",
+                                            defaults.NONCURRENT_VERSION_DAYS,
+                                        ),
+                                    }
+                                }
+                            },
+                            "filters": {"blob_types": ["blockBlob"]},
+                        },
+                    }
+                ]
+            },
+            opts=child(self, depends_on=[blob_service]),
+        )
+        self.account_name = account.name
+        self.container_name = container.name
+        self.account_id = account.id
+        self.artifact_uri = pulumi.Output.concat(
+            "wasbs://", container.name, "@", account.name, ".blob.core.windows.net"
+        )
+        self.register_outputs(
+            {
+                "account_name": self.account_name,
+                "container_name": self.container_name,
+                "account_id": self.account_id,
+                "artifact_uri": self.artifact_uri,
+            }
+        )
+
+
+def _encryption() -> storage.EncryptionArgsDict:
+    """Platform-managed keys with infrastructure (double) encryption on blobs and files."""
+    return {
+        "key_source": "Microsoft.Storage",
+        "require_infrastructure_encryption": True,
+        "services": {
+            "blob": {"enabled": True, "key_type": "Account"},
+            "file": {"enabled": True, "key_type": "Account"},
+        },
+    }

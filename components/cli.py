@@ -1,0 +1,89 @@
+"""The `mlplatform` command line: `mlplatform plan STACK` and friends.
+
+Exit codes: 0 success, 1 any other failure, 2 invalid stack config.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlplatform import __version__
+
+EXIT_FAILURE = 1
+EXIT_INVALID_CONFIG = 2
+DEFAULT_STACK = "aws-dev"
+
+app = typer.Typer(
+    help="mlplatform: plan and check multi-cloud ML platforms offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+    MERMAID = "mermaid"
+
+
+@app.callback()
+def _root() -> None:
+    """Plan ML platform stacks offline, with the real Pulumi program and no cloud access."""
+
+
+@app.command()
+def version() -> None:
+    """Print the mlplatform version."""
+    typer.echo(__version__)
+
+
+@app.command()
+def plan(
+    stack: Annotated[
+        str,
+        typer.Argument(
+            help="Stack name (config at stacks/Pulumi.STACK.yaml) or a path to a stack config file."
+        ),
+    ] = DEFAULT_STACK,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.TABLE,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
+    ] = None,
+    project_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Directory holding Pulumi.yaml. Default: the current directory or its parents."
+        ),
+    ] = None,
+) -> None:
+    """Run the stack's program offline under mocks; show every resource it would create."""
+    from mlplatform.engine import PlanError, run_stack
+    from mlplatform.engine.views import RENDERERS
+    from mlplatform.spec import ConfigError
+
+    try:
+        result = run_stack(stack, project_dir)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_INVALID_CONFIG) from None
+    except PlanError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_FAILURE) from None
+    text = RENDERERS[format.value](result)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(f"wrote {output} ({len(result.resources)} resources)", err=True)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

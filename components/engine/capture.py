@@ -1,0 +1,47 @@
+"""The recording monitor: a `MockMonitor` that keeps every registration it sees."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from pulumi.runtime.mocks import MockMonitor
+
+from mlplatform.engine.plan import PlannedResource
+from mlplatform.engine.values import from_struct
+
+
+def provider_urn(reference: str) -> str | None:
+    """The URN part of a provider reference (`urn::id`), or None when there is none."""
+    return reference.rsplit("::", 1)[0] if reference else None
+
+
+class RecordingMonitor(MockMonitor):
+    """Records each `RegisterResource` call (and stack outputs) before the mocks answer it."""
+
+    def __init__(self, mocks: Any) -> None:
+        super().__init__(mocks)
+        self.captured: list[PlannedResource] = []
+        self._lock = threading.Lock()
+
+    def RegisterResource(self, request: Any) -> Any:
+        urn = self.make_urn(request.parent, request.type, request.name)
+        resource = PlannedResource(
+            urn=urn,
+            type=request.type,
+            name=request.name,
+            parent=request.parent or None,
+            custom=bool(request.custom),
+            protect=bool(request.protect) if request.HasField("protect") else False,
+            dependencies=sorted(set(request.dependencies)),
+            property_dependencies={
+                key: sorted(set(deps.urns))
+                for key, deps in sorted(request.propertyDependencies.items())
+                if deps.urns
+            },
+            provider=provider_urn(request.provider),
+            inputs=from_struct(request.object),
+        )
+        with self._lock:
+            self.captured.append(resource)
+        return super().RegisterResource(request)

@@ -1,0 +1,170 @@
+"""Realistic mock outputs per resource type, so outputs and dependency edges survive offline.
+
+Every custom resource gets an id, a physical `name` (auto-named like Pulumi
+does: logical name + 7 characters, deterministic here so plans diff cleanly)
+and the identifiers its dependants read: ARNs, URLs, login servers, resource ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+
+ACCOUNT_ID = "123456789012"
+SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+DEFAULT_REGION = "us-east-1"
+
+State = dict[str, Any]
+
+
+def _suffix(text: str, length: int = 7) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:length]
+
+
+def physical_name(logical: str) -> str:
+    """Pulumi-style auto name: `logical-xxxxxxx`, deterministic."""
+    return f"{logical}-{_suffix(logical)}"
+
+
+class PlatformMocks(pulumi.runtime.Mocks):
+    """Mocks for every resource type mlplatform creates, with a generic fallback."""
+
+    def __init__(self) -> None:
+        self._provider_regions: dict[str, str] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        if not args.custom:
+            return None, {}
+        inputs = dict(args.inputs)
+        if args.typ.startswith("pulumi:providers:"):
+            region = inputs.get("region") or inputs.get("location")
+            if region:
+                self._provider_regions[args.name] = str(region)
+            return f"{args.name}-provider-id", inputs
+        region = self._region(args.provider)
+        state: State = {**inputs}
+        state.setdefault("name", physical_name(args.name))
+        extra = _TYPE_OUTPUTS.get(args.typ)
+        if extra is not None:
+            state.update(extra(args.name, inputs, state, region))
+        elif args.typ.startswith("aws:"):
+            service = args.typ.split(":")[1].split("/")[0]
+            state.setdefault("arn", f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{state['name']}")
+        return str(state.get("id") or f"{state['name']}-id"), state
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {
+                "accountId": ACCOUNT_ID,
+                "arn": f"arn:aws:iam::{ACCOUNT_ID}:root",
+                "userId": ACCOUNT_ID,
+            }, None
+        return {}, None
+
+    def _region(self, provider_ref: str | None) -> str:
+        if not provider_ref:
+            return DEFAULT_REGION
+        urn = provider_ref.rsplit("::", 1)[0]
+        return self._provider_regions.get(urn.rsplit("::", 1)[-1], DEFAULT_REGION)
+
+
+def _s3_bucket(name: str, inputs: State, state: State, region: str) -> State:
+    bucket = inputs.get("bucket") or physical_name(name)
+    return {
+        "bucket": bucket,
+        "arn": f"arn:aws:s3:::{bucket}",
+        "id": bucket,
+        "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com",
+    }
+
+
+def _kms_key(name: str, inputs: State, state: State, region: str) -> State:
+    key_id = f"{_suffix(name, 8)}-0000-4000-8000-{_suffix(name + 'k', 12)}"
+    return {"keyId": key_id, "id": key_id, "arn": f"arn:aws:kms:{region}:{ACCOUNT_ID}:key/{key_id}"}
+
+
+def _ecr_repository(name: str, inputs: State, state: State, region: str) -> State:
+    repo = inputs.get("name") or physical_name(name)
+    return {
+        "name": repo,
+        "arn": f"arn:aws:ecr:{region}:{ACCOUNT_ID}:repository/{repo}",
+        "registryId": ACCOUNT_ID,
+        "repositoryUrl": f"{ACCOUNT_ID}.dkr.ecr.{region}.amazonaws.com/{repo}",
+    }
+
+
+def _azure_id(provider: str, kind: str) -> Callable[[str, State, State, str], State]:
+    def outputs(name: str, inputs: State, state: State, region: str) -> State:
+        rg = inputs.get("resourceGroupName", "rg")
+        return {
+            "id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{rg}/providers/"
+            f"{provider}/{kind}/{state['name']}"
+        }
+
+    return outputs
+
+
+def _azure_named(
+    name_input: str, provider: str, kind: str, extra: Callable[[str], State] | None = None
+):
+    def outputs(name: str, inputs: State, state: State, region: str) -> State:
+        physical = inputs.get(name_input) or physical_name(name)
+        result = {
+            "name": physical,
+            **_azure_id(provider, kind)(name, inputs, {"name": physical}, region),
+        }
+        return {**result, **(extra(physical) if extra else {})}
+
+    return outputs
+
+
+def _resource_group(name: str, inputs: State, state: State, region: str) -> State:
+    group = inputs.get("resourceGroupName") or physical_name(name)
+    return {"name": group, "id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{group}"}
+
+
+def _random_string(name: str, inputs: State, state: State, region: str) -> State:
+    length = int(inputs.get("length", 8))
+    return {"result": _suffix(name, length), "id": _suffix(name, length)}
+
+
+def _gcs_bucket(name: str, inputs: State, state: State, region: str) -> State:
+    bucket = inputs.get("name") or physical_name(name)
+    return {
+        "name": bucket,
+        "id": bucket,
+        "url": f"gs://{bucket}",
+        "selfLink": f"https://www.googleapis.com/storage/v1/b/{bucket}",
+    }
+
+
+def _artifact_registry(name: str, inputs: State, state: State, region: str) -> State:
+    project, location = inputs.get("project", "project"), inputs.get("location", region)
+    full = f"projects/{project}/locations/{location}/repositories/{inputs.get('repositoryId')}"
+    return {"name": full, "id": full}
+
+
+_TYPE_OUTPUTS: dict[str, Callable[[str, State, State, str], State]] = {
+    "aws:s3/bucket:Bucket": _s3_bucket,
+    "aws:kms/key:Key": _kms_key,
+    "aws:ecr/repository:Repository": _ecr_repository,
+    "azure-native:resources:ResourceGroup": _resource_group,
+    "azure-native:storage:StorageAccount": _azure_named(
+        "accountName", "Microsoft.Storage", "storageAccounts"
+    ),
+    "azure-native:storage:BlobContainer": _azure_named(
+        "containerName", "Microsoft.Storage", "storageAccounts/blobServices/default/containers"
+    ),
+    "azure-native:containerregistry:Registry": _azure_named(
+        "registryName",
+        "Microsoft.ContainerRegistry",
+        "registries",
+        lambda n: {"loginServer": f"{n}.azurecr.io"},
+    ),
+    "random:index/randomString:RandomString": _random_string,
+    "gcp:storage/bucket:Bucket": _gcs_bucket,
+    "gcp:artifactregistry/repository:Repository": _artifact_registry,
+}

@@ -1,0 +1,103 @@
+"""The captured plan: resources in tree order, stack outputs, and the JSON contract."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+JSON_RESOURCE_KEYS = (
+    "urn",
+    "type",
+    "name",
+    "parent",
+    "dependencies",
+    "propertyDependencies",
+    "provider",
+    "custom",
+    "protect",
+    "inputs",
+)
+
+
+@dataclass(frozen=True)
+class PlannedResource:
+    """One resource registration as the engine saw it."""
+
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    protect: bool
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    provider: str | None
+    inputs: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "urn": self.urn,
+            "type": self.type,
+            "name": self.name,
+            "parent": self.parent,
+            "dependencies": self.dependencies,
+            "propertyDependencies": self.property_dependencies,
+            "provider": self.provider,
+            "custom": self.custom,
+            "protect": self.protect,
+            "inputs": self.inputs,
+        }
+
+
+@dataclass
+class Plan:
+    """Everything one offline run of a stack registered, in deterministic tree order."""
+
+    project: str
+    stack: str
+    target: str
+    resources: list[PlannedResource]
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.resources = tree_order(self.resources)
+
+    def by_urn(self) -> dict[str, PlannedResource]:
+        return {r.urn: r for r in self.resources}
+
+    def children(self) -> dict[str | None, list[PlannedResource]]:
+        kids: dict[str | None, list[PlannedResource]] = defaultdict(list)
+        for r in self.resources:
+            kids[r.parent].append(r)
+        return kids
+
+    def of_type(self, type_: str) -> list[PlannedResource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def type_counts(self) -> Counter[str]:
+        return Counter(r.type for r in self.resources)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "project": self.project,
+            "stack": self.stack,
+            "target": self.target,
+            "resources": [r.to_json() for r in self.resources],
+            "outputs": self.outputs,
+        }
+
+
+def tree_order(resources: list[PlannedResource]) -> list[PlannedResource]:
+    """Depth-first from the roots, siblings by URN: the same plan always lists the same way."""
+    known = {r.urn for r in resources}
+    kids: dict[str | None, list[PlannedResource]] = defaultdict(list)
+    for r in resources:
+        kids[r.parent if r.parent in known else None].append(r)
+    ordered: list[PlannedResource] = []
+    stack = sorted(kids[None], key=lambda r: r.urn, reverse=True)
+    while stack:
+        current = stack.pop()
+        ordered.append(current)
+        stack.extend(sorted(kids[current.urn], key=lambda r: r.urn, reverse=True))
+    return ordered

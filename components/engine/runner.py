@@ -1,0 +1,140 @@
+"""Running a stack's real Pulumi program in-process under the recording mocks.
+
+Each run happens in a fresh `contextvars.Context`, so several stacks can be
+planned in one process without leaking config, settings or the root stack.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import re
+import runpy
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mlplatform.engine.capture import RecordingMonitor
+from mlplatform.engine.mocks import PlatformMocks
+from mlplatform.engine.plan import Plan
+from mlplatform.engine.values import SECRET, UNKNOWN
+from mlplatform.spec.errors import ConfigError
+from mlplatform.spec.loader import NAMESPACE, SECRET_PLACEHOLDER, stack_file_config
+
+STACK_FILE = re.compile(r"^Pulumi\.(?P<stack>[^.]+)\.ya?ml$")
+
+
+class PlanError(RuntimeError):
+    """The program could not be planned for a reason other than invalid config."""
+
+
+def find_project_dir(start: Path | None = None) -> Path:
+    """The nearest directory at or above `start` (default: cwd) holding a Pulumi.yaml."""
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / "Pulumi.yaml").is_file():
+            return candidate
+    raise PlanError(f"no Pulumi.yaml found in {here} or above; run from the project directory")
+
+
+def _project(project_dir: Path) -> tuple[str, Path, Path]:
+    """Project name, program directory and stack config directory from Pulumi.yaml."""
+    document = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
+    name = document.get("name")
+    if not name:
+        raise PlanError(f"{project_dir / 'Pulumi.yaml'} has no project name")
+    main = project_dir / str(document.get("main", "."))
+    config_dir = project_dir / str(document.get("stackConfigDir", "."))
+    return str(name), main, config_dir
+
+
+def resolve_stack_file(stack: str, project_dir: Path) -> tuple[str, Path]:
+    """(stack name, config file) for a stack name or a path to a `Pulumi.<stack>.yaml`."""
+    given = Path(stack)
+    if given.suffix in (".yaml", ".yml") or given.is_file():
+        if not given.is_file():
+            raise PlanError(f"stack config file {given} does not exist")
+        match = STACK_FILE.match(given.name)
+        return (match["stack"] if match else given.stem), given
+    _, _, config_dir = _project(project_dir)
+    path = config_dir / f"Pulumi.{stack}.yaml"
+    if not path.is_file():
+        available = sorted(
+            m["stack"] for p in config_dir.glob("Pulumi.*.yaml") if (m := STACK_FILE.match(p.name))
+        )
+        raise PlanError(f"no stack {stack!r} ({path} not found); stacks: {', '.join(available)}")
+    return stack, path
+
+
+def run_stack(stack: str, project_dir: Path | None = None) -> Plan:
+    """Plan `stack` offline: run the project's program under mocks and capture everything.
+
+    Raises `ConfigError` for an invalid stack config and `PlanError` for anything else.
+    """
+    root = find_project_dir(project_dir)
+    project, program, _ = _project(root)
+    stack_name, path = resolve_stack_file(stack, root)
+    config = stack_file_config(path)
+    target = _target_of(config)
+    context = contextvars.Context()
+    monitor, outputs = context.run(_execute, program, project, stack_name, config, str(path))
+    return Plan(
+        project=project,
+        stack=stack_name,
+        target=target,
+        resources=monitor.captured,
+        outputs=outputs,
+    )
+
+
+def _target_of(config: dict[str, str]) -> str:
+    return str(config.get(f"{NAMESPACE}:target", ""))
+
+
+def _execute(
+    program: Path, project: str, stack: str, config: dict[str, str], source: str
+) -> tuple[RecordingMonitor, dict[str, Any]]:
+    import pulumi
+    from pulumi.runtime import config as runtime_config
+    from pulumi.runtime import mocks, settings
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    secret_keys = [k for k, v in config.items() if v == SECRET_PLACEHOLDER]
+    runtime_config.set_all_config(config, secret_keys)
+    monitor = RecordingMonitor(PlatformMocks())
+    mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor)
+    root = settings.get_root_resource()
+    main = program / "__main__.py"
+    sys.path.insert(0, str(program))
+
+    def program_main() -> None:
+        runpy.run_path(str(main), run_name="__main__")
+
+    try:
+        _sync_await(run_pulumi_func(program_main))
+    except pulumi.RunError as exc:
+        if isinstance(exc.__cause__, ConfigError):
+            cause = exc.__cause__
+            raise ConfigError(cause.issues, source) from None
+        raise PlanError(str(exc)) from exc
+    except ConfigError as exc:
+        raise ConfigError(exc.issues, source) from None
+    except Exception as exc:
+        raise PlanError(f"{type(exc).__name__}: {exc}") from exc
+    finally:
+        sys.path.remove(str(program))
+    stack_outputs = getattr(root, "outputs", {}) if root is not None else {}
+    return monitor, {k: _sync_await(_resolve(v)) for k, v in sorted(stack_outputs.items())}
+
+
+async def _resolve(value: Any) -> Any:
+    import pulumi
+
+    output = pulumi.Output.from_input(value)
+    if await output.is_secret():
+        return SECRET
+    if not await output.is_known():
+        return UNKNOWN
+    return await output.future()

@@ -1,0 +1,96 @@
+"""Artifact Registry docker repository: private, immutable tags, scanning, cleanup policies."""
+
+from __future__ import annotations
+
+import re
+from typing import Required
+
+import pulumi
+from pulumi_gcp import artifactregistry
+
+from mlplatform import defaults
+from mlplatform.contracts import SECONDS_PER_DAY, RegistryArgs, child
+
+REPOSITORY_ID_MAX = 63
+
+
+class ArtifactRegistryDockerArgs(RegistryArgs, total=False):
+    """Args of `ArtifactRegistryDocker`: the shared contract plus where to put it."""
+
+    project: Required[pulumi.Input[str]]
+    """GCP project id. Required."""
+    location: Required[pulumi.Input[str]]
+    """Repository region, e.g. us-central1. Required."""
+
+
+def repository_id(name: str) -> str:
+    """A valid repository id from a resource name: lowercase, digits, dashes, letter first."""
+    cleaned = re.sub(r"[^a-z0-9-]", "-", name.lower()).strip("-")
+    if not cleaned[:1].isalpha():
+        cleaned = f"r-{cleaned}"
+    return cleaned[:REPOSITORY_ID_MAX].rstrip("-")
+
+
+class ArtifactRegistryDocker(pulumi.ComponentResource):
+    """A private Docker repository in Artifact Registry for ML images.
+
+    Cleanup: untagged images older than `untagged_expiry_days` are deleted;
+    the newest `keep_last_images` versions are always kept (KEEP wins over DELETE).
+    """
+
+    repository_url: pulumi.Output[str]
+    """`<region>-docker.pkg.dev/<project>/<repo>` to push and pull."""
+    repository_name: pulumi.Output[str]
+    """Full resource name, the scope for IAM bindings."""
+
+    def __init__(
+        self,
+        name: str,
+        args: ArtifactRegistryDockerArgs,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("mlplatform:index:ArtifactRegistryDocker", name, None, opts)
+        protect = args.get("protect", True)
+        untagged_days = args.get("untagged_expiry_days", defaults.UNTAGGED_IMAGE_DAYS)
+        repo = artifactregistry.Repository(
+            f"{name}-repo",
+            project=args["project"],
+            location=args["location"],
+            repository_id=repository_id(name),
+            format="DOCKER",
+            mode="STANDARD_REPOSITORY",
+            description="mlplatform: training and serving images",
+            docker_config={"immutable_tags": args.get("immutable_tags", True)},
+            vulnerability_scanning_config={
+                "enablement_config": "INHERITED" if args.get("scan_on_push", True) else "DISABLED"
+            },
+            cleanup_policy_dry_run=False,
+            cleanup_policies=[
+                {
+                    "id": "delete-untagged",
+                    "action": "DELETE",
+                    "condition": {
+                        "tag_state": "UNTAGGED",
+                        "older_than": f"{untagged_days * SECONDS_PER_DAY}s",
+                    },
+                },
+                {
+                    "id": "keep-recent",
+                    "action": "KEEP",
+                    "most_recent_versions": {
+                        "keep_count": args.get("keep_last_images", defaults.KEEP_LAST_IMAGES)
+                    },
+                },
+            ],
+            kms_key_name=args.get("kms_key_id"),
+            deletion_policy="PREVENT" if protect else "DELETE",
+            labels=args.get("tags", {}),
+            opts=child(self, protect=protect),
+        )
+        self.repository_name = repo.name
+        self.repository_url = pulumi.Output.concat(
+            repo.location, "-docker.pkg.dev/", repo.project, "/", repo.repository_id
+        )
+        self.register_outputs(
+            {"repository_url": self.repository_url, "repository_name": self.repository_name}
+        )

@@ -1,0 +1,148 @@
+"""In-cluster container registry for the kubernetes target, from the upstream registry image.
+
+CNCF Distribution (`registry`, the Docker official image) behind a ClusterIP
+Service only: nothing is exposed outside the cluster. Nodes pull from it
+through the cluster's own registry mirror setup (kind and k3d document a
+`localhost:5000` mirror); that node-side configuration is the cluster owner's.
+"""
+
+from __future__ import annotations
+
+from typing import Required
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from mlplatform import defaults
+from mlplatform.contracts import RegistryArgs, child
+from mlplatform.kubernetes.labels import labels, selector
+
+REGISTRY_IMAGE = "docker.io/library/registry:3.0.0"
+"""CNCF Distribution v3.0.0, the Docker official image (no Bitnami)."""
+REGISTRY_PORT = 5000
+REGISTRY_DATA_PATH = "/var/lib/registry"
+RUN_AS_USER = 1000
+RESOURCES: k8s.core.v1.ResourceRequirementsArgsDict = {
+    "requests": {"cpu": "100m", "memory": "128Mi"},
+    "limits": {"cpu": "1", "memory": "512Mi"},
+}
+
+
+class InClusterRegistryArgs(RegistryArgs, total=False):
+    """Args of `InClusterRegistry`: the shared contract plus placement and volume."""
+
+    namespace: Required[pulumi.Input[str]]
+    """Namespace for the registry. Required."""
+    size_gi: int
+    """Image storage volume in GiB. Default: 50."""
+    storage_class: str | None
+    """StorageClass name. Default: the cluster's default StorageClass."""
+
+
+class InClusterRegistry(pulumi.ComponentResource):
+    """A private registry Deployment with a protected volume and a ClusterIP Service.
+
+    Hardened pod: non-root, read-only root filesystem, all capabilities
+    dropped, RuntimeDefault seccomp, no service account token. Distribution
+    has no tag immutability or retention policy, so those contract fields
+    do not apply here (prune with `registry garbage-collect`).
+    """
+
+    service_name: pulumi.Output[str]
+    """Service name in the namespace."""
+    repository_url: pulumi.Output[str]
+    """`<service>.<namespace>.svc.cluster.local:5000` to push and pull inside the cluster."""
+
+    def __init__(
+        self, name: str, args: InClusterRegistryArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:InClusterRegistry", name, None, opts)
+        namespace = args["namespace"]
+        tags = args.get("tags", {})
+        meta_labels = labels(name, "registry", tags)
+        match = selector(name, "registry")
+        size = args.get("size_gi", defaults.LOCAL_VOLUME_SIZE_GI)
+
+        claim = k8s.core.v1.PersistentVolumeClaim(
+            f"{name}-pvc",
+            metadata={"name": f"{name}-data", "namespace": namespace, "labels": meta_labels},
+            spec={
+                "access_modes": ["ReadWriteOnce"],
+                "storage_class_name": args.get("storage_class"),
+                "resources": {"requests": {"storage": f"{size}Gi"}},
+            },
+            opts=child(self, protect=args.get("protect", True)),
+        )
+        deployment = k8s.apps.v1.Deployment(
+            f"{name}-deployment",
+            metadata={"name": name, "namespace": namespace, "labels": meta_labels},
+            spec={
+                "replicas": 1,
+                "strategy": {"type": "Recreate"},  # one RWO volume: never two pods at once
+                "selector": {"match_labels": match},
+                "template": {
+                    "metadata": {"labels": meta_labels},
+                    "spec": _pod_spec(claim.metadata.apply(lambda m: m.name or "")),
+                },
+            },
+            opts=child(self),
+        )
+        service = k8s.core.v1.Service(
+            f"{name}-service",
+            metadata={"name": name, "namespace": namespace, "labels": meta_labels},
+            spec={
+                "type": "ClusterIP",
+                "selector": match,
+                "ports": [{"name": "http", "port": REGISTRY_PORT, "target_port": "http"}],
+            },
+            opts=child(self, depends_on=[deployment]),
+        )
+        self.service_name = service.metadata.apply(lambda m: m.name or "")
+        self.repository_url = pulumi.Output.concat(
+            self.service_name, ".", namespace, f".svc.cluster.local:{REGISTRY_PORT}"
+        )
+        self.register_outputs(
+            {"service_name": self.service_name, "repository_url": self.repository_url}
+        )
+
+
+def _pod_spec(claim_name: pulumi.Input[str]) -> k8s.core.v1.PodSpecArgsDict:
+    probe: k8s.core.v1.ProbeArgsDict = {
+        "http_get": {"path": "/", "port": "http"},
+        "period_seconds": 10,
+    }
+    liveness: k8s.core.v1.ProbeArgsDict = {**probe, "initial_delay_seconds": 10}
+    return {
+        "automount_service_account_token": False,
+        "security_context": {
+            "run_as_non_root": True,
+            "run_as_user": RUN_AS_USER,
+            "run_as_group": RUN_AS_USER,
+            "fs_group": RUN_AS_USER,
+            "seccomp_profile": {"type": "RuntimeDefault"},
+        },
+        "containers": [
+            {
+                "name": "registry",
+                "image": REGISTRY_IMAGE,
+                "ports": [{"name": "http", "container_port": REGISTRY_PORT}],
+                "env": [{"name": "REGISTRY_STORAGE_DELETE_ENABLED", "value": "true"}],
+                "readiness_probe": probe,
+                "liveness_probe": liveness,
+                "resources": RESOURCES,
+                "security_context": {
+                    "allow_privilege_escalation": False,
+                    "read_only_root_filesystem": True,
+                    "capabilities": {"drop": ["ALL"]},
+                },
+                "volume_mounts": [
+                    {"name": "data", "mount_path": REGISTRY_DATA_PATH},
+                    {"name": "tmp", "mount_path": "/tmp"},
+                ],
+            }
+        ],
+        "volumes": [
+            {"name": "data", "persistent_volume_claim": {"claim_name": claim_name}},
+            {"name": "tmp", "empty_dir": {}},
+        ],
+    }

@@ -1,0 +1,103 @@
+"""Configuration errors that name the field path, the bad value and the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class ConfigIssue:
+    """One problem in a stack config: where, what was given, and what to do."""
+
+    path: str
+    """Field path in camelCase as written in YAML, e.g. ``gpuPools[0].gpu``."""
+    message: str
+    """What is wrong and how to fix it."""
+    value: Any = _MISSING
+    """The bad value, when there is one."""
+
+    def __str__(self) -> str:
+        if self.value is _MISSING:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}: {self.value!r} {self.message}"
+
+
+class ConfigError(ValueError):
+    """A stack config that cannot be built; raised before any resource exists."""
+
+    def __init__(self, issues: Sequence[ConfigIssue], source: str = "stack config") -> None:
+        self.issues = list(issues)
+        self.source = source
+        lines = "\n".join(f"  - {issue}" for issue in self.issues)
+        super().__init__(f"invalid {source} ({len(self.issues)} problem(s)):\n{lines}")
+
+
+def format_path(loc: Iterable[int | str]) -> str:
+    """Render a pydantic location as ``gpuPools[0].gpu``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "<root>"
+
+
+def _model_at(model: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel] | None:
+    """Follow a location through nested models to the model that holds its last key."""
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = next(
+            (f for name, f in current.model_fields.items() if part in (name, f.alias)), None
+        )
+        if field is None:
+            return None
+        current = _nested_model(field.annotation)
+    return current
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _nested_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _issue_from_pydantic(model: type[BaseModel], error: ErrorDetails) -> ConfigIssue:
+    loc = list(error["loc"])
+    path = format_path(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        holder = _model_at(model, loc[:-1])
+        allowed = sorted(f.alias or n for n, f in holder.model_fields.items()) if holder else []
+        hint = f"; use one of: {', '.join(allowed)}" if allowed else ""
+        return ConfigIssue(path, f"is not a known key; remove it or fix its spelling{hint}")
+    if kind == "missing":
+        return ConfigIssue(path, "is required; add it to the stack config")
+    msg = error["msg"]
+    if kind.startswith("value_error"):
+        msg = msg.removeprefix("Value error, ")
+    else:
+        msg = f"is invalid: {msg[0].lower()}{msg[1:]}"
+    return ConfigIssue(path, msg, error.get("input"))
+
+
+def from_validation_error(
+    model: type[BaseModel], exc: ValidationError, source: str = "stack config"
+) -> ConfigError:
+    """Turn pydantic's errors into ours, with camelCase paths and a fix for each."""
+    return ConfigError([_issue_from_pydantic(model, e) for e in exc.errors()], source)

@@ -1,0 +1,94 @@
+"""Reading the environment spec: from a stack YAML file or from the running Pulumi program.
+
+Both paths reduce to the same thing: the `mlplatform:` keys of the stack's
+config, namespace stripped, validated into a `PlatformConfig`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from mlplatform.spec.errors import ConfigError, ConfigIssue, from_validation_error
+from mlplatform.spec.model import PlatformConfig
+from mlplatform.spec.rules import check
+
+NAMESPACE = "mlplatform"
+SECRET_PLACEHOLDER = "[secret]"
+
+
+def parse(values: dict[str, Any], source: str = "stack config") -> PlatformConfig:
+    """Validate namespace-stripped config values; raise `ConfigError` listing every problem."""
+    try:
+        cfg = PlatformConfig.model_validate(values)
+    except ValidationError as exc:
+        raise from_validation_error(PlatformConfig, exc, source) from None
+    issues = check(cfg)
+    if issues:
+        raise ConfigError(issues, source)
+    return cfg
+
+
+def namespace_values(config: dict[str, Any]) -> dict[str, Any]:
+    """The `mlplatform:` keys of a flat Pulumi config map, namespace stripped, JSON decoded."""
+    prefix = f"{NAMESPACE}:"
+    return {
+        key.removeprefix(prefix): _decode(value)
+        for key, value in config.items()
+        if key.startswith(prefix)
+    }
+
+
+def _decode(value: Any) -> Any:
+    # The Pulumi engine hands structured config to programs as JSON strings.
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def from_pulumi() -> PlatformConfig:
+    """The spec of the running Pulumi program (inside `pulumi up` or the offline engine)."""
+    from pulumi.runtime import config as runtime_config
+
+    flat = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    return parse(namespace_values(flat))
+
+
+def stack_file_config(path: Path) -> dict[str, Any]:
+    """The flat `config:` map of a `Pulumi.<stack>.yaml`, in the form the engine gives a program.
+
+    Objects and lists become JSON strings, scalars strings, and `secure:` values
+    a placeholder (they cannot be decrypted offline).
+    """
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(
+            [ConfigIssue(str(path), f"is not valid YAML: {exc}")], str(path)
+        ) from None
+    raw = document.get("config") or {}
+    if not isinstance(raw, dict):
+        raise ConfigError([ConfigIssue("config", "must be a mapping of key: value")], str(path))
+    return {key: _engine_form(value) for key, value in raw.items()}
+
+
+def _engine_form(value: Any) -> str:
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        return SECRET_PLACEHOLDER
+    if isinstance(value, dict | list):
+        return json.dumps(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def from_stack_file(path: Path) -> PlatformConfig:
+    """Validate the spec in a stack config file without running any Pulumi code."""
+    return parse(namespace_values(stack_file_config(path)), source=str(path))

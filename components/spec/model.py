@@ -1,0 +1,284 @@
+"""The environment spec: one pydantic model per stack, read from `mlplatform:` config.
+
+Shapes, types and ranges live here; rules that span fields or need the GPU
+catalog live in `rules.py`. Keys are camelCase in YAML, snake_case in Python,
+and an unknown key is an error (a typo must never be silently ignored).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.alias_generators import to_camel
+
+from mlplatform import defaults
+
+DEFAULT_VPC_CIDR = "10.0.0.0/16"
+DEFAULT_ZONE_COUNT = 3
+DEFAULT_KUBERNETES_VERSION = "1.33"
+DEFAULT_MLFLOW_REPLICAS = 2
+
+
+class _Spec(BaseModel):
+    """Base for every spec section: camelCase keys, no unknown keys, immutable."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        frozen=True,
+        use_attribute_docstrings=True,
+    )
+
+
+class Target(StrEnum):
+    """Where the platform is built."""
+
+    AWS = "aws"
+    AZURE = "azure"
+    GCP = "gcp"
+    KUBERNETES = "kubernetes"
+
+
+class Environment(StrEnum):
+    """The environment class; prod turns on stricter rules."""
+
+    DEV = "dev"
+    STAGING = "staging"
+    PROD = "prod"
+
+
+class GpuName(StrEnum):
+    """Portable GPU names, resolved per cloud by the GPU catalog."""
+
+    T4 = "T4"
+    L4 = "L4"
+    A10 = "A10"
+    A100_40GB = "A100-40GB"
+    A100_80GB = "A100-80GB"
+    H100 = "H100"
+    H200 = "H200"
+
+
+class SharingMode(StrEnum):
+    """How pods share a GPU."""
+
+    NONE = "none"
+    TIME_SLICING = "time-slicing"
+    MPS = "mps"
+    MIG = "mig"
+
+
+class EndpointAccess(StrEnum):
+    """Who can reach the Kubernetes API server."""
+
+    PRIVATE = "private"
+    PUBLIC = "public"
+
+
+PoolName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,19}$")]
+
+
+class NetworkSpec(_Spec):
+    """The network the cluster and data services live in."""
+
+    cidr: str = DEFAULT_VPC_CIDR
+    """Address range of the created network. Default: 10.0.0.0/16."""
+    zone_count: Annotated[int, Field(ge=2, le=3)] = DEFAULT_ZONE_COUNT
+    """Availability zones to spread subnets over (AWS). Default: 3."""
+    existing_network_id: str | None = None
+    """Bring your own network (VPC id / VNet resource id / VPC self link). Default: create one."""
+
+    @field_validator("cidr")
+    @classmethod
+    def _cidr_is_private_ipv4(cls, value: str) -> str:
+        try:
+            net = ipaddress.IPv4Network(value)
+        except ValueError as exc:
+            raise ValueError(f"not an IPv4 CIDR ({exc}); use e.g. 10.0.0.0/16") from exc
+        if not net.is_private:
+            raise ValueError("must be a private (RFC 1918) range; use e.g. 10.0.0.0/16")
+        if net.prefixlen > 20:
+            raise ValueError("is too small for a cluster network; use a /16 to /20")
+        return value
+
+
+class ClusterSpec(_Spec):
+    """Kubernetes cluster settings."""
+
+    kubernetes_version: Annotated[str, Field(pattern=r"^1\.\d{2}$")] = DEFAULT_KUBERNETES_VERSION
+    """Kubernetes minor version, e.g. "1.33". Default: 1.33."""
+    endpoint_access: EndpointAccess = EndpointAccess.PRIVATE
+    """API server reachability. Default: private endpoint only."""
+    public_access_cidrs: list[str] = []
+    """CIDRs allowed to reach a public endpoint. Default: none; required when public."""
+
+    @field_validator("public_access_cidrs")
+    @classmethod
+    def _cidrs_parse(cls, value: list[str]) -> list[str]:
+        for cidr in value:
+            try:
+                ipaddress.ip_network(cidr)
+            except ValueError as exc:
+                raise ValueError(f"{cidr!r} is not a CIDR; use e.g. 203.0.113.0/24") from exc
+        return value
+
+
+class SharingSpec(_Spec):
+    """GPU sharing on a pool."""
+
+    mode: SharingMode = SharingMode.NONE
+    """Sharing mechanism. Default: none (one pod per GPU)."""
+    replicas: Annotated[int, Field(ge=1, le=48)] = 1
+    """Pods per GPU for time-slicing / MPS. Default: 1."""
+    mig_profile: str | None = None
+    """MIG profile such as "1g.10gb" (mode mig only). Default: none."""
+
+
+class GpuPoolSpec(_Spec):
+    """One autoscaling GPU node pool."""
+
+    name: PoolName
+    """Pool name: lowercase letters, digits and dashes, at most 20 characters."""
+    gpu: GpuName
+    """Portable GPU name, resolved by the catalog for the target cloud."""
+    gpus_per_node: Annotated[int, Field(ge=1, le=8)] = 1
+    """GPUs on each node; picks the node shape. Default: 1."""
+    min_nodes: Annotated[int, Field(ge=0, le=1000)] = 0
+    """Autoscaling lower bound; 0 scales the pool to zero when idle. Default: 0."""
+    max_nodes: Annotated[int, Field(ge=1, le=1000)] = 1
+    """Autoscaling upper bound. Default: 1."""
+    spot: bool = False
+    """Use spot / preemptible capacity. Default: on-demand."""
+    sharing: SharingSpec = SharingSpec()
+    """GPU sharing. Default: none."""
+
+
+class ArtifactStoreSpec(_Spec):
+    """The object store for MLflow artifacts and datasets."""
+
+    enabled: bool = True
+    """Create the artifact store. Default: created."""
+    noncurrent_version_days: Annotated[int, Field(ge=1, le=3650)] = defaults.NONCURRENT_VERSION_DAYS
+    """Days an overwritten or deleted object version is kept. Default: 30."""
+    abort_incomplete_upload_days: Annotated[int, Field(ge=1, le=365)] = (
+        defaults.ABORT_INCOMPLETE_UPLOAD_DAYS
+    )
+    """Days before an unfinished multipart upload is removed (AWS). Default: 7."""
+    soft_delete_days: Annotated[int, Field(ge=7, le=90)] = defaults.SOFT_DELETE_DAYS
+    """Days a deleted object or container can be restored (Azure, GCP). Default: 7."""
+    kms_key_id: str | None = None
+    """Bring your own encryption key (KMS key ARN / Cloud KMS key id). Default: a key is created
+    (AWS) or the cloud's managed encryption is used (Azure, GCP)."""
+    size_gi: Annotated[int, Field(ge=1, le=65536)] = defaults.LOCAL_VOLUME_SIZE_GI
+    """Volume size for the in-cluster store (kubernetes target). Default: 50 GiB."""
+
+
+class RegistrySpec(_Spec):
+    """The container registry for training and serving images."""
+
+    enabled: bool = True
+    """Create the registry. Default: created."""
+    immutable_tags: bool = True
+    """Refuse to overwrite an existing tag. Default: immutable."""
+    scan_on_push: bool = True
+    """Scan images for vulnerabilities when pushed (AWS). Default: on."""
+    untagged_expiry_days: Annotated[int, Field(ge=1, le=365)] = defaults.UNTAGGED_IMAGE_DAYS
+    """Days before an untagged image is deleted. Default: 14."""
+    keep_last_images: Annotated[int, Field(ge=1, le=10000)] = defaults.KEEP_LAST_IMAGES
+    """Tagged images kept per repository (AWS, GCP). Default: 50."""
+    size_gi: Annotated[int, Field(ge=1, le=65536)] = defaults.LOCAL_VOLUME_SIZE_GI
+    """Volume size for the in-cluster registry (kubernetes target). Default: 50 GiB."""
+
+
+class MlflowSpec(_Spec):
+    """MLflow tracking server and model registry."""
+
+    enabled: bool = False
+    """Deploy MLflow. Default: off (not yet provisioned by this release)."""
+    replicas: Annotated[int, Field(ge=1, le=20)] = DEFAULT_MLFLOW_REPLICAS
+    """Tracking server replicas. Default: 2."""
+
+
+class MonitoringSpec(_Spec):
+    """GPU and platform monitoring."""
+
+    enabled: bool = False
+    """Deploy monitoring. Default: off (not yet provisioned by this release)."""
+
+
+class BudgetSpec(_Spec):
+    """Spending guardrails."""
+
+    max_gpus: Annotated[int, Field(ge=1, le=100000)] | None = None
+    """Cap on GPUs across all pools at their maximum size. Default: no cap."""
+    max_monthly_usd: Annotated[float, Field(gt=0)] | None = None
+    """Monthly spend cap used by the cost check. Default: no cap."""
+
+
+class GcpSpec(_Spec):
+    """GCP-only settings."""
+
+    project: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]
+    """The GCP project id that owns every resource."""
+
+
+class AzureSpec(_Spec):
+    """Azure-only settings."""
+
+    existing_resource_group: str | None = None
+    """Put resources in this existing resource group. Default: create one per stack."""
+
+
+class KubernetesSpec(_Spec):
+    """Settings for the kubernetes target (an existing cluster)."""
+
+    context: str | None = None
+    """kubeconfig context of the existing cluster. Default: the current context."""
+    namespace: Annotated[str, Field(pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")] = "mlplatform"
+    """Namespace for the platform's in-cluster services. Default: mlplatform."""
+    storage_class: str | None = None
+    """StorageClass for volumes. Default: the cluster's default StorageClass."""
+
+
+class PlatformConfig(_Spec):
+    """One environment of the ML platform: the single source of truth for a stack."""
+
+    target: Target
+    """Where to build: aws, azure, gcp or kubernetes (an existing cluster)."""
+    environment: Environment
+    """dev, staging or prod; prod enables stricter rules."""
+    region: str | None = None
+    """Cloud region (us-east-1 / westeurope / us-central1). Required on clouds."""
+    tags: dict[str, str] = {}
+    """Tags (AWS, Azure) or labels (GCP, Kubernetes) put on every resource. Default: none
+    beyond environment, stack and managed-by."""
+    network: NetworkSpec = NetworkSpec()
+    """Network settings. Default: a created private network."""
+    cluster: ClusterSpec = ClusterSpec()
+    """Cluster settings. Default: private endpoint, Kubernetes 1.33."""
+    gpu_pools: list[GpuPoolSpec] = []
+    """GPU node pools. Default: none."""
+    artifact_store: ArtifactStoreSpec = ArtifactStoreSpec()
+    """Artifact store. Default: created, versioned, encrypted, private."""
+    registry: RegistrySpec = RegistrySpec()
+    """Container registry. Default: created, private, immutable tags."""
+    mlflow: MlflowSpec = MlflowSpec()
+    """MLflow. Default: off."""
+    monitoring: MonitoringSpec = MonitoringSpec()
+    """Monitoring. Default: off."""
+    budget: BudgetSpec = BudgetSpec()
+    """Spending guardrails. Default: none."""
+    protect: bool = True
+    """Protect stateful resources (buckets, registries, databases) from deletion. Default: on."""
+    allow_unprotected_prod: bool = False
+    """Explicit override that lets a prod stack set protect: false. Default: off."""
+    gcp: GcpSpec | None = None
+    """GCP settings; required when target is gcp."""
+    azure: AzureSpec | None = None
+    """Azure settings; only when target is azure."""
+    kubernetes: KubernetesSpec | None = None
+    """Existing-cluster settings; only when target is kubernetes."""

@@ -1,0 +1,19 @@
+"""The ml-platform Pulumi program: read the stack's spec, build the platform, export outputs."""
+
+import pulumi
+
+from mlplatform import MlPlatform, spec
+
+try:
+    config = spec.from_pulumi()
+except spec.ConfigError as error:
+    raise pulumi.RunError(str(error)) from error
+
+stack = pulumi.get_stack()
+platform = MlPlatform(f"ml-{stack}", {"config": config, "stack": stack})
+
+pulumi.export("target", config.target.value)
+pulumi.export("environment", config.environment.value)
+pulumi.export("region", config.region)
+pulumi.export("artifactUri", platform.artifact_uri)
+pulumi.export("registryUrl", platform.registry_url)
