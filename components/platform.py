@@ -55,6 +55,12 @@ class MlPlatform(pulumi.ComponentResource):
             Target.GCP: _build_gcp,
             Target.KUBERNETES: _build_kubernetes,
         }
+        if cfg.gpu_pools:
+            pulumi.log.warn(
+                f"{len(cfg.gpu_pools)} GPU pool(s) validated against the GPU catalog; GPU "
+                "clusters are not provisioned by this release of mlplatform",
+                resource=self,
+            )
         self.artifact_uri, self.registry_url = builders[cfg.target](self, name, cfg, tags)
         self.register_outputs(
             {"artifact_uri": self.artifact_uri, "registry_url": self.registry_url}

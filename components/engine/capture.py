@@ -6,9 +6,27 @@ import threading
 from typing import Any
 
 from pulumi.runtime.mocks import MockMonitor
+from pulumi.runtime.settings import get_project, get_stack
 
 from mlplatform.engine.plan import PlannedResource
 from mlplatform.engine.values import from_struct
+
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+def make_urn(stack: str, project: str, parent: str, type_: str, name: str) -> str:
+    """The URN the Pulumi engine gives a resource (pkg/resource/urn.go `NewURN`).
+
+    The qualified type is the parent's full qualified type + `$` + the type,
+    except under the root stack. (The SDK's MockMonitor keeps only the parent's
+    last type segment and keeps the stack's, which real URNs do not.)
+    """
+    qualified = type_
+    if parent:
+        parent_type = parent.split("::")[2]
+        if parent_type != ROOT_STACK_TYPE:
+            qualified = f"{parent_type}${type_}"
+    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
 
 
 def provider_urn(reference: str) -> str | None:
@@ -23,6 +41,9 @@ class RecordingMonitor(MockMonitor):
         super().__init__(mocks)
         self.captured: list[PlannedResource] = []
         self._lock = threading.Lock()
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        return make_urn(get_stack(), get_project(), parent, type_, name)
 
     def RegisterResource(self, request: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)

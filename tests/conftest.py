@@ -1,0 +1,46 @@
+"""Shared fixtures: the repository root, the shipped stacks and planning helpers.
+
+Each plan runs the real `stacks/__main__.py` under freshly installed mocks
+(one context per run), so tests never share Pulumi runtime state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from mlplatform.engine import Plan, run_stack
+
+ROOT = Path(__file__).resolve().parents[1]
+STACKS_DIR = ROOT / "stacks"
+SHIPPED_STACKS = sorted(p.name.split(".")[1] for p in STACKS_DIR.glob("Pulumi.*.yaml"))
+
+PlanConfig = Callable[..., Plan]
+
+
+def write_stack(directory: Path, values: dict[str, Any], stack: str = "test") -> Path:
+    """Write `values` (namespace-less mlplatform keys) as `Pulumi.<stack>.yaml`."""
+    path = directory / f"Pulumi.{stack}.yaml"
+    config = {f"mlplatform:{key}": value for key, value in values.items()}
+    path.write_text(yaml.safe_dump({"config": config}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def shipped_plans() -> dict[str, Plan]:
+    """Every shipped stack planned once per test session."""
+    return {stack: run_stack(stack, ROOT) for stack in SHIPPED_STACKS}
+
+
+@pytest.fixture
+def plan_config(tmp_path: Path) -> PlanConfig:
+    """Plan an ad-hoc config: `plan_config({"target": "aws", ...})`."""
+
+    def plan(values: dict[str, Any], stack: str = "test") -> Plan:
+        return run_stack(str(write_stack(tmp_path, values, stack)), ROOT)
+
+    return plan

@@ -1,0 +1,142 @@
+"""The offline engine: the JSON contract, real URNs, edges, masking and determinism."""
+
+from __future__ import annotations
+
+import json
+
+from google.protobuf import struct_pb2
+
+from mlplatform.engine import Plan, run_stack
+from mlplatform.engine.capture import make_urn
+from mlplatform.engine.plan import JSON_RESOURCE_KEYS
+from mlplatform.engine.values import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE, from_struct
+from tests.conftest import ROOT, SHIPPED_STACKS
+
+
+def test_shipped_stacks_are_the_seven_environments() -> None:
+    assert SHIPPED_STACKS == [
+        "aws-dev",
+        "aws-prod",
+        "azure-dev",
+        "azure-prod",
+        "gcp-dev",
+        "gcp-prod",
+        "local",
+    ]
+
+
+def test_json_contract(shipped_plans: dict[str, Plan]) -> None:
+    document = json.loads(json.dumps(shipped_plans["aws-dev"].to_json()))
+    assert list(document) == ["project", "stack", "target", "resources", "outputs"]
+    assert (document["project"], document["stack"], document["target"]) == (
+        "ml-platform",
+        "aws-dev",
+        "aws",
+    )
+    for resource in document["resources"]:
+        assert tuple(resource) == JSON_RESOURCE_KEYS
+    assert set(JSON_RESOURCE_KEYS) >= {
+        "urn",
+        "type",
+        "name",
+        "parent",
+        "dependencies",
+        "custom",
+        "protect",
+        "inputs",
+    }
+    assert document["outputs"] == {
+        "artifactUri": "s3://ml-aws-dev-artifacts-bucket-a0cd32f",
+        "environment": "dev",
+        "region": "us-east-1",
+        "registryUrl": "123456789012.dkr.ecr.us-east-1.amazonaws.com/"
+        "ml-aws-dev-registry-repo-a786aa4",
+        "target": "aws",
+    }
+
+
+def test_urns_follow_the_engine_rules(shipped_plans: dict[str, Plan]) -> None:
+    plan = shipped_plans["aws-dev"]
+    urns = [r.urn for r in plan.resources]
+    assert "urn:pulumi:aws-dev::ml-platform::pulumi:pulumi:Stack::ml-platform-aws-dev" in urns
+    assert "urn:pulumi:aws-dev::ml-platform::mlplatform:index:MlPlatform::ml-aws-dev" in urns
+    assert (
+        "urn:pulumi:aws-dev::ml-platform::mlplatform:index:MlPlatform$"
+        "mlplatform:index:S3ArtifactStore$aws:s3/bucket:Bucket::ml-aws-dev-artifacts-bucket"
+    ) in urns
+    assert len(set(urns)) == len(urns)
+
+
+def test_make_urn_nests_full_parent_types() -> None:
+    parent = "urn:pulumi:s::p::a:b:C$d:e:F::x"
+    assert make_urn("s", "p", parent, "g:h:I", "y") == "urn:pulumi:s::p::a:b:C$d:e:F$g:h:I::y"
+    stack = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s"
+    assert make_urn("s", "p", stack, "g:h:I", "y") == "urn:pulumi:s::p::g:h:I::y"
+
+
+def test_every_edge_points_at_a_planned_resource(shipped_plans: dict[str, Plan]) -> None:
+    for plan in shipped_plans.values():
+        urns = {r.urn for r in plan.resources}
+        for r in plan.resources:
+            assert r.parent is None or r.parent in urns
+            assert set(r.dependencies) <= urns
+            assert r.provider is None or r.provider in urns
+            for deps in r.property_dependencies.values():
+                assert set(deps) <= set(r.dependencies)
+
+
+def test_tree_order_puts_parents_first(shipped_plans: dict[str, Plan]) -> None:
+    for plan in shipped_plans.values():
+        seen: set[str] = set()
+        for r in plan.resources:
+            assert r.parent is None or r.parent in seen
+            seen.add(r.urn)
+        assert plan.resources[0].type == "pulumi:pulumi:Stack"
+
+
+def test_plans_are_deterministic() -> None:
+    first = run_stack("gcp-prod", ROOT).to_json()
+    second = run_stack("gcp-prod", ROOT).to_json()
+    assert json.dumps(first) == json.dumps(second)
+
+
+def test_stateful_resources_are_protected_in_every_shipped_stack(
+    shipped_plans: dict[str, Plan],
+) -> None:
+    stateful = {
+        "aws:s3/bucket:Bucket",
+        "aws:ecr/repository:Repository",
+        "aws:kms/key:Key",
+        "azure-native:storage:StorageAccount",
+        "azure-native:storage:BlobContainer",
+        "azure-native:containerregistry:Registry",
+        "azure-native:resources:ResourceGroup",
+        "gcp:storage/bucket:Bucket",
+        "gcp:artifactregistry/repository:Repository",
+        "kubernetes:core/v1:PersistentVolumeClaim",
+    }
+    for name, plan in shipped_plans.items():
+        found = [r for r in plan.resources if r.type in stateful]
+        assert found, name
+        assert [r.name for r in found if not r.protect] == [], name
+        assert {r.name for r in plan.resources if r.protect} == {r.name for r in found}
+
+
+def test_secret_unknown_and_number_values_are_normalized() -> None:
+    struct = struct_pb2.Struct()
+    struct.update(
+        {
+            "password": {SIG_KEY: SECRET_SIG, "value": "hunter2"},
+            "pending": UNKNOWN_VALUE,
+            "count": 3.0,
+            "ratio": 0.5,
+            "nested": [{"token": {SIG_KEY: SECRET_SIG, "value": "x"}}],
+        }
+    )
+    assert from_struct(struct) == {
+        "count": 3,
+        "nested": [{"token": "[secret]"}],
+        "password": "[secret]",
+        "pending": "[unknown]",
+        "ratio": 0.5,
+    }

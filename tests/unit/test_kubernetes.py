@@ -1,0 +1,88 @@
+"""The `kubernetes` target (local stack): in-cluster artifact volume and registry."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlplatform.engine import Plan
+from mlplatform.kubernetes.registry import REGISTRY_IMAGE
+from tests.conftest import PlanConfig
+from tests.helpers import depends_on, one
+
+PVC = "kubernetes:core/v1:PersistentVolumeClaim"
+
+
+@pytest.fixture(scope="module")
+def plan(shipped_plans: dict[str, Plan]) -> Plan:
+    return shipped_plans["local"]
+
+
+def test_provider_targets_the_configured_context(plan: Plan) -> None:
+    provider = one(plan, "pulumi:providers:kubernetes")
+    assert provider.inputs["context"] == "kind-mlplatform"
+    k8s = [r for r in plan.resources if r.type.startswith("kubernetes:")]
+    assert {r.provider for r in k8s} == {provider.urn}
+    assert not [r for r in plan.resources if r.type.split(":")[0] in ("aws", "azure-native", "gcp")]
+
+
+def test_namespace_enforces_restricted_pod_security(plan: Plan) -> None:
+    namespace = one(plan, "kubernetes:core/v1:Namespace")
+    assert namespace.inputs["metadata"]["name"] == "mlplatform"
+    assert namespace.inputs["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == (
+        "restricted"
+    )
+
+
+def test_volumes_are_protected_and_sized_from_config(plan: Plan) -> None:
+    namespace = one(plan, "kubernetes:core/v1:Namespace")
+    for suffix in ("-artifacts-pvc", "-registry-pvc"):
+        claim = one(plan, PVC, suffix)
+        assert claim.protect is True
+        assert claim.inputs["spec"]["resources"] == {"requests": {"storage": "20Gi"}}
+        assert claim.inputs["spec"]["accessModes"] == ["ReadWriteOnce"]
+        assert claim.inputs["metadata"]["namespace"] == "mlplatform"
+        assert depends_on(claim, namespace)
+    assert plan.outputs["artifactUri"] == "file:///mlartifacts"
+
+
+def test_registry_pod_is_hardened_and_pinned(plan: Plan) -> None:
+    deployment = one(plan, "kubernetes:apps/v1:Deployment")
+    pod = deployment.inputs["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    assert container["image"] == REGISTRY_IMAGE == "docker.io/library/registry:3.0.0"
+    assert pod["automountServiceAccountToken"] is False
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert container["securityContext"] == {
+        "allowPrivilegeEscalation": False,
+        "readOnlyRootFilesystem": True,
+        "capabilities": {"drop": ["ALL"]},
+    }
+    assert container["readinessProbe"]["httpGet"] == {"path": "/", "port": "http"}
+    assert container["resources"]["limits"] == {"cpu": "1", "memory": "512Mi"}
+    claim = one(plan, PVC, "-registry-pvc")
+    assert (
+        pod["volumes"][0]["persistentVolumeClaim"]["claimName"]
+        == (claim.inputs["metadata"]["name"])
+    )
+    assert depends_on(deployment, claim)
+
+
+def test_registry_is_reachable_only_inside_the_cluster(plan: Plan) -> None:
+    service = one(plan, "kubernetes:core/v1:Service")
+    assert service.inputs["spec"]["type"] == "ClusterIP"
+    assert plan.outputs["registryUrl"] == ("ml-local-registry.mlplatform.svc.cluster.local:5000")
+
+
+def test_storage_class_and_default_context(plan_config: PlanConfig) -> None:
+    plan = plan_config(
+        {
+            "target": "kubernetes",
+            "environment": "dev",
+            "kubernetes": {"storageClass": "fast", "namespace": "ml"},
+        }
+    )
+    for claim in plan.of_type(PVC):
+        assert claim.inputs["spec"]["storageClassName"] == "fast"
+        assert claim.inputs["metadata"]["namespace"] == "ml"
+    assert "context" not in one(plan, "pulumi:providers:kubernetes").inputs

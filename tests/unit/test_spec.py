@@ -1,0 +1,406 @@
+"""Environment spec: defaults, and every bad config named by field path, value and fix.
+
+Pure config tests: no Pulumi runtime is involved.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mlplatform.spec import ConfigError, parse
+from mlplatform.spec.loader import namespace_values, stack_file_config
+from mlplatform.spec.model import EndpointAccess, SharingMode, Target
+
+AWS = {"target": "aws", "environment": "dev", "region": "us-east-1"}
+AZURE = {"target": "azure", "environment": "dev", "region": "westeurope"}
+GCP = {
+    "target": "gcp",
+    "environment": "dev",
+    "region": "us-central1",
+    "gcp": {"project": "my-ml-project"},
+}
+LOCAL = {"target": "kubernetes", "environment": "dev"}
+
+
+def pool(**overrides: Any) -> dict[str, Any]:
+    return {"name": "gpu", "gpu": "T4", **overrides}
+
+
+def issues(values: dict[str, Any]) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        parse(values)
+    return [str(issue) for issue in caught.value.issues]
+
+
+def test_defaults_are_secure_and_documented() -> None:
+    cfg = parse(AWS)
+    assert cfg.target is Target.AWS
+    assert cfg.protect is True
+    assert cfg.cluster.endpoint_access is EndpointAccess.PRIVATE
+    assert cfg.cluster.public_access_cidrs == []
+    assert cfg.artifact_store.enabled and cfg.registry.enabled
+    assert cfg.registry.immutable_tags is True
+    assert cfg.artifact_store.noncurrent_version_days == 30
+    assert cfg.gpu_pools == []
+    assert cfg.mlflow.enabled is False
+
+
+def test_camel_case_keys_map_to_fields() -> None:
+    cfg = parse(
+        {
+            **AWS,
+            "gpuPools": [
+                pool(
+                    gpusPerNode=4,
+                    minNodes=1,
+                    maxNodes=3,
+                    spot=True,
+                    sharing={"mode": "time-slicing", "replicas": 4},
+                )
+            ],
+            "budget": {"maxGpus": 12, "maxMonthlyUsd": 900.5},
+        }
+    )
+    p = cfg.gpu_pools[0]
+    assert (p.gpus_per_node, p.min_nodes, p.max_nodes, p.spot) == (4, 1, 3, True)
+    assert p.sharing.mode is SharingMode.TIME_SLICING and p.sharing.replicas == 4
+    assert cfg.budget.max_gpus == 12 and cfg.budget.max_monthly_usd == 900.5
+
+
+def test_every_field_has_a_docstring() -> None:
+    from mlplatform.spec import model
+
+    for cls in (
+        model.PlatformConfig,
+        model.GpuPoolSpec,
+        model.ArtifactStoreSpec,
+        model.RegistrySpec,
+        model.ClusterSpec,
+        model.NetworkSpec,
+        model.BudgetSpec,
+    ):
+        undocumented = [n for n, f in cls.model_fields.items() if not f.description]
+        assert undocumented == [], f"{cls.__name__} fields without docstring: {undocumented}"
+
+
+BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
+    (
+        "unknown top-level key",
+        {**AWS, "regoin": "us-east-1"},
+        "regoin: is not a known key; remove it or fix its spelling; "
+        "use one of: allowUnprotectedProd, artifactStore, azure, budget, cluster,",
+    ),
+    (
+        "unknown nested key",
+        {**AWS, "artifactStore": {"versioning": True}},
+        "artifactStore.versioning: is not a known key; remove it or fix its spelling; "
+        "use one of: abortIncompleteUploadDays, enabled, kmsKeyId, noncurrentVersionDays, "
+        "sizeGi, softDeleteDays",
+    ),
+    (
+        "unknown pool key",
+        {**AWS, "gpuPools": [pool(gpuType="T4")]},
+        "gpuPools[0].gpuType: is not a known key",
+    ),
+    (
+        "unknown target",
+        {**AWS, "target": "openstack"},
+        "target: 'openstack' is invalid: input should be 'aws', 'azure', 'gcp' or 'kubernetes'",
+    ),
+    (
+        "missing environment",
+        {"target": "aws", "region": "us-east-1"},
+        "environment: is required; add it to the stack config",
+    ),
+    (
+        "unknown environment",
+        {**AWS, "environment": "qa"},
+        "environment: 'qa' is invalid: input should be 'dev', 'staging' or 'prod'",
+    ),
+    (
+        "missing region on a cloud",
+        {"target": "aws", "environment": "dev"},
+        "region: is required on aws; add e.g. region: us-east-1",
+    ),
+    (
+        "malformed aws region",
+        {**AWS, "region": "useast1"},
+        "region: 'useast1' is not a aws region name; use e.g. us-east-1",
+    ),
+    (
+        "region on the kubernetes target",
+        {**LOCAL, "region": "us-east-1"},
+        "region: 'us-east-1' has no meaning on the kubernetes target; remove it",
+    ),
+    (
+        "GPU a cloud lacks",
+        {**AZURE, "gpuPools": [pool(gpu="L4")]},
+        "gpuPools[0].gpu: 'L4' is not offered on azure; "
+        "choose one of A10, A100-40GB, A100-80GB, H100, H200, T4",
+    ),
+    (
+        "unknown GPU name",
+        {**AWS, "gpuPools": [pool(gpu="V100")]},
+        "gpuPools[0].gpu: 'V100' is invalid: input should be 'T4', 'L4', 'A10', 'A100-40GB', "
+        "'A100-80GB', 'H100' or 'H200'",
+    ),
+    (
+        "GPU count a cloud lacks",
+        {**AWS, "gpuPools": [pool(), pool(name="big", gpu="H100", gpusPerNode=2)]},
+        "gpuPools[1].gpusPerNode: 2 GPUs per node is not offered for H100 on aws; "
+        "choose one of 1, 8",
+    ),
+    (
+        "minNodes above maxNodes",
+        {**AWS, "gpuPools": [pool(minNodes=3, maxNodes=2)]},
+        "gpuPools[0].minNodes: 3 is greater than maxNodes (2); lower minNodes or raise maxNodes",
+    ),
+    (
+        "negative minNodes",
+        {**AWS, "gpuPools": [pool(minNodes=-1)]},
+        "gpuPools[0].minNodes: -1 is invalid: input should be greater than or equal to 0",
+    ),
+    (
+        "zero maxNodes",
+        {**AWS, "gpuPools": [pool(maxNodes=0)]},
+        "gpuPools[0].maxNodes: 0 is invalid: input should be greater than or equal to 1",
+    ),
+    (
+        "too many GPUs per node",
+        {**AWS, "gpuPools": [pool(gpusPerNode=16)]},
+        "gpuPools[0].gpusPerNode: 16 is invalid: input should be less than or equal to 8",
+    ),
+    (
+        "pool name with capitals",
+        {**AWS, "gpuPools": [pool(name="GPU_Pool")]},
+        "gpuPools[0].name: 'GPU_Pool' is invalid: string should match pattern",
+    ),
+    (
+        "duplicate pool names",
+        {**AWS, "gpuPools": [pool(), pool()]},
+        "gpuPools[1].name: 'gpu' is used by another pool; pool names must be unique",
+    ),
+    (
+        "spot not a boolean",
+        {**AWS, "gpuPools": [pool(spot="maybe")]},
+        "gpuPools[0].spot: 'maybe' is invalid: input should be a valid boolean",
+    ),
+    (
+        "MIG where the pool API has no MIG",
+        {
+            **AWS,
+            "gpuPools": [
+                pool(gpu="H100", gpusPerNode=8, sharing={"mode": "mig", "migProfile": "1g.10gb"})
+            ],
+        },
+        "gpuPools[0].sharing.mode: 'mig' is not set at pool creation on aws; "
+        "use time-slicing or mps",
+    ),
+    (
+        "MIG on a GPU without MIG",
+        {**GCP, "gpuPools": [pool(sharing={"mode": "mig", "migProfile": "1g.5gb"})]},
+        "gpuPools[0].sharing.mode: 'mig' needs a MIG-capable GPU "
+        "(A100-40GB, A100-80GB, H100, H200)",
+    ),
+    (
+        "MIG without a profile",
+        {**GCP, "gpuPools": [pool(gpu="A100-40GB", sharing={"mode": "mig"})]},
+        "gpuPools[0].sharing.migProfile: is required for mode mig; add e.g. migProfile: 1g.10gb",
+    ),
+    (
+        "time-slicing with one replica",
+        {**AWS, "gpuPools": [pool(sharing={"mode": "time-slicing"})]},
+        "gpuPools[0].sharing.replicas: 1 must be at least 2 for time-slicing; set e.g. replicas: 4",
+    ),
+    (
+        "pools over the GPU budget",
+        {
+            **AWS,
+            "gpuPools": [pool(maxNodes=2), pool(name="b", gpusPerNode=4, maxNodes=2)],
+            "budget": {"maxGpus": 4},
+        },
+        "gpuPools: can grow to 10 GPUs (maxNodes x gpusPerNode summed), over budget.maxGpus (4); "
+        "lower maxNodes or raise budget.maxGpus",
+    ),
+    (
+        "zero GPU budget",
+        {**AWS, "budget": {"maxGpus": 0}},
+        "budget.maxGpus: 0 is invalid: input should be greater than or equal to 1",
+    ),
+    (
+        "prod without protection",
+        {**AWS, "environment": "prod", "protect": False},
+        "protect: False turns off deletion protection in prod; keep protect: true, or also set "
+        "allowUnprotectedProd: true to accept that data can be deleted",
+    ),
+    (
+        "override outside prod",
+        {**AWS, "allowUnprotectedProd": True},
+        "allowUnprotectedProd: True only applies to prod stacks; remove it",
+    ),
+    (
+        "public endpoint without CIDRs",
+        {**AWS, "cluster": {"endpointAccess": "public"}},
+        "cluster.publicAccessCidrs: is required with a public endpoint; "
+        "list the CIDRs allowed to reach it",
+    ),
+    (
+        "prod endpoint open to the internet",
+        {
+            **AWS,
+            "environment": "prod",
+            "cluster": {"endpointAccess": "public", "publicAccessCidrs": ["0.0.0.0/0"]},
+        },
+        "cluster.publicAccessCidrs[0]: '0.0.0.0/0' opens the prod API server to the whole internet",
+    ),
+    (
+        "CIDRs with a private endpoint",
+        {**AWS, "cluster": {"publicAccessCidrs": ["203.0.113.0/24"]}},
+        "cluster.publicAccessCidrs: is set but endpointAccess is private",
+    ),
+    (
+        "malformed CIDR",
+        {**AWS, "cluster": {"endpointAccess": "public", "publicAccessCidrs": ["office"]}},
+        "cluster.publicAccessCidrs: ['office'] 'office' is not a CIDR; use e.g. 203.0.113.0/24",
+    ),
+    (
+        "public network range",
+        {**AWS, "network": {"cidr": "8.8.0.0/16"}},
+        "network.cidr: '8.8.0.0/16' must be a private (RFC 1918) range; use e.g. 10.0.0.0/16",
+    ),
+    (
+        "network too small",
+        {**AWS, "network": {"cidr": "10.0.0.0/24"}},
+        "network.cidr: '10.0.0.0/24' is too small for a cluster network; use a /16 to /20",
+    ),
+    (
+        "gcp without a project",
+        {"target": "gcp", "environment": "dev", "region": "us-central1"},
+        "gcp.project: is required on gcp; add gcp: {project: my-project}",
+    ),
+    (
+        "another cloud's section",
+        {**AWS, "gcp": {"project": "my-ml-project"}},
+        "gcp: is only valid when target is gcp; remove it (target is aws)",
+    ),
+    (
+        "label key GCP rejects",
+        {**GCP, "tags": {"Owner": "ml"}},
+        "tags.Owner: 'Owner' is not a valid key for GCP labels",
+    ),
+    (
+        "customer key where unsupported",
+        {**AZURE, "artifactStore": {"kmsKeyId": "https://vault/keys/k"}},
+        "artifactStore.kmsKeyId: 'https://vault/keys/k' is not supported on azure",
+    ),
+    (
+        "soft delete below the GCS minimum",
+        {**GCP, "artifactStore": {"softDeleteDays": 3}},
+        "artifactStore.softDeleteDays: 3 is invalid: input should be greater than or equal to 7",
+    ),
+    (
+        "malformed Kubernetes version",
+        {**AWS, "cluster": {"kubernetesVersion": "1.2"}},
+        "cluster.kubernetesVersion: '1.2' is invalid: string should match pattern",
+    ),
+    (
+        "GPU pools on an existing cluster",
+        {**LOCAL, "gpuPools": [pool()]},
+        "gpuPools: cannot be created on an existing cluster (kubernetes target)",
+    ),
+    (
+        "MLflow not provisioned yet",
+        {**AWS, "mlflow": {"enabled": True}},
+        "mlflow.enabled: True is not provisioned by this release of mlplatform",
+    ),
+    (
+        "registry expiry of zero days",
+        {**AWS, "registry": {"untaggedExpiryDays": 0}},
+        "registry.untaggedExpiryDays: 0 is invalid: input should be greater than or equal to 1",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [(v, e) for _, v, e in BAD_CONFIGS],
+    ids=[name for name, _, _ in BAD_CONFIGS],
+)
+def test_bad_config_names_path_value_and_fix(values: dict[str, Any], expected: str) -> None:
+    found = issues(values)
+    assert any(issue.startswith(expected) for issue in found), found
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    found = issues(
+        {
+            **AZURE,
+            "gpuPools": [pool(gpu="L4", minNodes=2, maxNodes=1)],
+            "protect": False,
+            "environment": "prod",
+        }
+    )
+    assert [i.split(":")[0] for i in found] == [
+        "gpuPools[0].minNodes",
+        "gpuPools[0].gpu",
+        "protect",
+    ]
+
+
+def test_error_message_lists_the_problems() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse({**AZURE, "gpuPools": [pool(gpu="L4")]}, source="stacks/Pulumi.x.yaml")
+    assert str(caught.value) == (
+        "invalid stacks/Pulumi.x.yaml (1 problem(s)):\n"
+        "  - gpuPools[0].gpu: 'L4' is not offered on azure; "
+        "choose one of A10, A100-40GB, A100-80GB, H100, H200, T4"
+    )
+
+
+def test_prod_can_turn_protection_off_only_with_the_override() -> None:
+    cfg = parse({**AWS, "environment": "prod", "protect": False, "allowUnprotectedProd": True})
+    assert cfg.protect is False
+
+
+def test_dev_may_open_the_endpoint_to_the_internet_but_prod_may_not() -> None:
+    public = {"endpointAccess": "public", "publicAccessCidrs": ["0.0.0.0/0"]}
+    assert parse({**AWS, "cluster": public}).cluster.public_access_cidrs == ["0.0.0.0/0"]
+    assert issues({**AWS, "environment": "prod", "cluster": public})
+
+
+def test_stack_file_is_read_as_the_engine_gives_it(tmp_path: Path) -> None:
+    path = tmp_path / "Pulumi.x.yaml"
+    path.write_text(
+        "config:\n"
+        "  aws:region: us-east-1\n"
+        "  mlplatform:target: aws\n"
+        "  mlplatform:protect: false\n"
+        "  mlplatform:gpuPools:\n    - {name: a, gpu: T4}\n"
+        "  mlplatform:token:\n    secure: AAABAJ0x\n",
+        encoding="utf-8",
+    )
+    flat = stack_file_config(path)
+    assert flat == {
+        "aws:region": "us-east-1",
+        "mlplatform:target": "aws",
+        "mlplatform:protect": "false",
+        "mlplatform:gpuPools": json.dumps([{"name": "a", "gpu": "T4"}]),
+        "mlplatform:token": "[secret]",
+    }
+    assert namespace_values(flat) == {
+        "target": "aws",
+        "protect": "false",
+        "gpuPools": [{"name": "a", "gpu": "T4"}],
+        "token": "[secret]",
+    }
+
+
+def test_invalid_yaml_is_a_config_error(tmp_path: Path) -> None:
+    path = tmp_path / "Pulumi.x.yaml"
+    path.write_text("config: [unclosed\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="is not valid YAML"):
+        stack_file_config(path)
