@@ -14,3 +14,13 @@ LOCAL_VOLUME_SIZE_GI = 50
 """Volume size of in-cluster stand-ins (artifact store, registry)."""
 KMS_DELETION_WINDOW_DAYS = 30
 """Waiting period before a scheduled KMS key deletion completes (the AWS maximum)."""
+SYSTEM_INSTANCE_TYPES = {"aws": "m6i.large", "azure": "Standard_D4ds_v5", "gcp": "e2-standard-4"}
+"""General-purpose CPU node shape of the system pool per cloud."""
+GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
+"""Taint on every GPU node: only pods that tolerate it (GPU workloads) land there."""
+GPU_LABEL = "mlplatform.io/gpu"
+"""Node label holding the portable GPU name (T4, H100, ...)."""
+POOL_LABEL = "mlplatform.io/pool"
+"""Node label holding the GPU pool name."""
+GPU_PRESENT_LABEL = "nvidia.com/gpu.present"
+"""Label set to "true" on GPU nodes; the NVIDIA device plugin's affinity selects on it."""

@@ -241,7 +241,8 @@ def _build_kubernetes(
                 "pod-security.kubernetes.io/enforce": "restricted",
             },
         },
-        opts=pulumi.ResourceOptions(parent=parent, provider=provider),
+        # Deleting a namespace deletes the volumes in it: protect it with them.
+        opts=pulumi.ResourceOptions(parent=parent, provider=provider, protect=cfg.protect),
     )
     ns_name = namespace.metadata.apply(lambda m: m.name or settings.namespace)
     opts = pulumi.ResourceOptions(parent=parent, providers=[provider])

@@ -8,6 +8,7 @@ import pulumi
 from pulumi_aws import ecr
 
 from mlplatform import defaults
+from mlplatform.aws.iam import AwsWorkloadIdentity
 from mlplatform.aws.kms import data_key
 from mlplatform.contracts import RegistryArgs, child
 
@@ -93,6 +94,26 @@ class EcrRegistry(pulumi.ComponentResource):
         )
         self.repository_url = repo.repository_url
         self.repository_arn = repo.arn
+        self._key_arn = pulumi.Output.from_input(key_arn)
         self.register_outputs(
             {"repository_url": self.repository_url, "repository_arn": self.repository_arn}
         )
+
+    def grant_pull(self, identity: AwsWorkloadIdentity) -> None:
+        """Let `identity` pull images from the repository."""
+        statements = pulumi.Output.all(self.repository_arn, self._key_arn).apply(
+            lambda v: [
+                {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+                {
+                    "Effect": "Allow",
+                    "Action": [
+                        "ecr:BatchGetImage",
+                        "ecr:GetDownloadUrlForLayer",
+                        "ecr:BatchCheckLayerAvailability",
+                    ],
+                    "Resource": v[0],
+                },
+                {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": v[1]},
+            ]
+        )
+        identity.allow("registry-pull", statements)

@@ -8,6 +8,7 @@ import pulumi
 from pulumi_aws import s3
 
 from mlplatform import defaults
+from mlplatform.aws.iam import AwsWorkloadIdentity
 from mlplatform.aws.kms import data_key
 from mlplatform.contracts import ArtifactStoreArgs, child
 
@@ -67,12 +68,9 @@ class S3ArtifactStore(pulumi.ComponentResource):
         bucket = s3.Bucket(
             f"{name}-bucket", force_destroy=False, tags=tags, opts=child(self, protect=protect)
         )
-        ownership = s3.BucketOwnershipControls(
-            f"{name}-ownership",
-            bucket=bucket.id,
-            rule={"object_ownership": "BucketOwnerEnforced"},
-            opts=child(self),
-        )
+        # S3 rejects concurrent configuration writes to one bucket (409 OperationAborted), so
+        # each setting waits for the previous one: block -> ownership -> policy -> versioning
+        # -> encryption -> lifecycle (the order terraform-aws-modules/s3-bucket uses).
         public_block = s3.BucketPublicAccessBlock(
             f"{name}-public-access-block",
             bucket=bucket.id,
@@ -82,13 +80,25 @@ class S3ArtifactStore(pulumi.ComponentResource):
             restrict_public_buckets=True,
             opts=child(self),
         )
+        ownership = s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=bucket.id,
+            rule={"object_ownership": "BucketOwnerEnforced"},
+            opts=child(self, depends_on=[public_block]),
+        )
+        policy = s3.BucketPolicy(
+            f"{name}-tls-only",
+            bucket=bucket.id,
+            policy=bucket.arn.apply(tls_only_policy),
+            opts=child(self, depends_on=[ownership]),
+        )
         versioning = s3.BucketVersioning(
             f"{name}-versioning",
             bucket=bucket.id,
             versioning_configuration={"status": "Enabled"},
-            opts=child(self),
+            opts=child(self, depends_on=[policy]),
         )
-        s3.BucketServerSideEncryptionConfiguration(
+        encryption = s3.BucketServerSideEncryptionConfiguration(
             f"{name}-encryption",
             bucket=bucket.id,
             rules=[
@@ -100,13 +110,7 @@ class S3ArtifactStore(pulumi.ComponentResource):
                     "bucket_key_enabled": True,
                 }
             ],
-            opts=child(self),
-        )
-        s3.BucketPolicy(
-            f"{name}-tls-only",
-            bucket=bucket.id,
-            policy=bucket.arn.apply(tls_only_policy),
-            opts=child(self, depends_on=[public_block, ownership]),
+            opts=child(self, depends_on=[versioning]),
         )
         s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
@@ -121,6 +125,7 @@ class S3ArtifactStore(pulumi.ComponentResource):
                             "noncurrent_version_days", defaults.NONCURRENT_VERSION_DAYS
                         )
                     },
+                    "expiration": {"expired_object_delete_marker": True},
                 },
                 {
                     "id": "abort-incomplete-uploads",
@@ -133,13 +138,14 @@ class S3ArtifactStore(pulumi.ComponentResource):
                     },
                 },
             ],
-            opts=child(self, depends_on=[versioning]),
+            opts=child(self, depends_on=[encryption]),
         )
 
         self.bucket_name = bucket.bucket
         self.bucket_arn = bucket.arn
         self.artifact_uri = bucket.bucket.apply(lambda b: f"s3://{b}")
         self.kms_key_arn = pulumi.Output.from_input(key_arn)
+        self._key_arn = pulumi.Output.from_input(key_arn)
         self.register_outputs(
             {
                 "bucket_name": self.bucket_name,
@@ -148,3 +154,32 @@ class S3ArtifactStore(pulumi.ComponentResource):
                 "kms_key_arn": self.kms_key_arn,
             }
         )
+
+    def grant_read_write(self, identity: AwsWorkloadIdentity) -> None:
+        """Let `identity` list the bucket and read, write and delete objects (and use its key)."""
+        statements = pulumi.Output.all(self.bucket_arn, self._key_arn).apply(
+            lambda v: [
+                {
+                    "Effect": "Allow",
+                    "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                    "Resource": v[0],
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": [
+                        "s3:GetObject",
+                        "s3:PutObject",
+                        "s3:DeleteObject",
+                        "s3:AbortMultipartUpload",
+                        "s3:ListMultipartUploadParts",
+                    ],
+                    "Resource": f"{v[0]}/*",
+                },
+                {
+                    "Effect": "Allow",
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                    "Resource": v[1],
+                },
+            ]
+        )
+        identity.allow("artifacts-rw", statements)

@@ -16,6 +16,7 @@ import pulumi
 ACCOUNT_ID = "123456789012"
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
 DEFAULT_REGION = "us-east-1"
+GCP_PROJECT_NUMBER = "123456789012"
 
 State = dict[str, Any]
 
@@ -56,13 +57,8 @@ class PlatformMocks(pulumi.runtime.Mocks):
         return str(state.get("id") or f"{state['name']}-id"), state
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
-        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {
-                "accountId": ACCOUNT_ID,
-                "arn": f"arn:aws:iam::{ACCOUNT_ID}:root",
-                "userId": ACCOUNT_ID,
-            }, None
-        return {}, None
+        answer = _CALLS.get(args.token)
+        return (answer(args.args, self._region(args.provider)) if answer else {}), []
 
     def _region(self, provider_ref: str | None) -> str:
         if not provider_ref:
@@ -167,4 +163,36 @@ _TYPE_OUTPUTS: dict[str, Callable[[str, State, State, str], State]] = {
     "random:index/randomString:RandomString": _random_string,
     "gcp:storage/bucket:Bucket": _gcs_bucket,
     "gcp:artifactregistry/repository:Repository": _artifact_registry,
+}
+
+
+def _caller_identity(args: State, region: str) -> State:
+    return {
+        "accountId": ACCOUNT_ID,
+        "arn": f"arn:aws:iam::{ACCOUNT_ID}:root",
+        "userId": ACCOUNT_ID,
+        "id": ACCOUNT_ID,
+    }
+
+
+def _availability_zones(args: State, region: str) -> State:
+    names = [f"{region}{letter}" for letter in "abcdef"]
+    return {"names": names, "zoneIds": [f"use1-az{i}" for i in range(1, 7)], "id": region}
+
+
+def _gcs_service_agent(args: State, region: str) -> State:
+    email = f"service-{GCP_PROJECT_NUMBER}@gs-project-accounts.iam.gserviceaccount.com"
+    return {"emailAddress": email, "member": f"serviceAccount:{email}", "id": email}
+
+
+def _gcp_project(args: State, region: str) -> State:
+    project = args.get("projectId", "project")
+    return {"number": GCP_PROJECT_NUMBER, "projectId": project, "name": project, "id": project}
+
+
+_CALLS: dict[str, Callable[[State, str], State]] = {
+    "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
+    "aws:index/getAvailabilityZones:getAvailabilityZones": _availability_zones,
+    "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": _gcs_service_agent,
+    "gcp:organizations/getProject:getProject": _gcp_project,
 }

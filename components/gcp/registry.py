@@ -36,6 +36,8 @@ class ArtifactRegistryDocker(pulumi.ComponentResource):
 
     Cleanup: untagged images older than `untagged_expiry_days` are deleted;
     the newest `keep_last_images` versions are always kept (KEEP wins over DELETE).
+    Unlike ECR's count rule, a KEEP policy only exempts: tagged images beyond
+    `keep_last_images` are not deleted.
     """
 
     repository_url: pulumi.Output[str]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Required
 
 import pulumi
-from pulumi_gcp import storage
+from pulumi_gcp import kms, storage
 
 from mlplatform import defaults
 from mlplatform.contracts import SECONDS_PER_DAY, ArtifactStoreArgs, child
@@ -40,6 +40,22 @@ class GcsArtifactStore(pulumi.ComponentResource):
         super().__init__("mlplatform:index:GcsArtifactStore", name, None, opts)
         protect = args.get("protect", True)
         kms_key = args.get("kms_key_id")
+        key_grants: list[pulumi.Resource] = []
+        if kms_key:
+            # GCS encrypts with the key as the project's Cloud Storage service agent, which
+            # needs Encrypter/Decrypter on it before the bucket can use it.
+            agent = storage.get_project_service_account_output(
+                project=args["project"], opts=pulumi.InvokeOutputOptions(parent=self)
+            )
+            key_grants.append(
+                kms.CryptoKeyIAMMember(
+                    f"{name}-key-access",
+                    crypto_key_id=kms_key,
+                    role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                    member=agent.email_address.apply(lambda e: f"serviceAccount:{e}"),
+                    opts=child(self),
+                )
+            )
         bucket = storage.Bucket(
             f"{name}-bucket",
             project=args["project"],
@@ -77,7 +93,7 @@ class GcsArtifactStore(pulumi.ComponentResource):
             force_destroy=False,
             deletion_policy="PREVENT" if protect else "DELETE",
             labels=args.get("tags", {}),
-            opts=child(self, protect=protect),
+            opts=child(self, protect=protect, depends_on=key_grants),
         )
         self.bucket_name = bucket.name
         self.artifact_uri = bucket.name.apply(lambda b: f"gs://{b}")

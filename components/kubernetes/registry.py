@@ -12,6 +12,7 @@ from typing import Required
 
 import pulumi
 import pulumi_kubernetes as k8s
+import pulumi_random as random
 
 from mlplatform import defaults
 from mlplatform.contracts import RegistryArgs, child
@@ -39,8 +40,17 @@ class InClusterRegistryArgs(RegistryArgs, total=False):
     """StorageClass name. Default: the cluster's default StorageClass."""
 
 
+REGISTRY_USER = "mlplatform"
+HTPASSWD_MOUNT = "/auth"
+PASSWORD_LENGTH = 32
+
+
 class InClusterRegistry(pulumi.ComponentResource):
     """A private registry Deployment with a protected volume and a ClusterIP Service.
+
+    Pushing and pulling need the generated credentials (htpasswd auth; the
+    password is a Pulumi secret, stored hashed with bcrypt in a Kubernetes
+    Secret). The delete API stays off, as no garbage collection runs.
 
     Hardened pod: non-root, read-only root filesystem, all capabilities
     dropped, RuntimeDefault seccomp, no service account token. Distribution
@@ -52,6 +62,10 @@ class InClusterRegistry(pulumi.ComponentResource):
     """Service name in the namespace."""
     repository_url: pulumi.Output[str]
     """`<service>.<namespace>.svc.cluster.local:5000` to push and pull inside the cluster."""
+    username: pulumi.Output[str]
+    """Registry user name."""
+    password: pulumi.Output[str]
+    """Registry password (secret)."""
 
     def __init__(
         self, name: str, args: InClusterRegistryArgs, opts: pulumi.ResourceOptions | None = None
@@ -73,6 +87,20 @@ class InClusterRegistry(pulumi.ComponentResource):
             },
             opts=child(self, protect=args.get("protect", True)),
         )
+        password = random.RandomPassword(
+            f"{name}-password", length=PASSWORD_LENGTH, special=False, opts=child(self)
+        )
+        htpasswd = k8s.core.v1.Secret(
+            f"{name}-htpasswd",
+            metadata={"name": f"{name}-htpasswd", "namespace": namespace, "labels": meta_labels},
+            type="Opaque",
+            string_data={
+                "htpasswd": pulumi.Output.secret(
+                    pulumi.Output.concat(REGISTRY_USER, ":", password.bcrypt_hash)
+                )
+            },
+            opts=child(self),
+        )
         deployment = k8s.apps.v1.Deployment(
             f"{name}-deployment",
             metadata={"name": name, "namespace": namespace, "labels": meta_labels},
@@ -82,7 +110,10 @@ class InClusterRegistry(pulumi.ComponentResource):
                 "selector": {"match_labels": match},
                 "template": {
                     "metadata": {"labels": meta_labels},
-                    "spec": _pod_spec(claim.metadata.apply(lambda m: m.name or "")),
+                    "spec": _pod_spec(
+                        claim.metadata.apply(lambda m: m.name or ""),
+                        htpasswd.metadata.apply(lambda m: m.name or ""),
+                    ),
                 },
             },
             opts=child(self),
@@ -101,12 +132,21 @@ class InClusterRegistry(pulumi.ComponentResource):
         self.repository_url = pulumi.Output.concat(
             self.service_name, ".", namespace, f".svc.cluster.local:{REGISTRY_PORT}"
         )
+        self.username = pulumi.Output.from_input(REGISTRY_USER)
+        self.password = pulumi.Output.secret(password.result)
         self.register_outputs(
-            {"service_name": self.service_name, "repository_url": self.repository_url}
+            {
+                "service_name": self.service_name,
+                "repository_url": self.repository_url,
+                "username": self.username,
+                "password": self.password,
+            }
         )
 
 
-def _pod_spec(claim_name: pulumi.Input[str]) -> k8s.core.v1.PodSpecArgsDict:
+def _pod_spec(
+    claim_name: pulumi.Input[str], htpasswd_secret: pulumi.Input[str]
+) -> k8s.core.v1.PodSpecArgsDict:
     probe: k8s.core.v1.ProbeArgsDict = {
         "http_get": {"path": "/", "port": "http"},
         "period_seconds": 10,
@@ -126,7 +166,15 @@ def _pod_spec(claim_name: pulumi.Input[str]) -> k8s.core.v1.PodSpecArgsDict:
                 "name": "registry",
                 "image": REGISTRY_IMAGE,
                 "ports": [{"name": "http", "container_port": REGISTRY_PORT}],
-                "env": [{"name": "REGISTRY_STORAGE_DELETE_ENABLED", "value": "true"}],
+                "env": [
+                    {"name": "REGISTRY_STORAGE_DELETE_ENABLED", "value": "false"},
+                    {"name": "REGISTRY_AUTH", "value": "htpasswd"},
+                    {"name": "REGISTRY_AUTH_HTPASSWD_REALM", "value": "mlplatform registry"},
+                    {"name": "REGISTRY_AUTH_HTPASSWD_PATH", "value": f"{HTPASSWD_MOUNT}/htpasswd"},
+                    # v3 exports OpenTelemetry traces to localhost:4318 by default and logs
+                    # an error per request without a collector.
+                    {"name": "OTEL_TRACES_EXPORTER", "value": "none"},
+                ],
                 "readiness_probe": probe,
                 "liveness_probe": liveness,
                 "resources": RESOURCES,
@@ -138,11 +186,13 @@ def _pod_spec(claim_name: pulumi.Input[str]) -> k8s.core.v1.PodSpecArgsDict:
                 "volume_mounts": [
                     {"name": "data", "mount_path": REGISTRY_DATA_PATH},
                     {"name": "tmp", "mount_path": "/tmp"},
+                    {"name": "auth", "mount_path": HTPASSWD_MOUNT, "read_only": True},
                 ],
             }
         ],
         "volumes": [
             {"name": "data", "persistent_volume_claim": {"claim_name": claim_name}},
             {"name": "tmp", "empty_dir": {}},
+            {"name": "auth", "secret": {"secret_name": htpasswd_secret}},
         ],
     }

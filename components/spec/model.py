@@ -18,7 +18,8 @@ from mlplatform import defaults
 
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
 DEFAULT_ZONE_COUNT = 3
-DEFAULT_KUBERNETES_VERSION = "1.33"
+DEFAULT_KUBERNETES_VERSION = "1.36"
+DEFAULT_GPU_DISK_GB = 200
 DEFAULT_MLFLOW_REPLICAS = 2
 
 
@@ -72,6 +73,23 @@ class SharingMode(StrEnum):
     MIG = "mig"
 
 
+class ReleaseChannel(StrEnum):
+    """How fast the control plane follows new Kubernetes releases (AKS, GKE)."""
+
+    RAPID = "rapid"
+    REGULAR = "regular"
+    STABLE = "stable"
+
+
+class GpuEnablement(StrEnum):
+    """What makes GPUs schedulable where the node image does not."""
+
+    AUTO = "auto"
+    DEVICE_PLUGIN = "device-plugin"
+    GPU_OPERATOR = "gpu-operator"
+    NONE = "none"
+
+
 class EndpointAccess(StrEnum):
     """Who can reach the Kubernetes API server."""
 
@@ -82,15 +100,29 @@ class EndpointAccess(StrEnum):
 PoolName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,19}$")]
 
 
+class ExistingNetworkSpec(_Spec):
+    """A network the platform does not create (bring your own)."""
+
+    network_id: str
+    """VPC id (AWS), VNet resource id (Azure) or VPC network name / self link (GCP)."""
+    subnet_ids: list[str]
+    """Subnets for the nodes: 2+ private subnet ids in different AZs (AWS), the node subnet
+    resource id (Azure) or the subnetwork name / self link (GCP)."""
+    pods_range_name: str | None = None
+    """GCP only: secondary range of the subnetwork for pods."""
+    services_range_name: str | None = None
+    """GCP only: secondary range of the subnetwork for services."""
+
+
 class NetworkSpec(_Spec):
     """The network the cluster and data services live in."""
 
     cidr: str = DEFAULT_VPC_CIDR
     """Address range of the created network. Default: 10.0.0.0/16."""
     zone_count: Annotated[int, Field(ge=2, le=3)] = DEFAULT_ZONE_COUNT
-    """Availability zones to spread subnets over (AWS). Default: 3."""
-    existing_network_id: str | None = None
-    """Bring your own network (VPC id / VNet resource id / VPC self link). Default: create one."""
+    """Availability zones to spread subnets and NAT over (AWS). Default: 3."""
+    existing: ExistingNetworkSpec | None = None
+    """Bring your own network instead of creating one. Default: create one."""
 
     @field_validator("cidr")
     @classmethod
@@ -106,15 +138,41 @@ class NetworkSpec(_Spec):
         return value
 
 
+class SystemPoolSpec(_Spec):
+    """The CPU node pool for cluster add-ons and platform services."""
+
+    instance_type: str | None = None
+    """Instance type / VM size / machine type. Default: m6i.large (AWS), Standard_D4ds_v5
+    (Azure), e2-standard-4 (GCP)."""
+    min_nodes: Annotated[int, Field(ge=1, le=100)] = 2
+    """Lower bound; at least 1 because add-ons live here. Default: 2."""
+    max_nodes: Annotated[int, Field(ge=1, le=100)] = 4
+    """Upper bound. Default: 4."""
+
+
 class ClusterSpec(_Spec):
     """Kubernetes cluster settings."""
 
     kubernetes_version: Annotated[str, Field(pattern=r"^1\.\d{2}$")] = DEFAULT_KUBERNETES_VERSION
-    """Kubernetes minor version, e.g. "1.33". Default: 1.33."""
+    """Kubernetes minor version, e.g. "1.36". Default: 1.36 (in standard support on EKS, AKS and GKE until mid-2027)."""
     endpoint_access: EndpointAccess = EndpointAccess.PRIVATE
     """API server reachability. Default: private endpoint only."""
     public_access_cidrs: list[str] = []
     """CIDRs allowed to reach a public endpoint. Default: none; required when public."""
+    release_channel: ReleaseChannel = ReleaseChannel.REGULAR
+    """Automatic upgrades: AKS auto-upgrade channel (rapid / stable / patch) and GKE release
+    channel (RAPID / REGULAR / STABLE). EKS upgrades only when kubernetesVersion changes.
+    Default: regular."""
+    system_pool: SystemPoolSpec = SystemPoolSpec()
+    """CPU pool for add-ons. Default: 2 to 4 general-purpose nodes."""
+    admins: list[str] = []
+    """Cluster administrators: IAM role ARNs given access entries (AWS) or Entra ID group
+    object ids (Azure). GCP uses project IAM. Default: only the deploying identity."""
+    gpu_enablement: GpuEnablement = GpuEnablement.AUTO
+    """auto installs the NVIDIA device plugin only where the GPU node image lacks it.
+    Default: auto (none on the kubernetes target)."""
+    managed_prometheus: bool = False
+    """GKE Managed Service for Prometheus collection. Default: off."""
 
     @field_validator("public_access_cidrs")
     @classmethod
@@ -155,6 +213,23 @@ class GpuPoolSpec(_Spec):
     """Use spot / preemptible capacity. Default: on-demand."""
     sharing: SharingSpec = SharingSpec()
     """GPU sharing. Default: none."""
+    node_image: str | None = None
+    """GPU node image from the catalog (e.g. BOTTLEROCKET_x86_64_NVIDIA). Default: the cloud's
+    first catalog image (AL2023_x86_64_NVIDIA, Ubuntu, COS_CONTAINERD)."""
+    disk_size_gb: Annotated[int, Field(ge=50, le=16384)] = DEFAULT_GPU_DISK_GB
+    """Encrypted boot disk size, room for large training images. Default: 200 GB."""
+    zones: list[str] = []
+    """Zones for the pool (GCP zone names such as us-central1-a, Azure zone numbers 1-3);
+    pick zones that have the GPU. Default: the cluster's zones."""
+
+
+class TeamSpec(_Spec):
+    """A team namespace with a GPU quota and a workload identity."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$")]
+    """Namespace name (DNS label, at most 30 characters)."""
+    max_gpus: Annotated[int, Field(ge=0, le=100000)]
+    """ResourceQuota on requests.nvidia.com/gpu for the namespace."""
 
 
 class ArtifactStoreSpec(_Spec):
@@ -259,9 +334,11 @@ class PlatformConfig(_Spec):
     network: NetworkSpec = NetworkSpec()
     """Network settings. Default: a created private network."""
     cluster: ClusterSpec = ClusterSpec()
-    """Cluster settings. Default: private endpoint, Kubernetes 1.33."""
+    """Cluster settings. Default: private endpoint, Kubernetes 1.36."""
     gpu_pools: list[GpuPoolSpec] = []
     """GPU node pools. Default: none."""
+    teams: list[TeamSpec] = []
+    """Team namespaces with GPU quotas and a workload identity each. Default: none."""
     artifact_store: ArtifactStoreSpec = ArtifactStoreSpec()
     """Artifact store. Default: created, versioned, encrypted, private."""
     registry: RegistrySpec = RegistrySpec()

@@ -16,6 +16,7 @@ from mlplatform.spec.errors import ConfigIssue
 from mlplatform.spec.model import (
     EndpointAccess,
     Environment,
+    GpuEnablement,
     PlatformConfig,
     SharingMode,
     Target,
@@ -31,6 +32,19 @@ REGION_PATTERNS: dict[Target, tuple[str, str]] = {
     Target.AWS: (r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$", "us-east-1"),
     Target.AZURE: (r"^[a-z]+[a-z0-9]*$", "westeurope"),
     Target.GCP: (r"^[a-z]+-[a-z]+\d+$", "us-central1"),
+}
+MIG_PROFILE = re.compile(r"^[1-7]g\.\d+gb$")
+AZURE_ZONES = frozenset({"1", "2", "3"})
+RESERVED_NAMESPACES = frozenset({"default", "mlplatform", "gpu-operator", "nvidia-device-plugin"})
+ADMIN_PATTERNS: dict[Target, tuple[str, str]] = {
+    Target.AWS: (
+        r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/.+$",
+        "an IAM role or user ARN (arn:aws:iam::123456789012:role/name)",
+    ),
+    Target.AZURE: (
+        r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+        "an Entra ID group object id (a GUID)",
+    ),
 }
 GCP_LABEL = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 GCP_LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
@@ -147,6 +161,123 @@ def _pool_sharing(target: Target, at: str, pool) -> Iterator[ConfigIssue]:
         )
 
 
+def _pool_placement(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    if cfg.target is Target.KUBERNETES:
+        return
+    images = [i.name for i in catalog.NODE_IMAGES[cfg.target.value]]
+    for i, pool in enumerate(cfg.gpu_pools):
+        at = f"gpuPools[{i}]"
+        if pool.node_image is not None and pool.node_image not in images:
+            yield ConfigIssue(
+                f"{at}.nodeImage",
+                f"is not a GPU node image on {cfg.target}; choose one of {', '.join(images)}",
+                pool.node_image,
+            )
+        for j, zone in enumerate(pool.zones):
+            problem = _zone_problem(cfg, zone)
+            if problem:
+                yield ConfigIssue(f"{at}.zones[{j}]", problem, zone)
+        if pool.sharing.mig_profile is not None and not MIG_PROFILE.match(pool.sharing.mig_profile):
+            yield ConfigIssue(
+                f"{at}.sharing.migProfile",
+                "is not a MIG profile; use the form 1g.10gb",
+                pool.sharing.mig_profile,
+            )
+
+
+def _zone_problem(cfg: PlatformConfig, zone: str) -> str | None:
+    if cfg.target is Target.AWS:
+        return (
+            "cannot be set on aws (node groups follow the cluster's private subnets); remove zones"
+        )
+    if cfg.target is Target.AZURE and zone not in AZURE_ZONES:
+        return "is not an Azure zone number; use 1, 2 or 3"
+    if cfg.target is Target.GCP and not zone.startswith(f"{cfg.region}-"):
+        return f"is not a zone of region {cfg.region}; use e.g. {cfg.region}-a"
+    return None
+
+
+def _existing_network(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    existing = cfg.network.existing
+    if existing is None:
+        return
+    at = "network.existing"
+    if cfg.target is Target.KUBERNETES:
+        yield ConfigIssue(at, "has no meaning on the kubernetes target; remove it")
+        return
+    if cfg.target is Target.AWS and len(existing.subnet_ids) < 2:
+        yield ConfigIssue(
+            f"{at}.subnetIds",
+            "needs at least 2 private subnets in different availability zones (EKS requires 2 AZs)",
+            existing.subnet_ids,
+        )
+    if cfg.target in (Target.AZURE, Target.GCP) and len(existing.subnet_ids) != 1:
+        yield ConfigIssue(
+            f"{at}.subnetIds", f"needs exactly one subnet on {cfg.target}", existing.subnet_ids
+        )
+    gcp_ranges = (existing.pods_range_name, existing.services_range_name)
+    if cfg.target is Target.GCP and None in gcp_ranges:
+        yield ConfigIssue(
+            f"{at}.podsRangeName",
+            "and servicesRangeName are required on gcp "
+            "(the subnetwork's secondary ranges for pods and services)",
+        )
+    if cfg.target is not Target.GCP and gcp_ranges != (None, None):
+        yield ConfigIssue(
+            f"{at}.podsRangeName", "only applies on gcp; remove it and servicesRangeName"
+        )
+
+
+def _system_pool(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    pool = cfg.cluster.system_pool
+    if pool.min_nodes > pool.max_nodes:
+        yield ConfigIssue(
+            "cluster.systemPool.minNodes",
+            f"is greater than maxNodes ({pool.max_nodes}); lower it or raise maxNodes",
+            pool.min_nodes,
+        )
+
+
+def _admins(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    pattern = ADMIN_PATTERNS.get(cfg.target)
+    for i, admin in enumerate(cfg.cluster.admins):
+        if pattern is None:
+            yield ConfigIssue(
+                f"cluster.admins[{i}]",
+                f"cannot be set on {cfg.target}; grant "
+                "roles/container.admin in project IAM (gcp) or your cluster's "
+                "own RBAC (kubernetes) instead",
+                admin,
+            )
+        elif not re.match(pattern[0], admin):
+            yield ConfigIssue(f"cluster.admins[{i}]", f"is not {pattern[1]}", admin)
+
+
+def _teams(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    seen: set[str] = set()
+    for i, team in enumerate(cfg.teams):
+        if team.name in RESERVED_NAMESPACES or team.name.startswith("kube-"):
+            yield ConfigIssue(
+                f"teams[{i}].name", "is a system namespace; choose another name", team.name
+            )
+        if team.name in seen:
+            yield ConfigIssue(f"teams[{i}].name", "is used by another team", team.name)
+        seen.add(team.name)
+
+
+def _sharing_needs_enablement(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    if cfg.cluster.gpu_enablement is not GpuEnablement.NONE or cfg.target is Target.GCP:
+        return
+    for i, pool in enumerate(cfg.gpu_pools):
+        if pool.sharing.mode in (SharingMode.TIME_SLICING, SharingMode.MPS):
+            yield ConfigIssue(
+                f"gpuPools[{i}].sharing.mode",
+                "needs the NVIDIA device plugin; set cluster.gpuEnablement to "
+                "auto or device-plugin",
+                pool.sharing.mode.value,
+            )
+
+
 def _budget(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
     cap = cfg.budget.max_gpus
     if cap is None:
@@ -253,6 +384,12 @@ RULES: tuple[Rule, ...] = (
     _region,
     _target_sections,
     _gpu_pools,
+    _pool_placement,
+    _existing_network,
+    _system_pool,
+    _admins,
+    _teams,
+    _sharing_needs_enablement,
     _budget,
     _protection,
     _endpoint,

@@ -106,7 +106,8 @@ def test_tls_only_policy_applied_after_the_public_access_block(plan: Plan) -> No
             }
         ],
     }
-    assert depends_on(policy, block)
+    assert depends_on(policy, one(plan, f"{S3}bucketOwnershipControls:BucketOwnershipControls"))
+    assert depends_on(one(plan, f"{S3}bucketOwnershipControls:BucketOwnershipControls"), block)
 
 
 def test_lifecycle_expires_old_versions_and_incomplete_uploads(plan: Plan) -> None:
@@ -118,6 +119,7 @@ def test_lifecycle_expires_old_versions_and_incomplete_uploads(plan: Plan) -> No
             "status": "Enabled",
             "filter": {"prefix": ""},
             "noncurrentVersionExpiration": {"noncurrentDays": 30},
+            "expiration": {"expiredObjectDeleteMarker": True},
         },
         {
             "id": "abort-incomplete-uploads",
@@ -126,7 +128,22 @@ def test_lifecycle_expires_old_versions_and_incomplete_uploads(plan: Plan) -> No
             "abortIncompleteMultipartUpload": {"daysAfterInitiation": 7},
         },
     ]
-    assert depends_on(lifecycle, versioning)
+
+
+def test_bucket_settings_are_applied_one_after_another(plan: Plan) -> None:
+    chain = [
+        one(plan, f"{S3}{t}")
+        for t in (
+            "bucketPublicAccessBlock:BucketPublicAccessBlock",
+            "bucketOwnershipControls:BucketOwnershipControls",
+            "bucketPolicy:BucketPolicy",
+            "bucketVersioning:BucketVersioning",
+            "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+            "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        )
+    ]
+    for earlier, later in zip(chain, chain[1:], strict=False):
+        assert depends_on(later, earlier), f"{later.name} must wait for {earlier.name}"
 
 
 def test_ecr_repository_is_private_scanned_immutable_and_encrypted(plan: Plan) -> None:

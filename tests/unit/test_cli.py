@@ -44,7 +44,7 @@ RESOURCE_COUNTS = {
     "azure-prod": 13,
     "gcp-dev": 7,
     "gcp-prod": 7,
-    "local": 10,
+    "local": 12,
 }
 
 

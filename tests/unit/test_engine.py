@@ -114,6 +114,7 @@ def test_stateful_resources_are_protected_in_every_shipped_stack(
         "gcp:storage/bucket:Bucket",
         "gcp:artifactregistry/repository:Repository",
         "kubernetes:core/v1:PersistentVolumeClaim",
+        "kubernetes:core/v1:Namespace",  # deleting it deletes the volumes inside
     }
     for name, plan in shipped_plans.items():
         found = [r for r in plan.resources if r.type in stateful]

@@ -6,7 +6,7 @@ import pytest
 
 from mlplatform.engine import Plan
 from tests.conftest import PlanConfig
-from tests.helpers import one
+from tests.helpers import depends_on, one
 
 BUCKET = "gcp:storage/bucket:Bucket"
 REPO = "gcp:artifactregistry/repository:Repository"
@@ -103,6 +103,13 @@ def test_customer_key_and_unprotected(plan_config: PlanConfig) -> None:
     )
     bucket = one(plan, BUCKET)
     assert bucket.inputs["encryption"] == {"defaultKmsKeyName": key}
+    grant = one(plan, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
+    assert grant.inputs == {
+        "cryptoKeyId": key,
+        "role": "roles/cloudkms.cryptoKeyEncrypterDecrypter",
+        "member": "serviceAccount:service-123456789012@gs-project-accounts.iam.gserviceaccount.com",
+    }
+    assert depends_on(bucket, grant)
     assert bucket.inputs["deletionPolicy"] == "DELETE"
     assert bucket.inputs["softDeletePolicy"] == {"retentionDurationSeconds": 14 * 86400}
     assert bucket.protect is False

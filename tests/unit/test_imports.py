@@ -39,7 +39,7 @@ def probe(stack: str) -> dict[str, list[str]]:
         ("aws-dev", ["pulumi_aws"]),
         ("azure-dev", ["pulumi_azure_native", "pulumi_random"]),
         ("gcp-dev", ["pulumi_gcp"]),
-        ("local", ["pulumi_kubernetes"]),
+        ("local", ["pulumi_kubernetes", "pulumi_random"]),
     ],
 )
 def test_a_stack_loads_only_its_own_cloud(stack: str, expected: list[str]) -> None:

@@ -31,6 +31,7 @@ def test_namespace_enforces_restricted_pod_security(plan: Plan) -> None:
     assert namespace.inputs["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == (
         "restricted"
     )
+    assert namespace.protect is True
 
 
 def test_volumes_are_protected_and_sized_from_config(plan: Plan) -> None:
@@ -66,6 +67,28 @@ def test_registry_pod_is_hardened_and_pinned(plan: Plan) -> None:
         == (claim.inputs["metadata"]["name"])
     )
     assert depends_on(deployment, claim)
+
+
+def test_registry_requires_credentials_and_keeps_deletes_off(plan: Plan) -> None:
+    deployment = one(plan, "kubernetes:apps/v1:Deployment")
+    pod = deployment.inputs["spec"]["template"]["spec"]
+    env = {e["name"]: e["value"] for e in pod["containers"][0]["env"]}
+    assert env == {
+        "REGISTRY_STORAGE_DELETE_ENABLED": "false",
+        "REGISTRY_AUTH": "htpasswd",
+        "REGISTRY_AUTH_HTPASSWD_REALM": "mlplatform registry",
+        "REGISTRY_AUTH_HTPASSWD_PATH": "/auth/htpasswd",
+        "OTEL_TRACES_EXPORTER": "none",
+    }
+    secret = one(plan, "kubernetes:core/v1:Secret")
+    assert secret.inputs["stringData"] == {"htpasswd": "[secret]"}
+    assert pod["volumes"][2] == {
+        "name": "auth",
+        "secret": {"secretName": "ml-local-registry-htpasswd"},
+    }
+    password = one(plan, "random:index/randomPassword:RandomPassword")
+    assert password.inputs["length"] == 32
+    assert depends_on(secret, password)
 
 
 def test_registry_is_reachable_only_inside_the_cluster(plan: Plan) -> None:

@@ -1,0 +1,134 @@
+"""IAM building blocks: service roles and IRSA workload identities (no static keys anywhere)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, Required, TypedDict
+
+import pulumi
+from pulumi_aws import iam
+
+from mlplatform.contracts import child
+
+AWS_MANAGED = "arn:aws:iam::aws:policy/"
+IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+
+
+def assume_role_policy(service: str) -> str:
+    """Trust policy letting an AWS service (e.g. eks.amazonaws.com) assume the role."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+            ],
+        }
+    )
+
+
+def service_role(
+    name: str,
+    service: str,
+    managed_policies: Sequence[str],
+    parent: pulumi.Resource,
+    tags: Mapping[str, str],
+) -> iam.Role:
+    """A role for an AWS service with AWS-managed policies attached (`{name}-<policy>`)."""
+    role = iam.Role(
+        name, assume_role_policy=assume_role_policy(service), tags=dict(tags), opts=child(parent)
+    )
+    for policy in managed_policies:
+        iam.RolePolicyAttachment(
+            f"{name}-{policy}",
+            role=role.name,
+            policy_arn=f"{AWS_MANAGED}{policy}",
+            opts=child(parent),
+        )
+    return role
+
+
+def irsa_trust_policy(provider_arn: str, issuer: str, namespace: str, account: str) -> str:
+    """Trust policy for IAM Roles for Service Accounts: only `namespace/account` may assume it."""
+    host = issuer.removeprefix("https://")
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"Federated": provider_arn},
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Condition": {
+                        "StringEquals": {
+                            f"{host}:sub": f"system:serviceaccount:{namespace}:{account}",
+                            f"{host}:aud": "sts.amazonaws.com",
+                        }
+                    },
+                }
+            ],
+        }
+    )
+
+
+class AwsWorkloadIdentityArgs(TypedDict, total=False):
+    """Args of `AwsWorkloadIdentity`."""
+
+    oidc_provider_arn: Required[pulumi.Input[str]]
+    """ARN of the cluster's IAM OIDC provider."""
+    oidc_issuer_url: Required[pulumi.Input[str]]
+    """The cluster's OIDC issuer URL (https://oidc.eks...)."""
+    namespace: Required[str]
+    """Kubernetes namespace of the service account."""
+    service_account: Required[str]
+    """Kubernetes service account name."""
+    managed_policies: Sequence[str]
+    """AWS-managed policy names to attach. Default: none."""
+    tags: Mapping[str, str]
+    """Tags on the role. Default: none."""
+
+
+class AwsWorkloadIdentity(pulumi.ComponentResource):
+    """An IAM role that exactly one Kubernetes service account can assume (IRSA).
+
+    Grant permissions with `allow(...)`; put `annotations` on the service account.
+    """
+
+    role_arn: pulumi.Output[str]
+    """The role's ARN."""
+    annotations: pulumi.Output[dict[str, str]]
+    """Service account annotations: `eks.amazonaws.com/role-arn`."""
+
+    def __init__(
+        self, name: str, args: AwsWorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:AwsWorkloadIdentity", name, None, opts)
+        trust = pulumi.Output.all(args["oidc_provider_arn"], args["oidc_issuer_url"]).apply(
+            lambda v: irsa_trust_policy(v[0], v[1], args["namespace"], args["service_account"])
+        )
+        self._name = name
+        self.role = iam.Role(
+            f"{name}-role",
+            assume_role_policy=trust,
+            tags=dict(args.get("tags", {})),
+            opts=child(self),
+        )
+        for policy in args.get("managed_policies", []):
+            iam.RolePolicyAttachment(
+                f"{name}-{policy}",
+                role=self.role.name,
+                policy_arn=f"{AWS_MANAGED}{policy}",
+                opts=child(self),
+            )
+        self.role_arn = self.role.arn
+        self.annotations = self.role.arn.apply(lambda arn: {IRSA_ANNOTATION: arn})
+        self.register_outputs({"role_arn": self.role_arn, "annotations": self.annotations})
+
+    def allow(self, purpose: str, statements: pulumi.Input[Sequence[Mapping[str, Any]]]) -> None:
+        """Attach an inline policy named `{name}-{purpose}` with these IAM statements."""
+        document = pulumi.Output.from_input(statements).apply(
+            lambda s: json.dumps({"Version": "2012-10-17", "Statement": list(s)})
+        )
+        iam.RolePolicy(
+            f"{self._name}-{purpose}", role=self.role.id, policy=document, opts=child(self)
+        )
