@@ -48,6 +48,7 @@ def test_local_stack_objects_are_valid(shipped_plans: dict[str, Plan]) -> None:
         "Namespace",
         "PersistentVolumeClaim",
         "PersistentVolumeClaim",
+        "Secret",
         "Service",
     ]
     for manifest in objects:
