@@ -120,8 +120,12 @@ def pool_labels(pool: GpuPoolArgs) -> dict[str, str]:
     """Node labels of a GPU pool: portable GPU name, pool name, GPU present."""
     from mlplatform import defaults
 
-    return {
+    found = {
         defaults.GPU_LABEL: pool["gpu"],
         defaults.POOL_LABEL: pool["name"],
         defaults.GPU_PRESENT_LABEL: "true",
     }
+    if pool.get("sharing_mode", "none") != "none":
+        # Selects this pool's named NVIDIA device-plugin config (see kubernetes/gpu.py).
+        found[defaults.DEVICE_PLUGIN_CONFIG_LABEL] = pool["name"]
+    return found

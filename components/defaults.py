@@ -24,3 +24,7 @@ POOL_LABEL = "mlplatform.io/pool"
 """Node label holding the GPU pool name."""
 GPU_PRESENT_LABEL = "nvidia.com/gpu.present"
 """Label set to "true" on GPU nodes; the NVIDIA device plugin's affinity selects on it."""
+DEVICE_PLUGIN_CONFIG_LABEL = "nvidia.com/device-plugin.config"
+"""Node label naming the NVIDIA device-plugin config a node uses (GPU sharing per pool)."""
+GPU_DISK_GB = 200
+"""Encrypted boot / image disk of a GPU node: room for large CUDA training images."""

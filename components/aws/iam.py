@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Required, TypedDict
 
 import pulumi
@@ -27,25 +28,40 @@ def assume_role_policy(service: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class ServiceRole:
+    """A service role and its policy attachments (depend on both: a role without its
+    policies makes EKS fail to create clusters and node groups)."""
+
+    role: iam.Role
+    attachments: list[iam.RolePolicyAttachment]
+
+    @property
+    def ready(self) -> list[pulumi.Resource]:
+        return [self.role, *self.attachments]
+
+
 def service_role(
     name: str,
     service: str,
     managed_policies: Sequence[str],
     parent: pulumi.Resource,
     tags: Mapping[str, str],
-) -> iam.Role:
+) -> ServiceRole:
     """A role for an AWS service with AWS-managed policies attached (`{name}-<policy>`)."""
     role = iam.Role(
         name, assume_role_policy=assume_role_policy(service), tags=dict(tags), opts=child(parent)
     )
-    for policy in managed_policies:
+    attachments = [
         iam.RolePolicyAttachment(
             f"{name}-{policy}",
             role=role.name,
             policy_arn=f"{AWS_MANAGED}{policy}",
             opts=child(parent),
         )
-    return role
+        for policy in managed_policies
+    ]
+    return ServiceRole(role, attachments)
 
 
 def irsa_trust_policy(provider_arn: str, issuer: str, namespace: str, account: str) -> str:

@@ -17,6 +17,7 @@ CLOUDS = ("aws", "azure", "gcp")
 __all__ = [
     "CLOUDS",
     "GPU_NAMES",
+    "NODE_IMAGES",
     "CatalogError",
     "GpuOffering",
     "NodeImage",

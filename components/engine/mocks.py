@@ -143,7 +143,56 @@ def _artifact_registry(name: str, inputs: State, state: State, region: str) -> S
     return {"name": full, "id": full}
 
 
+def _eks_cluster(name: str, inputs: State, state: State, region: str) -> State:
+    cluster = state["name"]
+    oidc_id = _suffix(name, 32).upper()
+    return {
+        "arn": f"arn:aws:eks:{region}:{ACCOUNT_ID}:cluster/{cluster}",
+        "endpoint": f"https://{oidc_id}.gr7.{region}.eks.amazonaws.com",
+        "certificateAuthority": {"data": "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t"},
+        "identities": [
+            {"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{oidc_id}"}]}
+        ],
+        "id": cluster,
+    }
+
+
+def _iam_arn(kind: str) -> Callable[[str, State, State, str], State]:
+    def outputs(name: str, inputs: State, state: State, region: str) -> State:
+        if kind == "oidc-provider":
+            host = str(inputs.get("url", "")).removeprefix("https://")
+            return {"arn": f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{host}", "id": host}
+        return {
+            "arn": f"arn:aws:iam::{ACCOUNT_ID}:{kind}/{state['name']}",
+            "id": state["name"],
+            "uniqueId": f"AROA{_suffix(name, 16).upper()}",
+        }
+
+    return outputs
+
+
+def _launch_template(name: str, inputs: State, state: State, region: str) -> State:
+    return {"id": f"lt-{_suffix(name, 17)}", "latestVersion": 1, "defaultVersion": 1}
+
+
+def _aws_id(prefix: str) -> Callable[[str, State, State, str], State]:
+    def outputs(name: str, inputs: State, state: State, region: str) -> State:
+        return {"id": f"{prefix}-{_suffix(name, 17)}"}
+
+    return outputs
+
+
 _TYPE_OUTPUTS: dict[str, Callable[[str, State, State, str], State]] = {
+    "aws:eks/cluster:Cluster": _eks_cluster,
+    "aws:iam/role:Role": _iam_arn("role"),
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": _iam_arn("oidc-provider"),
+    "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
+    "aws:ec2/vpc:Vpc": _aws_id("vpc"),
+    "aws:ec2/subnet:Subnet": _aws_id("subnet"),
+    "aws:ec2/internetGateway:InternetGateway": _aws_id("igw"),
+    "aws:ec2/natGateway:NatGateway": _aws_id("nat"),
+    "aws:ec2/eip:Eip": _aws_id("eipalloc"),
+    "aws:ec2/routeTable:RouteTable": _aws_id("rtb"),
     "aws:s3/bucket:Bucket": _s3_bucket,
     "aws:kms/key:Key": _kms_key,
     "aws:ecr/repository:Repository": _ecr_repository,

@@ -19,7 +19,7 @@ from mlplatform import defaults
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
 DEFAULT_ZONE_COUNT = 3
 DEFAULT_KUBERNETES_VERSION = "1.36"
-DEFAULT_GPU_DISK_GB = 200
+
 DEFAULT_MLFLOW_REPLICAS = 2
 
 
@@ -154,7 +154,8 @@ class ClusterSpec(_Spec):
     """Kubernetes cluster settings."""
 
     kubernetes_version: Annotated[str, Field(pattern=r"^1\.\d{2}$")] = DEFAULT_KUBERNETES_VERSION
-    """Kubernetes minor version, e.g. "1.36". Default: 1.36 (in standard support on EKS, AKS and GKE until mid-2027)."""
+    """Kubernetes minor version, e.g. "1.36". Default: 1.36 (standard support on EKS, AKS and
+    GKE until mid-2027)."""
     endpoint_access: EndpointAccess = EndpointAccess.PRIVATE
     """API server reachability. Default: private endpoint only."""
     public_access_cidrs: list[str] = []
@@ -216,7 +217,7 @@ class GpuPoolSpec(_Spec):
     node_image: str | None = None
     """GPU node image from the catalog (e.g. BOTTLEROCKET_x86_64_NVIDIA). Default: the cloud's
     first catalog image (AL2023_x86_64_NVIDIA, Ubuntu, COS_CONTAINERD)."""
-    disk_size_gb: Annotated[int, Field(ge=50, le=16384)] = DEFAULT_GPU_DISK_GB
+    disk_size_gb: Annotated[int, Field(ge=50, le=16384)] = defaults.GPU_DISK_GB
     """Encrypted boot disk size, room for large training images. Default: 200 GB."""
     zones: list[str] = []
     """Zones for the pool (GCP zone names such as us-central1-a, Azure zone numbers 1-3);

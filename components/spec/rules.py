@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from mlplatform import catalog
+from mlplatform.catalog import eks_addons
 from mlplatform.spec.errors import ConfigIssue
 from mlplatform.spec.model import (
     EndpointAccess,
@@ -278,6 +279,17 @@ def _sharing_needs_enablement(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
             )
 
 
+def _kubernetes_version(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    version = cfg.cluster.kubernetes_version
+    if cfg.target is Target.AWS and version not in eks_addons.SUPPORTED_VERSIONS:
+        yield ConfigIssue(
+            "cluster.kubernetesVersion",
+            "has no pinned EKS add-on versions in this release; choose one of "
+            f"{', '.join(eks_addons.SUPPORTED_VERSIONS)}",
+            version,
+        )
+
+
 def _budget(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
     cap = cfg.budget.max_gpus
     if cap is None:
@@ -390,6 +402,7 @@ RULES: tuple[Rule, ...] = (
     _admins,
     _teams,
     _sharing_needs_enablement,
+    _kubernetes_version,
     _budget,
     _protection,
     _endpoint,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -112,7 +113,6 @@ def test_tls_only_policy_applied_after_the_public_access_block(plan: Plan) -> No
 
 def test_lifecycle_expires_old_versions_and_incomplete_uploads(plan: Plan) -> None:
     lifecycle = one(plan, f"{S3}bucketLifecycleConfiguration:BucketLifecycleConfiguration")
-    versioning = one(plan, f"{S3}bucketVersioning:BucketVersioning")
     assert lifecycle.inputs["rules"] == [
         {
             "id": "expire-noncurrent-versions",
@@ -142,7 +142,7 @@ def test_bucket_settings_are_applied_one_after_another(plan: Plan) -> None:
             "bucketLifecycleConfiguration:BucketLifecycleConfiguration",
         )
     ]
-    for earlier, later in zip(chain, chain[1:], strict=False):
+    for earlier, later in itertools.pairwise(chain):
         assert depends_on(later, earlier), f"{later.name} must wait for {earlier.name}"
 
 
@@ -181,7 +181,6 @@ def test_every_aws_resource_uses_the_stack_region_provider(plan: Plan) -> None:
     provider = one(plan, "pulumi:providers:aws")
     assert provider.inputs["region"] == "us-east-1"
     aws_resources = [r for r in plan.resources if r.type.startswith("aws:")]
-    assert len(aws_resources) == 11
     assert {r.provider for r in aws_resources} == {provider.urn}
 
 
@@ -195,7 +194,10 @@ def test_prod_settings_flow_from_config(shipped_plans: dict[str, Plan]) -> None:
 def test_given_kms_key_replaces_the_created_one(plan_config: PlanConfig) -> None:
     key_arn = "arn:aws:kms:eu-west-1:111122223333:key/abcd"
     plan = plan_config({**BASE, "artifactStore": {"kmsKeyId": key_arn}})
-    assert [r.name for r in plan.of_type("aws:kms/key:Key")] == ["ml-test-registry-key"]
+    assert sorted(r.name for r in plan.of_type("aws:kms/key:Key")) == [
+        "ml-test-eks-secrets-key",
+        "ml-test-registry-key",
+    ]
     sse = one(
         plan, f"{S3}bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
     )
@@ -213,10 +215,7 @@ def test_disabled_capabilities_create_nothing(plan_config: PlanConfig) -> None:
     plan = plan_config(
         {**BASE, "artifactStore": {"enabled": False}, "registry": {"enabled": False}}
     )
-    assert sorted(plan.type_counts()) == [
-        "mlplatform:index:MlPlatform",
-        "pulumi:providers:aws",
-        "pulumi:pulumi:Stack",
-    ]
+    assert [r.type for r in plan.resources if r.type.startswith(("aws:s3/", "aws:ecr/"))] == []
+    assert not [r for r in plan.resources if r.name.endswith(("-artifacts-key", "-registry-key"))]
     assert plan.outputs["artifactUri"] is None
     assert plan.outputs["registryUrl"] is None

@@ -6,7 +6,7 @@ import json
 
 from google.protobuf import struct_pb2
 
-from mlplatform.engine import Plan, run_stack
+from mlplatform.engine import Plan, PlannedResource, run_stack
 from mlplatform.engine.capture import make_urn
 from mlplatform.engine.plan import JSON_RESOURCE_KEYS
 from mlplatform.engine.values import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE, from_struct
@@ -100,27 +100,37 @@ def test_plans_are_deterministic() -> None:
     assert json.dumps(first) == json.dumps(second)
 
 
+STATEFUL = {
+    "aws:s3/bucket:Bucket",
+    "aws:ecr/repository:Repository",
+    "aws:kms/key:Key",
+    "aws:eks/cluster:Cluster",
+    "azure-native:storage:StorageAccount",
+    "azure-native:storage:BlobContainer",
+    "azure-native:containerregistry:Registry",
+    "azure-native:resources:ResourceGroup",
+    "gcp:storage/bucket:Bucket",
+    "gcp:artifactregistry/repository:Repository",
+    "kubernetes:core/v1:PersistentVolumeClaim",
+}
+
+
+def is_stateful(plan: Plan, resource: PlannedResource) -> bool:
+    """Stateful types, plus the kubernetes target's platform namespace: deleting it deletes
+    the volumes inside."""
+    platform_namespace = f"ml-{plan.stack}-namespace"
+    return resource.type in STATEFUL or (
+        plan.target == "kubernetes" and resource.name == platform_namespace
+    )
+
+
 def test_stateful_resources_are_protected_in_every_shipped_stack(
     shipped_plans: dict[str, Plan],
 ) -> None:
-    stateful = {
-        "aws:s3/bucket:Bucket",
-        "aws:ecr/repository:Repository",
-        "aws:kms/key:Key",
-        "azure-native:storage:StorageAccount",
-        "azure-native:storage:BlobContainer",
-        "azure-native:containerregistry:Registry",
-        "azure-native:resources:ResourceGroup",
-        "gcp:storage/bucket:Bucket",
-        "gcp:artifactregistry/repository:Repository",
-        "kubernetes:core/v1:PersistentVolumeClaim",
-        "kubernetes:core/v1:Namespace",  # deleting it deletes the volumes inside
-    }
     for name, plan in shipped_plans.items():
-        found = [r for r in plan.resources if r.type in stateful]
-        assert found, name
-        assert [r.name for r in found if not r.protect] == [], name
-        assert {r.name for r in plan.resources if r.protect} == {r.name for r in found}
+        stateful = {r.name for r in plan.resources if is_stateful(plan, r)}
+        assert stateful, name
+        assert {r.name for r in plan.resources if r.protect} == stateful, name
 
 
 def test_secret_unknown_and_number_values_are_normalized() -> None:

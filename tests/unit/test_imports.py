@@ -36,7 +36,7 @@ def probe(stack: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize(
     ("stack", "expected"),
     [
-        ("aws-dev", ["pulumi_aws"]),
+        ("aws-dev", ["pulumi_aws", "pulumi_kubernetes"]),
         ("azure-dev", ["pulumi_azure_native", "pulumi_random"]),
         ("gcp-dev", ["pulumi_gcp"]),
         ("local", ["pulumi_kubernetes", "pulumi_random"]),

@@ -1,0 +1,378 @@
+"""EKS GPU cluster: private control plane, KMS-encrypted secrets, audit logs, access entries,
+IRSA, pinned managed add-ons, a CPU system node group and one managed node group per GPU pool.
+
+Uses the native pulumi_aws resources (not pulumi-eks) so every child is visible
+to the offline engine and the policy pack.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Required
+
+import pulumi
+import pulumi_kubernetes as k8s
+from pulumi_aws import ec2, eks, iam
+
+from mlplatform import catalog, defaults
+from mlplatform.aws.iam import AwsWorkloadIdentity, ServiceRole, service_role
+from mlplatform.aws.kms import data_key
+from mlplatform.catalog.eks_addons import ADDON_VERSIONS
+from mlplatform.contracts import GpuClusterArgs, GpuPoolArgs, child, pool_labels
+
+CONTROL_PLANE_LOGS = ["api", "audit", "authenticator"]
+SYSTEM_AMI = "AL2023_x86_64_STANDARD"
+NODE_POLICIES = [
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEC2ContainerRegistryReadOnly",
+    "AmazonEKS_CNI_Policy",
+]
+CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+DATA_VOLUME_DEVICE = {"BOTTLEROCKET_x86_64_NVIDIA": "/dev/xvdb"}
+"""Where container images live: Bottlerocket's data volume; the root volume elsewhere."""
+ROOT_DEVICE = "/dev/xvda"
+GPU_HOP_LIMIT = 1
+"""IMDS hop limit on GPU nodes: pods cannot reach the node role (they use IRSA)."""
+SYSTEM_HOP_LIMIT = 2
+"""System nodes allow one hop: add-ons there look up their region through IMDS."""
+SYSTEM_DISK_GB = 50
+EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
+
+
+class EksGpuClusterArgs(GpuClusterArgs, total=False):
+    """Args of `EksGpuCluster`: the shared cluster contract plus its network."""
+
+    private_subnet_ids: Required[Sequence[pulumi.Input[str]]]
+    """Private subnets (2+ AZs) for the control plane ENIs and all nodes."""
+    region: Required[str]
+    """AWS region, for the kubeconfig's token command."""
+
+
+def kubeconfig(name: str, endpoint: str, ca: str, region: str) -> str:
+    """A kubeconfig that authenticates with `aws eks get-token` (no static credentials)."""
+    return json.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "clusters": [
+                {"name": name, "cluster": {"server": endpoint, "certificate-authority-data": ca}}
+            ],
+            "contexts": [{"name": name, "context": {"cluster": name, "user": name}}],
+            "current-context": name,
+            "users": [
+                {
+                    "name": name,
+                    "user": {
+                        "exec": {
+                            "apiVersion": "client.authentication.k8s.io/v1beta1",
+                            "command": "aws",
+                            "args": [
+                                "eks",
+                                "get-token",
+                                "--cluster-name",
+                                name,
+                                "--region",
+                                region,
+                                "--output",
+                                "json",
+                            ],
+                        }
+                    },
+                }
+            ],
+        }
+    )
+
+
+class EksGpuCluster(pulumi.ComponentResource):
+    """A production EKS cluster with autoscaling GPU node groups resolved by the GPU catalog."""
+
+    cluster_name: pulumi.Output[str]
+    """EKS cluster name."""
+    endpoint: pulumi.Output[str]
+    """API server endpoint."""
+    oidc_issuer_url: pulumi.Output[str]
+    """The cluster's OIDC issuer, for IRSA trust policies."""
+    oidc_provider_arn: pulumi.Output[str]
+    """IAM OIDC provider ARN, for IRSA trust policies."""
+    kubeconfig: pulumi.Output[str]
+    """Kubeconfig (secret) using `aws eks get-token`."""
+    provider: k8s.Provider
+    """Kubernetes provider that waits for the system and GPU node groups."""
+    needs_device_plugin: bool
+    """True when a GPU pool's image does not ship the NVIDIA device plugin."""
+
+    def __init__(
+        self, name: str, args: EksGpuClusterArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:EksGpuCluster", name, None, opts)
+        self._name = name
+        tags = dict(args.get("tags", {}))
+        protect = args.get("protect", True)
+        version = args["kubernetes_version"]
+        subnets = list(args["private_subnet_ids"])
+
+        secrets_key = data_key(f"{name}-secrets", "Kubernetes secrets", self, protect, tags)
+        cluster_role = service_role(
+            f"{name}-cluster-role", "eks.amazonaws.com", ["AmazonEKSClusterPolicy"], self, tags
+        )
+        public = args.get("public_endpoint", False)
+        vpc_config: eks.ClusterVpcConfigArgsDict = {
+            "subnet_ids": subnets,
+            "endpoint_private_access": True,
+            "endpoint_public_access": public,
+        }
+        if public:
+            vpc_config["public_access_cidrs"] = list(args.get("public_access_cidrs", []))
+        self.cluster = eks.Cluster(
+            f"{name}-cluster",
+            version=version,
+            role_arn=cluster_role.role.arn,
+            vpc_config=vpc_config,
+            encryption_config={"provider": {"key_arn": secrets_key.arn}, "resources": ["secrets"]},
+            enabled_cluster_log_types=CONTROL_PLANE_LOGS,
+            access_config={
+                "authentication_mode": "API",
+                "bootstrap_cluster_creator_admin_permissions": True,
+            },
+            upgrade_policy={"support_type": "STANDARD"},
+            deletion_protection=protect,
+            tags=tags,
+            opts=child(self, protect=protect, depends_on=cluster_role.ready),
+        )
+        issuer = self.cluster.identities.apply(lambda ids: ids[0]["oidcs"][0]["issuer"])
+        oidc = iam.OpenIdConnectProvider(
+            f"{name}-oidc",
+            url=issuer,
+            client_id_lists=["sts.amazonaws.com"],
+            tags=tags,
+            opts=child(self),
+        )
+        self.oidc_issuer_url = issuer
+        self.oidc_provider_arn = oidc.arn
+        self._tags = tags
+        self._admin_access(args.get("admins", []))
+
+        node_role = service_role(
+            f"{name}-node-role", "ec2.amazonaws.com", NODE_POLICIES, self, tags
+        )
+        addons = self._early_addons(version)
+        system = self._system_group(args, subnets, node_role, addons)
+        pools = [
+            self._gpu_group(pool, version, subnets, node_role, addons)
+            for pool in args.get("gpu_pools", [])
+        ]
+        self._late_addons(version, system)
+
+        images = [
+            catalog.resolve("aws", p["gpu"], p.get("gpus_per_node", 1), p.get("node_image")).image
+            for p in args.get("gpu_pools", [])
+        ]
+        self.needs_device_plugin = any(not i.provides_device_plugin for i in images)
+        self.cluster_name = self.cluster.name
+        self.endpoint = self.cluster.endpoint
+        self.kubeconfig = pulumi.Output.secret(
+            pulumi.Output.all(
+                self.cluster.name,
+                self.cluster.endpoint,
+                self.cluster.certificate_authority.apply(lambda c: c["data"] or ""),
+            ).apply(lambda v: kubeconfig(v[0], v[1], v[2], args["region"]))
+        )
+        self.provider = k8s.Provider(
+            f"{name}-k8s",
+            kubeconfig=self.kubeconfig,
+            enable_server_side_apply=True,
+            opts=child(self, depends_on=[system, *pools]),
+        )
+        self.register_outputs(
+            {
+                "cluster_name": self.cluster_name,
+                "endpoint": self.endpoint,
+                "oidc_issuer_url": self.oidc_issuer_url,
+                "oidc_provider_arn": self.oidc_provider_arn,
+                "kubeconfig": self.kubeconfig,
+            }
+        )
+
+    def workload_identity(
+        self,
+        name: str,
+        namespace: str,
+        service_account: str,
+        managed_policies: Sequence[str] = (),
+        parent: pulumi.Resource | None = None,
+    ) -> AwsWorkloadIdentity:
+        """An IRSA role only `namespace/service_account` of this cluster can assume,
+        parented to `parent` (default: the cluster component)."""
+        return AwsWorkloadIdentity(
+            name,
+            {
+                "oidc_provider_arn": self.oidc_provider_arn,
+                "oidc_issuer_url": self.oidc_issuer_url,
+                "namespace": namespace,
+                "service_account": service_account,
+                "managed_policies": managed_policies,
+                "tags": self._tags,
+            },
+            pulumi.ResourceOptions(parent=parent or self),
+        )
+
+    def _admin_access(self, admins: Sequence[str]) -> None:
+        for i, principal in enumerate(admins):
+            entry = eks.AccessEntry(
+                f"{self._name}-admin-{i}",
+                cluster_name=self.cluster.name,
+                principal_arn=principal,
+                type="STANDARD",
+                tags=self._tags,
+                opts=child(self),
+            )
+            eks.AccessPolicyAssociation(
+                f"{self._name}-admin-{i}-policy",
+                cluster_name=self.cluster.name,
+                principal_arn=principal,
+                policy_arn=CLUSTER_ADMIN_POLICY,
+                access_scope={"type": "cluster"},
+                opts=child(self, depends_on=[entry]),
+            )
+
+    def _addon(
+        self,
+        addon: str,
+        version: str,
+        depends: Sequence[pulumi.Resource] = (),
+        role_arn: pulumi.Input[str] | None = None,
+    ) -> eks.Addon:
+        return eks.Addon(
+            f"{self._name}-{addon}",
+            cluster_name=self.cluster.name,
+            addon_name=addon,
+            addon_version=ADDON_VERSIONS[version][addon],
+            resolve_conflicts_on_create="OVERWRITE",
+            resolve_conflicts_on_update="PRESERVE",
+            service_account_role_arn=role_arn,
+            tags=self._tags,
+            opts=child(self, depends_on=list(depends)),
+        )
+
+    def _early_addons(self, version: str) -> list[pulumi.Resource]:
+        """Networking add-ons nodes need to join the cluster."""
+        return [self._addon("vpc-cni", version), self._addon("kube-proxy", version)]
+
+    def _late_addons(self, version: str, system: eks.NodeGroup) -> None:
+        """Add-ons whose pods need nodes to run on."""
+        self._addon("coredns", version, [system])
+        namespace, account = EBS_CSI_SERVICE_ACCOUNT
+        identity = self.workload_identity(
+            f"{self._name}-ebs-csi", namespace, account, ["service-role/AmazonEBSCSIDriverPolicy"]
+        )
+        self._addon("aws-ebs-csi-driver", version, [system], identity.role_arn)
+
+    def _launch_template(
+        self, name: str, device: str, disk_gb: int, hop_limit: int
+    ) -> ec2.LaunchTemplate:
+        return ec2.LaunchTemplate(
+            f"{name}-lt",
+            block_device_mappings=[
+                {
+                    "device_name": device,
+                    "ebs": {
+                        "volume_size": disk_gb,
+                        "volume_type": "gp3",
+                        "encrypted": "true",
+                        "delete_on_termination": "true",
+                    },
+                }
+            ],
+            metadata_options={
+                "http_endpoint": "enabled",
+                "http_tokens": "required",
+                "http_put_response_hop_limit": hop_limit,
+            },
+            tag_specifications=[
+                {"resource_type": "instance", "tags": self._tags},
+                {"resource_type": "volume", "tags": self._tags},
+            ],
+            tags=self._tags,
+            opts=child(self),
+        )
+
+    def _system_group(
+        self,
+        args: EksGpuClusterArgs,
+        subnets: list[pulumi.Input[str]],
+        node_role: ServiceRole,
+        addons: list[pulumi.Resource],
+    ) -> eks.NodeGroup:
+        name = f"{self._name}-system"
+        template = self._launch_template(name, ROOT_DEVICE, SYSTEM_DISK_GB, SYSTEM_HOP_LIMIT)
+        low = args.get("system_min_nodes", 2)
+        return eks.NodeGroup(
+            name,
+            cluster_name=self.cluster.name,
+            node_role_arn=node_role.role.arn,
+            subnet_ids=subnets,
+            ami_type=SYSTEM_AMI,
+            capacity_type="ON_DEMAND",
+            instance_types=[
+                args.get("system_instance_type", defaults.SYSTEM_INSTANCE_TYPES["aws"])
+            ],
+            scaling_config={
+                "min_size": low,
+                "max_size": args.get("system_max_nodes", 4),
+                "desired_size": low,
+            },
+            launch_template={"id": template.id, "version": template.latest_version.apply(str)},
+            update_config={"max_unavailable": 1},
+            labels={"mlplatform.io/pool": "system"},
+            tags=self._tags,
+            opts=child(
+                self,
+                depends_on=[*addons, *node_role.attachments],
+                ignore_changes=["scalingConfig.desiredSize"],
+            ),
+        )
+
+    def _gpu_group(
+        self,
+        pool: GpuPoolArgs,
+        version: str,
+        subnets: list[pulumi.Input[str]],
+        node_role: ServiceRole,
+        addons: list[pulumi.Resource],
+    ) -> eks.NodeGroup:
+        resolved = catalog.resolve(
+            "aws", pool["gpu"], pool.get("gpus_per_node", 1), pool.get("node_image")
+        )
+        name = f"{self._name}-{pool['name']}"
+        device = DATA_VOLUME_DEVICE.get(resolved.image.name, ROOT_DEVICE)
+        template = self._launch_template(
+            name, device, pool.get("disk_size_gb", defaults.GPU_DISK_GB), GPU_HOP_LIMIT
+        )
+        low = pool.get("min_nodes", 0)
+        taint = defaults.GPU_TAINT
+        return eks.NodeGroup(
+            name,
+            cluster_name=self.cluster.name,
+            node_role_arn=node_role.role.arn,
+            subnet_ids=subnets,
+            ami_type=resolved.image.name,
+            capacity_type="SPOT" if pool.get("spot", False) else "ON_DEMAND",
+            instance_types=[resolved.instance_type],
+            scaling_config={
+                "min_size": low,
+                "max_size": pool.get("max_nodes", 1),
+                "desired_size": low,
+            },
+            launch_template={"id": template.id, "version": template.latest_version.apply(str)},
+            update_config={"max_unavailable": 1},
+            labels=pool_labels(pool),
+            taints=[{"key": taint["key"], "value": taint["value"], "effect": "NO_SCHEDULE"}],
+            tags={**self._tags, "mlplatform.io/gpu": pool["gpu"]},
+            opts=child(
+                self,
+                depends_on=[*addons, *node_role.attachments],
+                ignore_changes=["scalingConfig.desiredSize"],
+            ),
+        )

@@ -1,0 +1,126 @@
+"""What every target's builder shares: spec-to-args conversion, GPU enablement, teams."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+
+from mlplatform.contracts import GpuClusterArgs, GpuPoolArgs
+from mlplatform.spec import PlatformConfig
+from mlplatform.spec.model import EndpointAccess, GpuEnablement
+
+
+@dataclass
+class Built:
+    """What a target's builder hands back to `MlPlatform`."""
+
+    artifact_uri: pulumi.Output[str] | None = None
+    registry_url: pulumi.Output[str] | None = None
+    cluster_name: pulumi.Output[str] | None = None
+    kubeconfig: pulumi.Output[str] | None = None
+    team_namespaces: list[pulumi.Output[str]] = field(default_factory=list)
+
+
+def pool_args(cfg: PlatformConfig) -> list[GpuPoolArgs]:
+    """The spec's GPU pools in the shared pool contract."""
+    return [
+        {
+            "name": p.name,
+            "gpu": p.gpu.value,
+            "gpus_per_node": p.gpus_per_node,
+            "min_nodes": p.min_nodes,
+            "max_nodes": p.max_nodes,
+            "spot": p.spot,
+            "sharing_mode": p.sharing.mode.value,
+            "sharing_replicas": p.sharing.replicas,
+            "mig_profile": p.sharing.mig_profile,
+            "node_image": p.node_image,
+            "disk_size_gb": p.disk_size_gb,
+            "zones": list(p.zones),
+        }
+        for p in cfg.gpu_pools
+    ]
+
+
+def cluster_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> GpuClusterArgs:
+    """The spec's cluster settings in the shared cluster contract."""
+    cluster = cfg.cluster
+    args: GpuClusterArgs = {
+        "kubernetes_version": cluster.kubernetes_version,
+        "gpu_pools": pool_args(cfg),
+        "public_endpoint": cluster.endpoint_access is EndpointAccess.PUBLIC,
+        "public_access_cidrs": list(cluster.public_access_cidrs),
+        "system_min_nodes": cluster.system_pool.min_nodes,
+        "system_max_nodes": cluster.system_pool.max_nodes,
+        "release_channel": cluster.release_channel.value,
+        "admins": list(cluster.admins),
+        "tags": dict(tags),
+        "protect": cfg.protect,
+    }
+    if cluster.system_pool.instance_type:
+        args["system_instance_type"] = cluster.system_pool.instance_type
+    return args
+
+
+def gpu_enablement_mode(cfg: PlatformConfig, image_lacks_plugin: bool) -> str | None:
+    """device-plugin, gpu-operator or None (nothing to install)."""
+    choice = cfg.cluster.gpu_enablement
+    if choice is GpuEnablement.NONE or not cfg.gpu_pools:
+        return None
+    if choice is GpuEnablement.AUTO:
+        return "device-plugin" if image_lacks_plugin else None
+    return choice.value
+
+
+def enable_gpus(
+    name: str,
+    cfg: PlatformConfig,
+    image_lacks_plugin: bool,
+    opts: pulumi.ResourceOptions,
+    driver_preinstalled: bool = True,
+) -> None:
+    """Install the NVIDIA device plugin / GPU operator where the node image needs it."""
+    mode = gpu_enablement_mode(cfg, image_lacks_plugin)
+    if mode is None:
+        return
+    from mlplatform.kubernetes.gpu import NvidiaGpuEnablement
+
+    NvidiaGpuEnablement(
+        f"{name}-gpu",
+        {"mode": mode, "pools": pool_args(cfg), "driver_preinstalled": driver_preinstalled},
+        opts,
+    )
+
+
+Identity = tuple[pulumi.Input[Mapping[str, str]], Mapping[str, str]]
+"""(service account annotations, service account labels) of a team's workload identity."""
+
+
+def add_teams(
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+    identity_for: Callable[[str], Identity] | None = None,
+) -> list[pulumi.Output[str]]:
+    """One `TeamNamespace` per team, its service account bound through `identity_for`."""
+    from mlplatform.kubernetes.teams import TeamNamespace
+
+    namespaces = []
+    for team in cfg.teams:
+        annotations, labels = identity_for(team.name) if identity_for else ({}, {})
+        created = TeamNamespace(
+            f"{name}-team-{team.name}",
+            {
+                "namespace": team.name,
+                "max_gpus": team.max_gpus,
+                "service_account_annotations": annotations,
+                "service_account_labels": labels,
+                "tags": tags,
+            },
+            opts,
+        )
+        namespaces.append(created.namespace)
+    return namespaces
