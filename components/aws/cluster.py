@@ -141,7 +141,7 @@ class EksGpuCluster(pulumi.ComponentResource):
             tags=tags,
             opts=child(self, protect=protect, depends_on=cluster_role.ready),
         )
-        issuer = self.cluster.identities.apply(lambda ids: ids[0]["oidcs"][0]["issuer"])
+        issuer = self.cluster.identities.apply(lambda ids: (ids[0].oidcs or [])[0].issuer or "")
         oidc = iam.OpenIdConnectProvider(
             f"{name}-oidc",
             url=issuer,
@@ -176,7 +176,7 @@ class EksGpuCluster(pulumi.ComponentResource):
             pulumi.Output.all(
                 self.cluster.name,
                 self.cluster.endpoint,
-                self.cluster.certificate_authority.apply(lambda c: c["data"] or ""),
+                self.cluster.certificate_authority.apply(lambda c: c.data or ""),
             ).apply(lambda v: kubeconfig(v[0], v[1], v[2], args["region"]))
         )
         self.provider = k8s.Provider(

@@ -1,32 +1,31 @@
-"""GCP target: GCS artifact store, Artifact Registry."""
+"""GCP target: VPC, GKE with GPU node pools, GCS, Artifact Registry and team identities."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 import pulumi
+import pulumi_gcp as gcp
 
-from mlplatform.compose.common import Built
+from mlplatform.compose.common import Built, Identity, add_teams, cluster_args, enable_gpus
+from mlplatform.gcp.cluster import GkeGpuCluster, GkeGpuClusterArgs
+from mlplatform.gcp.network import PODS_RANGE, SERVICES_RANGE, GcpNetwork
+from mlplatform.gcp.registry import ArtifactRegistryDocker
+from mlplatform.gcp.storage import GcsArtifactStore
+from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import PlatformConfig
 
 
 def build(
     parent: pulumi.Resource, name: str, cfg: PlatformConfig, tags: Mapping[str, str]
 ) -> Built:
-    import pulumi_gcp as gcp
-
-    from mlplatform.gcp.registry import ArtifactRegistryDocker
-    from mlplatform.gcp.storage import GcsArtifactStore
-
-    assert cfg.gcp is not None and cfg.region is not None  # guaranteed by spec rules
-    project = cfg.gcp.project
+    assert cfg.gcp is not None and cfg.region is not None  # guaranteed by the spec rules
+    project, region = cfg.gcp.project, cfg.region
     provider = gcp.Provider(
-        f"{name}-gcp",
-        project=project,
-        region=cfg.region,
-        opts=pulumi.ResourceOptions(parent=parent),
+        f"{name}-gcp", project=project, region=region, opts=pulumi.ResourceOptions(parent=parent)
     )
     opts = pulumi.ResourceOptions(parent=parent, providers=[provider])
+    built = Built()
     store = registry = None
     if cfg.artifact_store.enabled:
         a = cfg.artifact_store
@@ -36,7 +35,7 @@ def build(
                 "tags": tags,
                 "protect": cfg.protect,
                 "project": project,
-                "location": cfg.region,
+                "location": region,
                 "kms_key_id": a.kms_key_id,
                 "noncurrent_version_days": a.noncurrent_version_days,
                 "abort_incomplete_upload_days": a.abort_incomplete_upload_days,
@@ -44,6 +43,7 @@ def build(
             },
             opts,
         )
+        built.artifact_uri = store.artifact_uri
     if cfg.registry.enabled:
         r = cfg.registry
         registry = ArtifactRegistryDocker(
@@ -52,7 +52,7 @@ def build(
                 "tags": tags,
                 "protect": cfg.protect,
                 "project": project,
-                "location": cfg.region,
+                "location": region,
                 "immutable_tags": r.immutable_tags,
                 "scan_on_push": r.scan_on_push,
                 "untagged_expiry_days": r.untagged_expiry_days,
@@ -60,7 +60,43 @@ def build(
             },
             opts,
         )
-    return Built(
-        artifact_uri=store.artifact_uri if store else None,
-        registry_url=registry.repository_url if registry else None,
-    )
+        built.registry_url = registry.repository_url
+
+    args: GkeGpuClusterArgs = {
+        **cluster_args(cfg, tags),
+        "project": project,
+        "region": region,
+        "network": "",
+        "subnetwork": "",
+        "pods_range_name": PODS_RANGE,
+        "services_range_name": SERVICES_RANGE,
+        "managed_prometheus": cfg.cluster.managed_prometheus,
+    }
+    existing = cfg.network.existing
+    if existing is None:
+        network = GcpNetwork(
+            f"{name}-network",
+            {"project": project, "region": region, "cidr": cfg.network.cidr},
+            opts,
+        )
+        args["network"], args["subnetwork"] = network.network_id, network.subnetwork_id
+    else:
+        args["network"], args["subnetwork"] = existing.network_id, existing.subnet_ids[0]
+        args["pods_range_name"] = existing.pods_range_name or ""
+        args["services_range_name"] = existing.services_range_name or ""
+    cluster = GkeGpuCluster(f"{name}-gke", args, opts)
+    built.cluster_name, built.kubeconfig = cluster.cluster_name, cluster.kubeconfig
+
+    k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
+    enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts)
+
+    def team_identity(team: str) -> Identity:
+        identity = cluster.workload_identity(f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT)
+        if store is not None:
+            store.grant_read_write(identity)
+        if registry is not None:
+            registry.grant_pull(identity)
+        return identity.annotations, {}
+
+    built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
+    return built

@@ -182,7 +182,53 @@ def _aws_id(prefix: str) -> Callable[[str, State, State, str], State]:
     return outputs
 
 
+def _gke_cluster(name: str, inputs: State, state: State, region: str) -> State:
+    return {
+        "endpoint": "10.0.64.2",
+        "id": f"projects/{inputs.get('project')}/locations/"
+        f"{inputs.get('location')}/clusters/{state['name']}",
+        "masterAuth": {"clusterCaCertificate": "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t"},
+    }
+
+
+def _gcp_service_account(name: str, inputs: State, state: State, region: str) -> State:
+    email = f"{inputs.get('accountId')}@{inputs.get('project')}.iam.gserviceaccount.com"
+    return {
+        "email": email,
+        "member": f"serviceAccount:{email}",
+        "name": f"projects/{inputs.get('project')}/serviceAccounts/{email}",
+        "id": f"projects/{inputs.get('project')}/serviceAccounts/{email}",
+    }
+
+
+def _gcp_key_ring(name: str, inputs: State, state: State, region: str) -> State:
+    ring = (
+        f"projects/{inputs.get('project')}/locations/{inputs.get('location')}/keyRings/"
+        f"{state['name']}"
+    )
+    return {"id": ring}
+
+
+def _gcp_crypto_key(name: str, inputs: State, state: State, region: str) -> State:
+    return {"id": f"{inputs.get('keyRing')}/cryptoKeys/{state['name']}"}
+
+
+def _gcp_self_link(kind: str) -> Callable[[str, State, State, str], State]:
+    def outputs(name: str, inputs: State, state: State, region: str) -> State:
+        scope = f"regions/{inputs['region']}" if "region" in inputs else "global"
+        link = f"projects/{inputs.get('project')}/{scope}/{kind}/{state['name']}"
+        return {"id": link, "selfLink": f"https://www.googleapis.com/compute/v1/{link}"}
+
+    return outputs
+
+
 _TYPE_OUTPUTS: dict[str, Callable[[str, State, State, str], State]] = {
+    "gcp:container/cluster:Cluster": _gke_cluster,
+    "gcp:serviceaccount/account:Account": _gcp_service_account,
+    "gcp:kms/keyRing:KeyRing": _gcp_key_ring,
+    "gcp:kms/cryptoKey:CryptoKey": _gcp_crypto_key,
+    "gcp:compute/network:Network": _gcp_self_link("networks"),
+    "gcp:compute/subnetwork:Subnetwork": _gcp_self_link("subnetworks"),
     "aws:eks/cluster:Cluster": _eks_cluster,
     "aws:iam/role:Role": _iam_arn("role"),
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": _iam_arn("oidc-provider"),

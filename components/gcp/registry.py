@@ -10,6 +10,7 @@ from pulumi_gcp import artifactregistry
 
 from mlplatform import defaults
 from mlplatform.contracts import SECONDS_PER_DAY, RegistryArgs, child
+from mlplatform.gcp.identity import GcpWorkloadIdentity
 
 REPOSITORY_ID_MAX = 63
 
@@ -89,10 +90,23 @@ class ArtifactRegistryDocker(pulumi.ComponentResource):
             labels=args.get("tags", {}),
             opts=child(self, protect=protect),
         )
+        self._repo = repo
         self.repository_name = repo.name
         self.repository_url = pulumi.Output.concat(
             repo.location, "-docker.pkg.dev/", repo.project, "/", repo.repository_id
         )
         self.register_outputs(
             {"repository_url": self.repository_url, "repository_name": self.repository_name}
+        )
+
+    def grant_pull(self, identity: GcpWorkloadIdentity) -> None:
+        """Let `identity` pull images from this repository only."""
+        artifactregistry.RepositoryIamMember(
+            f"{identity._name}-registry-pull",
+            project=self._repo.project,
+            location=self._repo.location,
+            repository=self._repo.repository_id,
+            role="roles/artifactregistry.reader",
+            member=identity.member,
+            opts=child(identity),
         )

@@ -9,6 +9,7 @@ from pulumi_gcp import kms, storage
 
 from mlplatform import defaults
 from mlplatform.contracts import SECONDS_PER_DAY, ArtifactStoreArgs, child
+from mlplatform.gcp.identity import GcpWorkloadIdentity
 
 
 class GcsArtifactStoreArgs(ArtifactStoreArgs, total=False):
@@ -98,3 +99,13 @@ class GcsArtifactStore(pulumi.ComponentResource):
         self.bucket_name = bucket.name
         self.artifact_uri = bucket.name.apply(lambda b: f"gs://{b}")
         self.register_outputs({"bucket_name": self.bucket_name, "artifact_uri": self.artifact_uri})
+
+    def grant_read_write(self, identity: GcpWorkloadIdentity) -> None:
+        """Let `identity` list, read, write and delete objects in this bucket only."""
+        storage.BucketIAMMember(
+            f"{identity._name}-artifacts-rw",
+            bucket=self.bucket_name,
+            role="roles/storage.objectUser",
+            member=identity.member,
+            opts=child(identity),
+        )

@@ -42,8 +42,8 @@ RESOURCE_COUNTS = {
     "aws-prod": 89,
     "azure-dev": 13,
     "azure-prod": 13,
-    "gcp-dev": 7,
-    "gcp-prod": 7,
+    "gcp-dev": 32,
+    "gcp-prod": 42,
     "local": 12,
 }
 

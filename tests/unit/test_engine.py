@@ -111,6 +111,9 @@ STATEFUL = {
     "azure-native:resources:ResourceGroup",
     "gcp:storage/bucket:Bucket",
     "gcp:artifactregistry/repository:Repository",
+    "gcp:container/cluster:Cluster",
+    "gcp:kms/keyRing:KeyRing",
+    "gcp:kms/cryptoKey:CryptoKey",
     "kubernetes:core/v1:PersistentVolumeClaim",
 }
 

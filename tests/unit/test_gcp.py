@@ -103,7 +103,7 @@ def test_customer_key_and_unprotected(plan_config: PlanConfig) -> None:
     )
     bucket = one(plan, BUCKET)
     assert bucket.inputs["encryption"] == {"defaultKmsKeyName": key}
-    grant = one(plan, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember")
+    grant = one(plan, "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember", "-artifacts-key-access")
     assert grant.inputs == {
         "cryptoKeyId": key,
         "role": "roles/cloudkms.cryptoKeyEncrypterDecrypter",

@@ -1,0 +1,332 @@
+"""GKE GPU cluster: private nodes, Workload Identity, shielded nodes with secure boot, secrets
+encrypted with Cloud KMS, a release channel, Dataplane V2 network policy, a least-privilege
+node service account, a system pool and one autoscaling pool per GPU pool.
+
+GKE installs the NVIDIA driver (gpu_driver_installation_config) and runs the
+device plugin itself, and its cluster autoscaler scales pools from zero.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Required
+
+import pulumi
+import pulumi_kubernetes as k8s
+from pulumi_gcp import container, kms, organizations, projects, serviceaccount
+
+from mlplatform import catalog, defaults
+from mlplatform.contracts import GpuClusterArgs, GpuPoolArgs, child, pool_labels
+from mlplatform.gcp.identity import GcpWorkloadIdentity, account_id
+
+RELEASE_CHANNELS = {"rapid": "RAPID", "regular": "REGULAR", "stable": "STABLE"}
+NODE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"]
+"""Least privilege for nodes (GKE hardening guide): logs, metrics, image pulls."""
+KEY_ROTATION = "7776000s"
+"""Rotate the secrets key every 90 days."""
+SHARING_STRATEGIES = {"time-slicing": "TIME_SHARING", "mps": "MPS"}
+SYSTEM_DISK_GB = 50
+OAUTH_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
+
+
+class GkeGpuClusterArgs(GpuClusterArgs, total=False):
+    """Args of `GkeGpuCluster`: the shared cluster contract plus where it lives."""
+
+    project: Required[str]
+    """GCP project id."""
+    region: Required[str]
+    """Region of the (regional) cluster."""
+    network: Required[pulumi.Input[str]]
+    """VPC network id or name."""
+    subnetwork: Required[pulumi.Input[str]]
+    """Subnetwork id or name for the nodes."""
+    pods_range_name: Required[str]
+    """Secondary range of the subnetwork for pods."""
+    services_range_name: Required[str]
+    """Secondary range of the subnetwork for services."""
+    managed_prometheus: bool
+    """Managed Service for Prometheus collection. Default: off."""
+
+
+def kubeconfig(name: str, endpoint: str, ca: str) -> str:
+    """A kubeconfig that authenticates with gke-gcloud-auth-plugin (no static credentials)."""
+    return json.dumps(
+        {
+            "apiVersion": "v1",
+            "kind": "Config",
+            "current-context": name,
+            "clusters": [
+                {
+                    "name": name,
+                    "cluster": {"server": f"https://{endpoint}", "certificate-authority-data": ca},
+                }
+            ],
+            "contexts": [{"name": name, "context": {"cluster": name, "user": name}}],
+            "users": [
+                {
+                    "name": name,
+                    "user": {
+                        "exec": {
+                            "apiVersion": "client.authentication.k8s.io/v1beta1",
+                            "command": "gke-gcloud-auth-plugin",
+                            "provideClusterInfo": True,
+                        }
+                    },
+                }
+            ],
+        }
+    )
+
+
+class GkeGpuCluster(pulumi.ComponentResource):
+    """A production regional GKE cluster with GPU node pools resolved by the GPU catalog."""
+
+    cluster_name: pulumi.Output[str]
+    """Cluster name."""
+    kubeconfig: pulumi.Output[str]
+    """Kubeconfig (secret) using gke-gcloud-auth-plugin."""
+    node_service_account: pulumi.Output[str]
+    """Email of the nodes' dedicated service account."""
+    provider: k8s.Provider
+    """Kubernetes provider that waits for the system and GPU pools."""
+    needs_device_plugin: bool
+    """Always False: GKE runs the NVIDIA device plugin on GPU nodes itself."""
+
+    def __init__(
+        self, name: str, args: GkeGpuClusterArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:GkeGpuCluster", name, None, opts)
+        self._name, self._project, self._region = name, args["project"], args["region"]
+        protect = args.get("protect", True)
+        labels = dict(args.get("tags", {}))
+
+        nodes_sa = serviceaccount.Account(
+            f"{name}-nodes",
+            project=self._project,
+            account_id=account_id(f"{name}-nodes"),
+            display_name="mlplatform GKE nodes (least privilege)",
+            opts=child(self),
+        )
+        grants = [
+            projects.IAMMember(
+                f"{name}-nodes-{role.split('/')[-1]}",
+                project=self._project,
+                role=role,
+                member=nodes_sa.member,
+                opts=child(self),
+            )
+            for role in NODE_ROLES
+        ]
+        key = self._secrets_key(protect)
+
+        public = args.get("public_endpoint", False)
+        self.cluster = container.Cluster(
+            f"{name}-cluster",
+            project=self._project,
+            location=self._region,
+            min_master_version=args["kubernetes_version"],
+            release_channel={"channel": RELEASE_CHANNELS[args.get("release_channel", "regular")]},
+            remove_default_node_pool=True,
+            initial_node_count=1,
+            node_config=_node_config(nodes_sa.email, "e2-small", SYSTEM_DISK_GB, labels),
+            network=args["network"],
+            subnetwork=args["subnetwork"],
+            networking_mode="VPC_NATIVE",
+            ip_allocation_policy={
+                "cluster_secondary_range_name": args["pods_range_name"],
+                "services_secondary_range_name": args["services_range_name"],
+            },
+            private_cluster_config={
+                "enable_private_nodes": True,
+                "enable_private_endpoint": not public,
+            },
+            master_authorized_networks_config={
+                "gcp_public_cidrs_access_enabled": False,
+                "cidr_blocks": [
+                    {"cidr_block": c, "display_name": f"allowed-{i}"}
+                    for i, c in enumerate(args.get("public_access_cidrs", []))
+                ],
+            },
+            workload_identity_config={"workload_pool": f"{self._project}.svc.id.goog"},
+            database_encryption={"state": "ENCRYPTED", "key_name": key.id},
+            enable_shielded_nodes=True,
+            datapath_provider="ADVANCED_DATAPATH",
+            monitoring_config={
+                "enable_components": ["SYSTEM_COMPONENTS"],
+                "managed_prometheus": {"enabled": args.get("managed_prometheus", False)},
+            },
+            logging_config={"enable_components": ["SYSTEM_COMPONENTS", "WORKLOADS"]},
+            deletion_protection=protect,
+            resource_labels=labels,
+            opts=child(self, protect=protect, depends_on=[*grants, *self._key_grants]),
+        )
+        system = container.NodePool(
+            f"{name}-system",
+            project=self._project,
+            location=self._region,
+            cluster=self.cluster.name,
+            autoscaling={
+                "total_min_node_count": args.get("system_min_nodes", 2),
+                "total_max_node_count": args.get("system_max_nodes", 4),
+                "location_policy": "BALANCED",
+            },
+            management={"auto_repair": True, "auto_upgrade": True},
+            node_config=_node_config(
+                nodes_sa.email,
+                args.get("system_instance_type", defaults.SYSTEM_INSTANCE_TYPES["gcp"]),
+                SYSTEM_DISK_GB,
+                {**labels, defaults.POOL_LABEL: "system"},
+            ),
+            opts=child(self),
+        )
+        pools = [self._gpu_pool(pool, nodes_sa.email, labels) for pool in args.get("gpu_pools", [])]
+
+        self.needs_device_plugin = False
+        self.cluster_name = self.cluster.name
+        self.node_service_account = nodes_sa.email
+        self.kubeconfig = pulumi.Output.secret(
+            pulumi.Output.all(
+                self.cluster.name,
+                self.cluster.endpoint,
+                self.cluster.master_auth.apply(lambda a: a.cluster_ca_certificate or ""),
+            ).apply(lambda v: kubeconfig(v[0], v[1], v[2]))
+        )
+        self.provider = k8s.Provider(
+            f"{name}-k8s",
+            kubeconfig=self.kubeconfig,
+            enable_server_side_apply=True,
+            opts=child(self, depends_on=[system, *pools]),
+        )
+        self.register_outputs(
+            {
+                "cluster_name": self.cluster_name,
+                "kubeconfig": self.kubeconfig,
+                "node_service_account": self.node_service_account,
+            }
+        )
+
+    def workload_identity(
+        self,
+        name: str,
+        namespace: str,
+        service_account: str,
+        parent: pulumi.Resource | None = None,
+    ) -> GcpWorkloadIdentity:
+        """A Google service account only `namespace/service_account` can act as."""
+        pool = self.cluster.workload_identity_config.apply(
+            lambda c: (c.workload_pool if c else None) or f"{self._project}.svc.id.goog"
+        )
+        return GcpWorkloadIdentity(
+            name,
+            {
+                "project": self._project,
+                "workload_pool": pool,
+                "namespace": namespace,
+                "service_account": service_account,
+            },
+            pulumi.ResourceOptions(parent=parent or self),
+        )
+
+    def _secrets_key(self, protect: bool) -> kms.CryptoKey:
+        """Cloud KMS key for application-layer secrets encryption, usable by the GKE agent."""
+        ring = kms.KeyRing(
+            f"{self._name}-keyring",
+            project=self._project,
+            location=self._region,
+            opts=child(self, protect=protect),
+        )
+        key = kms.CryptoKey(
+            f"{self._name}-secrets-key",
+            key_ring=ring.id,
+            rotation_period=KEY_ROTATION,
+            purpose="ENCRYPT_DECRYPT",
+            opts=child(self, protect=protect),
+        )
+        number = organizations.get_project_output(
+            project_id=self._project, opts=pulumi.InvokeOutputOptions(parent=self)
+        ).number
+        self._key_grants = [
+            kms.CryptoKeyIAMMember(
+                f"{self._name}-secrets-key-gke",
+                crypto_key_id=key.id,
+                role="roles/cloudkms.cryptoKeyEncrypterDecrypter",
+                member=number.apply(
+                    lambda n: (
+                        f"serviceAccount:service-{n}@container-engine-robot.iam.gserviceaccount.com"
+                    )
+                ),
+                opts=child(self),
+            )
+        ]
+        return key
+
+    def _gpu_pool(
+        self, pool: GpuPoolArgs, sa_email: pulumi.Input[str], labels: dict[str, str]
+    ) -> container.NodePool:
+        resolved = catalog.resolve(
+            "gcp", pool["gpu"], pool.get("gpus_per_node", 1), pool.get("node_image")
+        )
+        accelerator: container.NodePoolNodeConfigGuestAcceleratorArgsDict = {
+            "type": resolved.accelerator or "",
+            "count": resolved.offering.gpus_per_node,
+            "gpu_driver_installation_config": {"gpu_driver_version": "LATEST"},
+        }
+        mode = pool.get("sharing_mode", "none")
+        if mode in SHARING_STRATEGIES:
+            accelerator["gpu_sharing_config"] = {
+                "gpu_sharing_strategy": SHARING_STRATEGIES[mode],
+                "max_shared_clients_per_gpu": pool.get("sharing_replicas", 2),
+            }
+        if mode == "mig":
+            accelerator["gpu_partition_size"] = pool.get("mig_profile") or ""
+        config = _node_config(
+            sa_email,
+            resolved.instance_type,
+            pool.get("disk_size_gb", defaults.GPU_DISK_GB),
+            {**labels, **pool_labels(pool)},
+            resolved.image.name,
+        )
+        config["guest_accelerators"] = [accelerator]
+        config["spot"] = pool.get("spot", False)
+        taint = defaults.GPU_TAINT
+        config["taints"] = [{"key": taint["key"], "value": taint["value"], "effect": "NO_SCHEDULE"}]
+        zones = list(pool.get("zones", []))
+        return container.NodePool(
+            f"{self._name}-{pool['name']}",
+            project=self._project,
+            location=self._region,
+            cluster=self.cluster.name,
+            node_locations=zones or None,
+            autoscaling={
+                "total_min_node_count": pool.get("min_nodes", 0),
+                "total_max_node_count": pool.get("max_nodes", 1),
+                "location_policy": "ANY",
+            },
+            management={"auto_repair": True, "auto_upgrade": True},
+            node_config=config,
+            opts=child(self),
+        )
+
+
+def _node_config(
+    sa_email: pulumi.Input[str],
+    machine_type: str,
+    disk_gb: int,
+    labels: dict[str, str],
+    image: str = "COS_CONTAINERD",
+) -> container.NodePoolNodeConfigArgsDict:
+    return {
+        "machine_type": machine_type,
+        "image_type": image,
+        "disk_type": "pd-balanced",
+        "disk_size_gb": disk_gb,
+        "service_account": sa_email,
+        "oauth_scopes": OAUTH_SCOPES,
+        "workload_metadata_config": {"mode": "GKE_METADATA"},
+        "shielded_instance_config": {
+            "enable_secure_boot": True,
+            "enable_integrity_monitoring": True,
+        },
+        "labels": labels,
+        "resource_labels": {k: v for k, v in labels.items() if "/" not in k and "." not in k},
+    }
