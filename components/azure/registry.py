@@ -8,6 +8,7 @@ import pulumi
 from pulumi_azure_native import containerregistry
 
 from mlplatform import defaults
+from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
 from mlplatform.contracts import RegistryArgs, child
 from mlplatform.naming import compact_name
 
@@ -68,3 +69,17 @@ class AcrRegistry(pulumi.ComponentResource):
         self.login_server = registry.login_server
         self.registry_id = registry.id
         self.register_outputs({"login_server": self.login_server, "registry_id": self.registry_id})
+
+    def grant_pull(self, identity: AzureWorkloadIdentity) -> None:
+        """AcrPull on this registry only, for `identity`."""
+        assign_role(
+            f"{identity._name}-registry-pull",
+            "AcrPull",
+            self.registry_id,
+            identity.principal_id,
+            identity,
+        )
+
+    def grant_pull_to_principal(self, name: str, principal_id: pulumi.Input[str]) -> None:
+        """AcrPull on this registry for a principal such as the AKS kubelet identity."""
+        assign_role(name, "AcrPull", self.registry_id, principal_id, self)

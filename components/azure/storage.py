@@ -13,6 +13,7 @@ import pulumi
 from pulumi_azure_native import storage
 
 from mlplatform import defaults
+from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
 from mlplatform.contracts import ArtifactStoreArgs, child
 from mlplatform.naming import compact_name
 
@@ -135,6 +136,16 @@ class AzureBlobArtifactStore(pulumi.ComponentResource):
                 "account_id": self.account_id,
                 "artifact_uri": self.artifact_uri,
             }
+        )
+
+    def grant_read_write(self, identity: AzureWorkloadIdentity) -> None:
+        """Storage Blob Data Contributor on this account only, for `identity`."""
+        assign_role(
+            f"{identity._name}-artifacts-rw",
+            "Storage Blob Data Contributor",
+            self.account_id,
+            identity.principal_id,
+            identity,
         )
 
 

@@ -1,40 +1,49 @@
-"""Azure target: resource group, Storage artifact store, ACR."""
+"""Azure target: resource group, VNet with private endpoints, AKS with GPU pools, Storage, ACR,
+the NVIDIA device plugin and team identities."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
 import pulumi
+import pulumi_azure_native as azure_native
+from pulumi_azure_native import resources
 
-from mlplatform.compose.common import Built
+from mlplatform.azure.cluster import AksGpuCluster, AksGpuClusterArgs
+from mlplatform.azure.identity import USE_LABEL
+from mlplatform.azure.network import AzureNetwork
+from mlplatform.azure.registry import AcrRegistry
+from mlplatform.azure.storage import AzureBlobArtifactStore
+from mlplatform.compose.common import Built, Identity, add_teams, cluster_args, enable_gpus
+from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import Environment, PlatformConfig
+
+BLOB_ZONE = "privatelink.blob.core.windows.net"
+ACR_ZONE = "privatelink.azurecr.io"
 
 
 def build(
     parent: pulumi.Resource, name: str, cfg: PlatformConfig, tags: Mapping[str, str]
 ) -> Built:
-    import pulumi_azure_native as azure_native
-    from pulumi_azure_native import resources
-
-    from mlplatform.azure.registry import AcrRegistry
-    from mlplatform.azure.storage import AzureBlobArtifactStore
-
+    assert cfg.region is not None  # guaranteed by the spec rules
+    location = cfg.region
     provider = azure_native.Provider(
-        f"{name}-azure", location=cfg.region, opts=pulumi.ResourceOptions(parent=parent)
+        f"{name}-azure", location=location, opts=pulumi.ResourceOptions(parent=parent)
     )
     opts = pulumi.ResourceOptions(parent=parent, providers=[provider])
-    existing = cfg.azure.existing_resource_group if cfg.azure else None
-    if existing:
-        rg_name: pulumi.Input[str] = existing
+    existing_group = cfg.azure.existing_resource_group if cfg.azure else None
+    if existing_group:
+        rg: pulumi.Input[str] = existing_group
     else:
         group = resources.ResourceGroup(
             f"{name}-rg",
-            location=cfg.region,
-            tags=tags,
+            location=location,
+            tags=dict(tags),
             opts=pulumi.ResourceOptions(parent=parent, providers=[provider], protect=cfg.protect),
         )
-        rg_name = group.name
-    zone_redundant = cfg.environment is Environment.PROD
+        rg = group.name
+    prod = cfg.environment is Environment.PROD
+    built = Built()
     store = registry = None
     if cfg.artifact_store.enabled:
         a = cfg.artifact_store
@@ -43,29 +52,71 @@ def build(
             {
                 "tags": tags,
                 "protect": cfg.protect,
-                "resource_group_name": rg_name,
-                "location": cfg.region or "",
-                "zone_redundant": zone_redundant,
+                "resource_group_name": rg,
+                "location": location,
+                "zone_redundant": prod,
                 "noncurrent_version_days": a.noncurrent_version_days,
                 "soft_delete_days": a.soft_delete_days,
             },
             opts,
         )
+        built.artifact_uri = store.artifact_uri
     if cfg.registry.enabled:
-        r = cfg.registry
         registry = AcrRegistry(
             f"{name}-registry",
             {
                 "tags": tags,
                 "protect": cfg.protect,
-                "resource_group_name": rg_name,
-                "location": cfg.region or "",
-                "zone_redundant": zone_redundant,
-                "untagged_expiry_days": r.untagged_expiry_days,
+                "resource_group_name": rg,
+                "location": location,
+                "zone_redundant": prod,
+                "untagged_expiry_days": cfg.registry.untagged_expiry_days,
             },
             opts,
         )
-    return Built(
-        artifact_uri=store.artifact_uri if store else None,
-        registry_url=registry.login_server if registry else None,
-    )
+        built.registry_url = registry.login_server
+
+    existing = cfg.network.existing
+    if existing is None:
+        network = AzureNetwork(
+            f"{name}-network",
+            {
+                "resource_group_name": rg,
+                "location": location,
+                "cidr": cfg.network.cidr,
+                "tags": tags,
+            },
+            opts,
+        )
+        node_subnet: pulumi.Input[str] = network.node_subnet_id
+        if store is not None:
+            network.private_endpoint(f"{name}-blob", store.account_id, "blob", BLOB_ZONE)
+        if registry is not None:
+            network.private_endpoint(f"{name}-acr", registry.registry_id, "registry", ACR_ZONE)
+    else:
+        node_subnet = existing.subnet_ids[0]
+    args: AksGpuClusterArgs = {
+        **cluster_args(cfg, tags),
+        "resource_group_name": rg,
+        "location": location,
+        "node_subnet_id": node_subnet,
+        "standard_tier": prod,
+    }
+    cluster = AksGpuCluster(f"{name}-aks", args, opts)
+    built.cluster_name, built.kubeconfig = cluster.cluster_name, cluster.kubeconfig
+    if registry is not None:
+        registry.grant_pull_to_principal(f"{name}-kubelet-acr-pull", cluster.kubelet_object_id)
+
+    k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
+    enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts, driver_preinstalled=True)
+
+    def team_identity(team: str) -> Identity:
+        identity = cluster.workload_identity(f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT)
+        if store is not None:
+            store.grant_read_write(identity)
+        if registry is not None:
+            registry.grant_pull(identity)
+        return identity.annotations, USE_LABEL
+
+    built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
+    return built

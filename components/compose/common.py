@@ -67,11 +67,11 @@ def cluster_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> GpuClusterArgs
 def gpu_enablement_mode(cfg: PlatformConfig, image_lacks_plugin: bool) -> str | None:
     """device-plugin, gpu-operator or None (nothing to install)."""
     choice = cfg.cluster.gpu_enablement
-    if choice is GpuEnablement.NONE or not cfg.gpu_pools:
+    if choice is GpuEnablement.NONE:
         return None
     if choice is GpuEnablement.AUTO:
-        return "device-plugin" if image_lacks_plugin else None
-    return choice.value
+        return "device-plugin" if cfg.gpu_pools and image_lacks_plugin else None
+    return choice.value  # asked for explicitly: also on an existing cluster's own GPU nodes
 
 
 def enable_gpus(

@@ -1,4 +1,5 @@
-"""Kubernetes target: an existing cluster with in-cluster artifact volume and registry."""
+"""Kubernetes target: an existing cluster with in-cluster artifact volume and registry, team
+namespaces with GPU quotas, and the NVIDIA device plugin when asked for."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Mapping
 
 import pulumi
 
-from mlplatform.compose.common import Built
+from mlplatform.compose.common import Built, add_teams, enable_gpus
 from mlplatform.spec import PlatformConfig
 
 
@@ -63,7 +64,11 @@ def build(
             },
             opts,
         )
+    k8s_opts = pulumi.ResourceOptions(parent=parent, provider=provider)
+    # An existing cluster's GPU nodes: install the plugin only when asked (gpuEnablement).
+    enable_gpus(name, cfg, image_lacks_plugin=False, opts=k8s_opts)
     return Built(
         artifact_uri=store.artifact_uri if store else None,
         registry_url=registry.repository_url if registry else None,
+        team_namespaces=add_teams(name, cfg, tags, k8s_opts),
     )

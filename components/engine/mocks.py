@@ -7,7 +7,9 @@ and the identifiers its dependants read: ARNs, URLs, login servers, resource ids
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +17,7 @@ import pulumi
 
 ACCOUNT_ID = "123456789012"
 SUBSCRIPTION_ID = "00000000-0000-0000-0000-000000000000"
+TENANT_ID = "11111111-1111-1111-1111-111111111111"
 DEFAULT_REGION = "us-east-1"
 GCP_PROJECT_NUMBER = "123456789012"
 
@@ -51,6 +54,8 @@ class PlatformMocks(pulumi.runtime.Mocks):
         extra = _TYPE_OUTPUTS.get(args.typ)
         if extra is not None:
             state.update(extra(args.name, inputs, state, region))
+        elif args.typ.startswith("azure-native:"):
+            state.update(_azure_generic(args.typ, inputs, state))
         elif args.typ.startswith("aws:"):
             service = args.typ.split(":")[1].split("/")[0]
             state.setdefault("arn", f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{state['name']}")
@@ -222,7 +227,53 @@ def _gcp_self_link(kind: str) -> Callable[[str, State, State, str], State]:
     return outputs
 
 
+def _azure_generic(typ: str, inputs: State, state: State) -> State:
+    module, kind = typ.split(":")[1], typ.split(":")[2]
+    rg = inputs.get("resourceGroupName", "rg")
+    return {
+        "id": f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{rg}/providers/"
+        f"Microsoft.{module}/{kind}/{state['name']}"
+    }
+
+
+def _aks_cluster(name: str, inputs: State, state: State, region: str) -> State:
+    return {
+        **_azure_generic("azure-native:containerservice:managedClusters", inputs, state),
+        "oidcIssuerProfile": {
+            "enabled": True,
+            "issuerURL": f"https://{region}.oic.prod-aks.azure.com/{SUBSCRIPTION_ID}/"
+            f"{_suffix(name, 36)}/",
+        },
+        "identityProfile": {
+            "kubeletidentity": {
+                "objectId": _guid(name + "kubelet"),
+                "clientId": _guid(name + "kubelet-client"),
+                "resourceId": f"/subscriptions/{SUBSCRIPTION_ID}/resourcegroups/MC_{state['name']}/"
+                f"providers/Microsoft.ManagedIdentity/userAssignedIdentities/"
+                f"{state['name']}-agentpool",
+            }
+        },
+        "fqdn": f"{state['name']}.hcp.{region}.azmk8s.io",
+    }
+
+
+def _guid(seed: str) -> str:
+    h = hashlib.sha256(seed.encode()).hexdigest()
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:32]}"
+
+
+def _user_assigned_identity(name: str, inputs: State, state: State, region: str) -> State:
+    return {
+        **_azure_generic("azure-native:ManagedIdentity:userAssignedIdentities", inputs, state),
+        "clientId": _guid(name + "client"),
+        "principalId": _guid(name + "principal"),
+        "tenantId": TENANT_ID,
+    }
+
+
 _TYPE_OUTPUTS: dict[str, Callable[[str, State, State, str], State]] = {
+    "azure-native:containerservice:ManagedCluster": _aks_cluster,
+    "azure-native:managedidentity:UserAssignedIdentity": _user_assigned_identity,
     "gcp:container/cluster:Cluster": _gke_cluster,
     "gcp:serviceaccount/account:Account": _gcp_service_account,
     "gcp:kms/keyRing:KeyRing": _gcp_key_ring,
@@ -285,7 +336,42 @@ def _gcp_project(args: State, region: str) -> State:
     return {"number": GCP_PROJECT_NUMBER, "projectId": project, "name": project, "id": project}
 
 
+def _aks_user_credentials(args: State, region: str) -> State:
+    cluster = args.get("resourceName", "cluster")
+    config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": cluster,
+        "clusters": [
+            {
+                "name": cluster,
+                "cluster": {
+                    "server": f"https://{cluster}.hcp.{region}.azmk8s.io:443",
+                    "certificate-authority-data": "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t",
+                },
+            }
+        ],
+        "contexts": [
+            {"name": cluster, "context": {"cluster": cluster, "user": f"clusterUser_{cluster}"}}
+        ],
+        "users": [{"name": f"clusterUser_{cluster}", "user": {"exec": {"command": "kubelogin"}}}],
+    }
+    encoded = base64.b64encode(json.dumps(config).encode()).decode()
+    return {"kubeconfigs": [{"name": "clusterUser", "value": encoded}]}
+
+
+def _azure_client_config(args: State, region: str) -> State:
+    return {
+        "subscriptionId": SUBSCRIPTION_ID,
+        "tenantId": TENANT_ID,
+        "clientId": _guid("client"),
+        "objectId": _guid("object"),
+    }
+
+
 _CALLS: dict[str, Callable[[State, str], State]] = {
+    "azure-native:containerservice:listManagedClusterUserCredentials": _aks_user_credentials,
+    "azure-native:authorization:getClientConfig": _azure_client_config,
     "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
     "aws:index/getAvailabilityZones:getAvailabilityZones": _availability_zones,
     "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": _gcs_service_agent,

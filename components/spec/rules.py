@@ -35,6 +35,7 @@ REGION_PATTERNS: dict[Target, tuple[str, str]] = {
     Target.GCP: (r"^[a-z]+-[a-z]+\d+$", "us-central1"),
 }
 MIG_PROFILE = re.compile(r"^[1-7]g\.\d+gb$")
+AKS_POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
 AZURE_ZONES = frozenset({"1", "2", "3"})
 RESERVED_NAMESPACES = frozenset({"default", "mlplatform", "gpu-operator", "nvidia-device-plugin"})
 ADMIN_PATTERNS: dict[Target, tuple[str, str]] = {
@@ -173,6 +174,14 @@ def _pool_placement(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
                 f"{at}.nodeImage",
                 f"is not a GPU node image on {cfg.target}; choose one of {', '.join(images)}",
                 pool.node_image,
+            )
+        if cfg.target is Target.AZURE and not AKS_POOL_NAME.match(pool.name):
+            yield ConfigIssue(
+                f"{at}.name",
+                "is not a valid AKS pool name (1-12 lowercase "
+                "letters and digits); use e.g. "
+                f"{re.sub(r'[^a-z0-9]', '', pool.name)[:12] or 'gpu'}",
+                pool.name,
             )
         for j, zone in enumerate(pool.zones):
             problem = _zone_problem(cfg, zone)

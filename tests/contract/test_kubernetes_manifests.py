@@ -47,10 +47,13 @@ def test_local_stack_objects_are_valid(shipped_plans: dict[str, Plan]) -> None:
     assert sorted(o["kind"] for o in objects) == [
         "Deployment",
         "Namespace",
+        "Namespace",
         "PersistentVolumeClaim",
         "PersistentVolumeClaim",
+        "ResourceQuota",
         "Secret",
         "Service",
+        "ServiceAccount",
     ]
     for manifest in objects:
         kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)

@@ -40,11 +40,11 @@ def test_no_pulumi_binary_is_reachable() -> None:
 RESOURCE_COUNTS = {
     "aws-dev": 75,
     "aws-prod": 89,
-    "azure-dev": 13,
-    "azure-prod": 13,
+    "azure-dev": 43,
+    "azure-prod": 53,
     "gcp-dev": 32,
     "gcp-prod": 42,
-    "local": 12,
+    "local": 16,
 }
 
 

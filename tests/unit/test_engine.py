@@ -109,6 +109,7 @@ STATEFUL = {
     "azure-native:storage:BlobContainer",
     "azure-native:containerregistry:Registry",
     "azure-native:resources:ResourceGroup",
+    "azure-native:containerservice:ManagedCluster",
     "gcp:storage/bucket:Bucket",
     "gcp:artifactregistry/repository:Repository",
     "gcp:container/cluster:Cluster",

@@ -37,7 +37,7 @@ def probe(stack: str) -> dict[str, list[str]]:
     ("stack", "expected"),
     [
         ("aws-dev", ["pulumi_aws", "pulumi_kubernetes"]),
-        ("azure-dev", ["pulumi_azure_native", "pulumi_random"]),
+        ("azure-dev", ["pulumi_azure_native", "pulumi_kubernetes", "pulumi_random"]),
         ("gcp-dev", ["pulumi_gcp", "pulumi_kubernetes"]),
         ("local", ["pulumi_kubernetes", "pulumi_random"]),
     ],

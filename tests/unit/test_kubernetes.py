@@ -26,7 +26,7 @@ def test_provider_targets_the_configured_context(plan: Plan) -> None:
 
 
 def test_namespace_enforces_restricted_pod_security(plan: Plan) -> None:
-    namespace = one(plan, "kubernetes:core/v1:Namespace")
+    namespace = one(plan, "kubernetes:core/v1:Namespace", "ml-local-namespace")
     assert namespace.inputs["metadata"]["name"] == "mlplatform"
     assert namespace.inputs["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == (
         "restricted"
@@ -35,7 +35,7 @@ def test_namespace_enforces_restricted_pod_security(plan: Plan) -> None:
 
 
 def test_volumes_are_protected_and_sized_from_config(plan: Plan) -> None:
-    namespace = one(plan, "kubernetes:core/v1:Namespace")
+    namespace = one(plan, "kubernetes:core/v1:Namespace", "ml-local-namespace")
     for suffix in ("-artifacts-pvc", "-registry-pvc"):
         claim = one(plan, PVC, suffix)
         assert claim.protect is True

@@ -1,0 +1,271 @@
+"""AKS GPU cluster: Entra ID RBAC with local accounts off, OIDC issuer + Workload Identity,
+private API server (or authorized IP ranges), auto-upgrade channel, Azure CNI overlay with
+Cilium network policy, Container Insights to a Log Analytics workspace, a system pool and one
+autoscaling user pool per GPU pool (spot with eviction policy Delete when asked).
+
+AKS installs the NVIDIA driver on GPU pools (gpuProfile driver Install); the device plugin
+comes from the platform's GPU enablement. AKS's own cluster autoscaler scales pools from zero.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Required
+
+import pulumi
+import pulumi_kubernetes as k8s
+import yaml
+from pulumi_azure_native import containerservice, operationalinsights
+
+from mlplatform import catalog, defaults
+from mlplatform.azure.identity import AzureWorkloadIdentity
+from mlplatform.contracts import GpuClusterArgs, GpuPoolArgs, child, pool_labels
+
+UPGRADE_CHANNELS = {"rapid": "rapid", "regular": "stable", "stable": "patch"}
+"""spec release channel -> AKS auto-upgrade channel (stable = latest patch of N-1 minor,
+patch = stay on the minor)."""
+AKS_AAD_SERVER_APP = "6dae42f8-4368-4678-94ff-3960e28e3630"
+"""The Azure Kubernetes Service AAD Server application, the audience of AKS tokens."""
+LOG_RETENTION_DAYS = 30
+POD_CIDR = "192.168.0.0/16"
+SERVICE_CIDR = "172.16.0.0/16"
+DNS_SERVICE_IP = "172.16.0.10"
+MIG_PROFILES = {"1g": "MIG1g", "2g": "MIG2g", "3g": "MIG3g", "4g": "MIG4g", "7g": "MIG7g"}
+SYSTEM_POOL = "system"
+SPOT_TAINT = "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"
+OS_DISK_GB_SYSTEM = 64
+
+
+class AksGpuClusterArgs(GpuClusterArgs, total=False):
+    """Args of `AksGpuCluster`: the shared cluster contract plus where it lives."""
+
+    resource_group_name: Required[pulumi.Input[str]]
+    """Resource group of the cluster."""
+    location: Required[str]
+    """Azure region."""
+    node_subnet_id: Required[pulumi.Input[str]]
+    """Subnet for all node pools."""
+    standard_tier: bool
+    """Standard tier (uptime SLA) instead of Free. Default: Free."""
+
+
+def kubeconfig(admin_kubeconfig_b64: str) -> str:
+    """Rewrite the cluster's user kubeconfig to authenticate through `kubelogin` with the Azure
+    CLI's login (Entra ID; local accounts are disabled)."""
+    config = yaml.safe_load(base64.b64decode(admin_kubeconfig_b64))
+    for user in config.get("users", []):
+        user["user"] = {
+            "exec": {
+                "apiVersion": "client.authentication.k8s.io/v1beta1",
+                "command": "kubelogin",
+                "args": ["get-token", "--login", "azurecli", "--server-id", AKS_AAD_SERVER_APP],
+            }
+        }
+    return json.dumps(config)
+
+
+def pool_name(name: str) -> str:
+    """AKS Linux pool names: 1-12 lowercase letters and digits."""
+    return "".join(c for c in name.lower() if c.isalnum())[:12]
+
+
+class AksGpuCluster(pulumi.ComponentResource):
+    """A production AKS cluster with GPU user pools resolved by the GPU catalog."""
+
+    cluster_name: pulumi.Output[str]
+    """AKS cluster name."""
+    oidc_issuer_url: pulumi.Output[str]
+    """OIDC issuer URL for workload identity federation."""
+    kubelet_object_id: pulumi.Output[str]
+    """Object id of the kubelet identity (give it AcrPull on the registry)."""
+    kubeconfig: pulumi.Output[str]
+    """Kubeconfig (secret) using kubelogin with the Azure CLI."""
+    provider: k8s.Provider
+    """Kubernetes provider that waits for the GPU pools."""
+    needs_device_plugin: bool
+    """True when there are GPU pools: AKS installs drivers but not the device plugin."""
+
+    def __init__(
+        self, name: str, args: AksGpuClusterArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:AksGpuCluster", name, None, opts)
+        self._name, self._rg, self._location = name, args["resource_group_name"], args["location"]
+        self._tags = dict(args.get("tags", {}))
+        protect = args.get("protect", True)
+        public = args.get("public_endpoint", False)
+        workspace = operationalinsights.Workspace(
+            f"{name}-logs",
+            resource_group_name=self._rg,
+            location=self._location,
+            sku={"name": "PerGB2018"},
+            retention_in_days=LOG_RETENTION_DAYS,
+            tags=self._tags,
+            opts=child(self),
+        )
+        aad_profile: containerservice.ManagedClusterAADProfileArgsDict = {
+            "managed": True,
+            "enable_azure_rbac": True,
+        }
+        if args.get("admins"):
+            aad_profile["admin_group_object_ids"] = list(args.get("admins", []))
+        self.cluster = containerservice.ManagedCluster(
+            f"{name}-cluster",
+            resource_group_name=self._rg,
+            location=self._location,
+            dns_prefix=name,
+            kubernetes_version=args["kubernetes_version"],
+            identity={"type": containerservice.ResourceIdentityType.SYSTEM_ASSIGNED},
+            sku={"name": "Base", "tier": "Standard" if args.get("standard_tier") else "Free"},
+            enable_rbac=True,
+            disable_local_accounts=True,
+            aad_profile=aad_profile,
+            oidc_issuer_profile={"enabled": True},
+            security_profile={
+                "workload_identity": {"enabled": True},
+                "image_cleaner": {"enabled": True, "interval_hours": 168},
+            },
+            api_server_access_profile=(
+                {
+                    "enable_private_cluster": False,
+                    "authorized_ip_ranges": list(args.get("public_access_cidrs", [])),
+                }
+                if public
+                else {"enable_private_cluster": True}
+            ),
+            auto_upgrade_profile={
+                "upgrade_channel": UPGRADE_CHANNELS[args.get("release_channel", "regular")],
+                "node_os_upgrade_channel": "NodeImage",
+            },
+            network_profile={
+                "network_plugin": "azure",
+                "network_plugin_mode": "overlay",
+                "network_dataplane": "cilium",
+                "network_policy": "cilium",
+                "outbound_type": "loadBalancer",
+                "pod_cidr": POD_CIDR,
+                "service_cidr": SERVICE_CIDR,
+                "dns_service_ip": DNS_SERVICE_IP,
+            },
+            addon_profiles={
+                "omsagent": {
+                    "enabled": True,
+                    "config": {
+                        "logAnalyticsWorkspaceResourceID": workspace.id,
+                        "useAADAuth": "true",
+                    },
+                }
+            },
+            agent_pool_profiles=[
+                {
+                    "name": SYSTEM_POOL,
+                    "mode": "System",
+                    "vm_size": args.get(
+                        "system_instance_type", defaults.SYSTEM_INSTANCE_TYPES["azure"]
+                    ),
+                    "count": args.get("system_min_nodes", 2),
+                    "enable_auto_scaling": True,
+                    "min_count": args.get("system_min_nodes", 2),
+                    "max_count": args.get("system_max_nodes", 4),
+                    "os_disk_size_gb": OS_DISK_GB_SYSTEM,
+                    "os_sku": "AzureLinux",
+                    "type": "VirtualMachineScaleSets",
+                    "vnet_subnet_id": args["node_subnet_id"],
+                    "enable_node_public_ip": False,
+                    "node_labels": {defaults.POOL_LABEL: SYSTEM_POOL},
+                }
+            ],
+            tags=self._tags,
+            opts=child(
+                self,
+                protect=protect,
+                ignore_changes=["agentPoolProfiles[0].count"],
+            ),
+        )
+        pools = [self._gpu_pool(pool, args["node_subnet_id"]) for pool in args.get("gpu_pools", [])]
+
+        self.needs_device_plugin = bool(pools)
+        self.cluster_name = self.cluster.name
+        self.oidc_issuer_url = self.cluster.oidc_issuer_profile.apply(
+            lambda p: (p.issuer_url if p else None) or ""
+        )
+        self.kubelet_object_id = self.cluster.identity_profile.apply(
+            lambda p: ((p or {}).get("kubeletidentity") or {}).get("object_id") or ""
+        )
+        credentials = containerservice.list_managed_cluster_user_credentials_output(
+            resource_group_name=self._rg,
+            resource_name=self.cluster.name,
+            opts=pulumi.InvokeOutputOptions(parent=self),
+        )
+        self.kubeconfig = pulumi.Output.secret(
+            credentials.kubeconfigs.apply(lambda k: kubeconfig(k[0].value))
+        )
+        self.provider = k8s.Provider(
+            f"{name}-k8s",
+            kubeconfig=self.kubeconfig,
+            enable_server_side_apply=True,
+            opts=child(self, depends_on=[self.cluster, *pools]),
+        )
+        self.register_outputs(
+            {
+                "cluster_name": self.cluster_name,
+                "oidc_issuer_url": self.oidc_issuer_url,
+                "kubeconfig": self.kubeconfig,
+            }
+        )
+
+    def workload_identity(
+        self, name: str, namespace: str, service_account: str
+    ) -> AzureWorkloadIdentity:
+        """A managed identity only `namespace/service_account` of this cluster can use."""
+        return AzureWorkloadIdentity(
+            name,
+            {
+                "resource_group_name": self._rg,
+                "location": self._location,
+                "oidc_issuer_url": self.oidc_issuer_url,
+                "namespace": namespace,
+                "service_account": service_account,
+                "tags": self._tags,
+            },
+            pulumi.ResourceOptions(parent=self),
+        )
+
+    def _gpu_pool(self, pool: GpuPoolArgs, subnet: pulumi.Input[str]) -> containerservice.AgentPool:
+        resolved = catalog.resolve(
+            "azure", pool["gpu"], pool.get("gpus_per_node", 1), pool.get("node_image")
+        )
+        spot = pool.get("spot", False)
+        taint = defaults.GPU_TAINT
+        taints = [f"{taint['key']}={taint['value']}:{taint['effect']}"]
+        if spot:  # AKS puts this taint on spot pools itself; declaring it avoids a diff.
+            taints.append(SPOT_TAINT)
+        mig = pool.get("mig_profile") if pool.get("sharing_mode") == "mig" else None
+        zones = list(pool.get("zones", []))
+        return containerservice.AgentPool(
+            f"{self._name}-{pool['name']}",
+            resource_group_name=self._rg,
+            resource_name_=self.cluster.name,
+            agent_pool_name=pool_name(pool["name"]),
+            mode="User",
+            vm_size=resolved.instance_type,
+            os_sku=resolved.image.name,
+            os_disk_size_gb=pool.get("disk_size_gb", defaults.GPU_DISK_GB),
+            os_disk_type="Managed",
+            gpu_profile={"driver": "Install"},
+            count=pool.get("min_nodes", 0),
+            enable_auto_scaling=True,
+            min_count=pool.get("min_nodes", 0),
+            max_count=pool.get("max_nodes", 1),
+            node_taints=taints,
+            node_labels=pool_labels(pool),
+            scale_set_priority="Spot" if spot else "Regular",
+            scale_set_eviction_policy="Delete" if spot else None,
+            spot_max_price=-1 if spot else None,
+            gpu_instance_profile=MIG_PROFILES[mig.split(".")[0]] if mig else None,
+            vnet_subnet_id=subnet,
+            enable_node_public_ip=False,
+            availability_zones=zones or None,
+            tags=self._tags,
+            opts=child(self, ignore_changes=["count"]),
+        )

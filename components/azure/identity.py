@@ -1,0 +1,110 @@
+"""Azure Workload Identity: a user-assigned managed identity federated with exactly one
+Kubernetes service account of an AKS cluster (no client secrets)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Required, TypedDict
+
+import pulumi
+from pulumi_azure_native import authorization, managedidentity
+
+from mlplatform.contracts import child
+
+CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
+USE_LABEL = {"azure.workload.identity/use": "true"}
+TOKEN_AUDIENCE = "api://AzureADTokenExchange"
+ROLE_DEFINITIONS = {
+    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+}
+"""Built-in role ids (Azure built-in roles reference)."""
+
+
+def role_definition_id(role: str) -> pulumi.Output[str]:
+    """The subscription-scoped id of a built-in role."""
+    config = authorization.get_client_config_output()
+    return config.subscription_id.apply(
+        lambda sub: (
+            f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/"
+            f"{ROLE_DEFINITIONS[role]}"
+        )
+    )
+
+
+def assign_role(
+    name: str,
+    role: str,
+    scope: pulumi.Input[str],
+    principal_id: pulumi.Input[str],
+    parent: pulumi.Resource,
+) -> None:
+    """Grant a built-in `role` on `scope` to a service principal / managed identity."""
+    authorization.RoleAssignment(
+        name,
+        scope=scope,
+        role_definition_id=role_definition_id(role),
+        principal_id=principal_id,
+        principal_type="ServicePrincipal",
+        opts=child(parent),
+    )
+
+
+class AzureWorkloadIdentityArgs(TypedDict, total=False):
+    """Args of `AzureWorkloadIdentity`."""
+
+    resource_group_name: Required[pulumi.Input[str]]
+    """Resource group for the identity."""
+    location: Required[str]
+    """Azure region."""
+    oidc_issuer_url: Required[pulumi.Input[str]]
+    """The AKS cluster's OIDC issuer URL."""
+    namespace: Required[str]
+    """Kubernetes namespace of the service account."""
+    service_account: Required[str]
+    """Kubernetes service account name."""
+    tags: Mapping[str, str]
+    """Tags on the identity. Default: none."""
+
+
+class AzureWorkloadIdentity(pulumi.ComponentResource):
+    """A managed identity that only `namespace/service_account` can get tokens for."""
+
+    client_id: pulumi.Output[str]
+    """The identity's client id."""
+    principal_id: pulumi.Output[str]
+    """The identity's principal (object) id, for role assignments."""
+    annotations: pulumi.Output[dict[str, str]]
+    """Service account annotations: `azure.workload.identity/client-id`."""
+
+    def __init__(
+        self, name: str, args: AzureWorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:AzureWorkloadIdentity", name, None, opts)
+        self._name = name
+        identity = managedidentity.UserAssignedIdentity(
+            f"{name}-identity",
+            resource_group_name=args["resource_group_name"],
+            location=args["location"],
+            tags=dict(args.get("tags", {})),
+            opts=child(self),
+        )
+        managedidentity.FederatedIdentityCredential(
+            f"{name}-federation",
+            resource_group_name=args["resource_group_name"],
+            resource_name_=identity.name,
+            issuer=args["oidc_issuer_url"],
+            subject=f"system:serviceaccount:{args['namespace']}:{args['service_account']}",
+            audiences=[TOKEN_AUDIENCE],
+            opts=child(self),
+        )
+        self.client_id = identity.client_id
+        self.principal_id = identity.principal_id
+        self.annotations = identity.client_id.apply(lambda c: {CLIENT_ID_ANNOTATION: c})
+        self.register_outputs(
+            {
+                "client_id": self.client_id,
+                "principal_id": self.principal_id,
+                "annotations": self.annotations,
+            }
+        )
