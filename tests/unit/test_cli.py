@@ -135,3 +135,55 @@ def test_version() -> None:
     from mlplatform import __version__
 
     assert mlplatform("version").stdout.strip() == __version__
+
+
+CLUSTER_BAD_CONFIGS = [
+    (
+        {
+            "target": "gcp",
+            "environment": "dev",
+            "region": "us-central1",
+            "gcp": {"project": "my-project"},
+            "gpuPools": [{"name": "a10", "gpu": "A10"}],
+        },
+        "gpuPools[0].gpu: 'A10' is not offered on gcp",
+    ),
+    (
+        {
+            "target": "aws",
+            "environment": "dev",
+            "region": "us-east-1",
+            "gpuPools": [{"name": "t4", "gpu": "T4", "minNodes": 3, "maxNodes": 1}],
+        },
+        "gpuPools[0].minNodes: 3 is greater than maxNodes (1)",
+    ),
+    (
+        {
+            "target": "azure",
+            "environment": "dev",
+            "region": "westeurope",
+            "budget": {"maxGpus": 8},
+            "gpuPools": [{"name": "h100", "gpu": "H100", "gpusPerNode": 8, "maxNodes": 2}],
+        },
+        "gpuPools: can grow to 16 GPUs (maxNodes x gpusPerNode summed), over budget.maxGpus (8)",
+    ),
+    (
+        {
+            "target": "aws",
+            "environment": "prod",
+            "region": "us-east-1",
+            "cluster": {"endpointAccess": "public", "publicAccessCidrs": ["0.0.0.0/0"]},
+        },
+        "cluster.publicAccessCidrs[0]: '0.0.0.0/0' opens the prod API server to the whole internet",
+    ),
+]
+
+
+@pytest.mark.parametrize(("values", "expected"), CLUSTER_BAD_CONFIGS)
+def test_bad_cluster_configs_exit_2_before_any_resource(
+    tmp_path: Path, values: dict, expected: str
+) -> None:
+    result = mlplatform("plan", str(write_stack(tmp_path, values)), "-f", "json")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert expected in result.stderr

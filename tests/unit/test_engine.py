@@ -52,6 +52,9 @@ def test_json_contract(shipped_plans: dict[str, Plan]) -> None:
         "registryUrl": "123456789012.dkr.ecr.us-east-1.amazonaws.com/"
         "ml-aws-dev-registry-repo-a786aa4",
         "target": "aws",
+        "clusterName": "ml-aws-dev-eks-cluster-4ce96e9",
+        "kubeconfig": "[secret]",
+        "teamNamespaces": ["research"],
     }
 
 

@@ -109,3 +109,26 @@ def test_storage_class_and_default_context(plan_config: PlanConfig) -> None:
         assert claim.inputs["spec"]["storageClassName"] == "fast"
         assert claim.inputs["metadata"]["namespace"] == "ml"
     assert "context" not in one(plan, "pulumi:providers:kubernetes").inputs
+
+
+def test_existing_cluster_exports_no_cluster_and_creates_team_quota(plan: Plan) -> None:
+    assert (plan.outputs["clusterName"], plan.outputs["kubeconfig"]) == (None, None)
+    assert plan.outputs["teamNamespaces"] == ["research"]
+    quota = one(plan, "kubernetes:core/v1:ResourceQuota")
+    assert quota.inputs["spec"] == {"hard": {"requests.nvidia.com/gpu": "1"}}
+    assert plan.of_type("kubernetes:helm.sh/v3:Release") == []
+
+
+def test_device_plugin_on_an_existing_cluster_when_asked(plan_config: PlanConfig) -> None:
+    plan = plan_config(
+        {
+            "target": "kubernetes",
+            "environment": "dev",
+            "cluster": {"gpuEnablement": "device-plugin"},
+        }
+    )
+    release = one(plan, "kubernetes:helm.sh/v3:Release")
+    assert (release.inputs["chart"], release.inputs["namespace"]) == (
+        "nvidia-device-plugin",
+        "nvidia-device-plugin",
+    )

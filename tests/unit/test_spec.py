@@ -318,6 +318,93 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "mlflow.enabled: True is not provisioned by this release of mlplatform",
     ),
     (
+        "AKS pool name with a dash",
+        {**AZURE, "gpuPools": [pool(name="t4-spot")]},
+        "gpuPools[0].name: 't4-spot' is not a valid AKS pool name (1-12 lowercase letters and "
+        "digits); use e.g. t4spot",
+    ),
+    (
+        "zones on aws",
+        {**AWS, "gpuPools": [pool(zones=["us-east-1a"])]},
+        "gpuPools[0].zones[0]: 'us-east-1a' cannot be set on aws",
+    ),
+    (
+        "zone of another region on gcp",
+        {**GCP, "gpuPools": [pool(gpu="L4", zones=["europe-west4-a"])]},
+        "gpuPools[0].zones[0]: 'europe-west4-a' is not a zone of region us-central1",
+    ),
+    (
+        "Azure zone that is not a number",
+        {**AZURE, "gpuPools": [pool(zones=["westeurope-1"])]},
+        "gpuPools[0].zones[0]: 'westeurope-1' is not an Azure zone number; use 1, 2 or 3",
+    ),
+    (
+        "node image of another cloud",
+        {**AWS, "gpuPools": [pool(nodeImage="COS_CONTAINERD")]},
+        "gpuPools[0].nodeImage: 'COS_CONTAINERD' is not a GPU node image on aws; choose one of "
+        "AL2023_x86_64_NVIDIA, BOTTLEROCKET_x86_64_NVIDIA",
+    ),
+    (
+        "malformed MIG profile",
+        {**GCP, "gpuPools": [pool(gpu="A100-40GB", sharing={"mode": "mig", "migProfile": "big"})]},
+        "gpuPools[0].sharing.migProfile: 'big' is not a MIG profile; use the form 1g.10gb",
+    ),
+    (
+        "EKS version without pinned add-ons",
+        {**AWS, "cluster": {"kubernetesVersion": "1.33"}},
+        "cluster.kubernetesVersion: '1.33' has no pinned EKS add-on versions in this release; "
+        "choose one of 1.35, 1.36",
+    ),
+    (
+        "one subnet for EKS",
+        {**AWS, "network": {"existing": {"networkId": "vpc-1", "subnetIds": ["subnet-a"]}}},
+        "network.existing.subnetIds: ['subnet-a'] needs at least 2 private subnets",
+    ),
+    (
+        "GKE network without secondary ranges",
+        {**GCP, "network": {"existing": {"networkId": "vpc", "subnetIds": ["nodes"]}}},
+        "network.existing.podsRangeName: and servicesRangeName are required on gcp",
+    ),
+    (
+        "system pool bounds inverted",
+        {**AWS, "cluster": {"systemPool": {"minNodes": 5, "maxNodes": 3}}},
+        "cluster.systemPool.minNodes: 5 is greater than maxNodes (3)",
+    ),
+    (
+        "admin that is not an ARN",
+        {**AWS, "cluster": {"admins": ["alice"]}},
+        "cluster.admins[0]: 'alice' is not an IAM role or user ARN",
+    ),
+    (
+        "admins on gcp",
+        {**GCP, "cluster": {"admins": ["alice@example.com"]}},
+        "cluster.admins[0]: 'alice@example.com' cannot be set on gcp",
+    ),
+    (
+        "team in a system namespace",
+        {**AWS, "teams": [{"name": "kube-system", "maxGpus": 1}]},
+        "teams[0].name: 'kube-system' is a system namespace; choose another name",
+    ),
+    (
+        "duplicate teams",
+        {**AWS, "teams": [{"name": "a", "maxGpus": 1}, {"name": "a", "maxGpus": 2}]},
+        "teams[1].name: 'a' is used by another team",
+    ),
+    (
+        "team without a quota",
+        {**AWS, "teams": [{"name": "a"}]},
+        "teams[0].maxGpus: is required; add it to the stack config",
+    ),
+    (
+        "sharing without a device plugin",
+        {
+            **AWS,
+            "cluster": {"gpuEnablement": "none"},
+            "gpuPools": [pool(sharing={"mode": "mps", "replicas": 2})],
+        },
+        "gpuPools[0].sharing.mode: 'mps' needs the NVIDIA device plugin",
+    ),
+    (
         "registry expiry of zero days",
         {**AWS, "registry": {"untaggedExpiryDays": 0}},
         "registry.untaggedExpiryDays: 0 is invalid: input should be greater than or equal to 1",
