@@ -13,6 +13,7 @@ from typing import Any
 import pulumi
 import pulumi_kubernetes as k8s
 
+from mlplatform import defaults
 from mlplatform.aws.cluster import EksGpuCluster
 from mlplatform.contracts import child
 from mlplatform.kubernetes import charts
@@ -97,7 +98,7 @@ class EksClusterAutoscaler(pulumi.ComponentResource):
                     "expander": "least-waste",
                     "skip-nodes-with-local-storage": False,
                 },
-                "nodeSelector": {"mlplatform.io/pool": "system"},
+                "nodeSelector": {defaults.POOL_LABEL: "system"},
             },
             atomic=True,
             cleanup_on_fail=True,

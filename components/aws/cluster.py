@@ -37,6 +37,8 @@ GPU_HOP_LIMIT = 1
 SYSTEM_HOP_LIMIT = 2
 """System nodes allow one hop: add-ons there look up their region through IMDS."""
 SYSTEM_DISK_GB = 50
+CA_GPU_LABEL = "k8s.amazonaws.com/accelerator"
+"""The label cluster-autoscaler's AWS provider uses to treat a not-yet-ready node as a GPU node."""
 EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
 
 
@@ -325,7 +327,7 @@ class EksGpuCluster(pulumi.ComponentResource):
             },
             launch_template={"id": template.id, "version": template.latest_version.apply(str)},
             update_config={"max_unavailable": 1},
-            labels={"mlplatform.io/pool": "system"},
+            labels={defaults.POOL_LABEL: "system"},
             tags=self._tags,
             opts=child(
                 self,
@@ -367,9 +369,9 @@ class EksGpuCluster(pulumi.ComponentResource):
             },
             launch_template={"id": template.id, "version": template.latest_version.apply(str)},
             update_config={"max_unavailable": 1},
-            labels=pool_labels(pool),
+            labels={**pool_labels(pool), CA_GPU_LABEL: f"nvidia-{pool['gpu'].lower()}"},
             taints=[{"key": taint["key"], "value": taint["value"], "effect": "NO_SCHEDULE"}],
-            tags={**self._tags, "mlplatform.io/gpu": pool["gpu"]},
+            tags={**self._tags, defaults.GPU_LABEL: pool["gpu"]},
             opts=child(
                 self,
                 depends_on=[*addons, *node_role.attachments],

@@ -19,6 +19,8 @@ from pulumi_aws import ec2
 from mlplatform.contracts import child
 
 PUBLIC_ELB_TAG = "kubernetes.io/role/elb"
+EXCLUDED_ZONE_IDS = ["use1-az3", "usw1-az2", "cac1-az3"]
+"""Zone ids without current (Nitro) instance families; AZ names map to ids per account."""
 INTERNAL_ELB_TAG = "kubernetes.io/role/internal-elb"
 
 
@@ -60,7 +62,9 @@ class AwsNetwork(pulumi.ComponentResource):
         tags = dict(args.get("tags", {}))
         zone_count = args.get("zone_count", 3)
         zones = aws.get_availability_zones_output(
-            state="available", opts=pulumi.InvokeOutputOptions(parent=self)
+            state="available",
+            exclude_zone_ids=EXCLUDED_ZONE_IDS,
+            opts=pulumi.InvokeOutputOptions(parent=self),
         )
         public_cidrs, private_cidrs = plan_subnets(args["cidr"], zone_count)
 

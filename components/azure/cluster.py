@@ -16,10 +16,10 @@ from typing import Required
 import pulumi
 import pulumi_kubernetes as k8s
 import yaml
-from pulumi_azure_native import containerservice, operationalinsights
+from pulumi_azure_native import authorization, containerservice, monitor, operationalinsights
 
 from mlplatform import catalog, defaults
-from mlplatform.azure.identity import AzureWorkloadIdentity
+from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
 from mlplatform.contracts import GpuClusterArgs, GpuPoolArgs, child, pool_labels
 
 UPGRADE_CHANNELS = {"rapid": "rapid", "regular": "stable", "stable": "patch"}
@@ -33,6 +33,7 @@ SERVICE_CIDR = "172.16.0.0/16"
 DNS_SERVICE_IP = "172.16.0.10"
 MIG_PROFILES = {"1g": "MIG1g", "2g": "MIG2g", "3g": "MIG3g", "4g": "MIG4g", "7g": "MIG7g"}
 SYSTEM_POOL = "system"
+INSIGHTS_STREAM = "Microsoft-ContainerInsights-Group-Default"
 SPOT_TAINT = "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"
 OS_DISK_GB_SYSTEM = 64
 
@@ -48,6 +49,9 @@ class AksGpuClusterArgs(GpuClusterArgs, total=False):
     """Subnet for all node pools."""
     standard_tier: bool
     """Standard tier (uptime SLA) instead of Free. Default: Free."""
+    deployer_principal_type: str
+    """User or ServicePrincipal: the principal running `pulumi up`, given AKS RBAC Cluster
+    Admin so it can apply to the cluster. Default: User."""
 
 
 def kubeconfig(admin_kubeconfig_b64: str) -> str:
@@ -183,6 +187,28 @@ class AksGpuCluster(pulumi.ComponentResource):
             ),
         )
         pools = [self._gpu_pool(pool, args["node_subnet_id"]) for pool in args.get("gpu_pools", [])]
+        self._container_insights(workspace)
+        # The cluster identity manages load balancers in the node subnet.
+        cluster_principal = self.cluster.identity.apply(
+            lambda i: (i.principal_id if i else None) or ""
+        )
+        assign_role(
+            f"{name}-subnet-network",
+            "Network Contributor",
+            args["node_subnet_id"],
+            cluster_principal,
+            self,
+        )
+        # Local accounts are off and Azure RBAC is on: the deploying principal needs a
+        # data-plane role, or it cannot apply anything to its own cluster.
+        deployer = assign_role(
+            f"{name}-deployer-admin",
+            "Azure Kubernetes Service RBAC Cluster Admin",
+            self.cluster.id,
+            authorization.get_client_config_output().object_id,
+            self,
+            principal_type=args.get("deployer_principal_type", "User"),
+        )
 
         self.needs_device_plugin = bool(pools)
         self.cluster_name = self.cluster.name
@@ -204,7 +230,7 @@ class AksGpuCluster(pulumi.ComponentResource):
             f"{name}-k8s",
             kubeconfig=self.kubeconfig,
             enable_server_side_apply=True,
-            opts=child(self, depends_on=[self.cluster, *pools]),
+            opts=child(self, depends_on=[self.cluster, deployer, *pools]),
         )
         self.register_outputs(
             {
@@ -212,6 +238,37 @@ class AksGpuCluster(pulumi.ComponentResource):
                 "oidc_issuer_url": self.oidc_issuer_url,
                 "kubeconfig": self.kubeconfig,
             }
+        )
+
+    def _container_insights(self, workspace: operationalinsights.Workspace) -> None:
+        """The data collection rule and association that managed-identity Container Insights
+        (useAADAuth) needs; `az aks enable-addons` creates them, a template must."""
+        rule = monitor.DataCollectionRule(
+            f"{self._name}-insights",
+            resource_group_name=self._rg,
+            location=self._location,
+            data_sources={
+                "extensions": [
+                    {
+                        "name": "ContainerInsightsExtension",
+                        "extension_name": "ContainerInsights",
+                        "streams": [INSIGHTS_STREAM],
+                    }
+                ]
+            },
+            destinations={
+                "log_analytics": [{"name": "ciworkspace", "workspace_resource_id": workspace.id}]
+            },
+            data_flows=[{"streams": [INSIGHTS_STREAM], "destinations": ["ciworkspace"]}],
+            tags=self._tags,
+            opts=child(self),
+        )
+        monitor.DataCollectionRuleAssociation(
+            f"{self._name}-insights-association",
+            resource_uri=self.cluster.id,
+            association_name="ContainerInsightsExtension",
+            data_collection_rule_id=rule.id,
+            opts=child(self),
         )
 
     def workload_identity(

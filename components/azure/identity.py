@@ -13,10 +13,14 @@ from mlplatform.contracts import child
 
 CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
 USE_LABEL = {"azure.workload.identity/use": "true"}
+"""Pods (not only the service account) must carry this label for the webhook to inject the
+token: a job's pod template sets it."""
 TOKEN_AUDIENCE = "api://AzureADTokenExchange"
 ROLE_DEFINITIONS = {
     "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+    "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
+    "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
 }
 """Built-in role ids (Azure built-in roles reference)."""
 
@@ -38,14 +42,16 @@ def assign_role(
     scope: pulumi.Input[str],
     principal_id: pulumi.Input[str],
     parent: pulumi.Resource,
-) -> None:
-    """Grant a built-in `role` on `scope` to a service principal / managed identity."""
-    authorization.RoleAssignment(
+    principal_type: str = "ServicePrincipal",
+) -> authorization.RoleAssignment:
+    """Grant a built-in `role` on `scope` to a principal (a managed identity unless told
+    otherwise)."""
+    return authorization.RoleAssignment(
         name,
         scope=scope,
         role_definition_id=role_definition_id(role),
         principal_id=principal_id,
-        principal_type="ServicePrincipal",
+        principal_type=principal_type,
         opts=child(parent),
     )
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Required
-
 import pulumi
 from pulumi_azure_native import containerregistry
 
 from mlplatform import defaults
 from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
+from mlplatform.azure.storage import AzurePlacement
 from mlplatform.contracts import RegistryArgs, child
 from mlplatform.naming import compact_name
 
@@ -17,15 +16,8 @@ SKU = "Premium"
 """Premium is the tier with private endpoints, public network off and untagged retention."""
 
 
-class AcrRegistryArgs(RegistryArgs, total=False):
+class AcrRegistryArgs(RegistryArgs, AzurePlacement, total=False):
     """Args of `AcrRegistry`: the shared contract plus where to put it."""
-
-    resource_group_name: Required[pulumi.Input[str]]
-    """Resource group for the registry. Required."""
-    location: pulumi.Input[str]
-    """Azure region. Default: the resource group's location."""
-    zone_redundant: bool
-    """Replicate across availability zones. Default: off."""
 
 
 class AcrRegistry(pulumi.ComponentResource):

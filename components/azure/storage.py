@@ -7,7 +7,7 @@ container soft delete, and a lifecycle rule for old versions.
 
 from __future__ import annotations
 
-from typing import Required
+from typing import Required, TypedDict
 
 import pulumi
 from pulumi_azure_native import storage
@@ -21,15 +21,19 @@ ACCOUNT_NAME_MAX = 24
 CONTAINER_NAME = "artifacts"
 
 
-class AzureBlobArtifactStoreArgs(ArtifactStoreArgs, total=False):
-    """Args of `AzureBlobArtifactStore`: the shared contract plus where to put it."""
+class AzurePlacement(TypedDict, total=False):
+    """Where an Azure data service goes (shared by the artifact store and the registry)."""
 
     resource_group_name: Required[pulumi.Input[str]]
-    """Resource group for the account. Required."""
+    """Resource group. Required."""
     location: pulumi.Input[str]
     """Azure region. Default: the resource group's location."""
     zone_redundant: bool
-    """Zone-redundant storage (Standard_ZRS) instead of locally redundant. Default: LRS."""
+    """Replicate across availability zones (ZRS storage, zone-redundant ACR). Default: off."""
+
+
+class AzureBlobArtifactStoreArgs(ArtifactStoreArgs, AzurePlacement, total=False):
+    """Args of `AzureBlobArtifactStore`: the shared contract plus where to put it."""
 
 
 class AzureBlobArtifactStore(pulumi.ComponentResource):

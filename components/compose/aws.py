@@ -12,7 +12,15 @@ from mlplatform.aws.cluster import EksGpuCluster
 from mlplatform.aws.network import AwsNetwork
 from mlplatform.aws.registry import EcrRegistry
 from mlplatform.aws.storage import S3ArtifactStore
-from mlplatform.compose.common import Built, Identity, add_teams, cluster_args, enable_gpus
+from mlplatform.compose.common import (
+    Built,
+    Identity,
+    add_teams,
+    cluster_args,
+    enable_gpus,
+    registry_args,
+    store_args,
+)
 from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import Environment, PlatformConfig
 
@@ -28,33 +36,10 @@ def build(
     built = Built()
     store = registry = None
     if cfg.artifact_store.enabled:
-        a = cfg.artifact_store
-        store = S3ArtifactStore(
-            f"{name}-artifacts",
-            {
-                "tags": tags,
-                "protect": cfg.protect,
-                "kms_key_id": a.kms_key_id,
-                "noncurrent_version_days": a.noncurrent_version_days,
-                "abort_incomplete_upload_days": a.abort_incomplete_upload_days,
-            },
-            opts,
-        )
+        store = S3ArtifactStore(f"{name}-artifacts", store_args(cfg, tags), opts)
         built.artifact_uri = store.artifact_uri
     if cfg.registry.enabled:
-        r = cfg.registry
-        registry = EcrRegistry(
-            f"{name}-registry",
-            {
-                "tags": tags,
-                "protect": cfg.protect,
-                "immutable_tags": r.immutable_tags,
-                "scan_on_push": r.scan_on_push,
-                "untagged_expiry_days": r.untagged_expiry_days,
-                "keep_last_images": r.keep_last_images,
-            },
-            opts,
-        )
+        registry = EcrRegistry(f"{name}-registry", registry_args(cfg, tags), opts)
         built.registry_url = registry.repository_url
 
     existing = cfg.network.existing

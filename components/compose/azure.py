@@ -13,8 +13,16 @@ from mlplatform.azure.cluster import AksGpuCluster, AksGpuClusterArgs
 from mlplatform.azure.identity import USE_LABEL
 from mlplatform.azure.network import AzureNetwork
 from mlplatform.azure.registry import AcrRegistry
-from mlplatform.azure.storage import AzureBlobArtifactStore
-from mlplatform.compose.common import Built, Identity, add_teams, cluster_args, enable_gpus
+from mlplatform.azure.storage import AzureBlobArtifactStore, AzurePlacement
+from mlplatform.compose.common import (
+    Built,
+    Identity,
+    add_teams,
+    cluster_args,
+    enable_gpus,
+    registry_args,
+    store_args,
+)
 from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import Environment, PlatformConfig
 
@@ -43,37 +51,20 @@ def build(
         )
         rg = group.name
     prod = cfg.environment is Environment.PROD
+    placement: AzurePlacement = {
+        "resource_group_name": rg,
+        "location": location,
+        "zone_redundant": prod,
+    }
     built = Built()
     store = registry = None
     if cfg.artifact_store.enabled:
-        a = cfg.artifact_store
         store = AzureBlobArtifactStore(
-            f"{name}-artifacts",
-            {
-                "tags": tags,
-                "protect": cfg.protect,
-                "resource_group_name": rg,
-                "location": location,
-                "zone_redundant": prod,
-                "noncurrent_version_days": a.noncurrent_version_days,
-                "soft_delete_days": a.soft_delete_days,
-            },
-            opts,
+            f"{name}-artifacts", {**store_args(cfg, tags), **placement}, opts
         )
         built.artifact_uri = store.artifact_uri
     if cfg.registry.enabled:
-        registry = AcrRegistry(
-            f"{name}-registry",
-            {
-                "tags": tags,
-                "protect": cfg.protect,
-                "resource_group_name": rg,
-                "location": location,
-                "zone_redundant": prod,
-                "untagged_expiry_days": cfg.registry.untagged_expiry_days,
-            },
-            opts,
-        )
+        registry = AcrRegistry(f"{name}-registry", {**registry_args(cfg, tags), **placement}, opts)
         built.registry_url = registry.login_server
 
     existing = cfg.network.existing
@@ -101,6 +92,7 @@ def build(
         "location": location,
         "node_subnet_id": node_subnet,
         "standard_tier": prod,
+        "deployer_principal_type": cfg.azure.deployer_principal_type if cfg.azure else "User",
     }
     cluster = AksGpuCluster(f"{name}-aks", args, opts)
     built.cluster_name, built.kubeconfig = cluster.cluster_name, cluster.kubeconfig

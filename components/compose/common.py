@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pulumi
 
-from mlplatform.contracts import GpuClusterArgs, GpuPoolArgs
+from mlplatform.contracts import ArtifactStoreArgs, GpuClusterArgs, GpuPoolArgs, RegistryArgs
 from mlplatform.spec import PlatformConfig
 from mlplatform.spec.model import EndpointAccess, GpuEnablement
 
@@ -42,6 +42,32 @@ def pool_args(cfg: PlatformConfig) -> list[GpuPoolArgs]:
         }
         for p in cfg.gpu_pools
     ]
+
+
+def store_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> ArtifactStoreArgs:
+    """The spec's artifact store settings in the shared store contract."""
+    a = cfg.artifact_store
+    return {
+        "tags": tags,
+        "protect": cfg.protect,
+        "kms_key_id": a.kms_key_id,
+        "noncurrent_version_days": a.noncurrent_version_days,
+        "abort_incomplete_upload_days": a.abort_incomplete_upload_days,
+        "soft_delete_days": a.soft_delete_days,
+    }
+
+
+def registry_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> RegistryArgs:
+    """The spec's registry settings in the shared registry contract."""
+    r = cfg.registry
+    return {
+        "tags": tags,
+        "protect": cfg.protect,
+        "immutable_tags": r.immutable_tags,
+        "scan_on_push": r.scan_on_push,
+        "untagged_expiry_days": r.untagged_expiry_days,
+        "keep_last_images": r.keep_last_images,
+    }
 
 
 def cluster_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> GpuClusterArgs:

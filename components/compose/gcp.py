@@ -7,7 +7,15 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_gcp as gcp
 
-from mlplatform.compose.common import Built, Identity, add_teams, cluster_args, enable_gpus
+from mlplatform.compose.common import (
+    Built,
+    Identity,
+    add_teams,
+    cluster_args,
+    enable_gpus,
+    registry_args,
+    store_args,
+)
 from mlplatform.gcp.cluster import GkeGpuCluster, GkeGpuClusterArgs
 from mlplatform.gcp.network import PODS_RANGE, SERVICES_RANGE, GcpNetwork
 from mlplatform.gcp.registry import ArtifactRegistryDocker
@@ -28,36 +36,16 @@ def build(
     built = Built()
     store = registry = None
     if cfg.artifact_store.enabled:
-        a = cfg.artifact_store
         store = GcsArtifactStore(
             f"{name}-artifacts",
-            {
-                "tags": tags,
-                "protect": cfg.protect,
-                "project": project,
-                "location": region,
-                "kms_key_id": a.kms_key_id,
-                "noncurrent_version_days": a.noncurrent_version_days,
-                "abort_incomplete_upload_days": a.abort_incomplete_upload_days,
-                "soft_delete_days": a.soft_delete_days,
-            },
+            {**store_args(cfg, tags), "project": project, "location": region},
             opts,
         )
         built.artifact_uri = store.artifact_uri
     if cfg.registry.enabled:
-        r = cfg.registry
         registry = ArtifactRegistryDocker(
             f"{name}-registry",
-            {
-                "tags": tags,
-                "protect": cfg.protect,
-                "project": project,
-                "location": region,
-                "immutable_tags": r.immutable_tags,
-                "scan_on_push": r.scan_on_push,
-                "untagged_expiry_days": r.untagged_expiry_days,
-                "keep_last_images": r.keep_last_images,
-            },
+            {**registry_args(cfg, tags), "project": project, "location": region},
             opts,
         )
         built.registry_url = registry.repository_url

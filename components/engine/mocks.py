@@ -254,6 +254,11 @@ def _aks_cluster(name: str, inputs: State, state: State, region: str) -> State:
             }
         },
         "fqdn": f"{state['name']}.hcp.{region}.azmk8s.io",
+        "identity": {
+            "type": "SystemAssigned",
+            "principalId": _guid(name + "cluster"),
+            "tenantId": TENANT_ID,
+        },
     }
 
 

@@ -158,13 +158,22 @@ class GkeGpuCluster(pulumi.ComponentResource):
             logging_config={"enable_components": ["SYSTEM_COMPONENTS", "WORKLOADS"]},
             deletion_protection=protect,
             resource_labels=labels,
-            opts=child(self, protect=protect, depends_on=[*grants, *self._key_grants]),
+            # node_config only shapes the short-lived default pool (so it never runs as the
+            # default compute SA); afterwards GKE reports another pool's config here.
+            opts=child(
+                self,
+                protect=protect,
+                depends_on=[*grants, *self._key_grants],
+                ignore_changes=["nodeConfig"],
+            ),
         )
         system = container.NodePool(
             f"{name}-system",
             project=self._project,
             location=self._region,
             cluster=self.cluster.name,
+            # Without it the pool starts empty: the autoscaler only adds nodes for pending pods.
+            initial_node_count=1,
             autoscaling={
                 "total_min_node_count": args.get("system_min_nodes", 2),
                 "total_max_node_count": args.get("system_max_nodes", 4),
@@ -177,7 +186,7 @@ class GkeGpuCluster(pulumi.ComponentResource):
                 SYSTEM_DISK_GB,
                 {**labels, defaults.POOL_LABEL: "system"},
             ),
-            opts=child(self),
+            opts=child(self, ignore_changes=["initialNodeCount"]),
         )
         pools = [self._gpu_pool(pool, nodes_sa.email, labels) for pool in args.get("gpu_pools", [])]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Required, TypedDict
 
 import pulumi
@@ -14,9 +15,13 @@ ACCOUNT_ID_MAX = 30
 
 
 def account_id(name: str) -> str:
-    """A service account id (6-30 chars, lowercase, digits, dashes, letter first)."""
+    """A service account id (6-30 chars, lowercase, digits, dashes, letter first); a name too
+    long is cut and given a short hash of the whole, so two long names never collide."""
     cleaned = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
-    return cleaned[:ACCOUNT_ID_MAX].rstrip("-").ljust(6, "0")
+    if len(cleaned) > ACCOUNT_ID_MAX:
+        digest = hashlib.sha256(cleaned.encode()).hexdigest()[:6]
+        cleaned = f"{cleaned[: ACCOUNT_ID_MAX - 7].rstrip('-')}-{digest}"
+    return cleaned.ljust(6, "0")
 
 
 class GcpWorkloadIdentityArgs(TypedDict, total=False):

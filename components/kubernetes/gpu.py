@@ -25,6 +25,8 @@ DEFAULT_CONFIG = "default"
 GPU_TOLERATIONS = [
     {"key": defaults.GPU_TAINT["key"], "operator": "Exists", "effect": "NoSchedule"},
     {"key": "CriticalAddonsOnly", "operator": "Exists"},
+    # AKS taints spot nodes; GPU pools may be spot, so the plugin must run there too.
+    {"key": "kubernetes.azure.com/scalesetpriority", "operator": "Exists", "effect": "NoSchedule"},
 ]
 GPU_NODE_SELECTOR = {defaults.GPU_PRESENT_LABEL: "true"}
 
@@ -120,11 +122,16 @@ class NvidiaGpuEnablement(pulumi.ComponentResource):
 
 
 def _device_plugin_values(pools: list[GpuPoolArgs]) -> dict[str, Any]:
-    return {
+    values: dict[str, Any] = {
         "nodeSelector": GPU_NODE_SELECTOR,
         "tolerations": GPU_TOLERATIONS,
         "config": {"map": device_plugin_configs(pools), "default": DEFAULT_CONFIG},
     }
+    if any(p.get("sharing_mode") == "mps" for p in pools):
+        # The chart's MPS control daemon selects nodes labelled nvidia.com/mps.capable,
+        # which only gpu-feature-discovery (and the NFD it brings) writes.
+        values["gfd"] = {"enabled": True}
+    return values
 
 
 def _operator_values(pools: list[GpuPoolArgs], preinstalled: bool) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
@@ -307,6 +307,9 @@ class AzureSpec(_Spec):
 
     existing_resource_group: str | None = None
     """Put resources in this existing resource group. Default: create one per stack."""
+    deployer_principal_type: Literal["User", "ServicePrincipal"] = "User"
+    """Who runs `pulumi up` (it is given AKS RBAC Cluster Admin): a person signed in with
+    `az login` (User) or a CI identity (ServicePrincipal). Default: User."""
 
 
 class KubernetesSpec(_Spec):

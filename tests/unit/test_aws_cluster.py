@@ -145,6 +145,7 @@ def test_gpu_node_group_from_the_catalog(dev: Plan) -> None:
         "mlplatform.io/gpu": "T4",
         "mlplatform.io/pool": "t4-spot",
         "nvidia.com/gpu.present": "true",
+        "k8s.amazonaws.com/accelerator": "nvidia-t4",
     }
 
 
@@ -355,3 +356,28 @@ def test_existing_network_is_used_not_created(plan_config: PlanConfig) -> None:
         if r.type.startswith("aws:ec2/") and "launchTemplate" not in r.type
     ] == []
     assert one(plan, CLUSTER).inputs["vpcConfig"]["subnetIds"] == ["subnet-a", "subnet-b"]
+
+
+def test_mps_pools_turn_on_gpu_feature_discovery(plan_config: PlanConfig) -> None:
+    plan = plan_config(
+        {
+            **BASE,
+            "gpuPools": [{"name": "mps", "gpu": "L4", "sharing": {"mode": "mps", "replicas": 2}}],
+        }
+    )
+    values = one(plan, RELEASE, "-gpu-release").inputs["values"]
+    assert values["gfd"] == {"enabled": True}
+    assert (
+        "gfd"
+        not in one(
+            plan_config(BASE | {"gpuPools": [{"name": "a", "gpu": "L4"}]}, "plain"),
+            RELEASE,
+            "-gpu-release",
+        ).inputs["values"]
+    )
+
+
+def test_zones_without_current_instances_are_excluded() -> None:
+    from mlplatform.aws.network import EXCLUDED_ZONE_IDS
+
+    assert EXCLUDED_ZONE_IDS == ["use1-az3", "usw1-az2", "cac1-az3"]

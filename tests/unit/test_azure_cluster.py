@@ -198,3 +198,47 @@ def test_public_api_with_authorized_ranges_admins_and_mig(plan_config: PlanConfi
     pool = one(plan, POOL).inputs
     assert (pool["gpuInstanceProfile"], pool["availabilityZones"]) == ("MIG3g", ["1", "2"])
     assert (pool["vmSize"], pool["scaleSetPriority"]) == ("Standard_NC24ads_A100_v4", "Regular")
+
+
+def test_deployer_gets_cluster_admin_before_anything_is_applied(dev: Plan) -> None:
+    grant = one(dev, ROLE, "-aks-deployer-admin")
+    assert grant.inputs["roleDefinitionId"].endswith("b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b")
+    assert grant.inputs["principalType"] == "User"  # azure.deployerPrincipalType
+    assert depends_on(one(dev, "pulumi:providers:kubernetes"), grant)
+
+
+def test_cluster_identity_can_manage_the_node_subnet(dev: Plan) -> None:
+    grant = one(dev, ROLE, "-aks-subnet-network")
+    assert grant.inputs["roleDefinitionId"].endswith("4d97b98b-1d4f-4787-a291-c67834d212e7")
+    assert grant.inputs["scope"] == one(dev, POOL).inputs["vnetSubnetID"]
+
+
+def test_container_insights_has_its_data_collection_rule(dev: Plan) -> None:
+    rule = one(dev, "azure-native:monitor:DataCollectionRule")
+    stream = "Microsoft-ContainerInsights-Group-Default"
+    assert rule.inputs["dataSources"]["extensions"] == [
+        {
+            "name": "ContainerInsightsExtension",
+            "extensionName": "ContainerInsights",
+            "streams": [stream],
+        }
+    ]
+    assert rule.inputs["dataFlows"] == [{"streams": [stream], "destinations": ["ciworkspace"]}]
+    association = one(dev, "azure-native:monitor:DataCollectionRuleAssociation")
+    assert association.inputs["associationName"] == "ContainerInsightsExtension"
+    assert depends_on(association, rule) and depends_on(association, one(dev, CLUSTER))
+
+
+def test_device_plugin_tolerates_spot_nodes(dev: Plan) -> None:
+    values = one(dev, "kubernetes:helm.sh/v3:Release").inputs["values"]
+    assert {
+        "key": "kubernetes.azure.com/scalesetpriority",
+        "operator": "Exists",
+        "effect": "NoSchedule",
+    } in values["tolerations"]
+
+
+def test_ci_deployer_is_a_service_principal(plan_config: PlanConfig) -> None:
+    plan = plan_config({**BASE, "azure": {"deployerPrincipalType": "ServicePrincipal"}})
+    grant = one(plan, ROLE, "-aks-deployer-admin")
+    assert grant.inputs["principalType"] == "ServicePrincipal"

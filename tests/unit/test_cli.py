@@ -40,8 +40,8 @@ def test_no_pulumi_binary_is_reachable() -> None:
 RESOURCE_COUNTS = {
     "aws-dev": 75,
     "aws-prod": 89,
-    "azure-dev": 43,
-    "azure-prod": 53,
+    "azure-dev": 47,
+    "azure-prod": 57,
     "gcp-dev": 32,
     "gcp-prod": 42,
     "local": 16,

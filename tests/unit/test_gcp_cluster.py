@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from mlplatform.engine import Plan
@@ -210,4 +208,19 @@ def test_kubeconfig_is_secret_and_provider_waits_for_pools(dev: Plan) -> None:
     assert provider.inputs["kubeconfig"] == "[secret]"
     for pool in dev.of_type(POOL):
         assert depends_on(provider, pool)
-    assert json.dumps(dev.outputs).count("kubeconfig") == 0
+    assert dev.outputs["kubeconfig"] == "[secret]"
+
+
+def test_system_pool_starts_with_nodes(dev: Plan) -> None:
+    assert one(dev, POOL, "-gke-system").inputs["initialNodeCount"] == 1
+
+
+def test_long_service_account_ids_stay_unique() -> None:
+    from mlplatform.gcp.identity import account_id
+
+    first = account_id("ml-gcp-prod-team-computer-vision-research")
+    second = account_id("ml-gcp-prod-team-computer-vision-robotics")
+    assert len(first) == len(second) == 30
+    assert first != second
+    assert first.startswith("ml-gcp-prod-team-comput")
+    assert account_id("ml-gcp-dev-gke-nodes") == "ml-gcp-dev-gke-nodes"

@@ -405,6 +405,12 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "gpuPools[0].sharing.mode: 'mps' needs the NVIDIA device plugin",
     ),
     (
+        "unknown deployer principal type",
+        {**AZURE, "azure": {"deployerPrincipalType": "Robot"}},
+        "azure.deployerPrincipalType: 'Robot' is invalid: input should be 'User' or "
+        "'ServicePrincipal'",
+    ),
+    (
         "registry expiry of zero days",
         {**AWS, "registry": {"untaggedExpiryDays": 0}},
         "registry.untaggedExpiryDays: 0 is invalid: input should be greater than or equal to 1",
