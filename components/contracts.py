@@ -99,6 +99,9 @@ class GpuClusterArgs(TypedDict, total=False):
     """Expose the API server publicly (to `public_access_cidrs` only). Default: private."""
     public_access_cidrs: Sequence[str]
     """CIDRs allowed to a public endpoint. Default: none."""
+    private_access_cidrs: Sequence[str]
+    """CIDRs inside the network allowed to the private endpoint (runners, VPN, bastion).
+    Default: none beyond the nodes."""
     system_instance_type: str
     """CPU node shape of the system pool. Default: per cloud (m6i.large, Standard_D4ds_v5,
     e2-standard-4)."""

@@ -13,7 +13,7 @@ from typing import Required
 
 import pulumi
 import pulumi_kubernetes as k8s
-from pulumi_aws import ec2, eks, iam
+from pulumi_aws import ec2, eks, iam, vpc
 
 from mlplatform import catalog, defaults
 from mlplatform.aws.iam import AwsWorkloadIdentity, ServiceRole, service_role
@@ -155,6 +155,17 @@ class EksGpuCluster(pulumi.ComponentResource):
         self.oidc_provider_arn = oidc.arn
         self._tags = tags
         self._admin_access(args.get("admins", []))
+        for i, cidr in enumerate(args.get("private_access_cidrs", [])):
+            vpc.SecurityGroupIngressRule(
+                f"{name}-api-from-network-{i}",
+                security_group_id=self.cluster.vpc_config.cluster_security_group_id,
+                cidr_ipv4=cidr,
+                ip_protocol="tcp",
+                from_port=443,
+                to_port=443,
+                description="Kubernetes API from inside the network",
+                opts=child(self),
+            )
 
         node_role = service_role(
             f"{name}-node-role", "ec2.amazonaws.com", NODE_POLICIES, self, tags

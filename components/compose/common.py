@@ -78,6 +78,8 @@ def cluster_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> GpuClusterArgs
         "gpu_pools": pool_args(cfg),
         "public_endpoint": cluster.endpoint_access is EndpointAccess.PUBLIC,
         "public_access_cidrs": list(cluster.public_access_cidrs),
+        # A runner, VPN or bastion inside the network reaches the private API server.
+        "private_access_cidrs": [] if cfg.network.existing else [cfg.network.cidr],
         "system_min_nodes": cluster.system_pool.min_nodes,
         "system_max_nodes": cluster.system_pool.max_nodes,
         "release_channel": cluster.release_channel.value,

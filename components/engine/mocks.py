@@ -155,6 +155,10 @@ def _eks_cluster(name: str, inputs: State, state: State, region: str) -> State:
         "arn": f"arn:aws:eks:{region}:{ACCOUNT_ID}:cluster/{cluster}",
         "endpoint": f"https://{oidc_id}.gr7.{region}.eks.amazonaws.com",
         "certificateAuthority": {"data": "LS0tLS1CRUdJTi1DRVJUSUZJQ0FURS0tLS0t"},
+        "vpcConfig": {
+            **inputs.get("vpcConfig", {}),
+            "clusterSecurityGroupId": f"sg-{_suffix(name, 17)}",
+        },
         "identities": [
             {"oidcs": [{"issuer": f"https://oidc.eks.{region}.amazonaws.com/id/{oidc_id}"}]}
         ],

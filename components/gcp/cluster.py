@@ -144,7 +144,12 @@ class GkeGpuCluster(pulumi.ComponentResource):
                 "gcp_public_cidrs_access_enabled": False,
                 "cidr_blocks": [
                     {"cidr_block": c, "display_name": f"allowed-{i}"}
-                    for i, c in enumerate(args.get("public_access_cidrs", []))
+                    for i, c in enumerate(
+                        [
+                            *args.get("private_access_cidrs", []),
+                            *args.get("public_access_cidrs", []),
+                        ]
+                    )
                 ],
             },
             workload_identity_config={"workload_pool": f"{self._project}.svc.id.goog"},

@@ -381,3 +381,15 @@ def test_zones_without_current_instances_are_excluded() -> None:
     from mlplatform.aws.network import EXCLUDED_ZONE_IDS
 
     assert EXCLUDED_ZONE_IDS == ["use1-az3", "usw1-az2", "cac1-az3"]
+
+
+def test_private_api_is_reachable_from_inside_the_vpc_only(dev: Plan) -> None:
+    rule = one(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    assert {k: rule.inputs[k] for k in ("cidrIpv4", "ipProtocol", "fromPort", "toPort")} == {
+        "cidrIpv4": "10.0.0.0/16",
+        "ipProtocol": "tcp",
+        "fromPort": 443,
+        "toPort": 443,
+    }
+    assert rule.inputs["securityGroupId"].startswith("sg-")
+    assert depends_on(rule, one(dev, CLUSTER))

@@ -31,7 +31,7 @@ def test_cluster_is_private_hardened_and_encrypted(dev: Plan) -> None:
         "enablePrivateEndpoint": True,
     }
     assert inputs["masterAuthorizedNetworksConfig"] == {
-        "cidrBlocks": [],
+        "cidrBlocks": [{"cidrBlock": "10.0.0.0/16", "displayName": "allowed-0"}],
         "gcpPublicCidrsAccessEnabled": False,
     }
     assert inputs["workloadIdentityConfig"] == {"workloadPool": "my-ml-platform-dev.svc.id.goog"}
@@ -174,7 +174,8 @@ def test_public_endpoint_lists_authorized_networks(plan_config: PlanConfig) -> N
     inputs = one(plan, CLUSTER).inputs
     assert inputs["privateClusterConfig"]["enablePrivateEndpoint"] is False
     assert inputs["masterAuthorizedNetworksConfig"]["cidrBlocks"] == [
-        {"cidrBlock": "198.51.100.0/24", "displayName": "allowed-0"}
+        {"cidrBlock": "10.0.0.0/16", "displayName": "allowed-0"},
+        {"cidrBlock": "198.51.100.0/24", "displayName": "allowed-1"},
     ]
     assert inputs["monitoringConfig"]["managedPrometheus"] == {"enabled": True}
     assert inputs["releaseChannel"] == {"channel": "STABLE"}
