@@ -6,6 +6,13 @@ with no Pulumi CLI, credentials or network.
 """
 
 from mlplatform.engine.plan import Plan, PlannedResource
-from mlplatform.engine.runner import PlanError, resolve_stack_file, run_stack
+from mlplatform.engine.runner import PlanError, resolve_stack_file, run_program, run_stack
 
-__all__ = ["Plan", "PlanError", "PlannedResource", "resolve_stack_file", "run_stack"]
+__all__ = [
+    "Plan",
+    "PlanError",
+    "PlannedResource",
+    "resolve_stack_file",
+    "run_program",
+    "run_stack",
+]

@@ -10,6 +10,7 @@ import contextvars
 import re
 import runpy
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +79,9 @@ def run_stack(stack: str, project_dir: Path | None = None) -> Plan:
     config = stack_file_config(path)
     target = _target_of(config)
     context = contextvars.Context()
-    monitor, outputs = context.run(_execute, program, project, stack_name, config, str(path))
+    monitor, outputs = context.run(
+        _execute, _file_program(program), project, stack_name, config, str(path)
+    )
     return Plan(
         project=project,
         stack=stack_name,
@@ -92,8 +95,36 @@ def _target_of(config: dict[str, str]) -> str:
     return str(config.get(f"{NAMESPACE}:target", ""))
 
 
+def run_program(
+    main: Callable[[], None],
+    config: dict[str, str] | None = None,
+    project: str = "test",
+    stack: str = "test",
+) -> Plan:
+    """Plan any Pulumi program function offline (component tests, examples): the same mocks,
+    capture and output resolution as `run_stack`."""
+    context = contextvars.Context()
+    monitor, outputs = context.run(_execute, main, project, stack, config or {}, "program")
+    return Plan(
+        project=project, stack=stack, target="", resources=monitor.captured, outputs=outputs
+    )
+
+
+def _file_program(program: Path) -> Callable[[], None]:
+    """The program directory's `__main__.py`, run as Pulumi's Python host runs it."""
+
+    def main() -> None:
+        sys.path.insert(0, str(program))
+        try:
+            runpy.run_path(str(program / "__main__.py"), run_name="__main__")
+        finally:
+            sys.path.remove(str(program))
+
+    return main
+
+
 def _execute(
-    program: Path, project: str, stack: str, config: dict[str, str], source: str
+    main: Callable[[], None], project: str, stack: str, config: dict[str, str], source: str
 ) -> tuple[RecordingMonitor, dict[str, Any]]:
     import pulumi
     from pulumi.runtime import config as runtime_config
@@ -106,14 +137,8 @@ def _execute(
     monitor = RecordingMonitor(PlatformMocks())
     mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor)
     root = settings.get_root_resource()
-    main = program / "__main__.py"
-    sys.path.insert(0, str(program))
-
-    def program_main() -> None:
-        runpy.run_path(str(main), run_name="__main__")
-
     try:
-        _sync_await(run_pulumi_func(program_main))
+        _sync_await(run_pulumi_func(main))
     except pulumi.RunError as exc:
         if isinstance(exc.__cause__, ConfigError):
             cause = exc.__cause__
@@ -123,8 +148,6 @@ def _execute(
         raise ConfigError(exc.issues, source) from None
     except Exception as exc:
         raise PlanError(f"{type(exc).__name__}: {exc}") from exc
-    finally:
-        sys.path.remove(str(program))
     stack_outputs = getattr(root, "outputs", {}) if root is not None else {}
     return monitor, {k: _sync_await(_resolve(v)) for k, v in sorted(stack_outputs.items())}
 

@@ -6,7 +6,7 @@ import json
 
 from google.protobuf import struct_pb2
 
-from mlplatform.engine import Plan, PlannedResource, run_stack
+from mlplatform.engine import Plan, PlannedResource, run_program, run_stack
 from mlplatform.engine.capture import make_urn
 from mlplatform.engine.plan import JSON_RESOURCE_KEYS
 from mlplatform.engine.values import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE, from_struct
@@ -158,3 +158,29 @@ def test_secret_unknown_and_number_values_are_normalized() -> None:
         "pending": "[unknown]",
         "ratio": 0.5,
     }
+
+
+def test_run_program_plans_any_function() -> None:
+    import pulumi
+
+    def program() -> None:
+        from mlplatform.gcp.storage import GcsArtifactStore
+
+        store = GcsArtifactStore("lab", {"project": "lab-project", "location": "europe-west1"})
+        pulumi.export("uri", store.artifact_uri)
+        pulumi.export("token", pulumi.Output.secret("s3cr3t"))
+
+    plan = run_program(program, stack="lab")
+    assert [r.type for r in plan.resources] == [
+        "pulumi:pulumi:Stack",
+        "mlplatform:index:GcsArtifactStore",
+        "gcp:storage/bucket:Bucket",
+    ]
+    assert plan.outputs == {"token": "[secret]", "uri": "gs://lab-bucket-" + physical_suffix()}
+    assert plan.resources[2].protect is True
+
+
+def physical_suffix() -> str:
+    from mlplatform.engine.mocks import physical_name
+
+    return physical_name("lab-bucket").rsplit("-", 1)[1]
