@@ -1,0 +1,93 @@
+"""Runs in the MLflow image's virtualenv: drives a real MLflow server as a user would.
+
+`write` creates a user, logs a run with params, metrics and an artifact, registers a model
+version; `verify` checks all of it is still there (after a restart). Prints JSON facts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import requests
+
+URI = os.environ["MLFLOW_TRACKING_URI"]
+ADMIN = (os.environ["ADMIN_USER"], os.environ["ADMIN_PASSWORD"])
+USER, USER_PASSWORD = "alice", "alice-Secret-123"
+EXPERIMENT, MODEL = "integration", "integration-model"
+
+
+def write() -> dict:
+    from mlflow import MlflowClient
+
+    facts: dict = {}
+    anonymous = requests.get(f"{URI}/api/2.0/mlflow/experiments/search?max_results=1", timeout=30)
+    facts["anonymous_status"] = anonymous.status_code
+    created = requests.post(
+        f"{URI}/api/2.0/mlflow/users/create",
+        auth=ADMIN,
+        timeout=30,
+        json={"username": USER, "password": USER_PASSWORD},
+    )
+    facts["create_user_status"] = created.status_code
+    os.environ["MLFLOW_TRACKING_USERNAME"], os.environ["MLFLOW_TRACKING_PASSWORD"] = (
+        USER,
+        USER_PASSWORD,
+    )
+    client = MlflowClient(URI)
+    experiment = client.create_experiment(EXPERIMENT)
+    run = client.create_run(experiment)
+    client.log_param(run.info.run_id, "lr", "0.01")
+    client.log_metric(run.info.run_id, "loss", 0.25)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "weights.txt"
+        path.write_text("mlplatform-artifact")
+        client.log_artifact(run.info.run_id, str(path))
+    client.set_terminated(run.info.run_id)
+    client.create_registered_model(MODEL)
+    version = client.create_model_version(
+        MODEL, f"runs:/{run.info.run_id}/weights.txt", run.info.run_id
+    )
+    facts.update(
+        run_id=run.info.run_id, model_version=version.version, artifact_uri=run.info.artifact_uri
+    )
+    return facts
+
+
+def verify() -> dict:
+    from mlflow import MlflowClient
+    from mlflow.artifacts import download_artifacts
+
+    os.environ["MLFLOW_TRACKING_USERNAME"], os.environ["MLFLOW_TRACKING_PASSWORD"] = (
+        USER,
+        USER_PASSWORD,
+    )
+    client = MlflowClient(URI)
+    experiment = client.get_experiment_by_name(EXPERIMENT)
+    [run] = client.search_runs([experiment.experiment_id])
+    with tempfile.TemporaryDirectory() as tmp:
+        local = download_artifacts(
+            run_id=run.info.run_id, artifact_path="weights.txt", dst_path=tmp, tracking_uri=URI
+        )
+        content = Path(local).read_text()
+    versions = client.search_model_versions(f"name='{MODEL}'")
+    wrong = requests.get(
+        f"{URI}/api/2.0/mlflow/experiments/search?max_results=1",
+        auth=(USER, "wrong-password"),
+        timeout=30,
+    )
+    return {
+        "run_id": run.info.run_id,
+        "params": run.data.params,
+        "metrics": run.data.metrics,
+        "artifact": content,
+        "model_versions": [v.version for v in versions],
+        "wrong_password_status": wrong.status_code,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps({"write": write, "verify": verify}[sys.argv[1]]()))
