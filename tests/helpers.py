@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mlplatform.engine import Plan, PlannedResource
+from mlplatform.engine.values import SECRET
 
 
 def one(plan: Plan, type_: str, name_suffix: str = "") -> PlannedResource:
@@ -14,3 +17,24 @@ def one(plan: Plan, type_: str, name_suffix: str = "") -> PlannedResource:
 
 def depends_on(resource: PlannedResource, other: PlannedResource) -> bool:
     return other.urn in resource.dependencies
+
+
+def unmask(manifest: dict[str, Any]) -> dict[str, Any]:
+    """Secret payloads are masked in a plan as a whole ("[secret]"); give them their map
+    shape back so the rest of the object can be validated."""
+    return {
+        key: (
+            {"masked": "[secret]"} if key in ("data", "stringData") and value == SECRET else value
+        )
+        for key, value in manifest.items()
+    }
+
+
+def manifests(plan: Plan) -> list[dict[str, Any]]:
+    found = []
+    for r in plan.resources:
+        # Helm releases are charts, not objects: without a helm binary they are not rendered.
+        if r.type.startswith("kubernetes:") and r.custom and "helm.sh" not in r.type:
+            assert r.inputs["apiVersion"] and r.inputs["kind"], r.urn
+            found.append(unmask(r.inputs))
+    return found

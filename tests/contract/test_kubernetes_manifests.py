@@ -8,38 +8,15 @@ against the schema of the cluster's Kubernetes version.
 
 from __future__ import annotations
 
-from typing import Any
-
 import kubernetes_validate
 import pytest
 
 from mlplatform.engine import Plan
-from mlplatform.engine.values import SECRET
 from mlplatform.spec.model import ClusterSpec
 from tests.conftest import SHIPPED_STACKS, PlanConfig
+from tests.helpers import manifests
 
 KUBERNETES_VERSION = f"{ClusterSpec().kubernetes_version}.0"
-
-
-def unmask(manifest: dict[str, Any]) -> dict[str, Any]:
-    """Secret payloads are masked in a plan as a whole ("[secret]"); give them their map
-    shape back so the rest of the object can be validated."""
-    return {
-        key: (
-            {"masked": "[secret]"} if key in ("data", "stringData") and value == SECRET else value
-        )
-        for key, value in manifest.items()
-    }
-
-
-def manifests(plan: Plan) -> list[dict[str, Any]]:
-    found = []
-    for r in plan.resources:
-        # Helm releases are charts, not objects: without a helm binary they are not rendered.
-        if r.type.startswith("kubernetes:") and r.custom and "helm.sh" not in r.type:
-            assert r.inputs["apiVersion"] and r.inputs["kind"], r.urn
-            found.append(unmask(r.inputs))
-    return found
 
 
 def test_local_stack_objects_are_valid(shipped_plans: dict[str, Plan]) -> None:

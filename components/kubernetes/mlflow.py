@@ -1,0 +1,293 @@
+"""MLflow tracking server on Kubernetes: our own objects, so every field is ours to test.
+
+A migration Job (`mlflow db upgrade`) runs before the Deployment rolls out; the
+Deployment runs the basic-auth app with the artifact proxy; credentials live in
+one Secret (backend URI, admin password, Flask secret key shared by all replicas,
+the basic-auth config); the pods run non-root with a read-only root filesystem,
+behind a ClusterIP Service, a PodDisruptionBudget and a NetworkPolicy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Required, TypedDict
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_random as random
+
+from mlplatform.contracts import child
+from mlplatform.kubernetes import mlflow_config as cfg
+from mlplatform.kubernetes.labels import labels, selector
+
+MLFLOW_IMAGE = "ghcr.io/mlflow/mlflow:v3.17.2"
+"""Default image; build images/mlflow (adds psycopg and the cloud storage clients) for real
+deployments and pass it as `image`."""
+RUN_AS_USER = 10001
+RESOURCES: k8s.core.v1.ResourceRequirementsArgsDict = {
+    "requests": {"cpu": "250m", "memory": "512Mi"},
+    "limits": {"cpu": "2", "memory": "2Gi"},
+}
+PASSWORD_LENGTH = 32
+
+
+class MlflowServerArgs(TypedDict, total=False):
+    """Args of `MlflowServer`."""
+
+    namespace: Required[pulumi.Input[str]]
+    """Namespace for every object."""
+    database_uri: Required[pulumi.Input[str]]
+    """SQLAlchemy URI of the PostgreSQL database (secret): tracking data and users."""
+    artifacts_destination: Required[pulumi.Input[str]]
+    """Where the artifact proxy stores artifacts: s3://, gs://, wasbs:// or a mounted path."""
+    image: str
+    """Server image. Default: the upstream MLflow image (see MLFLOW_IMAGE)."""
+    replicas: int
+    """Server replicas. Default: 2."""
+    service_account_annotations: pulumi.Input[Mapping[str, str]]
+    """Workload identity annotations (bucket access without keys). Default: none."""
+    pod_labels: Mapping[str, str]
+    """Extra pod labels (Azure's azure.workload.identity/use). Default: none."""
+    allowed_namespaces: Sequence[str]
+    """Namespaces whose pods may reach the server (ingress controller, teams). Default: none
+    beyond the server's own namespace."""
+    artifact_volume_claim: pulumi.Input[str] | None
+    """PVC mounted at the artifacts destination path (kubernetes target). Default: none."""
+    tags: Mapping[str, str]
+    """Labels on every object. Default: none."""
+
+
+class MlflowServer(pulumi.ComponentResource):
+    """The MLflow tracking server and model registry."""
+
+    tracking_uri: pulumi.Output[str]
+    """In-cluster tracking URI."""
+    admin_password: pulumi.Output[str]
+    """Password of the `admin` user (secret)."""
+    credentials_secret: pulumi.Output[str]
+    """Name of the Secret holding the server's credentials."""
+
+    def __init__(
+        self, name: str, args: MlflowServerArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:MlflowServer", name, None, opts)
+        namespace = args["namespace"]
+        meta = labels("mlflow", "tracking-server", args.get("tags", {}))
+        match = selector("mlflow", "tracking-server")
+        image = args.get("image", MLFLOW_IMAGE)
+        admin = random.RandomPassword(
+            f"{name}-admin-password", length=PASSWORD_LENGTH, special=False, opts=child(self)
+        )
+        flask_key = random.RandomPassword(
+            f"{name}-flask-key", length=64, special=False, opts=child(self)
+        )
+        uri = pulumi.Output.secret(args["database_uri"])
+        secret = k8s.core.v1.Secret(
+            f"{name}-credentials",
+            metadata={"name": f"{name}-credentials", "namespace": namespace, "labels": meta},
+            type="Opaque",
+            string_data={
+                cfg.SECRET_KEYS["MLFLOW_BACKEND_STORE_URI"]: uri,
+                cfg.SECRET_KEYS["MLFLOW_AUTH_ADMIN_PASSWORD"]: admin.result,
+                cfg.SECRET_KEYS["MLFLOW_FLASK_SERVER_SECRET_KEY"]: flask_key.result,
+                cfg.AUTH_CONFIG_KEY: uri.apply(cfg.auth_config),
+            },
+            opts=child(self),
+        )
+        secret_name = secret.metadata.apply(lambda m: m.name or "")
+        account = k8s.core.v1.ServiceAccount(
+            f"{name}-sa",
+            metadata={
+                "name": name,
+                "namespace": namespace,
+                "labels": meta,
+                "annotations": args.get("service_account_annotations", {}),
+            },
+            automount_service_account_token=False,
+            opts=child(self),
+        )
+        account_name = account.metadata.apply(lambda m: m.name or "")
+        pod_labels = {**meta, **args.get("pod_labels", {})}
+        volumes, mounts = _volumes(
+            secret_name, args.get("artifact_volume_claim"), args["artifacts_destination"]
+        )
+        migrate = k8s.batch.v1.Job(
+            f"{name}-migrate",
+            metadata={
+                "namespace": namespace,
+                "labels": {**meta, "app.kubernetes.io/component": "migration"},
+            },
+            spec={
+                "backoff_limit": 3,
+                "ttl_seconds_after_finished": 3600,
+                "template": {
+                    "metadata": {"labels": pod_labels},
+                    "spec": _pod(
+                        account_name,
+                        image,
+                        ["mlflow", "db", "upgrade", "$(MLFLOW_BACKEND_STORE_URI)"],
+                        secret_name,
+                        volumes,
+                        mounts,
+                        restart="OnFailure",
+                    ),
+                },
+            },
+            # A new image or database means a new Job; the Deployment waits for it.
+            opts=child(self, replace_on_changes=["spec"], delete_before_replace=True),
+        )
+        command = pulumi.Output.from_input(args["artifacts_destination"]).apply(
+            lambda dest: cfg.server_command(dest, _allowed_hosts(name))
+        )
+        pod_spec = command.apply(
+            lambda cmd: _pod(account_name, image, cmd, secret_name, volumes, mounts, probes=True)
+        )
+        k8s.apps.v1.Deployment(
+            f"{name}-deployment",
+            metadata={"name": name, "namespace": namespace, "labels": meta},
+            spec={
+                "replicas": args.get("replicas", 2),
+                "selector": {"match_labels": match},
+                "strategy": {
+                    "type": "RollingUpdate",
+                    "rolling_update": {"max_unavailable": 0, "max_surge": 1},
+                },
+                "template": {"metadata": {"labels": pod_labels}, "spec": pod_spec},
+            },
+            opts=child(self, depends_on=[migrate]),
+        )
+        service = k8s.core.v1.Service(
+            f"{name}-service",
+            metadata={"name": name, "namespace": namespace, "labels": meta},
+            spec={
+                "type": "ClusterIP",
+                "selector": match,
+                "ports": [{"name": "http", "port": 80, "target_port": "http"}],
+            },
+            opts=child(self),
+        )
+        k8s.policy.v1.PodDisruptionBudget(
+            f"{name}-pdb",
+            metadata={"name": name, "namespace": namespace, "labels": meta},
+            spec={"min_available": 1, "selector": {"match_labels": match}},
+            opts=child(self),
+        )
+        allowed: list[k8s.networking.v1.NetworkPolicyPeerArgsDict] = [
+            {"namespace_selector": {"match_labels": {"kubernetes.io/metadata.name": ns}}}
+            for ns in args.get("allowed_namespaces", [])
+        ]
+        k8s.networking.v1.NetworkPolicy(
+            f"{name}-ingress",
+            metadata={"name": f"{name}-ingress", "namespace": namespace, "labels": meta},
+            spec={
+                "pod_selector": {"match_labels": match},
+                "policy_types": ["Ingress"],
+                "ingress": [
+                    {
+                        "from_": [{"pod_selector": {}}, *allowed],
+                        "ports": [{"protocol": "TCP", "port": cfg.MLFLOW_PORT}],
+                    }
+                ],
+            },
+            opts=child(self),
+        )
+        self.tracking_uri = pulumi.Output.concat(
+            "http://",
+            service.metadata.apply(lambda m: m.name or ""),
+            ".",
+            namespace,
+            ".svc.cluster.local",
+        )
+        self.admin_password = pulumi.Output.secret(admin.result)
+        self.credentials_secret = secret_name
+        self.register_outputs(
+            {
+                "tracking_uri": self.tracking_uri,
+                "admin_password": self.admin_password,
+                "credentials_secret": self.credentials_secret,
+            }
+        )
+
+
+def _allowed_hosts(name: str) -> list[str]:
+    """Host headers the server accepts: its Service names, and pod IPs for kubelet probes."""
+    return [name, f"{name}.*", "10.*", "172.*", "192.168.*", "localhost", "127.0.0.1"]
+
+
+def _volumes(
+    secret_name: pulumi.Input[str], claim: pulumi.Input[str] | None, destination: pulumi.Input[str]
+) -> tuple[list, list]:
+    volumes: list[k8s.core.v1.VolumeArgsDict] = [
+        {"name": "tmp", "empty_dir": {}},
+        {
+            "name": "auth",
+            "secret": {
+                "secret_name": secret_name,
+                "items": [{"key": cfg.AUTH_CONFIG_KEY, "path": cfg.AUTH_CONFIG_FILE}],
+            },
+        },
+    ]
+    mounts: list[k8s.core.v1.VolumeMountArgsDict] = [
+        {"name": "tmp", "mount_path": "/tmp"},
+        {"name": "auth", "mount_path": cfg.AUTH_CONFIG_DIR, "read_only": True},
+    ]
+    if claim is not None:
+        volumes.append({"name": "artifacts", "persistent_volume_claim": {"claim_name": claim}})
+        path = pulumi.Output.from_input(destination).apply(lambda d: d.removeprefix("file://"))
+        mounts.append({"name": "artifacts", "mount_path": path})
+    return volumes, mounts
+
+
+def _pod(
+    account: pulumi.Input[str],
+    image: str,
+    command: Sequence[str],
+    secret_name: pulumi.Input[str],
+    volumes: list,
+    mounts: list,
+    restart: str = "Always",
+    probes: bool = False,
+) -> k8s.core.v1.PodSpecArgsDict:
+    env: list[k8s.core.v1.EnvVarArgsDict] = [
+        {"name": key, "value": value} for key, value in cfg.plain_env().items()
+    ]
+    for var, key in cfg.SECRET_KEYS.items():
+        env.append(
+            {"name": var, "value_from": {"secret_key_ref": {"name": secret_name, "key": key}}}
+        )
+    container: k8s.core.v1.ContainerArgsDict = {
+        "name": "mlflow",
+        "image": image,
+        "command": list(command),
+        "env": env,
+        "resources": RESOURCES,
+        "security_context": {
+            "allow_privilege_escalation": False,
+            "read_only_root_filesystem": True,
+            "capabilities": {"drop": ["ALL"]},
+        },
+        "volume_mounts": mounts,
+    }
+    if probes:
+        health: k8s.core.v1.HTTPGetActionArgsDict = {"path": "/health", "port": "http"}
+        container["ports"] = [{"name": "http", "container_port": cfg.MLFLOW_PORT}]
+        container["readiness_probe"] = {"http_get": health, "period_seconds": 10}
+        container["liveness_probe"] = {
+            "http_get": health,
+            "period_seconds": 20,
+            "initial_delay_seconds": 30,
+            "failure_threshold": 6,
+        }
+    return {
+        "service_account_name": account,
+        "restart_policy": restart,
+        "security_context": {
+            "run_as_non_root": True,
+            "run_as_user": RUN_AS_USER,
+            "run_as_group": RUN_AS_USER,
+            "fs_group": RUN_AS_USER,
+            "seccomp_profile": {"type": "RuntimeDefault"},
+        },
+        "containers": [container],
+        "volumes": volumes,
+    }
