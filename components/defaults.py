@@ -28,3 +28,7 @@ DEVICE_PLUGIN_CONFIG_LABEL = "nvidia.com/device-plugin.config"
 """Node label naming the NVIDIA device-plugin config a node uses (GPU sharing per pool)."""
 GPU_DISK_GB = 200
 """Encrypted boot / image disk of a GPU node: room for large CUDA training images."""
+MLFLOW_REPLICAS = 2
+"""MLflow tracking server replicas (a PodDisruptionBudget keeps one up)."""
+MLFLOW_NAMESPACE = "mlflow"
+"""Namespace of the MLflow server and, on the kubernetes target, its database."""

@@ -56,6 +56,10 @@ class MlPlatform(pulumi.ComponentResource):
     """Kubeconfig of the created cluster (secret); None on the kubernetes target."""
     team_namespaces: list[pulumi.Output[str]]
     """Namespaces created for the configured teams."""
+    tracking_uri: pulumi.Output[str] | None
+    """In-cluster MLflow tracking URI; None when MLflow is off."""
+    mlflow_admin_password: pulumi.Output[str] | None
+    """Password of MLflow's `admin` user (secret); None when MLflow is off."""
 
     def __init__(
         self, name: str, args: MlPlatformArgs, opts: pulumi.ResourceOptions | None = None
@@ -70,6 +74,8 @@ class MlPlatform(pulumi.ComponentResource):
         self.cluster_name = built.cluster_name
         self.kubeconfig = built.kubeconfig
         self.team_namespaces = built.team_namespaces
+        self.tracking_uri = built.tracking_uri
+        self.mlflow_admin_password = built.mlflow_admin_password
         self.register_outputs(
             {
                 "artifact_uri": self.artifact_uri,
@@ -77,5 +83,7 @@ class MlPlatform(pulumi.ComponentResource):
                 "cluster_name": self.cluster_name,
                 "kubeconfig": self.kubeconfig,
                 "team_namespaces": self.team_namespaces,
+                "tracking_uri": self.tracking_uri,
+                "mlflow_admin_password": self.mlflow_admin_password,
             }
         )

@@ -21,6 +21,8 @@ class Built:
     cluster_name: pulumi.Output[str] | None = None
     kubeconfig: pulumi.Output[str] | None = None
     team_namespaces: list[pulumi.Output[str]] = field(default_factory=list)
+    tracking_uri: pulumi.Output[str] | None = None
+    mlflow_admin_password: pulumi.Output[str] | None = None
 
 
 def pool_args(cfg: PlatformConfig) -> list[GpuPoolArgs]:

@@ -6,21 +6,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pulumi
+import pulumi_kubernetes as k8s
 
 from mlplatform.compose.common import Built, add_teams, enable_gpus
+from mlplatform.kubernetes.labels import labels
+from mlplatform.kubernetes.mlflow import CLIENT_LABELS, MlflowServer, MlflowServerArgs
+from mlplatform.kubernetes.postgres import InClusterPostgres
+from mlplatform.kubernetes.registry import InClusterRegistry
+from mlplatform.kubernetes.storage import PvcArtifactStore
 from mlplatform.spec import PlatformConfig
+from mlplatform.spec.model import KubernetesSpec
 
 
 def build(
     parent: pulumi.Resource, name: str, cfg: PlatformConfig, tags: Mapping[str, str]
 ) -> Built:
-    import pulumi_kubernetes as k8s
-
-    from mlplatform.kubernetes.labels import labels
-    from mlplatform.kubernetes.registry import InClusterRegistry
-    from mlplatform.kubernetes.storage import PvcArtifactStore
-    from mlplatform.spec.model import KubernetesSpec
-
     settings = cfg.kubernetes or KubernetesSpec()
     provider = k8s.Provider(
         f"{name}-k8s", context=settings.context, opts=pulumi.ResourceOptions(parent=parent)
@@ -65,10 +65,54 @@ def build(
             opts,
         )
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=provider)
+    built_mlflow = None
+    if cfg.mlflow.enabled and store is not None:
+        built_mlflow = _mlflow(name, cfg, tags, ns_name, store, settings.storage_class, opts)
     # An existing cluster's GPU nodes: install the plugin only when asked (gpuEnablement).
     enable_gpus(name, cfg, image_lacks_plugin=False, opts=k8s_opts)
-    return Built(
+    built = Built(
         artifact_uri=store.artifact_uri if store else None,
         registry_url=registry.repository_url if registry else None,
         team_namespaces=add_teams(name, cfg, tags, k8s_opts),
     )
+    if built_mlflow is not None:
+        built.tracking_uri, built.mlflow_admin_password = built_mlflow
+    return built
+
+
+def _mlflow(
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    namespace: pulumi.Input[str],
+    store: PvcArtifactStore,
+    storage_class: str | None,
+    opts: pulumi.ResourceOptions,
+) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+    """MLflow in the platform namespace (it mounts the artifact volume there), backed by the
+    in-cluster PostgreSQL."""
+    database = InClusterPostgres(
+        f"{name}-postgres",
+        {
+            "namespace": namespace,
+            "client_labels": CLIENT_LABELS,
+            "size_gi": cfg.mlflow.database.storage_gb,
+            "storage_class": storage_class,
+            "protect": cfg.protect,
+            "tags": tags,
+        },
+        opts,
+    )
+    args: MlflowServerArgs = {
+        "namespace": namespace,
+        "database_uri": database.database_uri,
+        "artifacts_destination": store.artifact_uri.apply(lambda u: u.removeprefix("file://")),
+        "artifact_volume_claim": store.claim_name,
+        "replicas": cfg.mlflow.replicas,
+        "allowed_namespaces": [t.name for t in cfg.teams] + list(cfg.mlflow.allowed_namespaces),
+        "tags": tags,
+    }
+    if cfg.mlflow.image:
+        args["image"] = cfg.mlflow.image
+    server = MlflowServer(f"{name}-mlflow", args, opts)
+    return server.tracking_uri, server.admin_password

@@ -29,6 +29,9 @@ RESOURCES: k8s.core.v1.ResourceRequirementsArgsDict = {
     "limits": {"cpu": "2", "memory": "2Gi"},
 }
 PASSWORD_LENGTH = 32
+MIGRATION_LABEL = {"app.kubernetes.io/component": "migration"}
+CLIENT_LABELS = {"app.kubernetes.io/name": "mlflow", "app.kubernetes.io/part-of": "mlplatform"}
+"""Labels every MLflow pod (server and migration) carries: what the database admits."""
 
 
 class MlflowServerArgs(TypedDict, total=False):
@@ -121,7 +124,8 @@ class MlflowServer(pulumi.ComponentResource):
                 "backoff_limit": 3,
                 "ttl_seconds_after_finished": 3600,
                 "template": {
-                    "metadata": {"labels": pod_labels},
+                    # Not the server's selector labels: the Service must never route here.
+                    "metadata": {"labels": {**pod_labels, **MIGRATION_LABEL}},
                     "spec": _pod(
                         account_name,
                         image,

@@ -20,8 +20,6 @@ DEFAULT_VPC_CIDR = "10.0.0.0/16"
 DEFAULT_ZONE_COUNT = 3
 DEFAULT_KUBERNETES_VERSION = "1.36"
 
-DEFAULT_MLFLOW_REPLICAS = 2
-
 
 class _Spec(BaseModel):
     """Base for every spec section: camelCase keys, no unknown keys, immutable."""
@@ -270,13 +268,36 @@ class RegistrySpec(_Spec):
     """Volume size for the in-cluster registry (kubernetes target). Default: 50 GiB."""
 
 
+class DatabaseSpec(_Spec):
+    """The PostgreSQL database behind MLflow (tracking data, model registry, users)."""
+
+    storage_gb: Annotated[int, Field(ge=20, le=16384)] = 20
+    """Allocated storage in GB. Default: 20."""
+    backup_retention_days: Annotated[int, Field(ge=7, le=35)] = 7
+    """Days automated backups are kept (at least 7). Default: 7."""
+    high_availability: bool | None = None
+    """Standby in another zone (RDS Multi-AZ, zone-redundant HA, REGIONAL Cloud SQL).
+    Default: on in prod, off elsewhere."""
+    instance_class: str | None = None
+    """Instance class / SKU / tier. Default: per cloud, small in dev, general purpose in prod."""
+
+
 class MlflowSpec(_Spec):
     """MLflow tracking server and model registry."""
 
     enabled: bool = False
-    """Deploy MLflow. Default: off (not yet provisioned by this release)."""
-    replicas: Annotated[int, Field(ge=1, le=20)] = DEFAULT_MLFLOW_REPLICAS
+    """Deploy MLflow. Default: off."""
+    replicas: Annotated[int, Field(ge=1, le=20)] = defaults.MLFLOW_REPLICAS
     """Tracking server replicas. Default: 2."""
+    auth_mode: Literal["basic"] = "basic"
+    """Authentication: MLflow's basic-auth app, users kept in PostgreSQL. Default: basic."""
+    image: str | None = None
+    """Server image (build images/mlflow). Default: the upstream MLflow image."""
+    database: DatabaseSpec = DatabaseSpec()
+    """Backend database. Default: 20 GB, 7 days of backups."""
+    allowed_namespaces: list[str] = []
+    """Namespaces whose pods may reach MLflow besides the teams' (e.g. your ingress controller).
+    Default: none."""
 
 
 class MonitoringSpec(_Spec):

@@ -370,14 +370,34 @@ def _tags(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
             )
 
 
+MLFLOW_TARGETS = frozenset({Target.KUBERNETES})
+"""Targets on which this release provisions MLflow (the clouds' managed databases are next)."""
+
+
 def _not_yet_provisioned(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
-    for section in ("mlflow", "monitoring"):
-        if getattr(cfg, section).enabled:
-            yield ConfigIssue(
-                f"{section}.enabled",
-                f"is not provisioned by this release of mlplatform; set {section}.enabled: false",
-                True,
-            )
+    if cfg.mlflow.enabled and cfg.target not in MLFLOW_TARGETS:
+        yield ConfigIssue(
+            "mlflow.enabled",
+            f"is not provisioned on {cfg.target} by this release of mlplatform (only on the "
+            "kubernetes target); set mlflow.enabled: false",
+            True,
+        )
+    if cfg.monitoring.enabled:
+        yield ConfigIssue(
+            "monitoring.enabled",
+            "is not provisioned by this release of mlplatform; set monitoring.enabled: false",
+            True,
+        )
+
+
+def _mlflow_volume(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    if cfg.target is Target.KUBERNETES and cfg.mlflow.enabled and cfg.mlflow.replicas > 1:
+        yield ConfigIssue(
+            "mlflow.replicas",
+            "cannot share the in-cluster artifact volume (ReadWriteOnce) on the kubernetes "
+            "target; use replicas: 1",
+            cfg.mlflow.replicas,
+        )
 
 
 def _customer_keys(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
@@ -418,6 +438,7 @@ RULES: tuple[Rule, ...] = (
     _tags,
     _customer_keys,
     _mlflow_needs_store,
+    _mlflow_volume,
     _not_yet_provisioned,
 )
 

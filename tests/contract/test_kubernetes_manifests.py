@@ -23,14 +23,25 @@ def test_local_stack_objects_are_valid(shipped_plans: dict[str, Plan]) -> None:
     objects = manifests(shipped_plans["local"])
     assert sorted(o["kind"] for o in objects) == [
         "Deployment",
+        "Deployment",
+        "Job",
         "Namespace",
         "Namespace",
+        "NetworkPolicy",
+        "NetworkPolicy",
         "PersistentVolumeClaim",
         "PersistentVolumeClaim",
+        "PodDisruptionBudget",
         "ResourceQuota",
         "Secret",
+        "Secret",
+        "Secret",
+        "Service",
+        "Service",
         "Service",
         "ServiceAccount",
+        "ServiceAccount",
+        "StatefulSet",
     ]
     for manifest in objects:
         kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)

@@ -44,7 +44,7 @@ RESOURCE_COUNTS = {
     "azure-prod": 57,
     "gcp-dev": 32,
     "gcp-prod": 42,
-    "local": 16,
+    "local": 32,
 }
 
 

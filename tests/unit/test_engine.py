@@ -55,6 +55,8 @@ def test_json_contract(shipped_plans: dict[str, Plan]) -> None:
         "clusterName": "ml-aws-dev-eks-cluster-4ce96e9",
         "kubeconfig": "[secret]",
         "teamNamespaces": ["research"],
+        "mlflowTrackingUri": None,
+        "mlflowAdminPassword": None,
     }
 
 
@@ -119,6 +121,7 @@ STATEFUL = {
     "gcp:kms/keyRing:KeyRing",
     "gcp:kms/cryptoKey:CryptoKey",
     "kubernetes:core/v1:PersistentVolumeClaim",
+    "kubernetes:apps/v1:StatefulSet",
 }
 
 

@@ -47,7 +47,7 @@ def test_volumes_are_protected_and_sized_from_config(plan: Plan) -> None:
 
 
 def test_registry_pod_is_hardened_and_pinned(plan: Plan) -> None:
-    deployment = one(plan, "kubernetes:apps/v1:Deployment")
+    deployment = one(plan, "kubernetes:apps/v1:Deployment", "-registry-deployment")
     pod = deployment.inputs["spec"]["template"]["spec"]
     [container] = pod["containers"]
     assert container["image"] == REGISTRY_IMAGE == "docker.io/library/registry:3.0.0"
@@ -70,7 +70,7 @@ def test_registry_pod_is_hardened_and_pinned(plan: Plan) -> None:
 
 
 def test_registry_requires_credentials_and_keeps_deletes_off(plan: Plan) -> None:
-    deployment = one(plan, "kubernetes:apps/v1:Deployment")
+    deployment = one(plan, "kubernetes:apps/v1:Deployment", "-registry-deployment")
     pod = deployment.inputs["spec"]["template"]["spec"]
     env = {e["name"]: e["value"] for e in pod["containers"][0]["env"]}
     assert env == {
@@ -80,19 +80,19 @@ def test_registry_requires_credentials_and_keeps_deletes_off(plan: Plan) -> None
         "REGISTRY_AUTH_HTPASSWD_PATH": "/auth/htpasswd",
         "OTEL_TRACES_EXPORTER": "none",
     }
-    secret = one(plan, "kubernetes:core/v1:Secret")
+    secret = one(plan, "kubernetes:core/v1:Secret", "-registry-htpasswd")
     assert secret.inputs["stringData"] == "[secret]"  # the whole map is a Pulumi secret
     assert pod["volumes"][2] == {
         "name": "auth",
         "secret": {"secretName": "ml-local-registry-htpasswd"},
     }
-    password = one(plan, "random:index/randomPassword:RandomPassword")
+    password = one(plan, "random:index/randomPassword:RandomPassword", "-registry-password")
     assert password.inputs["length"] == 32
     assert depends_on(secret, password)
 
 
 def test_registry_is_reachable_only_inside_the_cluster(plan: Plan) -> None:
-    service = one(plan, "kubernetes:core/v1:Service")
+    service = one(plan, "kubernetes:core/v1:Service", "-registry-service")
     assert service.inputs["spec"]["type"] == "ClusterIP"
     assert plan.outputs["registryUrl"] == ("ml-local-registry.mlplatform.svc.cluster.local:5000")
 
@@ -132,3 +132,59 @@ def test_device_plugin_on_an_existing_cluster_when_asked(plan_config: PlanConfig
         "nvidia-device-plugin",
         "nvidia-device-plugin",
     )
+
+
+def test_mlflow_runs_on_the_in_cluster_database_and_artifact_volume(plan: Plan) -> None:
+    deployment = one(plan, "kubernetes:apps/v1:Deployment", "-mlflow-deployment")
+    pod = deployment.inputs["spec"]["template"]["spec"]
+    command = pod["containers"][0]["command"]
+    assert command[command.index("--artifacts-destination") + 1] == "/mlartifacts"
+    claim = one(plan, PVC, "-artifacts-pvc").inputs["metadata"]["name"]
+    assert {"name": "artifacts", "persistentVolumeClaim": {"claimName": claim}} in pod["volumes"]
+    assert {"name": "artifacts", "mountPath": "/mlartifacts"} in pod["containers"][0][
+        "volumeMounts"
+    ]
+    assert deployment.inputs["spec"]["replicas"] == 1
+    assert deployment.inputs["metadata"]["namespace"] == "mlplatform"
+    secret = one(plan, "kubernetes:core/v1:Secret", "-mlflow-credentials")
+    assert depends_on(
+        secret, one(plan, "random:index/randomPassword:RandomPassword", "-postgres-password")
+    )
+    assert plan.outputs["mlflowTrackingUri"] == (
+        "http://ml-local-mlflow.mlplatform.svc.cluster.local"
+    )
+    assert plan.outputs["mlflowAdminPassword"] == "[secret]"
+
+
+def test_database_is_official_postgres_reachable_only_from_mlflow(plan: Plan) -> None:
+    statefulset = one(plan, "kubernetes:apps/v1:StatefulSet")
+    assert statefulset.protect is True
+    spec = statefulset.inputs["spec"]
+    [container] = spec["template"]["spec"]["containers"]
+    assert container["image"] == "docker.io/library/postgres:17.6-bookworm"
+    assert "bitnami" not in container["image"]
+    assert spec["persistentVolumeClaimRetentionPolicy"] == {
+        "whenDeleted": "Retain",
+        "whenScaled": "Retain",
+    }
+    assert spec["volumeClaimTemplates"][0]["spec"]["resources"] == {"requests": {"storage": "20Gi"}}
+    policy = one(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "-postgres-ingress")
+    assert policy.inputs["spec"]["ingress"] == [
+        {
+            "from": [
+                {
+                    "podSelector": {
+                        "matchLabels": {
+                            "app.kubernetes.io/name": "mlflow",
+                            "app.kubernetes.io/part-of": "mlplatform",
+                        }
+                    }
+                }
+            ],
+            "ports": [{"protocol": "TCP", "port": 5432}],
+        }
+    ]
+    job = one(plan, "kubernetes:batch/v1:Job")
+    job_labels = job.inputs["spec"]["template"]["metadata"]["labels"]
+    assert job_labels["app.kubernetes.io/component"] == "migration"
+    assert job_labels["app.kubernetes.io/name"] == "mlflow"

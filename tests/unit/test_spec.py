@@ -315,7 +315,8 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
     (
         "MLflow not provisioned yet",
         {**AWS, "mlflow": {"enabled": True}},
-        "mlflow.enabled: True is not provisioned by this release of mlplatform",
+        "mlflow.enabled: True is not provisioned on aws by this release of mlplatform (only on "
+        "the kubernetes target); set mlflow.enabled: false",
     ),
     (
         "AKS pool name with a dash",
@@ -409,6 +410,32 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         {**AZURE, "azure": {"deployerPrincipalType": "Robot"}},
         "azure.deployerPrincipalType: 'Robot' is invalid: input should be 'User' or "
         "'ServicePrincipal'",
+    ),
+    (
+        "several MLflow replicas on one ReadWriteOnce volume",
+        {**LOCAL, "mlflow": {"enabled": True}},
+        "mlflow.replicas: 2 cannot share the in-cluster artifact volume (ReadWriteOnce)",
+    ),
+    (
+        "unknown MLflow auth mode",
+        {**LOCAL, "mlflow": {"enabled": True, "replicas": 1, "authMode": "oauth"}},
+        "mlflow.authMode: 'oauth' is invalid: input should be 'basic'",
+    ),
+    (
+        "MLflow without replicas",
+        {**LOCAL, "mlflow": {"enabled": True, "replicas": 0}},
+        "mlflow.replicas: 0 is invalid: input should be greater than or equal to 1",
+    ),
+    (
+        "MLflow without an artifact store",
+        {**LOCAL, "mlflow": {"enabled": True, "replicas": 1}, "artifactStore": {"enabled": False}},
+        "artifactStore.enabled: False is false but MLflow needs an artifact store",
+    ),
+    (
+        "backups kept less than a week",
+        {**LOCAL, "mlflow": {"database": {"backupRetentionDays": 3}}},
+        "mlflow.database.backupRetentionDays: 3 is invalid: input should be greater than or "
+        "equal to 7",
     ),
     (
         "registry expiry of zero days",
