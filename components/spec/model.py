@@ -292,7 +292,8 @@ class MlflowSpec(_Spec):
     auth_mode: Literal["basic"] = "basic"
     """Authentication: MLflow's basic-auth app, users kept in PostgreSQL. Default: basic."""
     image: str | None = None
-    """Server image (build images/mlflow). Default: the upstream MLflow image."""
+    """Server image built from images/mlflow. Default: mlplatform/mlflow-server:3.17.2 (build and
+    side-load it, or push it to your registry and name it here)."""
     database: DatabaseSpec = DatabaseSpec()
     """Backend database. Default: 20 GB, 7 days of backups."""
     allowed_namespaces: list[str] = []
