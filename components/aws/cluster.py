@@ -94,6 +94,8 @@ class EksGpuCluster(pulumi.ComponentResource):
     """EKS cluster name."""
     endpoint: pulumi.Output[str]
     """API server endpoint."""
+    security_group_id: pulumi.Output[str]
+    """The cluster security group EKS creates (nodes and control plane share it)."""
     oidc_issuer_url: pulumi.Output[str]
     """The cluster's OIDC issuer, for IRSA trust policies."""
     oidc_provider_arn: pulumi.Output[str]
@@ -185,6 +187,9 @@ class EksGpuCluster(pulumi.ComponentResource):
         self.needs_device_plugin = any(not i.provides_device_plugin for i in images)
         self.cluster_name = self.cluster.name
         self.endpoint = self.cluster.endpoint
+        self.security_group_id = self.cluster.vpc_config.cluster_security_group_id.apply(
+            lambda g: g or ""
+        )
         self.kubeconfig = pulumi.Output.secret(
             pulumi.Output.all(
                 self.cluster.name,

@@ -9,15 +9,20 @@ import pulumi_aws as aws
 
 from mlplatform.aws.autoscaler import EksClusterAutoscaler
 from mlplatform.aws.cluster import EksGpuCluster
+from mlplatform.aws.database import RdsPostgres, RdsPostgresArgs
 from mlplatform.aws.network import AwsNetwork
 from mlplatform.aws.registry import EcrRegistry
 from mlplatform.aws.storage import S3ArtifactStore
 from mlplatform.compose.common import (
+    MLFLOW_NAMESPACE,
     Built,
     Identity,
+    add_mlflow,
     add_teams,
     cluster_args,
     enable_gpus,
+    high_availability,
+    instance_class,
     registry_args,
     store_args,
 )
@@ -55,8 +60,10 @@ def build(
             opts,
         )
         subnets: list[pulumi.Input[str]] = list(network.private_subnet_ids)
+        vpc_id: pulumi.Input[str] = network.vpc_id
     else:
         subnets = list(existing.subnet_ids)
+        vpc_id = existing.network_id
     cluster = EksGpuCluster(
         f"{name}-eks",
         {
@@ -84,4 +91,29 @@ def build(
         return identity.annotations, {}
 
     built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
+    if cfg.mlflow.enabled and store is not None:
+        db_args: RdsPostgresArgs = {
+            "vpc_id": vpc_id,
+            "subnet_ids": subnets,
+            "client_security_group_id": cluster.security_group_id,
+            "storage_gb": cfg.mlflow.database.storage_gb,
+            "backup_retention_days": cfg.mlflow.database.backup_retention_days,
+            "multi_az": high_availability(cfg),
+            "protect": cfg.protect,
+            "tags": tags,
+        }
+        if instance_class(cfg):
+            db_args["instance_class"] = instance_class(cfg) or ""
+        database = RdsPostgres(f"{name}-mlflow-db", db_args, opts)
+        identity = cluster.workload_identity(f"{name}-mlflow", MLFLOW_NAMESPACE, f"{name}-mlflow")
+        store.grant_read_write(identity)
+        built.tracking_uri, built.mlflow_admin_password = add_mlflow(
+            name,
+            cfg,
+            tags,
+            k8s_opts,
+            database.database_uri,
+            store.artifact_uri.apply(lambda u: f"{u}/"),
+            identity.annotations,
+        )
     return built

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 import pulumi
 
+from mlplatform import defaults
 from mlplatform.contracts import ArtifactStoreArgs, GpuClusterArgs, GpuPoolArgs, RegistryArgs
 from mlplatform.spec import PlatformConfig
-from mlplatform.spec.model import EndpointAccess, GpuEnablement
+from mlplatform.spec.model import EndpointAccess, Environment, GpuEnablement
 
 
 @dataclass
@@ -154,3 +155,61 @@ def add_teams(
         )
         namespaces.append(created.namespace)
     return namespaces
+
+
+MLFLOW_NAMESPACE = defaults.MLFLOW_NAMESPACE
+
+
+def high_availability(cfg: PlatformConfig) -> bool:
+    """The database standby setting: as configured, else on in prod."""
+    ha = cfg.mlflow.database.high_availability
+    return cfg.environment is Environment.PROD if ha is None else ha
+
+
+def instance_class(cfg: PlatformConfig) -> str | None:
+    """The configured database instance class, or None for the component's default."""
+    return cfg.mlflow.database.instance_class
+
+
+def add_mlflow(
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+    database_uri: pulumi.Input[str],
+    artifacts_destination: pulumi.Input[str],
+    annotations: pulumi.Input[Mapping[str, str]],
+    pod_labels: Mapping[str, str] | None = None,
+) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+    """The `mlflow` namespace and the MLflow server in it, reaching the artifact store through
+    its workload identity; returns (tracking URI, admin password)."""
+    import pulumi_kubernetes as k8s
+
+    from mlplatform.kubernetes.labels import labels
+    from mlplatform.kubernetes.mlflow import MlflowServer, MlflowServerArgs
+
+    namespace = k8s.core.v1.Namespace(
+        f"{name}-mlflow-namespace",
+        metadata={
+            "name": MLFLOW_NAMESPACE,
+            "labels": {
+                **labels(MLFLOW_NAMESPACE, "namespace", tags),
+                "pod-security.kubernetes.io/enforce": "restricted",
+            },
+        },
+        opts=opts,
+    )
+    args: MlflowServerArgs = {
+        "namespace": namespace.metadata.apply(lambda m: m.name or MLFLOW_NAMESPACE),
+        "database_uri": database_uri,
+        "artifacts_destination": artifacts_destination,
+        "replicas": cfg.mlflow.replicas,
+        "service_account_annotations": annotations,
+        "pod_labels": dict(pod_labels or {}),
+        "allowed_namespaces": [t.name for t in cfg.teams] + list(cfg.mlflow.allowed_namespaces),
+        "tags": tags,
+    }
+    if cfg.mlflow.image:
+        args["image"] = cfg.mlflow.image
+    server = MlflowServer(f"{name}-mlflow", args, opts)
+    return server.tracking_uri, server.admin_password

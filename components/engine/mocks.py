@@ -280,7 +280,16 @@ def _user_assigned_identity(name: str, inputs: State, state: State, region: str)
     }
 
 
+def _rds_instance(name: str, inputs: State, state: State, region: str) -> State:
+    return {
+        "address": f"{state['name']}.c{_suffix(name, 12)}.{region}.rds.amazonaws.com",
+        "arn": f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{state['name']}",
+        "id": f"db-{_suffix(name, 26).upper()}",
+    }
+
+
 _TYPE_OUTPUTS: dict[str, Callable[[str, State, State, str], State]] = {
+    "aws:rds/instance:Instance": _rds_instance,
     "azure-native:containerservice:ManagedCluster": _aks_cluster,
     "azure-native:managedidentity:UserAssignedIdentity": _user_assigned_identity,
     "gcp:container/cluster:Cluster": _gke_cluster,
@@ -294,6 +303,7 @@ _TYPE_OUTPUTS: dict[str, Callable[[str, State, State, str], State]] = {
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": _iam_arn("oidc-provider"),
     "aws:ec2/launchTemplate:LaunchTemplate": _launch_template,
     "aws:ec2/vpc:Vpc": _aws_id("vpc"),
+    "aws:ec2/securityGroup:SecurityGroup": _aws_id("sg"),
     "aws:ec2/subnet:Subnet": _aws_id("subnet"),
     "aws:ec2/internetGateway:InternetGateway": _aws_id("igw"),
     "aws:ec2/natGateway:NatGateway": _aws_id("nat"),

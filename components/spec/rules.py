@@ -370,7 +370,7 @@ def _tags(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
             )
 
 
-MLFLOW_TARGETS = frozenset({Target.KUBERNETES})
+MLFLOW_TARGETS = frozenset({Target.KUBERNETES, Target.AWS})
 """Targets on which this release provisions MLflow (the clouds' managed databases are next)."""
 
 
@@ -378,8 +378,8 @@ def _not_yet_provisioned(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
     if cfg.mlflow.enabled and cfg.target not in MLFLOW_TARGETS:
         yield ConfigIssue(
             "mlflow.enabled",
-            f"is not provisioned on {cfg.target} by this release of mlplatform (only on the "
-            "kubernetes target); set mlflow.enabled: false",
+            f"is not provisioned on {cfg.target} by this release of mlplatform (only on "
+            f"{', '.join(sorted(MLFLOW_TARGETS))}); set mlflow.enabled: false",
             True,
         )
     if cfg.monitoring.enabled:

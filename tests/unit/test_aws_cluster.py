@@ -286,7 +286,7 @@ def test_team_namespace_quota_and_workload_identity(dev: Plan) -> None:
     assert namespace.inputs["metadata"]["name"] == "research"
     quota = one(dev, "kubernetes:core/v1:ResourceQuota")
     assert quota.inputs["spec"] == {"hard": {"requests.nvidia.com/gpu": "2"}}
-    account = one(dev, "kubernetes:core/v1:ServiceAccount")
+    account = one(dev, "kubernetes:core/v1:ServiceAccount", "-workload-sa")
     role = one(dev, "aws:iam/role:Role", "-team-research-role")
     assert account.inputs["metadata"]["name"] == "ml-workload"
     assert account.inputs["metadata"]["namespace"] == "research"
@@ -384,7 +384,9 @@ def test_zones_without_current_instances_are_excluded() -> None:
 
 
 def test_private_api_is_reachable_from_inside_the_vpc_only(dev: Plan) -> None:
-    rule = one(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+    rule = one(
+        dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-api-from-network-0"
+    )
     assert {k: rule.inputs[k] for k in ("cidrIpv4", "ipProtocol", "fromPort", "toPort")} == {
         "cidrIpv4": "10.0.0.0/16",
         "ipProtocol": "tcp",
@@ -393,3 +395,70 @@ def test_private_api_is_reachable_from_inside_the_vpc_only(dev: Plan) -> None:
     }
     assert rule.inputs["securityGroupId"].startswith("sg-")
     assert depends_on(rule, one(dev, CLUSTER))
+
+
+def test_mlflow_database_is_private_encrypted_tls_only_and_protected(dev: Plan) -> None:
+    db = one(dev, "aws:rds/instance:Instance")
+    expected = {
+        "engine": "postgres",
+        "engineVersion": "17",
+        "instanceClass": "db.t4g.medium",
+        "storageEncrypted": True,
+        "publiclyAccessible": False,
+        "multiAz": False,
+        "backupRetentionPeriod": 7,
+        "deletionProtection": True,
+        "skipFinalSnapshot": False,
+        "finalSnapshotIdentifier": "ml-aws-dev-mlflow-db-final",
+        "password": "[secret]",
+        "storageType": "gp3",
+        "copyTagsToSnapshot": True,
+    }
+    assert {k: db.inputs[k] for k in expected} == expected
+    assert db.protect is True
+    assert depends_on(db, one(dev, "aws:kms/key:Key", "-mlflow-db-storage-key"))
+    params = one(dev, "aws:rds/parameterGroup:ParameterGroup")
+    assert params.inputs["parameters"] == [{"name": "rds.force_ssl", "value": "1"}]
+    assert depends_on(db, params)
+    rule = one(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-from-cluster")
+    assert (
+        rule.inputs["referencedSecurityGroupId"]
+        == one(
+            dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-api-from-network-0"
+        ).inputs["securityGroupId"]
+    )
+    assert (rule.inputs["fromPort"], rule.inputs["toPort"]) == (5432, 5432)
+    subnets = one(dev, "aws:rds/subnetGroup:SubnetGroup")
+    private = sorted(r.urn for r in dev.of_type("aws:ec2/subnet:Subnet") if "-private-" in r.name)
+    assert sorted(subnets.dependencies) == private
+
+
+def test_prod_database_is_multi_az_general_purpose(prod: Plan) -> None:
+    db = one(prod, "aws:rds/instance:Instance")
+    assert (db.inputs["multiAz"], db.inputs["instanceClass"]) == (True, "db.m7g.large")
+
+
+def test_mlflow_reaches_s3_through_its_own_irsa_role(dev: Plan) -> None:
+    account = one(dev, "kubernetes:core/v1:ServiceAccount", "-mlflow-sa")
+    role = one(dev, "aws:iam/role:Role", "-mlflow-role")
+    assert account.inputs["metadata"]["namespace"] == "mlflow"
+    assert account.inputs["metadata"]["annotations"] == {
+        "eks.amazonaws.com/role-arn": f"arn:aws:iam::123456789012:role/{physical_name(role.name)}"
+    }
+    trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
+    assert (
+        "system:serviceaccount:mlflow:ml-aws-dev-mlflow"
+        in trust["Condition"]["StringEquals"].values()
+    )
+    policy = json.loads(
+        one(dev, "aws:iam/rolePolicy:RolePolicy", "-mlflow-artifacts-rw").inputs["policy"]
+    )["Statement"]
+    bucket = dev.outputs["artifactUri"].removeprefix("s3://")
+    assert policy[1]["Resource"] == f"arn:aws:s3:::{bucket}/*"
+    deployment = one(dev, "kubernetes:apps/v1:Deployment")
+    command = deployment.inputs["spec"]["template"]["spec"]["containers"][0]["command"]
+    assert command[command.index("--artifacts-destination") + 1] == f"s3://{bucket}/"
+    namespace = one(dev, "kubernetes:core/v1:Namespace", "-mlflow-namespace")
+    assert namespace.inputs["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == (
+        "restricted"
+    )

@@ -55,8 +55,8 @@ def test_json_contract(shipped_plans: dict[str, Plan]) -> None:
         "clusterName": "ml-aws-dev-eks-cluster-4ce96e9",
         "kubeconfig": "[secret]",
         "teamNamespaces": ["research"],
-        "mlflowTrackingUri": None,
-        "mlflowAdminPassword": None,
+        "mlflowTrackingUri": "http://ml-aws-dev-mlflow.mlflow.svc.cluster.local",
+        "mlflowAdminPassword": "[secret]",
     }
 
 
@@ -110,6 +110,7 @@ STATEFUL = {
     "aws:ecr/repository:Repository",
     "aws:kms/key:Key",
     "aws:eks/cluster:Cluster",
+    "aws:rds/instance:Instance",
     "azure-native:storage:StorageAccount",
     "azure-native:storage:BlobContainer",
     "azure-native:containerregistry:Registry",

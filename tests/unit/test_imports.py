@@ -36,7 +36,7 @@ def probe(stack: str) -> dict[str, list[str]]:
 @pytest.mark.parametrize(
     ("stack", "expected"),
     [
-        ("aws-dev", ["pulumi_aws", "pulumi_kubernetes"]),
+        ("aws-dev", ["pulumi_aws", "pulumi_kubernetes", "pulumi_random"]),
         ("azure-dev", ["pulumi_azure_native", "pulumi_kubernetes", "pulumi_random"]),
         ("gcp-dev", ["pulumi_gcp", "pulumi_kubernetes"]),
         ("local", ["pulumi_kubernetes", "pulumi_random"]),

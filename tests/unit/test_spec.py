@@ -314,9 +314,9 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
     ),
     (
         "MLflow not provisioned yet",
-        {**AWS, "mlflow": {"enabled": True}},
-        "mlflow.enabled: True is not provisioned on aws by this release of mlplatform (only on "
-        "the kubernetes target); set mlflow.enabled: false",
+        {**GCP, "mlflow": {"enabled": True}},
+        "mlflow.enabled: True is not provisioned on gcp by this release of mlplatform (only on "
+        "aws, kubernetes); set mlflow.enabled: false",
     ),
     (
         "AKS pool name with a dash",
