@@ -174,17 +174,23 @@ class EksGpuCluster(pulumi.ComponentResource):
         )
         addons = self._early_addons(version)
         system = self._system_group(args, subnets, node_role, addons)
-        pools = [
-            self._gpu_group(pool, version, subnets, node_role, addons)
+        shapes = [
+            (
+                pool,
+                catalog.resolve(
+                    "aws", pool["gpu"], pool.get("gpus_per_node", 1), pool.get("node_image")
+                ),
+            )
             for pool in args.get("gpu_pools", [])
+        ]
+        pools = [
+            self._gpu_group(pool, resolved, subnets, node_role, addons) for pool, resolved in shapes
         ]
         self._late_addons(version, system)
 
-        images = [
-            catalog.resolve("aws", p["gpu"], p.get("gpus_per_node", 1), p.get("node_image")).image
-            for p in args.get("gpu_pools", [])
-        ]
-        self.needs_device_plugin = any(not i.provides_device_plugin for i in images)
+        self.needs_device_plugin = any(
+            not resolved.image.provides_device_plugin for _, resolved in shapes
+        )
         self.cluster_name = self.cluster.name
         self.endpoint = self.cluster.endpoint
         self.security_group_id = self.cluster.vpc_config.cluster_security_group_id.apply(
@@ -355,14 +361,11 @@ class EksGpuCluster(pulumi.ComponentResource):
     def _gpu_group(
         self,
         pool: GpuPoolArgs,
-        version: str,
+        resolved: catalog.ResolvedGpu,
         subnets: list[pulumi.Input[str]],
         node_role: ServiceRole,
         addons: list[pulumi.Resource],
     ) -> eks.NodeGroup:
-        resolved = catalog.resolve(
-            "aws", pool["gpu"], pool.get("gpus_per_node", 1), pool.get("node_image")
-        )
         name = f"{self._name}-{pool['name']}"
         device = DATA_VOLUME_DEVICE.get(resolved.image.name, ROOT_DEVICE)
         template = self._launch_template(

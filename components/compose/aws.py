@@ -102,8 +102,9 @@ def build(
             "protect": cfg.protect,
             "tags": tags,
         }
-        if instance_class(cfg):
-            db_args["instance_class"] = instance_class(cfg) or ""
+        chosen_class = instance_class(cfg)
+        if chosen_class:
+            db_args["instance_class"] = chosen_class
         database = RdsPostgres(f"{name}-mlflow-db", db_args, opts)
         identity = cluster.workload_identity(f"{name}-mlflow", MLFLOW_NAMESPACE, f"{name}-mlflow")
         store.grant_read_write(identity)

@@ -19,6 +19,7 @@ import pulumi_random as random
 from mlplatform.contracts import child
 from mlplatform.kubernetes import mlflow_config as cfg
 from mlplatform.kubernetes.labels import labels, selector
+from mlplatform.kubernetes.security import RESTRICTED_CONTAINER, restricted_pod
 
 MLFLOW_IMAGE = "mlplatform/mlflow-server:3.17.2"
 """Default image: built from images/mlflow (MLflow with its auth app, psycopg 3 for PostgreSQL
@@ -113,6 +114,9 @@ class MlflowServer(pulumi.ComponentResource):
         )
         account_name = account.metadata.apply(lambda m: m.name or "")
         pod_labels = {**meta, **args.get("pod_labels", {})}
+        # The migration only talks to the database: it never mounts the (ReadWriteOnce)
+        # artifact volume, which a running server pod on another node may hold.
+        job_volumes, job_mounts = _volumes(secret_name, None, args["artifacts_destination"])
         volumes, mounts = _volumes(
             secret_name, args.get("artifact_volume_claim"), args["artifacts_destination"]
         )
@@ -123,8 +127,9 @@ class MlflowServer(pulumi.ComponentResource):
                 "labels": {**meta, "app.kubernetes.io/component": "migration"},
             },
             spec={
+                # No ttlSecondsAfterFinished: a Job the cluster deletes by itself would be
+                # re-created by Pulumi after every refresh.
                 "backoff_limit": 3,
-                "ttl_seconds_after_finished": 3600,
                 "template": {
                     # Not the server's selector labels: the Service must never route here.
                     "metadata": {"labels": {**pod_labels, **MIGRATION_LABEL}},
@@ -133,8 +138,8 @@ class MlflowServer(pulumi.ComponentResource):
                         image,
                         ["mlflow", "db", "upgrade", "$(MLFLOW_BACKEND_STORE_URI)"],
                         secret_name,
-                        volumes,
-                        mounts,
+                        job_volumes,
+                        job_mounts,
                         restart="OnFailure",
                     ),
                 },
@@ -267,11 +272,7 @@ def _pod(
         "command": list(command),
         "env": env,
         "resources": RESOURCES,
-        "security_context": {
-            "allow_privilege_escalation": False,
-            "read_only_root_filesystem": True,
-            "capabilities": {"drop": ["ALL"]},
-        },
+        "security_context": RESTRICTED_CONTAINER,
         "volume_mounts": mounts,
     }
     if probes:
@@ -287,13 +288,7 @@ def _pod(
     return {
         "service_account_name": account,
         "restart_policy": restart,
-        "security_context": {
-            "run_as_non_root": True,
-            "run_as_user": RUN_AS_USER,
-            "run_as_group": RUN_AS_USER,
-            "fs_group": RUN_AS_USER,
-            "seccomp_profile": {"type": "RuntimeDefault"},
-        },
+        "security_context": restricted_pod(RUN_AS_USER),
         "containers": [container],
         "volumes": volumes,
     }

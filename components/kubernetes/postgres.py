@@ -17,6 +17,7 @@ import pulumi_random as random
 from mlplatform.contracts import child
 from mlplatform.kubernetes.labels import labels, selector
 from mlplatform.kubernetes.mlflow_config import postgres_uri
+from mlplatform.kubernetes.security import RESTRICTED_CONTAINER, restricted_pod
 
 POSTGRES_IMAGE = "docker.io/library/postgres:17.6-bookworm"
 """PostgreSQL 17.6, the Docker official image."""
@@ -101,13 +102,7 @@ class InClusterPostgres(pulumi.ComponentResource):
                     "metadata": {"labels": meta},
                     "spec": {
                         "automount_service_account_token": False,
-                        "security_context": {
-                            "run_as_non_root": True,
-                            "run_as_user": POSTGRES_UID,
-                            "run_as_group": POSTGRES_UID,
-                            "fs_group": POSTGRES_UID,
-                            "seccomp_profile": {"type": "RuntimeDefault"},
-                        },
+                        "security_context": restricted_pod(POSTGRES_UID),
                         "containers": [
                             {
                                 "name": "postgres",
@@ -123,11 +118,7 @@ class InClusterPostgres(pulumi.ComponentResource):
                                     "requests": {"cpu": "250m", "memory": "512Mi"},
                                     "limits": {"cpu": "2", "memory": "2Gi"},
                                 },
-                                "security_context": {
-                                    "allow_privilege_escalation": False,
-                                    "read_only_root_filesystem": True,
-                                    "capabilities": {"drop": ["ALL"]},
-                                },
+                                "security_context": RESTRICTED_CONTAINER,
                                 "volume_mounts": [
                                     {"name": "data", "mount_path": "/var/lib/postgresql/data"},
                                     {"name": "run", "mount_path": "/var/run/postgresql"},

@@ -17,6 +17,7 @@ import pulumi_random as random
 from mlplatform import defaults
 from mlplatform.contracts import RegistryArgs, child
 from mlplatform.kubernetes.labels import labels, selector
+from mlplatform.kubernetes.security import RESTRICTED_CONTAINER, restricted_pod
 
 REGISTRY_IMAGE = "docker.io/library/registry:3.0.0"
 """CNCF Distribution v3.0.0, the Docker official image (no Bitnami)."""
@@ -154,13 +155,7 @@ def _pod_spec(
     liveness: k8s.core.v1.ProbeArgsDict = {**probe, "initial_delay_seconds": 10}
     return {
         "automount_service_account_token": False,
-        "security_context": {
-            "run_as_non_root": True,
-            "run_as_user": RUN_AS_USER,
-            "run_as_group": RUN_AS_USER,
-            "fs_group": RUN_AS_USER,
-            "seccomp_profile": {"type": "RuntimeDefault"},
-        },
+        "security_context": restricted_pod(RUN_AS_USER),
         "containers": [
             {
                 "name": "registry",
@@ -178,11 +173,7 @@ def _pod_spec(
                 "readiness_probe": probe,
                 "liveness_probe": liveness,
                 "resources": RESOURCES,
-                "security_context": {
-                    "allow_privilege_escalation": False,
-                    "read_only_root_filesystem": True,
-                    "capabilities": {"drop": ["ALL"]},
-                },
+                "security_context": RESTRICTED_CONTAINER,
                 "volume_mounts": [
                     {"name": "data", "mount_path": REGISTRY_DATA_PATH},
                     {"name": "tmp", "mount_path": "/tmp"},

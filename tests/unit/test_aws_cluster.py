@@ -462,3 +462,13 @@ def test_mlflow_reaches_s3_through_its_own_irsa_role(dev: Plan) -> None:
     assert namespace.inputs["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] == (
         "restricted"
     )
+
+
+def test_every_supported_eks_version_has_an_autoscaler_image() -> None:
+    from mlplatform.catalog.eks_addons import SUPPORTED_VERSIONS
+
+    assert sorted(charts.CLUSTER_AUTOSCALER_IMAGE_TAGS) == list(SUPPORTED_VERSIONS)
+    assert all(
+        tag.startswith(f"v{version}.")
+        for version, tag in charts.CLUSTER_AUTOSCALER_IMAGE_TAGS.items()
+    )

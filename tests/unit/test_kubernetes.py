@@ -188,3 +188,10 @@ def test_database_is_official_postgres_reachable_only_from_mlflow(plan: Plan) ->
     job_labels = job.inputs["spec"]["template"]["metadata"]["labels"]
     assert job_labels["app.kubernetes.io/component"] == "migration"
     assert job_labels["app.kubernetes.io/name"] == "mlflow"
+
+
+def test_migration_job_never_mounts_the_artifact_volume(plan: Plan) -> None:
+    job = one(plan, "kubernetes:batch/v1:Job")
+    spec = job.inputs["spec"]
+    assert [v["name"] for v in spec["template"]["spec"]["volumes"]] == ["tmp", "auth"]
+    assert "ttlSecondsAfterFinished" not in spec
