@@ -58,8 +58,13 @@ class MlPlatform(pulumi.ComponentResource):
     """Namespaces created for the configured teams."""
     tracking_uri: pulumi.Output[str] | None
     """In-cluster MLflow tracking URI; None when MLflow is off."""
+    mlflow_external_uri: pulumi.Output[str] | None
+    """MLflow's https:// URI through its Ingress; None without one."""
     mlflow_admin_password: pulumi.Output[str] | None
     """Password of MLflow's `admin` user (secret); None when MLflow is off."""
+    mlflow_credentials_secret: pulumi.Output[str] | None
+    """`namespace/name` of the Kubernetes Secret holding MLflow's credentials (database URI,
+    admin password, Flask key); None when MLflow is off."""
 
     def __init__(
         self, name: str, args: MlPlatformArgs, opts: pulumi.ResourceOptions | None = None
@@ -75,7 +80,9 @@ class MlPlatform(pulumi.ComponentResource):
         self.kubeconfig = built.kubeconfig
         self.team_namespaces = built.team_namespaces
         self.tracking_uri = built.tracking_uri
+        self.mlflow_external_uri = built.mlflow_external_uri
         self.mlflow_admin_password = built.mlflow_admin_password
+        self.mlflow_credentials_secret = built.mlflow_credentials_secret
         self.register_outputs(
             {
                 "artifact_uri": self.artifact_uri,
@@ -84,6 +91,8 @@ class MlPlatform(pulumi.ComponentResource):
                 "kubeconfig": self.kubeconfig,
                 "team_namespaces": self.team_namespaces,
                 "tracking_uri": self.tracking_uri,
+                "mlflow_external_uri": self.mlflow_external_uri,
                 "mlflow_admin_password": self.mlflow_admin_password,
+                "mlflow_credentials_secret": self.mlflow_credentials_secret,
             }
         )

@@ -27,12 +27,13 @@ class AzureNetworkArgs(TypedDict, total=False):
     """Tags on every resource. Default: none."""
 
 
-def plan_subnets(cidr: str) -> tuple[str, str]:
-    """(nodes, endpoints) CIDRs: the first half for nodes (pods use an overlay), an eighth after
-    it for private endpoints; the rest stays free for delegated subnets (Postgres)."""
+def plan_subnets(cidr: str) -> tuple[str, str, str]:
+    """(nodes, endpoints, database) CIDRs: the first half for nodes (pods use an overlay), an
+    eighth after it for private endpoints, the next eighth for the delegated PostgreSQL subnet;
+    the last quarter stays free."""
     halves = list(ipaddress.IPv4Network(cidr).subnets(prefixlen_diff=1))
     eighths = list(halves[1].subnets(prefixlen_diff=2))
-    return str(halves[0]), str(eighths[0])
+    return str(halves[0]), str(eighths[0]), str(eighths[1])
 
 
 class AzureNetwork(pulumi.ComponentResource):
@@ -50,7 +51,7 @@ class AzureNetwork(pulumi.ComponentResource):
     ) -> None:
         super().__init__("mlplatform:index:AzureNetwork", name, None, opts)
         rg = args["resource_group_name"]
-        nodes, endpoints = plan_subnets(args["cidr"])
+        nodes, endpoints, self._database_cidr = plan_subnets(args["cidr"])
         vnet = network.VirtualNetwork(
             f"{name}-vnet",
             resource_group_name=rg,
@@ -77,6 +78,7 @@ class AzureNetwork(pulumi.ComponentResource):
             opts=child(self, depends_on=[node_subnet]),
         )  # one subnet write at a time per VNet
         self._rg, self._location, self._vnet = rg, args["location"], vnet
+        self._last_subnet = endpoint_subnet
         self._tags = dict(args.get("tags", {}))
         self.vnet_id = vnet.id
         self.node_subnet_id = node_subnet.id
@@ -88,6 +90,21 @@ class AzureNetwork(pulumi.ComponentResource):
                 "endpoint_subnet_id": self.endpoint_subnet_id,
             }
         )
+
+    def database_subnet(self, name: str) -> pulumi.Output[str]:
+        """The subnet delegated to PostgreSQL Flexible Server (VNet integration); its id."""
+        subnet = network.Subnet(
+            f"{name}-subnet",
+            resource_group_name=self._rg,
+            virtual_network_name=self._vnet.name,
+            address_prefix=self._database_cidr,
+            delegations=[
+                {"name": "postgres", "service_name": "Microsoft.DBforPostgreSQL/flexibleServers"}
+            ],
+            opts=child(self, depends_on=[self._last_subnet]),
+        )
+        self._last_subnet = subnet
+        return subnet.id
 
     def private_endpoint(
         self, name: str, resource_id: pulumi.Input[str], group: str, zone: str

@@ -21,8 +21,6 @@ from mlplatform.compose.common import (
     add_teams,
     cluster_args,
     enable_gpus,
-    high_availability,
-    instance_class,
     registry_args,
     store_args,
 )
@@ -98,23 +96,25 @@ def build(
             "client_security_group_id": cluster.security_group_id,
             "storage_gb": cfg.mlflow.database.storage_gb,
             "backup_retention_days": cfg.mlflow.database.backup_retention_days,
-            "multi_az": high_availability(cfg),
+            "multi_az": cfg.database_standby,
             "protect": cfg.protect,
             "tags": tags,
         }
-        chosen_class = instance_class(cfg)
+        chosen_class = cfg.mlflow.database.instance_class
         if chosen_class:
             db_args["instance_class"] = chosen_class
         database = RdsPostgres(f"{name}-mlflow-db", db_args, opts)
         identity = cluster.workload_identity(f"{name}-mlflow", MLFLOW_NAMESPACE, f"{name}-mlflow")
         store.grant_read_write(identity)
-        built.tracking_uri, built.mlflow_admin_password = add_mlflow(
-            name,
-            cfg,
-            tags,
-            k8s_opts,
-            database.database_uri,
-            store.artifact_uri.apply(lambda u: f"{u}/"),
-            identity.annotations,
+        built.set_mlflow(
+            add_mlflow(
+                name,
+                cfg,
+                tags,
+                k8s_opts,
+                database.database_uri,
+                store.artifact_uri.apply(lambda u: f"{u}/"),
+                identity.annotations,
+            )
         )
     return built

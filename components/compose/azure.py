@@ -10,19 +10,23 @@ import pulumi_azure_native as azure_native
 from pulumi_azure_native import resources
 
 from mlplatform.azure.cluster import AksGpuCluster, AksGpuClusterArgs
+from mlplatform.azure.database import AzurePostgres, AzurePostgresArgs
 from mlplatform.azure.identity import USE_LABEL
 from mlplatform.azure.network import AzureNetwork
 from mlplatform.azure.registry import AcrRegistry
 from mlplatform.azure.storage import AzureBlobArtifactStore, AzurePlacement
 from mlplatform.compose.common import (
+    MLFLOW_NAMESPACE,
     Built,
     Identity,
+    add_mlflow,
     add_teams,
     cluster_args,
     enable_gpus,
     registry_args,
     store_args,
 )
+from mlplatform.kubernetes.mlflow import MlflowServer
 from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import Environment, PlatformConfig
 
@@ -80,12 +84,14 @@ def build(
             opts,
         )
         node_subnet: pulumi.Input[str] = network.node_subnet_id
+        vnet_id: pulumi.Input[str] = network.vnet_id
         if store is not None:
             network.private_endpoint(f"{name}-blob", store.account_id, "blob", BLOB_ZONE)
         if registry is not None:
             network.private_endpoint(f"{name}-acr", registry.registry_id, "registry", ACR_ZONE)
     else:
-        node_subnet = existing.subnet_ids[0]
+        network = None
+        node_subnet, vnet_id = existing.subnet_ids[0], existing.network_id
     args: AksGpuClusterArgs = {
         **cluster_args(cfg, tags),
         "resource_group_name": rg,
@@ -111,4 +117,60 @@ def build(
         return identity.annotations, USE_LABEL
 
     built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
+    if cfg.mlflow.enabled and store is not None:
+        database_args: AzurePostgresArgs = {
+            "resource_group_name": rg,
+            "location": location,
+            "vnet_id": vnet_id,
+            "delegated_subnet_id": _database_subnet(name, cfg, network),
+        }
+        built.set_mlflow(_mlflow(name, cfg, tags, opts, k8s_opts, database_args, cluster, store))
     return built
+
+
+def _database_subnet(
+    name: str, cfg: PlatformConfig, network: AzureNetwork | None
+) -> pulumi.Input[str]:
+    """The delegated PostgreSQL subnet: carved from the created VNet, or the configured one."""
+    if network is not None:
+        return network.database_subnet(f"{name}-mlflow-db")
+    existing = cfg.network.existing
+    assert existing is not None and existing.database_subnet_id  # guaranteed by the spec rules
+    return existing.database_subnet_id
+
+
+def _mlflow(
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+    k8s_opts: pulumi.ResourceOptions,
+    db_args: AzurePostgresArgs,
+    cluster: AksGpuCluster,
+    store: AzureBlobArtifactStore,
+) -> MlflowServer:
+    """Flexible Server, the MLflow identity (blob read/write on this account only), MLflow."""
+    db_args.update(
+        {
+            "storage_gb": cfg.mlflow.database.storage_gb,
+            "backup_retention_days": cfg.mlflow.database.backup_retention_days,
+            "zone_redundant": cfg.database_standby,
+            "protect": cfg.protect,
+            "tags": tags,
+        }
+    )
+    if cfg.mlflow.database.instance_class:
+        db_args["sku"] = cfg.mlflow.database.instance_class
+    database = AzurePostgres(f"{name}-mlflow-db", db_args, opts)
+    identity = cluster.workload_identity(f"{name}-mlflow", MLFLOW_NAMESPACE, f"{name}-mlflow")
+    store.grant_read_write(identity)
+    return add_mlflow(
+        name,
+        cfg,
+        tags,
+        k8s_opts,
+        database.database_uri,
+        store.artifact_uri.apply(lambda u: f"{u}/"),
+        identity.annotations,
+        pod_labels=USE_LABEL,
+    )

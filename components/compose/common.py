@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pulumi
 
 from mlplatform import defaults
 from mlplatform.contracts import ArtifactStoreArgs, GpuClusterArgs, GpuPoolArgs, RegistryArgs
 from mlplatform.spec import PlatformConfig
-from mlplatform.spec.model import EndpointAccess, Environment, GpuEnablement
+from mlplatform.spec.model import EndpointAccess, GpuEnablement
+
+if TYPE_CHECKING:  # the kubernetes SDK loads only for targets that build MLflow
+    from mlplatform.kubernetes.mlflow import MlflowIngressArgs, MlflowServer, MlflowServerArgs
 
 
 @dataclass
@@ -23,7 +27,20 @@ class Built:
     kubeconfig: pulumi.Output[str] | None = None
     team_namespaces: list[pulumi.Output[str]] = field(default_factory=list)
     tracking_uri: pulumi.Output[str] | None = None
+    mlflow_external_uri: pulumi.Output[str] | None = None
     mlflow_admin_password: pulumi.Output[str] | None = None
+    mlflow_credentials_secret: pulumi.Output[str] | None = None
+
+    def set_mlflow(
+        self, server: MlflowServer, namespace: pulumi.Input[str] = defaults.MLFLOW_NAMESPACE
+    ) -> None:
+        """Take the outputs of the MLflow server running in `namespace`."""
+        self.tracking_uri = server.tracking_uri
+        self.mlflow_external_uri = server.external_uri
+        self.mlflow_admin_password = server.admin_password
+        self.mlflow_credentials_secret = pulumi.Output.concat(
+            namespace, "/", server.credentials_secret
+        )
 
 
 def pool_args(cfg: PlatformConfig) -> list[GpuPoolArgs]:
@@ -160,17 +177,6 @@ def add_teams(
 MLFLOW_NAMESPACE = defaults.MLFLOW_NAMESPACE
 
 
-def high_availability(cfg: PlatformConfig) -> bool:
-    """The database standby setting: as configured, else on in prod."""
-    ha = cfg.mlflow.database.high_availability
-    return cfg.environment is Environment.PROD if ha is None else ha
-
-
-def instance_class(cfg: PlatformConfig) -> str | None:
-    """The configured database instance class, or None for the component's default."""
-    return cfg.mlflow.database.instance_class
-
-
 def add_mlflow(
     name: str,
     cfg: PlatformConfig,
@@ -180,13 +186,12 @@ def add_mlflow(
     artifacts_destination: pulumi.Input[str],
     annotations: pulumi.Input[Mapping[str, str]],
     pod_labels: Mapping[str, str] | None = None,
-) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+) -> MlflowServer:
     """The `mlflow` namespace and the MLflow server in it, reaching the artifact store through
-    its workload identity; returns (tracking URI, admin password)."""
+    its workload identity."""
     import pulumi_kubernetes as k8s
 
     from mlplatform.kubernetes.labels import labels
-    from mlplatform.kubernetes.mlflow import MlflowServer, MlflowServerArgs
 
     namespace = k8s.core.v1.Namespace(
         f"{name}-mlflow-namespace",
@@ -206,10 +211,44 @@ def add_mlflow(
         "replicas": cfg.mlflow.replicas,
         "service_account_annotations": annotations,
         "pod_labels": dict(pod_labels or {}),
-        "allowed_namespaces": [t.name for t in cfg.teams] + list(cfg.mlflow.allowed_namespaces),
+        "allowed_namespaces": allowed_namespaces(cfg),
         "tags": tags,
     }
+    return mlflow_server(name, cfg, args, opts)
+
+
+def mlflow_server(
+    name: str, cfg: PlatformConfig, args: MlflowServerArgs, opts: pulumi.ResourceOptions
+) -> MlflowServer:
+    """`MlflowServer` with what every target takes from the spec: image, ingress."""
+    from mlplatform.kubernetes.mlflow import MlflowServer
+
     if cfg.mlflow.image:
         args["image"] = cfg.mlflow.image
-    server = MlflowServer(f"{name}-mlflow", args, opts)
-    return server.tracking_uri, server.admin_password
+    if ingress := ingress_args(cfg):
+        args["ingress"] = ingress
+    return MlflowServer(f"{name}-mlflow", args, opts)
+
+
+def allowed_namespaces(cfg: PlatformConfig) -> list[str]:
+    """Namespaces whose pods may reach MLflow: the teams', the ingress controller's and the
+    configured extras, each once."""
+    ingress = cfg.mlflow.ingress
+    names = [t.name for t in cfg.teams]
+    names += [ingress.controller_namespace] if ingress else []
+    names += cfg.mlflow.allowed_namespaces
+    return list(dict.fromkeys(names))
+
+
+def ingress_args(cfg: PlatformConfig) -> MlflowIngressArgs | None:
+    """The spec's MLflow Ingress in the component's terms."""
+    ingress = cfg.mlflow.ingress
+    if ingress is None:
+        return None
+    return {
+        "host": ingress.host,
+        "class_name": ingress.class_name,
+        "tls_secret_name": ingress.tls_secret_name,
+        "cluster_issuer": ingress.cluster_issuer,
+        "annotations": dict(ingress.annotations),
+    }

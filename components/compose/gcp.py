@@ -8,8 +8,10 @@ import pulumi
 import pulumi_gcp as gcp
 
 from mlplatform.compose.common import (
+    MLFLOW_NAMESPACE,
     Built,
     Identity,
+    add_mlflow,
     add_teams,
     cluster_args,
     enable_gpus,
@@ -17,6 +19,7 @@ from mlplatform.compose.common import (
     store_args,
 )
 from mlplatform.gcp.cluster import GkeGpuCluster, GkeGpuClusterArgs
+from mlplatform.gcp.database import CloudSqlPostgres, CloudSqlPostgresArgs
 from mlplatform.gcp.network import PODS_RANGE, SERVICES_RANGE, GcpNetwork
 from mlplatform.gcp.registry import ArtifactRegistryDocker
 from mlplatform.gcp.storage import GcsArtifactStore
@@ -61,6 +64,7 @@ def build(
         "managed_prometheus": cfg.cluster.managed_prometheus,
     }
     existing = cfg.network.existing
+    network = None
     if existing is None:
         network = GcpNetwork(
             f"{name}-network",
@@ -87,4 +91,45 @@ def build(
         return identity.annotations, {}
 
     built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
+    if cfg.mlflow.enabled and store is not None:
+        db_name = f"{name}-mlflow-db"
+        db_args: CloudSqlPostgresArgs = {
+            "project": project,
+            "region": region,
+            "network_id": args["network"],
+            "storage_gb": cfg.mlflow.database.storage_gb,
+            "backup_retention_days": cfg.mlflow.database.backup_retention_days,
+            "regional": cfg.database_standby,
+            "protect": cfg.protect,
+            "labels": tags,
+        }
+        if network is not None:
+            db_args["depends_on"] = [network.private_services_access(db_name)]
+        else:  # a network of yours already has private services access (see the README)
+            db_args["network_id"] = network_path(project, args["network"])
+        if cfg.mlflow.database.instance_class:
+            db_args["tier"] = cfg.mlflow.database.instance_class
+        database = CloudSqlPostgres(db_name, db_args, opts)
+        identity = cluster.workload_identity(f"{name}-mlflow", MLFLOW_NAMESPACE, f"{name}-mlflow")
+        store.grant_read_write(identity)
+        built.set_mlflow(
+            add_mlflow(
+                name,
+                cfg,
+                tags,
+                k8s_opts,
+                database.database_uri,
+                store.artifact_uri.apply(lambda u: f"{u}/"),
+                identity.annotations,
+            )
+        )
     return built
+
+
+def network_path(project: str, network: pulumi.Input[str]) -> pulumi.Output[str]:
+    """`projects/P/global/networks/N` from a network name, path or self link (what Cloud SQL's
+    private network setting takes)."""
+    prefix = "https://www.googleapis.com/compute/v1/"
+    return pulumi.Output.from_input(network).apply(
+        lambda n: n.removeprefix(prefix) if "/" in n else f"projects/{project}/global/networks/{n}"
+    )

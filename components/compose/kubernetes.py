@@ -8,7 +8,13 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_kubernetes as k8s
 
-from mlplatform.compose.common import Built, add_teams, enable_gpus
+from mlplatform.compose.common import (
+    Built,
+    add_teams,
+    allowed_namespaces,
+    enable_gpus,
+    mlflow_server,
+)
 from mlplatform.kubernetes.labels import labels
 from mlplatform.kubernetes.mlflow import CLIENT_LABELS, MlflowServer, MlflowServerArgs
 from mlplatform.kubernetes.postgres import InClusterPostgres
@@ -76,7 +82,7 @@ def build(
         team_namespaces=add_teams(name, cfg, tags, k8s_opts),
     )
     if built_mlflow is not None:
-        built.tracking_uri, built.mlflow_admin_password = built_mlflow
+        built.set_mlflow(built_mlflow, ns_name)
     return built
 
 
@@ -88,7 +94,7 @@ def _mlflow(
     store: PvcArtifactStore,
     storage_class: str | None,
     opts: pulumi.ResourceOptions,
-) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+) -> MlflowServer:
     """MLflow in the platform namespace (it mounts the artifact volume there), backed by the
     in-cluster PostgreSQL."""
     database = InClusterPostgres(
@@ -109,10 +115,7 @@ def _mlflow(
         "artifacts_destination": store.artifact_uri.apply(lambda u: u.removeprefix("file://")),
         "artifact_volume_claim": store.claim_name,
         "replicas": cfg.mlflow.replicas,
-        "allowed_namespaces": [t.name for t in cfg.teams] + list(cfg.mlflow.allowed_namespaces),
+        "allowed_namespaces": allowed_namespaces(cfg),
         "tags": tags,
     }
-    if cfg.mlflow.image:
-        args["image"] = cfg.mlflow.image
-    server = MlflowServer(f"{name}-mlflow", args, opts)
-    return server.tracking_uri, server.admin_password
+    return mlflow_server(name, cfg, args, opts)

@@ -288,6 +288,23 @@ def _rds_instance(name: str, inputs: State, state: State, region: str) -> State:
     }
 
 
+def _cloud_sql_instance(name: str, inputs: State, state: State, region: str) -> State:
+    instance = inputs.get("name") or physical_name(name)
+    project = inputs.get("project", "project")
+    return {
+        "name": instance,
+        "id": instance,
+        "connectionName": f"{project}:{inputs.get('region', region)}:{instance}",
+        "privateIpAddress": f"10.{_octet(name)}.0.3",
+        "selfLink": f"https://sqladmin.googleapis.com/sql/v1beta4/projects/{project}/instances/"
+        f"{instance}",
+    }
+
+
+def _octet(seed: str) -> int:
+    return 100 + int(_suffix(seed, 2), 16) % 100
+
+
 _TYPE_OUTPUTS: dict[str, Callable[[str, State, State, str], State]] = {
     "aws:rds/instance:Instance": _rds_instance,
     "azure-native:containerservice:ManagedCluster": _aks_cluster,
@@ -325,6 +342,16 @@ _TYPE_OUTPUTS: dict[str, Callable[[str, State, State, str], State]] = {
         "registries",
         lambda n: {"loginServer": f"{n}.azurecr.io"},
     ),
+    "azure-native:dbforpostgresql:Server": _azure_named(
+        "serverName",
+        "Microsoft.DBforPostgreSQL",
+        "flexibleServers",
+        lambda n: {"fullyQualifiedDomainName": f"{n}.postgres.database.azure.com"},
+    ),
+    "azure-native:dbforpostgresql:Database": _azure_named(
+        "databaseName", "Microsoft.DBforPostgreSQL", "flexibleServers/server/databases"
+    ),
+    "gcp:sql/databaseInstance:DatabaseInstance": _cloud_sql_instance,
     "random:index/randomString:RandomString": _random_string,
     "gcp:storage/bucket:Bucket": _gcs_bucket,
     "gcp:artifactregistry/repository:Repository": _artifact_registry,

@@ -37,6 +37,21 @@ CLIENT_LABELS = {"app.kubernetes.io/name": "mlflow", "app.kubernetes.io/part-of"
 """Labels every MLflow pod (server and migration) carries: what the database admits."""
 
 
+class MlflowIngressArgs(TypedDict, total=False):
+    """Args of the optional Ingress (TLS only)."""
+
+    host: Required[str]
+    """Host name users reach MLflow at."""
+    class_name: Required[str]
+    """IngressClass of the controller."""
+    tls_secret_name: Required[str]
+    """Secret (in the server's namespace) with the certificate."""
+    cluster_issuer: str | None
+    """cert-manager ClusterIssuer filling the Secret. Default: none."""
+    annotations: Mapping[str, str]
+    """Extra annotations for the controller. Default: none."""
+
+
 class MlflowServerArgs(TypedDict, total=False):
     """Args of `MlflowServer`."""
 
@@ -57,6 +72,8 @@ class MlflowServerArgs(TypedDict, total=False):
     allowed_namespaces: Sequence[str]
     """Namespaces whose pods may reach the server (ingress controller, teams). Default: none
     beyond the server's own namespace."""
+    ingress: MlflowIngressArgs
+    """An Ingress with TLS in front of the Service. Default: none (in-cluster only)."""
     artifact_volume_claim: pulumi.Input[str] | None
     """PVC mounted at the artifacts destination path (kubernetes target). Default: none."""
     tags: Mapping[str, str]
@@ -68,6 +85,8 @@ class MlflowServer(pulumi.ComponentResource):
 
     tracking_uri: pulumi.Output[str]
     """In-cluster tracking URI."""
+    external_uri: pulumi.Output[str] | None
+    """https:// URI through the Ingress; None without one."""
     admin_password: pulumi.Output[str]
     """Password of the `admin` user (secret)."""
     credentials_secret: pulumi.Output[str]
@@ -78,6 +97,7 @@ class MlflowServer(pulumi.ComponentResource):
     ) -> None:
         super().__init__("mlplatform:index:MlflowServer", name, None, opts)
         namespace = args["namespace"]
+        ingress = args.get("ingress")
         meta = labels("mlflow", "tracking-server", args.get("tags", {}))
         match = selector("mlflow", "tracking-server")
         image = args.get("image", MLFLOW_IMAGE)
@@ -148,7 +168,7 @@ class MlflowServer(pulumi.ComponentResource):
             opts=child(self, replace_on_changes=["spec"], delete_before_replace=True),
         )
         command = pulumi.Output.from_input(args["artifacts_destination"]).apply(
-            lambda dest: cfg.server_command(dest, _allowed_hosts(name))
+            lambda dest: cfg.server_command(dest, _allowed_hosts(name, ingress))
         )
         pod_spec = command.apply(
             lambda cmd: _pod(account_name, image, cmd, secret_name, volumes, mounts, probes=True)
@@ -202,6 +222,10 @@ class MlflowServer(pulumi.ComponentResource):
             },
             opts=child(self),
         )
+        self.external_uri = None
+        if ingress is not None:
+            _ingress(f"{name}-ingress-route", name, namespace, meta, ingress, self)
+            self.external_uri = pulumi.Output.from_input(f"https://{ingress['host']}")
         self.tracking_uri = pulumi.Output.concat(
             "http://",
             service.metadata.apply(lambda m: m.name or ""),
@@ -214,15 +238,56 @@ class MlflowServer(pulumi.ComponentResource):
         self.register_outputs(
             {
                 "tracking_uri": self.tracking_uri,
+                "external_uri": self.external_uri,
                 "admin_password": self.admin_password,
                 "credentials_secret": self.credentials_secret,
             }
         )
 
 
-def _allowed_hosts(name: str) -> list[str]:
-    """Host headers the server accepts: its Service names, and pod IPs for kubelet probes."""
-    return [name, f"{name}.*", "10.*", "172.*", "192.168.*", "localhost", "127.0.0.1"]
+def _allowed_hosts(name: str, ingress: MlflowIngressArgs | None = None) -> list[str]:
+    """Host headers the server accepts: its Service names, pod IPs for kubelet probes, and the
+    Ingress host."""
+    hosts = [name, f"{name}.*", "10.*", "172.*", "192.168.*", "localhost", "127.0.0.1"]
+    return [*hosts, ingress["host"]] if ingress else hosts
+
+
+def _ingress(
+    resource_name: str,
+    service: str,
+    namespace: pulumi.Input[str],
+    meta: Mapping[str, str],
+    ingress: MlflowIngressArgs,
+    parent: pulumi.Resource,
+) -> k8s.networking.v1.Ingress:
+    """TLS-only Ingress to the Service; cert-manager fills the Secret when an issuer is named."""
+    annotations = dict(ingress.get("annotations", {}))
+    issuer = ingress.get("cluster_issuer")
+    if issuer:
+        annotations["cert-manager.io/cluster-issuer"] = issuer
+    backend: k8s.networking.v1.IngressBackendArgsDict = {
+        "service": {"name": service, "port": {"name": "http"}}
+    }
+    return k8s.networking.v1.Ingress(
+        resource_name,
+        metadata={
+            "name": service,
+            "namespace": namespace,
+            "labels": dict(meta),
+            "annotations": annotations,
+        },
+        spec={
+            "ingress_class_name": ingress["class_name"],
+            "tls": [{"hosts": [ingress["host"]], "secret_name": ingress["tls_secret_name"]}],
+            "rules": [
+                {
+                    "host": ingress["host"],
+                    "http": {"paths": [{"path": "/", "path_type": "Prefix", "backend": backend}]},
+                }
+            ],
+        },
+        opts=child(parent),
+    )
 
 
 def _volumes(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -93,7 +94,23 @@ def _issue_from_pydantic(model: type[BaseModel], error: ErrorDetails) -> ConfigI
         msg = msg.removeprefix("Value error, ")
     else:
         msg = f"is invalid: {msg[0].lower()}{msg[1:]}"
+    if kind == "string_pattern_mismatch" and (expected := _described(model, loc)):
+        msg = f"{msg}; expected: {expected}"
     return ConfigIssue(path, msg, error.get("input"))
+
+
+def _described(model: type[BaseModel], loc: list[Any]) -> str | None:
+    """The first sentence of the field's docstring: what a valid value looks like."""
+    parts = list(loc)
+    while parts and isinstance(parts[-1], int):  # an item of a list field: describe the field
+        parts.pop()
+    holder = _model_at(model, parts[:-1]) if parts else None
+    if holder is None:
+        return None
+    field = next((f for n, f in holder.model_fields.items() if parts[-1] in (n, f.alias)), None)
+    if field is None or not field.description:
+        return None
+    return re.split(r"\.\s+(?=[A-Z])", field.description.strip())[0].rstrip(".")
 
 
 def from_validation_error(

@@ -110,6 +110,10 @@ class ExistingNetworkSpec(_Spec):
     """GCP only: secondary range of the subnetwork for pods."""
     services_range_name: str | None = None
     """GCP only: secondary range of the subnetwork for services."""
+    database_subnet_id: str | None = None
+    """Azure only, needed with MLflow: an empty subnet delegated to
+    Microsoft.DBforPostgreSQL/flexibleServers for the MLflow database. (On GCP the VPC must
+    already have private services access; on AWS the database uses `subnetIds`.)"""
 
 
 class NetworkSpec(_Spec):
@@ -282,6 +286,32 @@ class DatabaseSpec(_Spec):
     """Instance class / SKU / tier. Default: per cloud, small in dev, general purpose in prod."""
 
 
+HostName = Annotated[
+    str,
+    Field(pattern=r"^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"),
+]
+Dns1123Label = Annotated[str, Field(pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+
+
+class IngressSpec(_Spec):
+    """An Ingress in front of MLflow, TLS only, through an ingress controller you run."""
+
+    host: HostName
+    """Fully qualified host name users reach MLflow at (e.g. mlflow.ml.example.com)."""
+    class_name: Dns1123Label
+    """IngressClass of your controller (e.g. nginx, traefik, alb, gce, webapprouting...)."""
+    controller_namespace: Dns1123Label
+    """Namespace of the controller's pods: the only outside namespace the NetworkPolicy admits
+    besides the teams'."""
+    tls_secret_name: Dns1123Label = "mlflow-tls"
+    """Secret in the mlflow namespace holding the certificate. Default: mlflow-tls."""
+    cluster_issuer: Dns1123Label | None = None
+    """cert-manager ClusterIssuer that fills the TLS Secret. Default: none (bring the Secret)."""
+    annotations: dict[str, str] = {}
+    """Extra Ingress annotations for your controller (e.g. a body-size limit large enough for
+    model artifacts). Default: none."""
+
+
 class MlflowSpec(_Spec):
     """MLflow tracking server and model registry."""
 
@@ -296,9 +326,11 @@ class MlflowSpec(_Spec):
     side-load it, or push it to your registry and name it here)."""
     database: DatabaseSpec = DatabaseSpec()
     """Backend database. Default: 20 GB, 7 days of backups."""
-    allowed_namespaces: list[str] = []
-    """Namespaces whose pods may reach MLflow besides the teams' (e.g. your ingress controller).
+    allowed_namespaces: list[Dns1123Label] = []
+    """Namespaces whose pods may reach MLflow besides the teams' and the ingress controller's.
     Default: none."""
+    ingress: IngressSpec | None = None
+    """Expose MLflow through an Ingress with TLS. Default: in-cluster only (port-forward)."""
 
 
 class MonitoringSpec(_Spec):
@@ -385,3 +417,9 @@ class PlatformConfig(_Spec):
     """Azure settings; only when target is azure."""
     kubernetes: KubernetesSpec | None = None
     """Existing-cluster settings; only when target is kubernetes."""
+
+    @property
+    def database_standby(self) -> bool:
+        """Whether the MLflow database runs with a standby: as configured, else on in prod."""
+        ha = self.mlflow.database.high_availability
+        return self.environment is Environment.PROD if ha is None else ha

@@ -236,6 +236,18 @@ def _existing_network(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
         yield ConfigIssue(
             f"{at}.podsRangeName", "only applies on gcp; remove it and servicesRangeName"
         )
+    if cfg.target is not Target.AZURE and existing.database_subnet_id is not None:
+        yield ConfigIssue(
+            f"{at}.databaseSubnetId",
+            "only applies on azure; remove it",
+            existing.database_subnet_id,
+        )
+    if cfg.target is Target.AZURE and cfg.mlflow.enabled and existing.database_subnet_id is None:
+        yield ConfigIssue(
+            f"{at}.databaseSubnetId",
+            "is required with mlflow on azure: give an empty subnet of this VNet delegated to "
+            "Microsoft.DBforPostgreSQL/flexibleServers",
+        )
 
 
 def _system_pool(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
@@ -370,18 +382,46 @@ def _tags(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
             )
 
 
-MLFLOW_TARGETS = frozenset({Target.KUBERNETES, Target.AWS})
-"""Targets on which this release provisions MLflow (the clouds' managed databases are next)."""
+INSTANCE_CLASS_PREFIX = {Target.AWS: "db.", Target.AZURE: "Standard_", Target.GCP: "db-"}
+"""How each cloud spells a database instance class (db.m7g.large, Standard_D2ds_v5,
+db-custom-2-7680)."""
+
+
+def _database(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    db = cfg.mlflow.database
+    at = "mlflow.database.instanceClass"
+    if db.instance_class is None:
+        return
+    prefix = INSTANCE_CLASS_PREFIX.get(cfg.target)
+    if prefix is None:
+        yield ConfigIssue(
+            at, "has no meaning on the kubernetes target (PostgreSQL runs in-cluster); remove it"
+        )
+        return
+    if not db.instance_class.startswith(prefix):
+        yield ConfigIssue(
+            at,
+            f"is not a {cfg.target} database class; name one starting with {prefix}",
+            db.instance_class,
+        )
+    if cfg.target is Target.GCP and not db.instance_class.startswith("db-custom-"):
+        yield ConfigIssue(
+            at,
+            "must be a custom machine tier (db-custom-<vCPUs>-<MiB>) on Cloud SQL Enterprise; "
+            "shared-core tiers carry no SLA",
+            db.instance_class,
+        )
+    burstable = cfg.target is Target.AZURE and db.instance_class.startswith("Standard_B")
+    if burstable and cfg.database_standby:
+        yield ConfigIssue(
+            at,
+            "is a Burstable SKU, which has no zone-redundant HA; use a General Purpose SKU "
+            "such as Standard_D2ds_v5 or set mlflow.database.highAvailability: false",
+            db.instance_class,
+        )
 
 
 def _not_yet_provisioned(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
-    if cfg.mlflow.enabled and cfg.target not in MLFLOW_TARGETS:
-        yield ConfigIssue(
-            "mlflow.enabled",
-            f"is not provisioned on {cfg.target} by this release of mlplatform (only on "
-            f"{', '.join(sorted(MLFLOW_TARGETS))}); set mlflow.enabled: false",
-            True,
-        )
     if cfg.monitoring.enabled:
         yield ConfigIssue(
             "monitoring.enabled",
@@ -439,6 +479,7 @@ RULES: tuple[Rule, ...] = (
     _customer_keys,
     _mlflow_needs_store,
     _mlflow_volume,
+    _database,
     _not_yet_provisioned,
 )
 

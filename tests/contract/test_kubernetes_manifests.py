@@ -24,6 +24,7 @@ def test_local_stack_objects_are_valid(shipped_plans: dict[str, Plan]) -> None:
     assert sorted(o["kind"] for o in objects) == [
         "Deployment",
         "Deployment",
+        "Ingress",
         "Job",
         "Namespace",
         "Namespace",

@@ -122,12 +122,14 @@ def test_storage_and_registry_are_reached_through_private_endpoints(dev: Plan) -
 
 
 def test_team_identity_is_federated_and_scoped(dev: Plan) -> None:
-    federation = one(dev, "azure-native:managedidentity:FederatedIdentityCredential")
+    federation = one(
+        dev, "azure-native:managedidentity:FederatedIdentityCredential", "-research-federation"
+    )
     assert federation.inputs["subject"] == "system:serviceaccount:research:ml-workload"
     assert federation.inputs["audiences"] == ["api://AzureADTokenExchange"]
     assert depends_on(federation, one(dev, CLUSTER))
-    identity = one(dev, "azure-native:managedidentity:UserAssignedIdentity")
-    account = one(dev, "kubernetes:core/v1:ServiceAccount")
+    identity = one(dev, "azure-native:managedidentity:UserAssignedIdentity", "-research-identity")
+    account = one(dev, "kubernetes:core/v1:ServiceAccount", "-research-workload-sa")
     metadata = account.inputs["metadata"]
     assert set(metadata["annotations"]) == {"azure.workload.identity/client-id"}
     assert metadata["labels"]["azure.workload.identity/use"] == "true"

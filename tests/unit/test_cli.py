@@ -40,11 +40,11 @@ def test_no_pulumi_binary_is_reachable() -> None:
 RESOURCE_COUNTS = {
     "aws-dev": 98,
     "aws-prod": 112,
-    "azure-dev": 47,
-    "azure-prod": 57,
-    "gcp-dev": 32,
-    "gcp-prod": 42,
-    "local": 32,
+    "azure-dev": 70,
+    "azure-prod": 80,
+    "gcp-dev": 54,
+    "gcp-prod": 64,
+    "local": 33,
 }
 
 

@@ -56,7 +56,9 @@ def test_json_contract(shipped_plans: dict[str, Plan]) -> None:
         "kubeconfig": "[secret]",
         "teamNamespaces": ["research"],
         "mlflowTrackingUri": "http://ml-aws-dev-mlflow.mlflow.svc.cluster.local",
+        "mlflowExternalUri": None,
         "mlflowAdminPassword": "[secret]",
+        "mlflowCredentialsSecret": "mlflow/ml-aws-dev-mlflow-credentials",
     }
 
 
@@ -116,7 +118,11 @@ STATEFUL = {
     "azure-native:containerregistry:Registry",
     "azure-native:resources:ResourceGroup",
     "azure-native:containerservice:ManagedCluster",
+    "azure-native:dbforpostgresql:Server",
+    "azure-native:dbforpostgresql:Database",
     "gcp:storage/bucket:Bucket",
+    "gcp:sql/databaseInstance:DatabaseInstance",
+    "gcp:sql/database:Database",
     "gcp:artifactregistry/repository:Repository",
     "gcp:container/cluster:Cluster",
     "gcp:kms/keyRing:KeyRing",

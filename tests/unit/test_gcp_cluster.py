@@ -182,8 +182,8 @@ def test_public_endpoint_lists_authorized_networks(plan_config: PlanConfig) -> N
 
 
 def test_team_workload_identity_and_scoped_grants(dev: Plan) -> None:
-    account = one(dev, "kubernetes:core/v1:ServiceAccount")
-    binding = one(dev, "gcp:serviceaccount/iAMMember:IAMMember")
+    account = one(dev, "kubernetes:core/v1:ServiceAccount", "-research-workload-sa")
+    binding = one(dev, "gcp:serviceaccount/iAMMember:IAMMember", "-team-research-wi-user")
     email = "ml-gcp-dev-team-research@my-ml-platform-dev.iam.gserviceaccount.com"
     assert account.inputs["metadata"]["annotations"] == {"iam.gke.io/gcp-service-account": email}
     assert binding.inputs["role"] == "roles/iam.workloadIdentityUser"
@@ -191,7 +191,9 @@ def test_team_workload_identity_and_scoped_grants(dev: Plan) -> None:
         "serviceAccount:my-ml-platform-dev.svc.id.goog[research/ml-workload]"
     )
     assert depends_on(binding, one(dev, CLUSTER))
-    bucket_grant = one(dev, "gcp:storage/bucketIAMMember:BucketIAMMember")
+    bucket_grant = one(
+        dev, "gcp:storage/bucketIAMMember:BucketIAMMember", "-team-research-artifacts-rw"
+    )
     assert bucket_grant.inputs == {
         "bucket": dev.outputs["artifactUri"].removeprefix("gs://"),
         "role": "roles/storage.objectUser",

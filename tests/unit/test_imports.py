@@ -38,7 +38,7 @@ def probe(stack: str) -> dict[str, list[str]]:
     [
         ("aws-dev", ["pulumi_aws", "pulumi_kubernetes", "pulumi_random"]),
         ("azure-dev", ["pulumi_azure_native", "pulumi_kubernetes", "pulumi_random"]),
-        ("gcp-dev", ["pulumi_gcp", "pulumi_kubernetes"]),
+        ("gcp-dev", ["pulumi_gcp", "pulumi_kubernetes", "pulumi_random"]),
         ("local", ["pulumi_kubernetes", "pulumi_random"]),
     ],
 )

@@ -153,3 +153,70 @@ def test_default_image_is_the_one_built_from_images_mlflow() -> None:
     dockerfile = (ROOT / "images" / "mlflow" / "Dockerfile").read_text()
     assert f"docker build -t {MLFLOW_IMAGE} images/mlflow" in dockerfile
     assert "USER 10001" in dockerfile
+
+
+def ingress_program() -> None:
+    import pulumi
+
+    from mlplatform.kubernetes.mlflow import MlflowServer
+
+    server = MlflowServer(
+        "mlflow",
+        {
+            "namespace": "mlflow",
+            "database_uri": pulumi.Output.secret("postgresql+psycopg://m:p@db:5432/mlflow"),
+            "artifacts_destination": DESTINATION,
+            "ingress": {
+                "host": "mlflow.ml.example.com",
+                "class_name": "traefik",
+                "tls_secret_name": "mlflow-tls",
+                "cluster_issuer": "letsencrypt",
+                "annotations": {"example.com/body-size": "0"},
+            },
+        },
+    )
+    pulumi.export("external_uri", server.external_uri)
+
+
+def test_ingress_is_tls_only_and_its_host_is_allowed() -> None:
+    plan = run_program(ingress_program, stack="mlflow-ingress-test")
+    ingress = one(plan, "kubernetes:networking.k8s.io/v1:Ingress")
+    assert ingress.inputs["metadata"]["annotations"] == {
+        "example.com/body-size": "0",
+        "cert-manager.io/cluster-issuer": "letsencrypt",
+    }
+    assert ingress.inputs["spec"] == {
+        "ingressClassName": "traefik",
+        "tls": [{"hosts": ["mlflow.ml.example.com"], "secretName": "mlflow-tls"}],
+        "rules": [
+            {
+                "host": "mlflow.ml.example.com",
+                "http": {
+                    "paths": [
+                        {
+                            "path": "/",
+                            "pathType": "Prefix",
+                            "backend": {"service": {"name": "mlflow", "port": {"name": "http"}}},
+                        }
+                    ]
+                },
+            }
+        ],
+    }
+    command = container(plan, "kubernetes:apps/v1:Deployment")["command"]
+    assert command[-1].split(",")[-1] == "mlflow.ml.example.com"
+    assert plan.outputs["external_uri"] == "https://mlflow.ml.example.com"
+    kubernetes_validate.validate(ingress.inputs, KUBERNETES_VERSION, strict=True)
+
+
+def test_shipped_local_stack_admits_its_ingress_controller(shipped_plans: dict[str, Plan]) -> None:
+    plan = shipped_plans["local"]
+    policy = one(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "-mlflow-ingress")
+    namespaces = [
+        peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+        for peer in policy.inputs["spec"]["ingress"][0]["from"]
+        if "namespaceSelector" in peer
+    ]
+    assert namespaces == ["research", "traefik"]
+    assert plan.outputs["mlflowExternalUri"] == "https://mlflow.localtest.me"
+    assert plan.outputs["mlflowCredentialsSecret"] == "mlplatform/ml-local-mlflow-credentials"

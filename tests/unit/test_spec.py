@@ -313,10 +313,74 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "gpuPools: cannot be created on an existing cluster (kubernetes target)",
     ),
     (
-        "MLflow not provisioned yet",
-        {**GCP, "mlflow": {"enabled": True}},
-        "mlflow.enabled: True is not provisioned on gcp by this release of mlplatform (only on "
-        "aws, kubernetes); set mlflow.enabled: false",
+        "MLflow on an existing Azure VNet without a database subnet",
+        {
+            **AZURE,
+            "mlflow": {"enabled": True},
+            "network": {"existing": {"networkId": "vnet", "subnetIds": ["nodes"]}},
+        },
+        "network.existing.databaseSubnetId: is required with mlflow on azure: give an empty "
+        "subnet of this VNet delegated to Microsoft.DBforPostgreSQL/flexibleServers",
+    ),
+    (
+        "database subnet outside Azure",
+        {
+            **AWS,
+            "network": {
+                "existing": {"networkId": "vpc-1", "subnetIds": ["a", "b"], "databaseSubnetId": "c"}
+            },
+        },
+        "network.existing.databaseSubnetId: 'c' only applies on azure; remove it",
+    ),
+    (
+        "another cloud's database class",
+        {**GCP, "mlflow": {"enabled": True, "database": {"instanceClass": "db.m7g.large"}}},
+        "mlflow.database.instanceClass: 'db.m7g.large' is not a gcp database class; name one "
+        "starting with db-",
+    ),
+    (
+        "shared-core Cloud SQL tier",
+        {**GCP, "mlflow": {"enabled": True, "database": {"instanceClass": "db-f1-micro"}}},
+        "mlflow.database.instanceClass: 'db-f1-micro' must be a custom machine tier "
+        "(db-custom-<vCPUs>-<MiB>) on Cloud SQL Enterprise; shared-core tiers carry no SLA",
+    ),
+    (
+        "Burstable Flexible Server with HA",
+        {
+            **AZURE,
+            "environment": "prod",
+            "mlflow": {"enabled": True, "database": {"instanceClass": "Standard_B2ms"}},
+        },
+        "mlflow.database.instanceClass: 'Standard_B2ms' is a Burstable SKU, which has no "
+        "zone-redundant HA; use a General Purpose SKU such as Standard_D2ds_v5 or set "
+        "mlflow.database.highAvailability: false",
+    ),
+    (
+        "MLflow ingress host given as a URL",
+        {
+            **LOCAL,
+            "mlflow": {
+                "enabled": True,
+                "replicas": 1,
+                "ingress": {
+                    "host": "https://mlflow.example.com",
+                    "className": "traefik",
+                    "controllerNamespace": "traefik",
+                },
+            },
+        },
+        "mlflow.ingress.host: 'https://mlflow.example.com' is invalid: string should match pattern",
+    ),
+    (
+        "MLflow ingress without its controller's namespace",
+        {**LOCAL, "mlflow": {"ingress": {"host": "mlflow.example.com", "className": "traefik"}}},
+        "mlflow.ingress.controllerNamespace: is required; add it to the stack config",
+    ),
+    (
+        "database class on the kubernetes target",
+        {**LOCAL, "mlflow": {"enabled": True, "replicas": 1, "database": {"instanceClass": "x"}}},
+        "mlflow.database.instanceClass: has no meaning on the kubernetes target (PostgreSQL "
+        "runs in-cluster); remove it",
     ),
     (
         "AKS pool name with a dash",
@@ -524,3 +588,27 @@ def test_invalid_yaml_is_a_config_error(tmp_path: Path) -> None:
     path.write_text("config: [unclosed\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="is not valid YAML"):
         stack_file_config(path)
+
+
+def test_a_pattern_mismatch_says_what_a_valid_value_looks_like() -> None:
+    [host] = issues(
+        {
+            **LOCAL,
+            "mlflow": {
+                "ingress": {
+                    "host": "MLflow",
+                    "className": "traefik",
+                    "controllerNamespace": "traefik",
+                }
+            },
+        }
+    )
+    assert host.endswith(
+        "; expected: Fully qualified host name users reach MLflow at (e.g. mlflow.ml.example.com)"
+    )
+    [namespace] = issues({**AWS, "mlflow": {"allowedNamespaces": ["ok", "Not_OK"]}})
+    assert namespace.startswith("mlflow.allowedNamespaces[1]: 'Not_OK' is invalid")
+    assert namespace.endswith(
+        "; expected: Namespaces whose pods may reach MLflow besides the teams' and the ingress "
+        "controller's"
+    )
