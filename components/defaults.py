@@ -32,3 +32,19 @@ MLFLOW_REPLICAS = 2
 """MLflow tracking server replicas (a PodDisruptionBudget keeps one up)."""
 MLFLOW_NAMESPACE = "mlflow"
 """Namespace of the MLflow server and, on the kubernetes target, its database."""
+ALERT_GPU_IDLE_PERCENT = 10
+"""A GPU a pod holds below this utilization (%) counts as idle."""
+ALERT_GPU_IDLE_MINUTES = 60
+"""Minutes of idleness before GpuIdleWhileAllocated fires."""
+ALERT_GPU_MEMORY_PERCENT = 95
+"""GPU memory use (%) that GpuMemoryNearlyFull warns at."""
+ALERT_GPU_TEMPERATURE_CELSIUS = 85
+"""GPU temperature (°C) that GpuTemperatureHigh warns at."""
+ALERT_GPU_PENDING_MINUTES = 30
+"""Minutes a GPU pod may stay Pending before GpuPodPendingTooLong fires."""
+ALERT_NODE_NOT_READY_MINUTES = 5
+"""Minutes a GPU node may be NotReady before GpuNodeNotReady fires."""
+ALERT_MLFLOW_ERROR_PERCENT = 5
+"""Share (%) of MLflow requests failing with 5xx that MlflowHighErrorRate fires at."""
+ALERT_VOLUME_FULL_PERCENT = 90
+"""Volume use (%) that PersistentVolumeNearlyFull warns at."""

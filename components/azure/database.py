@@ -137,9 +137,12 @@ class AzurePostgres(pulumi.ComponentResource):
             administrator_login=USER,
             administrator_login_password=password.result,
             tags=tags,
-            opts=child(self, protect=protect, depends_on=[link]),
+            # Auto-grow enlarges the disk; Azure refuses to shrink it back.
+            opts=child(
+                self, protect=protect, depends_on=[link], ignore_changes=["storage.storageSizeGB"]
+            ),
         )
-        dbforpostgresql.Configuration(
+        tls = dbforpostgresql.Configuration(
             f"{name}-require-tls",
             resource_group_name=rg,
             server_name=server.name,
@@ -155,7 +158,8 @@ class AzurePostgres(pulumi.ComponentResource):
             database_name=DATABASE,
             charset="UTF8",
             collation="en_US.utf8",
-            opts=child(self, protect=protect),
+            # A server takes one operation at a time (ServerIsBusy otherwise).
+            opts=child(self, protect=protect, depends_on=[tls]),
         )
         self.fqdn = server.fully_qualified_domain_name.apply(lambda f: f or "")
         self.database_uri = pulumi.Output.secret(

@@ -103,7 +103,13 @@ class CloudSqlPostgres(pulumi.ComponentResource):
                 "insights_config": {"query_insights_enabled": True},
                 "user_labels": dict(args.get("labels", {})),
             },
-            opts=child(self, protect=protect, depends_on=list(args.get("depends_on", []))),
+            # Auto-resize grows the disk; the configured size is only the starting point.
+            opts=child(
+                self,
+                protect=protect,
+                depends_on=list(args.get("depends_on", [])),
+                ignore_changes=["settings.diskSize"],
+            ),
         )
         database = sql.Database(
             f"{name}-database",

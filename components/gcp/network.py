@@ -109,8 +109,9 @@ class GcpNetwork(pulumi.ComponentResource):
             network=self._network.id,
             service="servicenetworking.googleapis.com",
             reserved_peering_ranges=[reserved.name],
-            # Deleting the peering fails while Cloud SQL's producer side still holds it;
-            # abandoning it on destroy is the provider's documented way out.
-            deletion_policy="ABANDON",
+            # Deleting the connection fails while Cloud SQL's producer side still holds it;
+            # REMOVE_PEERING then removes the peering so the VPC itself can be deleted.
+            deletion_policy="REMOVE_PEERING",
+            update_on_creation_fail=True,
             opts=child(self),
         )

@@ -167,8 +167,13 @@ class MlflowServer(pulumi.ComponentResource):
             # A new image or database means a new Job; the Deployment waits for it.
             opts=child(self, replace_on_changes=["spec"], delete_before_replace=True),
         )
-        command = pulumi.Output.from_input(args["artifacts_destination"]).apply(
-            lambda dest: cfg.server_command(dest, _allowed_hosts(name, ingress))
+        external = ingress["host"] if ingress else None
+        command = pulumi.Output.all(args["artifacts_destination"], namespace).apply(
+            lambda v: cfg.server_command(
+                v[0],
+                cfg.allowed_hosts(name, v[1], external),
+                cors_allowed_origins=[f"https://{external}"] if external else [],
+            )
         )
         pod_spec = command.apply(
             lambda cmd: _pod(account_name, image, cmd, secret_name, volumes, mounts, probes=True)
@@ -243,13 +248,6 @@ class MlflowServer(pulumi.ComponentResource):
                 "credentials_secret": self.credentials_secret,
             }
         )
-
-
-def _allowed_hosts(name: str, ingress: MlflowIngressArgs | None = None) -> list[str]:
-    """Host headers the server accepts: its Service names, pod IPs for kubelet probes, and the
-    Ingress host."""
-    hosts = [name, f"{name}.*", "10.*", "172.*", "192.168.*", "localhost", "127.0.0.1"]
-    return [*hosts, ingress["host"]] if ingress else hosts
 
 
 def _ingress(

@@ -17,6 +17,9 @@ ADMIN_USERNAME = "admin"
 DEFAULT_PERMISSION = "READ"
 """What a signed-in user may do with experiments and models they do not own."""
 WORKERS = 2
+METRICS_DIR = "/tmp/prometheus"
+"""Where the workers keep their shared Prometheus counters (`--expose-prometheus`); served,
+behind basic auth, at /metrics."""
 
 SECRET_KEYS = {
     "MLFLOW_BACKEND_STORE_URI": "backend-store-uri",
@@ -38,15 +41,40 @@ def postgres_uri(
     )
 
 
+def allowed_hosts(service: str, namespace: str, external_host: str | None = None) -> list[str]:
+    """Host headers the server accepts (its DNS-rebinding guard): the Service's cluster names,
+    pod IPs with any port (Prometheus scrapes pods by address), loopback with any port
+    (port-forward), and the Ingress host."""
+    hosts = [
+        service,
+        f"{service}.{namespace}",
+        f"{service}.{namespace}.svc",
+        f"{service}.{namespace}.svc.cluster.local",
+        "10.*",
+        "172.*",
+        "192.168.*",
+        "localhost",
+        "localhost:*",
+        "127.0.0.1",
+        "127.0.0.1:*",
+    ]
+    return [*hosts, external_host] if external_host else hosts
+
+
 def server_command(
     artifacts_destination: str,
     allowed_hosts: Sequence[str],
     host: str = "0.0.0.0",
     port: int = MLFLOW_PORT,
     workers: int = WORKERS,
+    cors_allowed_origins: Sequence[str] = (),
+    metrics_dir: str = METRICS_DIR,
 ) -> list[str]:
-    """`mlflow server` with basic auth and the artifact proxy; the backend store URI comes
-    from MLFLOW_BACKEND_STORE_URI (a Secret), never from the command line."""
+    """`mlflow server` with basic auth, the artifact proxy and Prometheus metrics; the backend
+    store URI comes from MLFLOW_BACKEND_STORE_URI (a Secret), never from the command line.
+    Browsers send an Origin header even to their own host, so a UI served through an Ingress
+    needs its https origin allowed or every change it makes is refused."""
+    cors = ["--cors-allowed-origins", ",".join(cors_allowed_origins)]
     return [
         "mlflow",
         "server",
@@ -63,6 +91,9 @@ def server_command(
         artifacts_destination,
         "--allowed-hosts",
         ",".join(allowed_hosts),
+        *(cors if cors_allowed_origins else []),
+        "--expose-prometheus",
+        metrics_dir,
     ]
 
 

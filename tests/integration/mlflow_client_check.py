@@ -79,7 +79,17 @@ def verify() -> dict:
         auth=(USER, "wrong-password"),
         timeout=30,
     )
+    metrics = requests.get(
+        f"{URI}/metrics", auth=(os.environ["ADMIN_USER"], os.environ["ADMIN_PASSWORD"]), timeout=30
+    )
+    families = {
+        line.split("{")[0].split(" ")[0]
+        for line in metrics.text.splitlines()
+        if line and not line.startswith("#")
+    }
     return {
+        "anonymous_metrics_status": requests.get(f"{URI}/metrics", timeout=30).status_code,
+        "metric_names": sorted(families),
         "run_id": run.info.run_id,
         "params": run.data.params,
         "metrics": run.data.metrics,

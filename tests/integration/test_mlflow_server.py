@@ -72,8 +72,13 @@ def test_mlflow_server_keeps_runs_artifacts_models_and_users(tmp_path: Path) -> 
             "MLFLOW_AUTH_ADMIN_PASSWORD": admin_password,
             "MLFLOW_FLASK_SERVER_SECRET_KEY": secrets.token_hex(32),
         }
+        # The generated allow-list as is: loopback with any port is in it (port-forward).
         command = mlflow_config.server_command(
-            f"s3://{BUCKET}/", ["127.0.0.1", f"127.0.0.1:{port}"], host="127.0.0.1", port=port
+            f"s3://{BUCKET}/",
+            mlflow_config.allowed_hosts("ml-local-mlflow", "mlplatform"),
+            host="127.0.0.1",
+            port=port,
+            metrics_dir=str(tmp_path / "prometheus"),
         )
         command[0] = venv_bin("mlflow")
         client_env = {

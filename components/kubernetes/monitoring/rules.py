@@ -1,0 +1,322 @@
+"""The platform's alert rules: one Python source for the PrometheusRule objects, the rule files
+promtool checks, and the runbooks. Thresholds come from the environment spec.
+
+Every rule carries a severity, a summary, a description and a runbook text; expressions are
+templates (`@name`, so PromQL's and Go templates' `$` stay literal) filled from `Thresholds`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from string import Template
+from typing import Any, Literal
+
+from mlplatform import defaults
+from mlplatform.kubernetes.monitoring.metrics import MLFLOW_JOB
+
+Severity = Literal["critical", "warning"]
+
+
+class _Fill(Template):
+    delimiter = "@"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Alert thresholds; the defaults live in `mlplatform.defaults`."""
+
+    gpu_idle_percent: float = defaults.ALERT_GPU_IDLE_PERCENT
+    gpu_idle_minutes: int = defaults.ALERT_GPU_IDLE_MINUTES
+    gpu_memory_percent: float = defaults.ALERT_GPU_MEMORY_PERCENT
+    gpu_temperature_celsius: float = defaults.ALERT_GPU_TEMPERATURE_CELSIUS
+    gpu_pending_minutes: int = defaults.ALERT_GPU_PENDING_MINUTES
+    node_not_ready_minutes: int = defaults.ALERT_NODE_NOT_READY_MINUTES
+    mlflow_error_percent: float = defaults.ALERT_MLFLOW_ERROR_PERCENT
+    volume_full_percent: float = defaults.ALERT_VOLUME_FULL_PERCENT
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """One alert: a PromQL template, how long it must hold, and what a human should do."""
+
+    name: str
+    group: str
+    expr: str
+    for_: str
+    severity: Severity
+    summary: str
+    description: str
+    runbook: str
+
+    def render(self, thresholds: Thresholds) -> dict[str, Any]:
+        """The rule in Prometheus' rule-file shape, thresholds filled in."""
+        values = {k: _number(v) for k, v in asdict(thresholds).items()}
+        fill = lambda text: _Fill(text).substitute(values)  # noqa: E731
+        return {
+            "alert": self.name,
+            "expr": fill(self.expr),
+            "for": fill(self.for_),
+            "labels": {"severity": self.severity, "source": "mlplatform"},
+            "annotations": {
+                "summary": fill(self.summary),
+                "description": fill(self.description),
+                "runbook": fill(self.runbook),
+            },
+        }
+
+
+def _number(value: float | int) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+GPU, MLFLOW, STORAGE = "mlplatform-gpu", "mlplatform-mlflow", "mlplatform-storage"
+
+RULES: tuple[AlertRule, ...] = (
+    AlertRule(
+        name="GpuIdleWhileAllocated",
+        group=GPU,
+        # Full GPUs report utilization; MIG slices only report profiling metrics (0-1).
+        expr=(
+            "(\n"
+            '  avg by (namespace, pod) (DCGM_FI_DEV_GPU_UTIL{pod!=""})\n'
+            "  or\n"
+            "  avg by (namespace, pod)"
+            ' (DCGM_FI_PROF_GR_ENGINE_ACTIVE{pod!="", GPU_I_ID!=""}) * 100\n'
+            ") < @gpu_idle_percent"
+        ),
+        for_="@{gpu_idle_minutes}m",
+        severity="warning",
+        summary="GPU allocated to {{ $labels.namespace }}/{{ $labels.pod }} is idle",
+        description=(
+            "Pod {{ $labels.namespace }}/{{ $labels.pod }} holds GPUs that averaged "
+            "{{ $value | humanize }}% utilization for @{gpu_idle_minutes} minutes "
+            "(threshold @gpu_idle_percent%). Idle GPUs cost as much as busy ones."
+        ),
+        runbook=(
+            "Ask the pod's owner whether it still needs the GPU (notebooks and stuck jobs are "
+            "the usual cause); delete or scale it down so the autoscaler can remove the node. "
+            "If the workload is input-bound, fix the data loader before adding GPUs."
+        ),
+    ),
+    AlertRule(
+        name="GpuMemoryNearlyFull",
+        group=GPU,
+        expr=(
+            "DCGM_FI_DEV_FB_USED / (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE) * 100"
+            " > @gpu_memory_percent"
+        ),
+        for_="15m",
+        severity="warning",
+        summary="GPU memory nearly full on {{ $labels.Hostname }} GPU {{ $labels.gpu }}",
+        description=(
+            "GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.Hostname }} has used "
+            "{{ $value | humanize }}% of its memory for 15 minutes (threshold "
+            "@gpu_memory_percent%); the next allocation will fail with out-of-memory."
+        ),
+        runbook=(
+            "Check the pod on this GPU ({{ $labels.namespace }}/{{ $labels.pod }}): lower the "
+            "batch size, enable gradient checkpointing or mixed precision, or move it to a "
+            "pool with larger GPUs. Frameworks that reserve all memory up front (JAX, "
+            "TensorFlow) trip this by design: set their memory-growth option."
+        ),
+    ),
+    AlertRule(
+        name="GpuXidError",
+        group=GPU,
+        # The field holds the last XID code until the next one: alert when it changes to a
+        # non-zero code, not forever after.
+        # The left side's value (the XID code) is what the alert reports.
+        expr="DCGM_FI_DEV_XID_ERRORS > 0 and changes(DCGM_FI_DEV_XID_ERRORS[15m]) > 0",
+        for_="0m",
+        severity="critical",
+        summary="XID {{ $value }} on {{ $labels.Hostname }} GPU {{ $labels.gpu }}",
+        description=(
+            "The NVIDIA driver reported XID error {{ $value }} on GPU {{ $labels.gpu }} "
+            "({{ $labels.modelName }}, {{ $labels.UUID }}) of node {{ $labels.Hostname }}."
+        ),
+        runbook=(
+            "Look the code up in NVIDIA's XID catalogue. 13/31/43/45 are usually the "
+            "application's fault (bad kernel, killed process): tell the pod's owner. 48, 63, "
+            "64, 74, 79, 92, 94, 95 point at the hardware or the bus: cordon and drain the node, "
+            "then replace it (delete the node and let the autoscaler bring a new one)."
+        ),
+    ),
+    AlertRule(
+        name="GpuEccDoubleBitErrors",
+        group=GPU,
+        expr=(
+            "increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[10m]) > 0 or DCGM_FI_DEV_ROW_REMAP_FAILURE > 0"
+        ),
+        for_="0m",
+        severity="critical",
+        summary="Uncorrectable memory errors on {{ $labels.Hostname }} GPU {{ $labels.gpu }}",
+        description=(
+            "GPU {{ $labels.gpu }} ({{ $labels.UUID }}) on {{ $labels.Hostname }} had "
+            "double-bit ECC errors or failed to remap a row: results computed on it may be "
+            "wrong and jobs on it will crash."
+        ),
+        runbook=(
+            "Cordon and drain the node now, then replace it (delete the node; the cloud gives a "
+            "new host). Re-run jobs that ran on it since the error if their results matter."
+        ),
+    ),
+    AlertRule(
+        name="GpuTemperatureHigh",
+        group=GPU,
+        expr="DCGM_FI_DEV_GPU_TEMP > @gpu_temperature_celsius",
+        for_="5m",
+        severity="warning",
+        summary="GPU {{ $labels.gpu }} on {{ $labels.Hostname }} at {{ $value }}°C",
+        description=(
+            "GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.Hostname }} has been "
+            "above @gpu_temperature_celsius°C for 5 minutes; it will throttle and may shut down."
+        ),
+        runbook=(
+            "On a cloud VM the host's cooling is the provider's: if one node runs hot while its "
+            "peers do not, drain and replace it; if a whole pool does, open a support case."
+        ),
+    ),
+    AlertRule(
+        name="GpuThermalThrottling",
+        group=GPU,
+        expr="rate(DCGM_FI_DEV_THERMAL_VIOLATION[5m]) > 0",
+        for_="10m",
+        severity="warning",
+        summary="GPU {{ $labels.gpu }} on {{ $labels.Hostname }} is thermally throttled",
+        description=(
+            "GPU {{ $labels.gpu }} on {{ $labels.Hostname }} has lowered its clocks for thermal "
+            "limits for 10 minutes: jobs on it run slower than on its peers."
+        ),
+        runbook=(
+            "Compare with GpuTemperatureHigh and the node's peers; drain and replace the node if "
+            "only it throttles."
+        ),
+    ),
+    AlertRule(
+        name="GpuPodPendingTooLong",
+        group=GPU,
+        expr=(
+            "(sum by (namespace, pod)"
+            ' (kube_pod_container_resource_requests{resource="nvidia_com_gpu"}) > 0)\n'
+            'and on (namespace, pod) (kube_pod_status_phase{phase="Pending"} == 1)'
+        ),
+        for_="@{gpu_pending_minutes}m",
+        severity="warning",
+        summary="GPU pod {{ $labels.namespace }}/{{ $labels.pod }} pending",
+        description=(
+            "Pod {{ $labels.namespace }}/{{ $labels.pod }} has waited @{gpu_pending_minutes} "
+            "minutes for GPUs."
+        ),
+        runbook=(
+            "kubectl describe pod: 'exceeded quota' means the team's GPU quota is used up; "
+            "'Insufficient nvidia.com/gpu' with no scale-up means the pool is at maxNodes or "
+            "the cloud has no capacity (spot, or the GPU quota of the account/subscription/"
+            "project); check the cluster autoscaler's events."
+        ),
+    ),
+    AlertRule(
+        name="GpuNodeNotReady",
+        group=GPU,
+        expr=(
+            '(kube_node_status_condition{condition="Ready", status="true"} == 0)\n'
+            'and on (node) (kube_node_status_capacity{resource="nvidia_com_gpu"} > 0)'
+        ),
+        for_="@{node_not_ready_minutes}m",
+        severity="critical",
+        summary="GPU node {{ $labels.node }} is not Ready",
+        description=(
+            "GPU node {{ $labels.node }} has not been Ready for @{node_not_ready_minutes} "
+            "minutes; its GPU pods are not running."
+        ),
+        runbook=(
+            "kubectl describe node {{ $labels.node }}: look for driver or device-plugin "
+            "failures, disk pressure or a spot reclaim. A node that does not recover should be "
+            "deleted so the autoscaler replaces it."
+        ),
+    ),
+    AlertRule(
+        name="MlflowDown",
+        group=MLFLOW,
+        # No replica up, or none scraped at all (the target vanished): both read as zero.
+        expr=f'(sum(up{{job="{MLFLOW_JOB}"}}) or vector(0)) == 0',
+        for_="5m",
+        severity="critical",
+        summary="MLflow tracking server is down",
+        description="No MLflow tracking server replica has answered a scrape for 5 minutes.",
+        runbook=(
+            "kubectl -n <mlflow namespace> get pods,events: a failed migration Job blocks the "
+            "rollout (read its logs); CrashLoopBackOff with database errors points at the "
+            "PostgreSQL credentials or network policy; ImagePullBackOff at mlflow.image."
+        ),
+    ),
+    AlertRule(
+        name="MlflowHighErrorRate",
+        group=MLFLOW,
+        expr=(
+            f'sum(rate(mlflow_http_request_total{{job="{MLFLOW_JOB}", status=~"5.."}}[5m]))\n'
+            f'/ sum(rate(mlflow_http_request_total{{job="{MLFLOW_JOB}"}}[5m])) * 100'
+            " > @mlflow_error_percent"
+        ),
+        for_="10m",
+        severity="warning",
+        summary="MLflow answers {{ $value | humanize }}% of requests with 5xx",
+        description=(
+            "More than @mlflow_error_percent% of MLflow's requests failed with a server error "
+            "for 10 minutes."
+        ),
+        runbook=(
+            "Read the server logs. Artifact errors (403/AccessDenied from the bucket) mean the "
+            "workload identity lost its grant; database errors show up as "
+            "MlflowDatabaseUnavailable."
+        ),
+    ),
+    AlertRule(
+        name="MlflowDatabaseUnavailable",
+        group=MLFLOW,
+        # SQLAlchemy OperationalError (connection refused, lost, timed out) becomes MLflow's
+        # TEMPORARILY_UNAVAILABLE, HTTP 503 (mlflow/store/db/utils.py).
+        expr=(f'sum(rate(mlflow_http_request_total{{job="{MLFLOW_JOB}", status="503"}}[5m])) > 0'),
+        for_="5m",
+        severity="critical",
+        summary="MLflow cannot reach its PostgreSQL database",
+        description=(
+            "MLflow has answered 503 (database temporarily unavailable) for 5 minutes: "
+            "SQLAlchemy cannot connect to or lost its connection to PostgreSQL."
+        ),
+        runbook=(
+            "Check the database (cloud console: status, connections, storage full, failover "
+            "in progress), then the network path from the mlflow namespace (security group, "
+            "NetworkPolicy, private DNS) and whether the password in the MLflow Secret still "
+            "matches."
+        ),
+    ),
+    AlertRule(
+        name="PersistentVolumeNearlyFull",
+        group=STORAGE,
+        expr=(
+            "kubelet_volume_stats_available_bytes / kubelet_volume_stats_capacity_bytes * 100"
+            " < 100 - @volume_full_percent"
+        ),
+        for_="15m",
+        severity="warning",
+        summary="Volume {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} nearly full",
+        description=(
+            "PersistentVolumeClaim {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} "
+            "has {{ $value | humanize }}% free (threshold: @volume_full_percent% used)."
+        ),
+        runbook=(
+            "Grow the claim (edit spec.resources.requests.storage; the storage class must allow "
+            "expansion) or delete what filled it; for Prometheus, lower monitoring.retentionDays."
+        ),
+    ),
+)
+
+
+def rule_groups(thresholds: Thresholds | None = None) -> list[dict[str, Any]]:
+    """Every rule, grouped, in the shape of a Prometheus rule file's `groups` (and of a
+    PrometheusRule's spec.groups)."""
+    chosen = thresholds or Thresholds()
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for rule in RULES:
+        groups.setdefault(rule.group, []).append(rule.render(chosen))
+    return [{"name": name, "rules": rules} for name, rules in groups.items()]

@@ -1,0 +1,441 @@
+"""The generated alert rules, judged by promtool: `check rules` on the rule file, and
+`test rules` unit tests that feed synthetic series and assert each alert fires when it should
+(with its rendered labels and annotations) and stays silent when it should not."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from mlplatform.kubernetes.monitoring.metrics import known_metrics
+from mlplatform.kubernetes.monitoring.rules import RULES, Thresholds, rule_groups
+
+PROMTOOL = shutil.which("promtool")
+"""Installed by scripts/dev (Debian package prometheus); a missing promtool fails the tests."""
+
+GPU = {"gpu": "0", "UUID": "GPU-1", "Hostname": "gpu-node-1", "modelName": "NVIDIA L4"}
+POD = {"namespace": "research", "pod": "train-0", "container": "main"}
+MLFLOW = {"job": "mlflow", "namespace": "mlflow", "instance": "10.0.0.7:5000"}
+
+
+def series(name: str, labels: dict[str, str]) -> str:
+    return name + "{" + ",".join(f'{k}="{v}"' for k, v in labels.items()) + "}"
+
+
+@dataclass
+class Case:
+    """Input series, when to evaluate, and the alert labels expected (none: silent)."""
+
+    why: str
+    inputs: dict[str, str]
+    at: str
+    fires: list[dict[str, str]] = field(default_factory=list)
+    value: float | None = None
+
+
+CASES: dict[str, list[Case]] = {
+    "GpuIdleWhileAllocated": [
+        Case(
+            "allocated GPU at 3% for 70m",
+            {series("DCGM_FI_DEV_GPU_UTIL", GPU | POD): "3x90"},
+            "70m",
+            [{"namespace": "research", "pod": "train-0"}],
+            3,
+        ),
+        Case(
+            "allocated MIG slice at 2% (profiling metric)",
+            {series("DCGM_FI_PROF_GR_ENGINE_ACTIVE", GPU | POD | {"GPU_I_ID": "1"}): "0.02x90"},
+            "70m",
+            [{"namespace": "research", "pod": "train-0"}],
+            2,
+        ),
+        Case("busy GPU", {series("DCGM_FI_DEV_GPU_UTIL", GPU | POD): "85x90"}, "70m"),
+        Case("idle GPU no pod holds", {series("DCGM_FI_DEV_GPU_UTIL", GPU): "0x90"}, "70m"),
+        Case(
+            "idle for less than an hour", {series("DCGM_FI_DEV_GPU_UTIL", GPU | POD): "3x90"}, "50m"
+        ),
+    ],
+    "GpuMemoryNearlyFull": [
+        Case(
+            "97% used for 20m",
+            {
+                series("DCGM_FI_DEV_FB_USED", GPU | POD): "23280x30",
+                series("DCGM_FI_DEV_FB_FREE", GPU | POD): "720x30",
+            },
+            "20m",
+            [GPU | POD],
+            97,
+        ),
+        Case(
+            "half used",
+            {
+                series("DCGM_FI_DEV_FB_USED", GPU | POD): "12000x30",
+                series("DCGM_FI_DEV_FB_FREE", GPU | POD): "12000x30",
+            },
+            "20m",
+        ),
+    ],
+    "GpuXidError": [
+        Case(
+            "XID 79 appears",
+            {series("DCGM_FI_DEV_XID_ERRORS", GPU): "0x10 79x10"},
+            "15m",
+            [GPU],
+            79,
+        ),
+        Case("no XID", {series("DCGM_FI_DEV_XID_ERRORS", GPU): "0x30"}, "25m"),
+        Case(
+            "an old XID the field still holds",
+            {series("DCGM_FI_DEV_XID_ERRORS", GPU): "0 79x60"},
+            "50m",
+        ),
+    ],
+    "GpuEccDoubleBitErrors": [
+        Case(
+            "new double-bit errors",
+            {series("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", GPU): "0x10 2x10"},
+            "15m",
+            [GPU],
+            2,
+        ),
+        Case(
+            "row remapping failed",
+            {series("DCGM_FI_DEV_ROW_REMAP_FAILURE", GPU): "1x10"},
+            "5m",
+            [GPU],
+            1,
+        ),
+        Case(
+            "no errors",
+            {
+                series("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", GPU): "0x30",
+                series("DCGM_FI_DEV_ROW_REMAP_FAILURE", GPU): "0x30",
+            },
+            "25m",
+        ),
+    ],
+    "GpuTemperatureHigh": [
+        Case("90°C for 10m", {series("DCGM_FI_DEV_GPU_TEMP", GPU): "90x20"}, "10m", [GPU], 90),
+        Case("70°C", {series("DCGM_FI_DEV_GPU_TEMP", GPU): "70x20"}, "10m"),
+        Case("a 2-minute spike", {series("DCGM_FI_DEV_GPU_TEMP", GPU): "70x5 95x2 70x10"}, "10m"),
+    ],
+    "GpuThermalThrottling": [
+        Case(
+            "throttled 1s of every minute",
+            {series("DCGM_FI_DEV_THERMAL_VIOLATION", GPU): "0+1000000x30"},
+            "20m",
+            [GPU],
+            1000000 / 60,
+        ),
+        Case("never throttled", {series("DCGM_FI_DEV_THERMAL_VIOLATION", GPU): "0x30"}, "20m"),
+    ],
+    "GpuPodPendingTooLong": [
+        Case(
+            "GPU pod pending 40m",
+            {
+                series(
+                    "kube_pod_container_resource_requests",
+                    POD | {"resource": "nvidia_com_gpu", "unit": "integer"},
+                ): "1x50",
+                series("kube_pod_status_phase", POD | {"phase": "Pending"}): "1x50",
+            },
+            "40m",
+            [{"namespace": "research", "pod": "train-0"}],
+            1,
+        ),
+        Case(
+            "CPU-only pod pending",
+            {
+                series(
+                    "kube_pod_container_resource_requests",
+                    POD | {"resource": "cpu", "unit": "core"},
+                ): "1x50",
+                series("kube_pod_status_phase", POD | {"phase": "Pending"}): "1x50",
+            },
+            "40m",
+        ),
+        Case(
+            "GPU pod running",
+            {
+                series(
+                    "kube_pod_container_resource_requests",
+                    POD | {"resource": "nvidia_com_gpu", "unit": "integer"},
+                ): "1x50",
+                series("kube_pod_status_phase", POD | {"phase": "Pending"}): "0x50",
+            },
+            "40m",
+        ),
+    ],
+    "GpuNodeNotReady": [
+        Case(
+            "GPU node NotReady 10m",
+            {
+                series(
+                    "kube_node_status_condition",
+                    {"node": "gpu-node-1", "condition": "Ready", "status": "true"},
+                ): "0x20",
+                series(
+                    "kube_node_status_capacity",
+                    {"node": "gpu-node-1", "resource": "nvidia_com_gpu", "unit": "integer"},
+                ): "8x20",
+            },
+            "10m",
+            [{"node": "gpu-node-1", "condition": "Ready", "status": "true"}],
+            0,
+        ),
+        Case(
+            "CPU node NotReady",
+            {
+                series(
+                    "kube_node_status_condition",
+                    {"node": "cpu-node-1", "condition": "Ready", "status": "true"},
+                ): "0x20"
+            },
+            "10m",
+        ),
+        Case(
+            "GPU node Ready",
+            {
+                series(
+                    "kube_node_status_condition",
+                    {"node": "gpu-node-1", "condition": "Ready", "status": "true"},
+                ): "1x20",
+                series(
+                    "kube_node_status_capacity",
+                    {"node": "gpu-node-1", "resource": "nvidia_com_gpu", "unit": "integer"},
+                ): "8x20",
+            },
+            "10m",
+        ),
+    ],
+    "MlflowDown": [
+        Case(
+            "every replica fails its scrape",
+            {series("up", MLFLOW): "0x20"},
+            "10m",
+            [{}],
+            0,
+        ),
+        Case(
+            "MLflow never scraped",
+            {series("up", {"job": "other"}): "1x20"},
+            "10m",
+            [{}],
+            0,
+        ),
+        Case(
+            "one replica up",
+            {
+                series("up", MLFLOW): "1x20",
+                series("up", MLFLOW | {"instance": "10.0.0.8:5000"}): "0x20",
+            },
+            "10m",
+        ),
+    ],
+    "MlflowHighErrorRate": [
+        Case(
+            "10% of requests fail",
+            {
+                series(
+                    "mlflow_http_request_total", MLFLOW | {"method": "GET", "status": "200"}
+                ): "0+90x30",
+                series(
+                    "mlflow_http_request_total", MLFLOW | {"method": "GET", "status": "500"}
+                ): "0+10x30",
+            },
+            "20m",
+            [{}],
+            10,
+        ),
+        Case(
+            "1% of requests fail",
+            {
+                series(
+                    "mlflow_http_request_total", MLFLOW | {"method": "GET", "status": "200"}
+                ): "0+99x30",
+                series(
+                    "mlflow_http_request_total", MLFLOW | {"method": "GET", "status": "500"}
+                ): "0+1x30",
+            },
+            "20m",
+        ),
+    ],
+    "MlflowDatabaseUnavailable": [
+        Case(
+            "503s for 10m",
+            {
+                series(
+                    "mlflow_http_request_total", MLFLOW | {"method": "POST", "status": "503"}
+                ): "0+5x20"
+            },
+            "10m",
+            [{}],
+            5 / 60,
+        ),
+        Case(
+            "client errors only",
+            {
+                series(
+                    "mlflow_http_request_total", MLFLOW | {"method": "POST", "status": "404"}
+                ): "0+5x20",
+                series(
+                    "mlflow_http_request_total", MLFLOW | {"method": "POST", "status": "503"}
+                ): "0x20",
+            },
+            "10m",
+        ),
+    ],
+    "PersistentVolumeNearlyFull": [
+        Case(
+            "5% free",
+            {
+                series(
+                    "kubelet_volume_stats_available_bytes",
+                    {"namespace": "mlflow", "persistentvolumeclaim": "data"},
+                ): "5x30",
+                series(
+                    "kubelet_volume_stats_capacity_bytes",
+                    {"namespace": "mlflow", "persistentvolumeclaim": "data"},
+                ): "100x30",
+            },
+            "20m",
+            [{"namespace": "mlflow", "persistentvolumeclaim": "data"}],
+            5,
+        ),
+        Case(
+            "half free",
+            {
+                series(
+                    "kubelet_volume_stats_available_bytes",
+                    {"namespace": "mlflow", "persistentvolumeclaim": "data"},
+                ): "50x30",
+                series(
+                    "kubelet_volume_stats_capacity_bytes",
+                    {"namespace": "mlflow", "persistentvolumeclaim": "data"},
+                ): "100x30",
+            },
+            "20m",
+        ),
+    ],
+}
+
+
+def go_value(value: float) -> str:
+    """`{{ $value }}` as Go prints a float64."""
+    text = repr(float(value))
+    return text.removesuffix(".0")
+
+
+def humanize(value: float) -> str:
+    """Prometheus' `humanize` for the magnitudes used here (1 to 1e6)."""
+    for factor, prefix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= factor:
+            return f"{value / factor:.4g}{prefix}"
+    return f"{value:.4g}"
+
+
+def render(text: str, labels: dict[str, str], value: float) -> str:
+    text = re.sub(r"\{\{ \$value \| humanize \}\}", humanize(value), text)
+    text = text.replace("{{ $value }}", go_value(value))
+    return re.sub(r"\{\{ \$labels\.(\w+) \}\}", lambda m: labels.get(m.group(1), ""), text)
+
+
+def expected_alerts(name: str, case: Case) -> list[dict[str, Any]]:
+    rendered = next(r for g in rule_groups() for r in g["rules"] if r["alert"] == name)
+    alerts = []
+    for labels in case.fires:
+        all_labels = {**labels, **rendered["labels"]}
+        assert case.value is not None
+        annotations = {
+            key: render(text, all_labels, case.value)
+            for key, text in rendered["annotations"].items()
+        }
+        alerts.append({"exp_labels": all_labels, "exp_annotations": annotations})
+    return alerts
+
+
+def unit_tests() -> dict[str, Any]:
+    tests = []
+    for name, cases in CASES.items():
+        for case in cases:
+            tests.append(
+                {
+                    "name": f"{name}: {case.why}",
+                    "interval": "1m",
+                    "input_series": [{"series": s, "values": v} for s, v in case.inputs.items()],
+                    "alert_rule_test": [
+                        {
+                            "eval_time": case.at,
+                            "alertname": name,
+                            "exp_alerts": expected_alerts(name, case),
+                        }
+                    ],
+                }
+            )
+    return {"rule_files": ["rules.yaml"], "evaluation_interval": "1m", "tests": tests}
+
+
+@pytest.fixture
+def rule_file(tmp_path: Path) -> Path:
+    path = tmp_path / "rules.yaml"
+    path.write_text(yaml.safe_dump({"groups": rule_groups()}, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def promtool(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    assert PROMTOOL, "promtool is required"
+    return subprocess.run(
+        [PROMTOOL, *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_promtool_accepts_the_rule_file(rule_file: Path) -> None:
+    result = promtool("check", "rules", str(rule_file), cwd=rule_file.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"SUCCESS: {len(RULES)} rules found" in result.stdout
+
+
+def test_every_alert_fires_and_stays_silent_as_specified(rule_file: Path) -> None:
+    suite = rule_file.parent / "tests.yaml"
+    suite.write_text(yaml.safe_dump(unit_tests(), sort_keys=False), encoding="utf-8")
+    result = promtool("test", "rules", str(suite), cwd=rule_file.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS" in result.stdout
+
+
+def test_every_alert_has_a_firing_and_a_silent_case() -> None:
+    assert sorted(CASES) == sorted(r.name for r in RULES)
+    for name, cases in CASES.items():
+        assert any(c.fires for c in cases), name
+        assert any(not c.fires for c in cases), name
+
+
+PROMQL_WORDS = {"avg", "sum", "rate", "increase", "changes", "vector", "and", "or", "unless"}
+
+
+def metric_names(expr: str) -> set[str]:
+    """Metric names in a PromQL expression: identifiers left once label matchers, grouping
+    clauses, ranges and numbers are removed, minus functions and operators."""
+    bare = re.sub(r"\{[^}]*\}|\b(?:by|on|without|ignoring)\s*\([^)]*\)|\[[^\]]*\]", " ", expr)
+    return {w for w in re.findall(r"\b[a-zA-Z_:][a-zA-Z0-9_:]*\b", bare)} - PROMQL_WORDS
+
+
+def test_rules_use_only_metrics_the_exporters_expose() -> None:
+    rendered = [r["expr"] for g in rule_groups() for r in g["rules"]]
+    used = set().union(*(metric_names(expr) for expr in rendered))
+    assert used <= known_metrics(), used - known_metrics()
+    assert "DCGM_FI_DEV_XID_ERRORS" in used and "mlflow_http_request_total" in used
+
+
+def test_thresholds_come_from_the_spec_values() -> None:
+    groups = rule_groups(Thresholds(gpu_idle_percent=25, gpu_idle_minutes=30))
+    idle = groups[0]["rules"][0]
+    assert idle["expr"].endswith(") < 25") and idle["for"] == "30m"
+    assert "utilization for 30 minutes (threshold 25%)" in idle["annotations"]["description"]
