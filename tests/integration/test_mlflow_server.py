@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from mlplatform.kubernetes import mlflow_config
+from mlplatform.kubernetes.monitoring.metrics import MLFLOW_METRICS
 from tests.integration.servers import MLFLOW_VENV, free_port, postgres, running
 
 BUCKET = "mlflow-artifacts"
@@ -115,4 +116,7 @@ def test_mlflow_server_keeps_runs_artifacts_models_and_users(tmp_path: Path) -> 
     assert verified["artifact"] == "mlplatform-artifact"
     assert verified["model_versions"] == [written["model_version"]] == ["1"]
     assert verified["wrong_password_status"] == 401
+    # What the alert rules and dashboards read is what this server really exposes, behind auth.
+    assert verified["anonymous_metrics_status"] == 401
+    assert set(MLFLOW_METRICS) <= set(verified["metric_names"])
     assert f"{written['run_id']}/artifacts/weights.txt" in stored

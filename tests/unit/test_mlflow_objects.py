@@ -63,7 +63,10 @@ def test_server_command_line_is_the_generated_one(plan: Plan) -> None:
         "--artifacts-destination",
         DESTINATION,
         "--allowed-hosts",
-        "mlflow,mlflow.*,10.*,172.*,192.168.*,localhost,127.0.0.1",
+        "mlflow,mlflow.mlflow,mlflow.mlflow.svc,mlflow.mlflow.svc.cluster.local,"
+        "10.*,172.*,192.168.*,localhost,localhost:*,127.0.0.1,127.0.0.1:*",
+        "--expose-prometheus",
+        "/tmp/prometheus",
     ]
     assert "postgresql" not in " ".join(server["command"])
 
@@ -204,7 +207,10 @@ def test_ingress_is_tls_only_and_its_host_is_allowed() -> None:
         ],
     }
     command = container(plan, "kubernetes:apps/v1:Deployment")["command"]
-    assert command[-1].split(",")[-1] == "mlflow.ml.example.com"
+    hosts = command[command.index("--allowed-hosts") + 1].split(",")
+    assert hosts[-1] == "mlflow.ml.example.com" and "mlflow.*" not in hosts
+    origins = command[command.index("--cors-allowed-origins") + 1]
+    assert origins == "https://mlflow.ml.example.com"
     assert plan.outputs["external_uri"] == "https://mlflow.ml.example.com"
     kubernetes_validate.validate(ingress.inputs, KUBERNETES_VERSION, strict=True)
 
