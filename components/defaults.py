@@ -48,3 +48,5 @@ ALERT_MLFLOW_ERROR_PERCENT = 5
 """Share (%) of MLflow requests failing with 5xx that MlflowHighErrorRate fires at."""
 ALERT_VOLUME_FULL_PERCENT = 90
 """Volume use (%) that PersistentVolumeNearlyFull warns at."""
+MONITORING_NAMESPACE = "monitoring"
+"""Namespace of the in-cluster monitoring stack (Prometheus, Alertmanager, Grafana, DCGM)."""

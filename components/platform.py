@@ -63,6 +63,8 @@ class MlPlatform(pulumi.ComponentResource):
     mlflow_admin_password: pulumi.Output[str] | None
     """Password of MLflow's `admin` user (secret); None when MLflow is off."""
     mlflow_credentials_secret: pulumi.Output[str] | None
+    grafana_admin_password: pulumi.Output[str] | None
+    """Password of Grafana's `admin` user (secret); None without monitoring or Grafana."""
     """`namespace/name` of the Kubernetes Secret holding MLflow's credentials (database URI,
     admin password, Flask key); None when MLflow is off."""
 
@@ -83,6 +85,7 @@ class MlPlatform(pulumi.ComponentResource):
         self.mlflow_external_uri = built.mlflow_external_uri
         self.mlflow_admin_password = built.mlflow_admin_password
         self.mlflow_credentials_secret = built.mlflow_credentials_secret
+        self.grafana_admin_password = built.grafana_admin_password
         self.register_outputs(
             {
                 "artifact_uri": self.artifact_uri,
@@ -94,5 +97,6 @@ class MlPlatform(pulumi.ComponentResource):
                 "mlflow_external_uri": self.mlflow_external_uri,
                 "mlflow_admin_password": self.mlflow_admin_password,
                 "mlflow_credentials_secret": self.mlflow_credentials_secret,
+                "grafana_admin_password": self.grafana_admin_password,
             }
         )

@@ -18,6 +18,7 @@ from mlplatform.compose.common import (
     Built,
     Identity,
     add_mlflow,
+    add_monitoring,
     add_teams,
     cluster_args,
     enable_gpus,
@@ -75,6 +76,8 @@ def build(
 
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
     enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts)
+    monitoring = add_monitoring(name, cfg, tags, k8s_opts)
+    built.set_monitoring(monitoring)
     if cfg.gpu_pools:
         EksClusterAutoscaler(
             f"{name}-autoscaler", cluster, cfg.region, cfg.cluster.kubernetes_version, opts
@@ -115,6 +118,7 @@ def build(
                 database.database_uri,
                 store.artifact_uri.apply(lambda u: f"{u}/"),
                 identity.annotations,
+                monitoring=monitoring,
             )
         )
     return built

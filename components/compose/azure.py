@@ -20,6 +20,7 @@ from mlplatform.compose.common import (
     Built,
     Identity,
     add_mlflow,
+    add_monitoring,
     add_teams,
     cluster_args,
     enable_gpus,
@@ -27,6 +28,7 @@ from mlplatform.compose.common import (
     store_args,
 )
 from mlplatform.kubernetes.mlflow import MlflowServer
+from mlplatform.kubernetes.monitoring.stack import MonitoringStack
 from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import Environment, PlatformConfig
 
@@ -107,6 +109,8 @@ def build(
 
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
     enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts, driver_preinstalled=True)
+    monitoring = add_monitoring(name, cfg, tags, k8s_opts)
+    built.set_monitoring(monitoring)
 
     def team_identity(team: str) -> Identity:
         identity = cluster.workload_identity(f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT)
@@ -124,7 +128,9 @@ def build(
             "vnet_id": vnet_id,
             "delegated_subnet_id": _database_subnet(name, cfg, network),
         }
-        built.set_mlflow(_mlflow(name, cfg, tags, opts, k8s_opts, database_args, cluster, store))
+        built.set_mlflow(
+            _mlflow(name, cfg, tags, opts, k8s_opts, database_args, cluster, store, monitoring)
+        )
     return built
 
 
@@ -148,6 +154,7 @@ def _mlflow(
     db_args: AzurePostgresArgs,
     cluster: AksGpuCluster,
     store: AzureBlobArtifactStore,
+    monitoring: MonitoringStack | None,
 ) -> MlflowServer:
     """Flexible Server, the MLflow identity (blob read/write on this account only), MLflow."""
     db_args.update(
@@ -173,4 +180,5 @@ def _mlflow(
         store.artifact_uri.apply(lambda u: f"{u}/"),
         identity.annotations,
         pod_labels=USE_LABEL,
+        monitoring=monitoring,
     )

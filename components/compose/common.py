@@ -15,6 +15,7 @@ from mlplatform.spec.model import EndpointAccess, GpuEnablement
 
 if TYPE_CHECKING:  # the kubernetes SDK loads only for targets that build MLflow
     from mlplatform.kubernetes.mlflow import MlflowIngressArgs, MlflowServer, MlflowServerArgs
+    from mlplatform.kubernetes.monitoring.stack import MonitoringStack
 
 
 @dataclass
@@ -30,6 +31,12 @@ class Built:
     mlflow_external_uri: pulumi.Output[str] | None = None
     mlflow_admin_password: pulumi.Output[str] | None = None
     mlflow_credentials_secret: pulumi.Output[str] | None = None
+    grafana_admin_password: pulumi.Output[str] | None = None
+
+    def set_monitoring(self, stack: MonitoringStack | None) -> None:
+        """Take the monitoring stack's outputs (none when monitoring is off)."""
+        if stack is not None:
+            self.grafana_admin_password = stack.grafana_admin_password
 
     def set_mlflow(
         self, server: MlflowServer, namespace: pulumi.Input[str] = defaults.MLFLOW_NAMESPACE
@@ -186,6 +193,7 @@ def add_mlflow(
     artifacts_destination: pulumi.Input[str],
     annotations: pulumi.Input[Mapping[str, str]],
     pod_labels: Mapping[str, str] | None = None,
+    monitoring: MonitoringStack | None = None,
 ) -> MlflowServer:
     """The `mlflow` namespace and the MLflow server in it, reaching the artifact store through
     its workload identity."""
@@ -214,28 +222,68 @@ def add_mlflow(
         "allowed_namespaces": allowed_namespaces(cfg),
         "tags": tags,
     }
-    return mlflow_server(name, cfg, args, opts)
+    return mlflow_server(name, cfg, args, opts, monitoring)
 
 
 def mlflow_server(
-    name: str, cfg: PlatformConfig, args: MlflowServerArgs, opts: pulumi.ResourceOptions
+    name: str,
+    cfg: PlatformConfig,
+    args: MlflowServerArgs,
+    opts: pulumi.ResourceOptions,
+    monitoring: MonitoringStack | None = None,
 ) -> MlflowServer:
-    """`MlflowServer` with what every target takes from the spec: image, ingress."""
+    """`MlflowServer` with what every target takes from the spec: image, ingress, and a
+    Prometheus scrape when monitoring is on."""
     from mlplatform.kubernetes.mlflow import MlflowServer
 
     if cfg.mlflow.image:
         args["image"] = cfg.mlflow.image
     if ingress := ingress_args(cfg):
         args["ingress"] = ingress
+    if monitoring is not None:
+        args["scraped_after"] = monitoring.crds_ready
     return MlflowServer(f"{name}-mlflow", args, opts)
 
 
+def add_monitoring(
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+    storage_class: str | None = None,
+) -> MonitoringStack | None:
+    """The in-cluster monitoring stack, when the spec turns it on."""
+    if not cfg.monitoring.enabled:
+        return None
+    from mlplatform.kubernetes.monitoring.rules import Thresholds
+    from mlplatform.kubernetes.monitoring.stack import MonitoringStack
+
+    spec = cfg.monitoring
+    return MonitoringStack(
+        f"{name}-monitoring",
+        {
+            "retention_days": spec.retention_days,
+            "storage_gi": spec.storage_gi,
+            "storage_class": storage_class,
+            "prometheus_cpu": spec.prometheus_cpu,
+            "prometheus_memory": spec.prometheus_memory,
+            "grafana": spec.grafana,
+            "gpu_nodes": bool(cfg.gpu_pools) or cfg.target.value == "kubernetes",
+            "thresholds": Thresholds(**spec.alerts.model_dump()),
+            "webhooks": [pulumi.Output.secret(url) for url in spec.notifications.webhooks],
+            "tags": tags,
+        },
+        opts,
+    )
+
+
 def allowed_namespaces(cfg: PlatformConfig) -> list[str]:
-    """Namespaces whose pods may reach MLflow: the teams', the ingress controller's and the
-    configured extras, each once."""
+    """Namespaces whose pods may reach MLflow: the teams', the ingress controller's, the
+    monitoring stack's (scrapes) and the configured extras, each once."""
     ingress = cfg.mlflow.ingress
     names = [t.name for t in cfg.teams]
     names += [ingress.controller_namespace] if ingress else []
+    names += [defaults.MONITORING_NAMESPACE] if cfg.monitoring.enabled else []
     names += cfg.mlflow.allowed_namespaces
     return list(dict.fromkeys(names))
 

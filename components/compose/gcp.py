@@ -12,6 +12,7 @@ from mlplatform.compose.common import (
     Built,
     Identity,
     add_mlflow,
+    add_monitoring,
     add_teams,
     cluster_args,
     enable_gpus,
@@ -81,6 +82,8 @@ def build(
 
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
     enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts)
+    monitoring = add_monitoring(name, cfg, tags, k8s_opts)
+    built.set_monitoring(monitoring)
 
     def team_identity(team: str) -> Identity:
         identity = cluster.workload_identity(f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT)
@@ -121,6 +124,7 @@ def build(
                 database.database_uri,
                 store.artifact_uri.apply(lambda u: f"{u}/"),
                 identity.annotations,
+                monitoring=monitoring,
             )
         )
     return built

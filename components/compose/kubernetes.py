@@ -10,6 +10,7 @@ import pulumi_kubernetes as k8s
 
 from mlplatform.compose.common import (
     Built,
+    add_monitoring,
     add_teams,
     allowed_namespaces,
     enable_gpus,
@@ -17,6 +18,7 @@ from mlplatform.compose.common import (
 )
 from mlplatform.kubernetes.labels import labels
 from mlplatform.kubernetes.mlflow import CLIENT_LABELS, MlflowServer, MlflowServerArgs
+from mlplatform.kubernetes.monitoring.stack import MonitoringStack
 from mlplatform.kubernetes.postgres import InClusterPostgres
 from mlplatform.kubernetes.registry import InClusterRegistry
 from mlplatform.kubernetes.storage import PvcArtifactStore
@@ -71,9 +73,12 @@ def build(
             opts,
         )
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=provider)
+    monitoring = add_monitoring(name, cfg, tags, opts, settings.storage_class)
     built_mlflow = None
     if cfg.mlflow.enabled and store is not None:
-        built_mlflow = _mlflow(name, cfg, tags, ns_name, store, settings.storage_class, opts)
+        built_mlflow = _mlflow(
+            name, cfg, tags, ns_name, store, settings.storage_class, opts, monitoring
+        )
     # An existing cluster's GPU nodes: install the plugin only when asked (gpuEnablement).
     enable_gpus(name, cfg, image_lacks_plugin=False, opts=k8s_opts)
     built = Built(
@@ -81,6 +86,7 @@ def build(
         registry_url=registry.repository_url if registry else None,
         team_namespaces=add_teams(name, cfg, tags, k8s_opts),
     )
+    built.set_monitoring(monitoring)
     if built_mlflow is not None:
         built.set_mlflow(built_mlflow, ns_name)
     return built
@@ -94,6 +100,7 @@ def _mlflow(
     store: PvcArtifactStore,
     storage_class: str | None,
     opts: pulumi.ResourceOptions,
+    monitoring: MonitoringStack | None,
 ) -> MlflowServer:
     """MLflow in the platform namespace (it mounts the artifact volume there), backed by the
     in-cluster PostgreSQL."""
@@ -118,4 +125,4 @@ def _mlflow(
         "allowed_namespaces": allowed_namespaces(cfg),
         "tags": tags,
     }
-    return mlflow_server(name, cfg, args, opts)
+    return mlflow_server(name, cfg, args, opts, monitoring)

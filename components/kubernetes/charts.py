@@ -43,3 +43,17 @@ CLUSTER_AUTOSCALER = Chart(
 CLUSTER_AUTOSCALER_IMAGE_TAGS = {"1.35": "v1.35.2", "1.36": "v1.36.1"}
 """cluster-autoscaler releases matching each Kubernetes minor (tags cluster-autoscaler-1.35.2,
 cluster-autoscaler-1.36.1 in kubernetes/autoscaler)."""
+KUBE_PROMETHEUS_STACK = Chart(
+    name="kube-prometheus-stack",
+    repo="https://prometheus-community.github.io/helm-charts",
+    version="88.5.3",
+    source="prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3 (2026-08-21; "
+    "operator v0.93.1, kube-state-metrics 2.20.0, Grafana 13.2.0 from grafana-community)",
+)
+DCGM_EXPORTER = Chart(
+    name="dcgm-exporter",
+    repo="https://nvidia.github.io/dcgm-exporter/helm-charts",
+    version="4.8.2",
+    source="NVIDIA/dcgm-exporter gh-pages helm-charts/index.yaml (4.8.2, 2026-05-05; image "
+    "4.5.3-4.8.2); deployment/values.yaml at d5e5f510",
+)

@@ -74,6 +74,9 @@ class MlflowServerArgs(TypedDict, total=False):
     beyond the server's own namespace."""
     ingress: MlflowIngressArgs
     """An Ingress with TLS in front of the Service. Default: none (in-cluster only)."""
+    scraped_after: pulumi.Resource
+    """The resource that installs the Prometheus operator's CRDs: when given, a ServiceMonitor
+    has Prometheus scrape /metrics with the admin credentials. Default: not scraped."""
     artifact_volume_claim: pulumi.Input[str] | None
     """PVC mounted at the artifacts destination path (kubernetes target). Default: none."""
     tags: Mapping[str, str]
@@ -115,6 +118,7 @@ class MlflowServer(pulumi.ComponentResource):
             string_data={
                 cfg.SECRET_KEYS["MLFLOW_BACKEND_STORE_URI"]: uri,
                 cfg.SECRET_KEYS["MLFLOW_AUTH_ADMIN_PASSWORD"]: admin.result,
+                cfg.ADMIN_USERNAME_KEY: cfg.ADMIN_USERNAME,
                 cfg.SECRET_KEYS["MLFLOW_FLASK_SERVER_SECRET_KEY"]: flask_key.result,
                 cfg.AUTH_CONFIG_KEY: uri.apply(cfg.auth_config),
             },
@@ -227,6 +231,10 @@ class MlflowServer(pulumi.ComponentResource):
             },
             opts=child(self),
         )
+        if (scraped_after := args.get("scraped_after")) is not None:
+            _service_monitor(
+                f"{name}-metrics", namespace, meta, match, secret_name, self, scraped_after
+            )
         self.external_uri = None
         if ingress is not None:
             _ingress(f"{name}-ingress-route", name, namespace, meta, ingress, self)
@@ -248,6 +256,43 @@ class MlflowServer(pulumi.ComponentResource):
                 "credentials_secret": self.credentials_secret,
             }
         )
+
+
+def _service_monitor(
+    resource_name: str,
+    namespace: pulumi.Input[str],
+    meta: Mapping[str, str],
+    match: Mapping[str, str],
+    secret_name: pulumi.Input[str],
+    parent: pulumi.Resource,
+    crds: pulumi.Resource,
+) -> k8s.apiextensions.CustomResource:
+    """Prometheus scrapes every replica's /metrics (behind basic auth) as job "mlflow"."""
+    return k8s.apiextensions.CustomResource(
+        resource_name,
+        api_version="monitoring.coreos.com/v1",
+        kind="ServiceMonitor",
+        metadata={"name": "mlflow", "namespace": namespace, "labels": dict(meta)},
+        spec={
+            "jobLabel": "app.kubernetes.io/name",
+            "selector": {"matchLabels": dict(match)},
+            "endpoints": [
+                {
+                    "port": "http",
+                    "path": "/metrics",
+                    "interval": "30s",
+                    "basicAuth": {
+                        "username": {"name": secret_name, "key": cfg.ADMIN_USERNAME_KEY},
+                        "password": {
+                            "name": secret_name,
+                            "key": cfg.SECRET_KEYS["MLFLOW_AUTH_ADMIN_PASSWORD"],
+                        },
+                    },
+                }
+            ],
+        },
+        opts=child(parent, depends_on=[crds]),
+    )
 
 
 def _ingress(

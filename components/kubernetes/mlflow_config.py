@@ -27,6 +27,8 @@ SECRET_KEYS = {
     "MLFLOW_FLASK_SERVER_SECRET_KEY": "flask-secret-key",
 }
 """Environment variables whose values come from the server's Kubernetes Secret (key names)."""
+ADMIN_USERNAME_KEY = "admin-username"
+"""Secret key holding the admin's user name (Prometheus' scrape reads it)."""
 AUTH_CONFIG_KEY = "basic-auth-ini"
 """Secret key holding the basic-auth config file (it contains the database password)."""
 

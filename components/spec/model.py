@@ -333,11 +333,73 @@ class MlflowSpec(_Spec):
     """Expose MLflow through an Ingress with TLS. Default: in-cluster only (port-forward)."""
 
 
+class AlertsSpec(_Spec):
+    """Alert thresholds (the rules themselves are the platform's, see the README)."""
+
+    gpu_idle_percent: Annotated[float, Field(ge=1, le=100)] = defaults.ALERT_GPU_IDLE_PERCENT
+    """Utilization (%) below which a GPU a pod holds counts as idle. Default: 10."""
+    gpu_idle_minutes: Annotated[int, Field(ge=5, le=1440)] = defaults.ALERT_GPU_IDLE_MINUTES
+    """Minutes of idleness before GpuIdleWhileAllocated fires. Default: 60."""
+    gpu_memory_percent: Annotated[float, Field(ge=50, le=100)] = defaults.ALERT_GPU_MEMORY_PERCENT
+    """GPU memory use (%) that GpuMemoryNearlyFull warns at. Default: 95."""
+    gpu_temperature_celsius: Annotated[float, Field(ge=50, le=110)] = (
+        defaults.ALERT_GPU_TEMPERATURE_CELSIUS
+    )
+    """GPU temperature (°C) that GpuTemperatureHigh warns at. Default: 85."""
+    gpu_pending_minutes: Annotated[int, Field(ge=1, le=1440)] = defaults.ALERT_GPU_PENDING_MINUTES
+    """Minutes a GPU pod may stay Pending before GpuPodPendingTooLong fires. Default: 30."""
+    node_not_ready_minutes: Annotated[int, Field(ge=1, le=120)] = (
+        defaults.ALERT_NODE_NOT_READY_MINUTES
+    )
+    """Minutes a GPU node may be NotReady before GpuNodeNotReady fires. Default: 5."""
+    mlflow_error_percent: Annotated[float, Field(gt=0, le=100)] = (
+        defaults.ALERT_MLFLOW_ERROR_PERCENT
+    )
+    """Share (%) of MLflow requests failing with 5xx that MlflowHighErrorRate fires at.
+    Default: 5."""
+    volume_full_percent: Annotated[float, Field(ge=50, lt=100)] = defaults.ALERT_VOLUME_FULL_PERCENT
+    """Volume use (%) that PersistentVolumeNearlyFull warns at. Default: 90."""
+
+
+Quantity = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$")]
+"""A Kubernetes resource quantity (500m, 2, 4Gi)."""
+EmailAddress = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+HttpsUrl = Annotated[str, Field(pattern=r"^https://[^\s]+$")]
+
+
+class NotificationsSpec(_Spec):
+    """Where alerts go; nothing is hard-coded."""
+
+    emails: list[EmailAddress] = []
+    """Addresses the cloud's alarm channel mails. Default: none."""
+    webhooks: list[HttpsUrl] = []
+    """https endpoints that receive Alertmanager's webhook JSON (and the cloud alarms).
+    Keep them in Pulumi secret config when they embed a token. Default: none."""
+
+
 class MonitoringSpec(_Spec):
     """GPU and platform monitoring."""
 
     enabled: bool = False
-    """Deploy monitoring. Default: off (not yet provisioned by this release)."""
+    """Deploy monitoring. Default: off."""
+    prometheus: Literal["in-cluster", "managed"] = "in-cluster"
+    """Where metrics are kept: the kube-prometheus-stack in the cluster, or the cloud's managed
+    Prometheus. Default: in-cluster (the same on every target; managed is not provisioned by
+    this release)."""
+    retention_days: Annotated[int, Field(ge=1, le=365)] = 15
+    """Days Prometheus keeps metrics. Default: 15."""
+    storage_gi: Annotated[int, Field(ge=10, le=10000)] = 50
+    """Prometheus volume size in GiB; retention also stops at 90% of it. Default: 50."""
+    prometheus_cpu: Quantity = "500m"
+    """Prometheus CPU request. Default: 500m."""
+    prometheus_memory: Quantity = "4Gi"
+    """Prometheus memory request and limit. Default: 4Gi."""
+    grafana: bool = True
+    """Install Grafana with the platform's dashboards. Default: on."""
+    alerts: AlertsSpec = AlertsSpec()
+    """Alert thresholds. Default: see each field."""
+    notifications: NotificationsSpec = NotificationsSpec()
+    """Alert destinations. Default: none (alerts show in Alertmanager only)."""
 
 
 class BudgetSpec(_Spec):

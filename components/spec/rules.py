@@ -422,11 +422,11 @@ def _database(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
 
 
 def _not_yet_provisioned(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
-    if cfg.monitoring.enabled:
+    if cfg.monitoring.enabled and cfg.monitoring.prometheus == "managed":
         yield ConfigIssue(
-            "monitoring.enabled",
-            "is not provisioned by this release of mlplatform; set monitoring.enabled: false",
-            True,
+            "monitoring.prometheus",
+            "is not provisioned by this release of mlplatform; use in-cluster",
+            "managed",
         )
 
 

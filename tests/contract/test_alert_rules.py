@@ -439,3 +439,17 @@ def test_thresholds_come_from_the_spec_values() -> None:
     idle = groups[0]["rules"][0]
     assert idle["expr"].endswith(") < 25") and idle["for"] == "30m"
     assert "utilization for 30 minutes (threshold 25%)" in idle["annotations"]["description"]
+
+
+def test_the_planned_prometheus_rule_passes_promtool(
+    shipped_plans: dict[str, Any], tmp_path: Path
+) -> None:
+    from tests.helpers import one
+
+    rule = one(shipped_plans["gcp-prod"], "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+    assert rule.inputs["apiVersion"] == "monitoring.coreos.com/v1"
+    path = tmp_path / "planned.yaml"
+    path.write_text(yaml.safe_dump({"groups": rule.inputs["spec"]["groups"]}), encoding="utf-8")
+    result = promtool("check", "rules", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"SUCCESS: {len(RULES)} rules found" in result.stdout

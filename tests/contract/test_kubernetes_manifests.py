@@ -22,10 +22,14 @@ KUBERNETES_VERSION = f"{ClusterSpec().kubernetes_version}.0"
 def test_local_stack_objects_are_valid(shipped_plans: dict[str, Plan]) -> None:
     objects = manifests(shipped_plans["local"])
     assert sorted(o["kind"] for o in objects) == [
+        "ConfigMap",
+        "ConfigMap",
+        "ConfigMap",
         "Deployment",
         "Deployment",
         "Ingress",
         "Job",
+        "Namespace",
         "Namespace",
         "Namespace",
         "NetworkPolicy",
@@ -34,6 +38,7 @@ def test_local_stack_objects_are_valid(shipped_plans: dict[str, Plan]) -> None:
         "PersistentVolumeClaim",
         "PodDisruptionBudget",
         "ResourceQuota",
+        "Secret",
         "Secret",
         "Secret",
         "Secret",

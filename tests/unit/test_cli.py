@@ -38,13 +38,13 @@ def test_no_pulumi_binary_is_reachable() -> None:
 
 
 RESOURCE_COUNTS = {
-    "aws-dev": 98,
+    "aws-dev": 109,
     "aws-prod": 112,
     "azure-dev": 70,
     "azure-prod": 80,
     "gcp-dev": 54,
-    "gcp-prod": 64,
-    "local": 33,
+    "gcp-prod": 75,
+    "local": 44,
 }
 
 
@@ -68,7 +68,7 @@ def test_table_is_a_tree_with_counts() -> None:
     assert "ml-platform / aws-dev (target: aws)" in result.stdout
     assert "└── pulumi:pulumi:Stack ml-platform-aws-dev (component)" in result.stdout
     assert "aws:s3/bucket:Bucket ml-aws-dev-artifacts-bucket (protected)" in result.stdout
-    assert "98 resources" in result.stdout
+    assert "109 resources" in result.stdout
 
 
 def test_default_stack_is_aws_dev() -> None:

@@ -59,6 +59,7 @@ def test_json_contract(shipped_plans: dict[str, Plan]) -> None:
         "mlflowExternalUri": None,
         "mlflowAdminPassword": "[secret]",
         "mlflowCredentialsSecret": "mlflow/ml-aws-dev-mlflow-credentials",
+        "grafanaAdminPassword": "[secret]",
     }
 
 

@@ -116,7 +116,11 @@ def test_existing_cluster_exports_no_cluster_and_creates_team_quota(plan: Plan) 
     assert plan.outputs["teamNamespaces"] == ["research"]
     quota = one(plan, "kubernetes:core/v1:ResourceQuota")
     assert quota.inputs["spec"] == {"hard": {"requests.nvidia.com/gpu": "1"}}
-    assert plan.of_type("kubernetes:helm.sh/v3:Release") == []
+    # No GPU enablement on an existing cluster unless asked: only the monitoring charts.
+    assert sorted(r.inputs["chart"] for r in plan.of_type("kubernetes:helm.sh/v3:Release")) == [
+        "dcgm-exporter",
+        "kube-prometheus-stack",
+    ]
 
 
 def test_device_plugin_on_an_existing_cluster_when_asked(plan_config: PlanConfig) -> None:

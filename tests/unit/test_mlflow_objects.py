@@ -223,6 +223,6 @@ def test_shipped_local_stack_admits_its_ingress_controller(shipped_plans: dict[s
         for peer in policy.inputs["spec"]["ingress"][0]["from"]
         if "namespaceSelector" in peer
     ]
-    assert namespaces == ["research", "traefik"]
+    assert namespaces == ["research", "traefik", "monitoring"]
     assert plan.outputs["mlflowExternalUri"] == "https://mlflow.localtest.me"
     assert plan.outputs["mlflowCredentialsSecret"] == "mlplatform/ml-local-mlflow-credentials"

@@ -377,6 +377,39 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "mlflow.ingress.controllerNamespace: is required; add it to the stack config",
     ),
     (
+        "managed Prometheus (not provisioned yet)",
+        {**AWS, "monitoring": {"enabled": True, "prometheus": "managed"}},
+        "monitoring.prometheus: 'managed' is not provisioned by this release of mlplatform; "
+        "use in-cluster",
+    ),
+    (
+        "plain-http alert webhook",
+        {**AWS, "monitoring": {"notifications": {"webhooks": ["http://hooks.example.com/x"]}}},
+        "monitoring.notifications.webhooks[0]: 'http://hooks.example.com/x' is invalid: string "
+        "should match pattern",
+    ),
+    (
+        "alert e-mail without a domain",
+        {**AWS, "monitoring": {"notifications": {"emails": ["oncall"]}}},
+        "monitoring.notifications.emails[0]: 'oncall' is invalid: string should match pattern",
+    ),
+    (
+        "Prometheus memory that is not a quantity",
+        {**AWS, "monitoring": {"prometheusMemory": "4 GB"}},
+        "monitoring.prometheusMemory: '4 GB' is invalid: string should match pattern",
+    ),
+    (
+        "idle threshold above 100%",
+        {**AWS, "monitoring": {"alerts": {"gpuIdlePercent": 150}}},
+        "monitoring.alerts.gpuIdlePercent: 150 is invalid: input should be less than or equal "
+        "to 100",
+    ),
+    (
+        "unknown alert threshold",
+        {**AWS, "monitoring": {"alerts": {"gpuIdle": 5}}},
+        "monitoring.alerts.gpuIdle: is not a known key; remove it or fix its spelling",
+    ),
+    (
         "database class on the kubernetes target",
         {**LOCAL, "mlflow": {"enabled": True, "replicas": 1, "database": {"instanceClass": "x"}}},
         "mlflow.database.instanceClass: has no meaning on the kubernetes target (PostgreSQL "

@@ -1,0 +1,239 @@
+"""Grafana dashboards as code: GPU fleet, GPU cost waste and MLflow, shipped as ConfigMaps the
+Grafana sidecar discovers (label grafana_dashboard=1). Every panel query is PromQL over the
+metrics in `metrics.py`; the tests parse each one with promtool."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from mlplatform.kubernetes.monitoring.metrics import MLFLOW_JOB
+from mlplatform.kubernetes.monitoring.rules import Thresholds
+
+SCHEMA_VERSION = 39
+DASHBOARD_LABEL = {"grafana_dashboard": "1"}
+"""What kube-prometheus-stack's Grafana sidecar looks for (grafana.sidecar.dashboards)."""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One time series (or stat) panel: title, unit and its queries with legends."""
+
+    title: str
+    queries: tuple[tuple[str, str], ...]
+    unit: str = "short"
+    kind: str = "timeseries"
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    uid: str
+    title: str
+    panels: tuple[Panel, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The Grafana dashboard model: two panels per row, a Prometheus datasource variable."""
+        panels = []
+        for i, panel in enumerate(self.panels):
+            panels.append(
+                {
+                    "id": i + 1,
+                    "type": panel.kind,
+                    "title": panel.title,
+                    "description": panel.description,
+                    "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                    "gridPos": {"h": 8, "w": 12, "x": 12 * (i % 2), "y": 8 * (i // 2)},
+                    "fieldConfig": {"defaults": {"unit": panel.unit}, "overrides": []},
+                    "options": {},
+                    "targets": [
+                        {
+                            "refId": chr(ord("A") + j),
+                            "expr": expr,
+                            "legendFormat": legend,
+                            "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                        }
+                        for j, (expr, legend) in enumerate(panel.queries)
+                    ],
+                }
+            )
+        return {
+            "uid": self.uid,
+            "title": self.title,
+            "tags": ["mlplatform"],
+            "timezone": "browser",
+            "schemaVersion": SCHEMA_VERSION,
+            "editable": False,
+            "refresh": "1m",
+            "time": {"from": "now-24h", "to": "now"},
+            "templating": {
+                "list": [
+                    {
+                        "name": "datasource",
+                        "label": "Data source",
+                        "type": "datasource",
+                        "query": "prometheus",
+                        "current": {},
+                        "hide": 0,
+                    }
+                ]
+            },
+            "panels": panels,
+        }
+
+
+def dashboards(thresholds: Thresholds | None = None) -> list[Dashboard]:
+    """The platform's dashboards; the idle threshold is the alert's, so both agree on waste."""
+    idle = (thresholds or Thresholds()).gpu_idle_percent
+    allocated_util = 'DCGM_FI_DEV_GPU_UTIL{pod!=""}'
+    idle_gpus = f"({allocated_util} < {idle:g})"
+    gpu_requests = 'kube_pod_container_resource_requests{resource="nvidia_com_gpu"}'
+    mlflow = f'job="{MLFLOW_JOB}"'
+    return [
+        Dashboard(
+            uid="mlplatform-gpu-fleet",
+            title="mlplatform / GPU fleet",
+            panels=(
+                Panel(
+                    "GPU utilization by node",
+                    (("avg by (Hostname) (DCGM_FI_DEV_GPU_UTIL)", "{{Hostname}}"),),
+                    "percent",
+                ),
+                Panel(
+                    "GPU utilization by pod",
+                    (
+                        (
+                            f"avg by (namespace, pod) ({allocated_util})",
+                            "{{namespace}}/{{pod}}",
+                        ),
+                    ),
+                    "percent",
+                ),
+                Panel(
+                    "GPU memory used",
+                    (
+                        (
+                            "sum by (Hostname, gpu) (DCGM_FI_DEV_FB_USED) / sum by (Hostname, "
+                            "gpu) (DCGM_FI_DEV_FB_USED + DCGM_FI_DEV_FB_FREE) * 100",
+                            "{{Hostname}} GPU {{gpu}}",
+                        ),
+                    ),
+                    "percent",
+                ),
+                Panel(
+                    "Power draw by node",
+                    (("sum by (Hostname) (DCGM_FI_DEV_POWER_USAGE)", "{{Hostname}}"),),
+                    "watt",
+                ),
+                Panel(
+                    "GPU temperature",
+                    (
+                        (
+                            "max by (Hostname, gpu) (DCGM_FI_DEV_GPU_TEMP)",
+                            "{{Hostname}} GPU {{gpu}}",
+                        ),
+                    ),
+                    "celsius",
+                ),
+                Panel(
+                    "Tensor core activity by namespace",
+                    (
+                        (
+                            'avg by (namespace) (DCGM_FI_PROF_PIPE_TENSOR_ACTIVE{pod!=""}) * 100',
+                            "{{namespace}}",
+                        ),
+                    ),
+                    "percent",
+                ),
+                Panel(
+                    "GPUs requested by namespace",
+                    ((f"sum by (namespace) ({gpu_requests})", "{{namespace}}"),),
+                ),
+                Panel(
+                    "XID errors (last code per GPU)",
+                    (("DCGM_FI_DEV_XID_ERRORS > 0", "{{Hostname}} GPU {{gpu}}"),),
+                ),
+            ),
+        ),
+        Dashboard(
+            uid="mlplatform-gpu-waste",
+            title="mlplatform / GPU cost waste",
+            panels=(
+                Panel(
+                    "Idle GPUs held by pods now",
+                    ((f"count({idle_gpus}) or vector(0)", "idle GPUs"),),
+                    kind="stat",
+                    description=f"GPUs a pod holds at under {idle:g}% utilization.",
+                ),
+                Panel(
+                    "Idle GPU-hours by namespace, last 24h",
+                    (
+                        (
+                            f"sum by (namespace) (count_over_time({idle_gpus}[24h:1m])) / 60",
+                            "{{namespace}}",
+                        ),
+                    ),
+                    "h",
+                    kind="stat",
+                ),
+                Panel(
+                    "Idle GPUs by namespace",
+                    ((f"count by (namespace) ({idle_gpus})", "{{namespace}}"),),
+                ),
+                Panel(
+                    "GPUs allocatable vs requested",
+                    (
+                        (
+                            'sum(kube_node_status_allocatable{resource="nvidia_com_gpu"})',
+                            "allocatable",
+                        ),
+                        (f"sum({gpu_requests})", "requested"),
+                    ),
+                ),
+            ),
+        ),
+        Dashboard(
+            uid="mlplatform-mlflow",
+            title="mlplatform / MLflow",
+            panels=(
+                Panel(
+                    "Requests per second by status",
+                    (
+                        (
+                            f"sum by (status) (rate(mlflow_http_request_total{{{mlflow}}}[5m]))",
+                            "{{status}}",
+                        ),
+                    ),
+                    "reqps",
+                ),
+                Panel(
+                    "Latency",
+                    tuple(
+                        (
+                            f"histogram_quantile({q}, sum by (le) (rate("
+                            f"mlflow_http_request_duration_seconds_bucket{{{mlflow}}}[5m])))",
+                            f"p{int(q * 100)}",
+                        )
+                        for q in (0.5, 0.95, 0.99)
+                    ),
+                    "s",
+                ),
+                Panel(
+                    "Server errors",
+                    (
+                        (
+                            f'sum(rate(mlflow_http_request_total{{{mlflow}, status=~"5.."}}[5m]))'
+                            f" / sum(rate(mlflow_http_request_total{{{mlflow}}}[5m])) * 100",
+                            "5xx %",
+                        ),
+                    ),
+                    "percent",
+                ),
+                Panel(
+                    "Replicas answering scrapes",
+                    ((f"sum(up{{{mlflow}}}) or vector(0)", "up"),),
+                    kind="stat",
+                ),
+            ),
+        ),
+    ]

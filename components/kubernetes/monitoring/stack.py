@@ -1,0 +1,254 @@
+"""The in-cluster monitoring stack: kube-prometheus-stack (Prometheus, Alertmanager, Grafana,
+kube-state-metrics, node exporter) and NVIDIA's DCGM exporter from their upstream charts,
+pinned, plus the platform's PrometheusRule and dashboard ConfigMaps.
+
+The DCGM exporter runs on GPU nodes only, with the kubelet pod-resources socket mounted (the
+chart always mounts it) so every GPU series carries the pod and namespace that hold the GPU.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
+
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_random as random
+
+from mlplatform import defaults
+from mlplatform.contracts import child
+from mlplatform.kubernetes import charts
+from mlplatform.kubernetes.gpu import GPU_NODE_SELECTOR, GPU_TOLERATIONS
+from mlplatform.kubernetes.labels import labels
+from mlplatform.kubernetes.monitoring.dashboards import DASHBOARD_LABEL, dashboards
+from mlplatform.kubernetes.monitoring.metrics import dcgm_counters_csv
+from mlplatform.kubernetes.monitoring.rules import Thresholds, rule_groups
+
+NAMESPACE = defaults.MONITORING_NAMESPACE
+ALERTMANAGER_STORAGE_GI = 5
+GRAFANA_ADMIN_KEYS = {"user": "admin-user", "password": "admin-password"}
+"""Keys of the Grafana admin Secret (the chart's grafana.admin.userKey / passwordKey)."""
+DCGM_SCRAPE_INTERVAL = "15s"
+
+
+class MonitoringStackArgs(TypedDict, total=False):
+    """Args of `MonitoringStack`."""
+
+    retention_days: int
+    """Days Prometheus keeps metrics. Default: 15."""
+    storage_gi: int
+    """Prometheus volume (GiB); retention also stops at 90% of it. Default: 50."""
+    storage_class: str | None
+    """Storage class of the Prometheus and Alertmanager volumes. Default: the cluster's."""
+    prometheus_cpu: str
+    """Prometheus CPU request. Default: 500m."""
+    prometheus_memory: str
+    """Prometheus memory request and limit. Default: 4Gi."""
+    grafana: bool
+    """Install Grafana with the dashboards. Default: on."""
+    gpu_nodes: bool
+    """Install the DCGM exporter on GPU nodes. Default: on."""
+    thresholds: Thresholds
+    """Alert thresholds. Default: the platform's."""
+    webhooks: Sequence[pulumi.Input[str]]
+    """https receivers of Alertmanager's webhook JSON (secret). Default: none."""
+    tags: Mapping[str, str]
+    """Labels on every object. Default: none."""
+
+
+class MonitoringStack(pulumi.ComponentResource):
+    """Prometheus, Alertmanager, Grafana and the DCGM exporter, with the platform's alert rules
+    and dashboards."""
+
+    namespace: pulumi.Output[str]
+    """Namespace of the stack (the MLflow NetworkPolicy admits it)."""
+    grafana_admin_password: pulumi.Output[str] | None
+    """Password of Grafana's `admin` user (secret); None without Grafana."""
+    crds_ready: pulumi.Resource
+    """The release that installs the monitoring.coreos.com CRDs: ServiceMonitors and
+    PrometheusRules elsewhere must depend on it."""
+
+    def __init__(
+        self, name: str, args: MonitoringStackArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:MonitoringStack", name, None, opts)
+        tags = dict(args.get("tags", {}))
+        thresholds = args.get("thresholds", Thresholds())
+        namespace = k8s.core.v1.Namespace(
+            f"{name}-namespace",
+            metadata={
+                "name": NAMESPACE,
+                "labels": {
+                    **labels(NAMESPACE, "namespace", tags),
+                    # node-exporter and the DCGM exporter read host paths and the host's PID
+                    # and network namespaces: they cannot run "restricted".
+                    "pod-security.kubernetes.io/enforce": "privileged",
+                },
+            },
+            opts=child(self),
+        )
+        ns = namespace.metadata.apply(lambda m: m.name or NAMESPACE)
+        values: dict[str, Any] = prometheus_stack_values(args)
+        self.grafana_admin_password = None
+        if args.get("grafana", True):
+            password = random.RandomPassword(
+                f"{name}-grafana-password", length=32, special=False, opts=child(self)
+            )
+            secret = k8s.core.v1.Secret(
+                f"{name}-grafana-admin",
+                metadata={"name": "grafana-admin", "namespace": ns, "labels": tags},
+                type="Opaque",
+                string_data={
+                    GRAFANA_ADMIN_KEYS["user"]: "admin",
+                    GRAFANA_ADMIN_KEYS["password"]: password.result,
+                },
+                opts=child(self),
+            )
+            values["grafana"]["admin"]["existingSecret"] = secret.metadata.apply(
+                lambda m: m.name or ""
+            )
+            self.grafana_admin_password = pulumi.Output.secret(password.result)
+        webhooks = list(args.get("webhooks", []))
+        if webhooks:
+            values["alertmanager"]["config"] = pulumi.Output.secret(
+                pulumi.Output.all(*webhooks).apply(alertmanager_config)
+            )
+        stack = k8s.helm.v3.Release(
+            f"{name}-prometheus",
+            name=charts.KUBE_PROMETHEUS_STACK.name,
+            chart=charts.KUBE_PROMETHEUS_STACK.name,
+            version=charts.KUBE_PROMETHEUS_STACK.version,
+            repository_opts={"repo": charts.KUBE_PROMETHEUS_STACK.repo},
+            namespace=ns,
+            values=values,
+            atomic=True,
+            cleanup_on_fail=True,
+            opts=child(self),
+        )
+        if args.get("gpu_nodes", True):
+            k8s.helm.v3.Release(
+                f"{name}-dcgm-exporter",
+                name=charts.DCGM_EXPORTER.name,
+                chart=charts.DCGM_EXPORTER.name,
+                version=charts.DCGM_EXPORTER.version,
+                repository_opts={"repo": charts.DCGM_EXPORTER.repo},
+                namespace=ns,
+                values=dcgm_exporter_values(),
+                atomic=True,
+                cleanup_on_fail=True,
+                opts=child(self, depends_on=[stack]),  # its ServiceMonitor needs the CRD
+            )
+        k8s.apiextensions.CustomResource(
+            f"{name}-rules",
+            api_version="monitoring.coreos.com/v1",
+            kind="PrometheusRule",
+            metadata={
+                "name": "mlplatform",
+                "namespace": ns,
+                "labels": labels("mlplatform", "alert-rules", tags),
+            },
+            spec={"groups": rule_groups(thresholds)},
+            opts=child(self, depends_on=[stack]),
+        )
+        if args.get("grafana", True):
+            for dashboard in dashboards(thresholds):
+                k8s.core.v1.ConfigMap(
+                    f"{name}-{dashboard.uid}",
+                    metadata={
+                        "name": dashboard.uid,
+                        "namespace": ns,
+                        "labels": {**labels("mlplatform", "dashboard", tags), **DASHBOARD_LABEL},
+                    },
+                    data={f"{dashboard.uid}.json": json.dumps(dashboard.to_json(), indent=1)},
+                    opts=child(self),
+                )
+        self.namespace = ns
+        self.crds_ready = stack
+        self.register_outputs({"namespace": self.namespace})
+
+
+def prometheus_stack_values(args: MonitoringStackArgs) -> dict[str, Any]:
+    """kube-prometheus-stack values: retention and volume from config, every ServiceMonitor and
+    PrometheusRule in the cluster picked up (not only the release's)."""
+    storage_gi = args.get("storage_gi", 50)
+    claim: dict[str, Any] = {
+        "accessModes": ["ReadWriteOnce"],
+        "resources": {"requests": {"storage": f"{storage_gi}Gi"}},
+    }
+    alert_claim: dict[str, Any] = {
+        "accessModes": ["ReadWriteOnce"],
+        "resources": {"requests": {"storage": f"{ALERTMANAGER_STORAGE_GI}Gi"}},
+    }
+    if storage_class := args.get("storage_class"):
+        claim["storageClassName"] = alert_claim["storageClassName"] = storage_class
+    memory = args.get("prometheus_memory", "4Gi")
+    return {
+        "crds": {"enabled": True},
+        "prometheus": {
+            "prometheusSpec": {
+                "retention": f"{args.get('retention_days', 15)}d",
+                "retentionSize": f"{int(storage_gi * 0.9)}GiB",
+                "storageSpec": {"volumeClaimTemplate": {"spec": claim}},
+                "resources": {
+                    "requests": {"cpu": args.get("prometheus_cpu", "500m"), "memory": memory},
+                    "limits": {"memory": memory},
+                },
+                "ruleSelectorNilUsesHelmValues": False,
+                "serviceMonitorSelectorNilUsesHelmValues": False,
+                "podMonitorSelectorNilUsesHelmValues": False,
+            }
+        },
+        "alertmanager": {
+            "alertmanagerSpec": {"storage": {"volumeClaimTemplate": {"spec": alert_claim}}}
+        },
+        "grafana": {
+            "enabled": args.get("grafana", True),
+            "admin": {
+                "existingSecret": "",
+                "userKey": GRAFANA_ADMIN_KEYS["user"],
+                "passwordKey": GRAFANA_ADMIN_KEYS["password"],
+            },
+            "sidecar": {
+                "dashboards": {
+                    "enabled": True,
+                    "label": next(iter(DASHBOARD_LABEL)),
+                    "labelValue": DASHBOARD_LABEL[next(iter(DASHBOARD_LABEL))],
+                    "searchNamespace": "ALL",
+                }
+            },
+        },
+    }
+
+
+def dcgm_exporter_values() -> dict[str, Any]:
+    """DCGM exporter on GPU nodes only (spot included), scraped every 15 s, with the
+    platform's counters file (ECC, retired pages and thermal violations switched on)."""
+    return {
+        "nodeSelector": GPU_NODE_SELECTOR,
+        "tolerations": GPU_TOLERATIONS,
+        "customMetrics": dcgm_counters_csv(),
+        "serviceMonitor": {"enabled": True, "interval": DCGM_SCRAPE_INTERVAL},
+    }
+
+
+def alertmanager_config(webhooks: Sequence[str]) -> dict[str, Any]:
+    """Alertmanager routing: every platform alert to every configured webhook, grouped by
+    alert and namespace, resolved notifications included."""
+    return {
+        "route": {
+            "receiver": "platform",
+            "group_by": ["alertname", "namespace"],
+            "group_wait": "30s",
+            "group_interval": "5m",
+            "repeat_interval": "4h",
+            "routes": [{"receiver": "null", "matchers": ['alertname = "Watchdog"']}],
+        },
+        "receivers": [
+            {"name": "null"},
+            {
+                "name": "platform",
+                "webhook_configs": [{"url": url, "send_resolved": True} for url in webhooks],
+            },
+        ],
+    }

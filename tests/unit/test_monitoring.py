@@ -1,0 +1,164 @@
+"""The monitoring stack on the captured plan: pinned charts, the DCGM exporter on GPU nodes
+only, retention and volumes from config, the generated rules and dashboards, MLflow's scrape."""
+
+from __future__ import annotations
+
+import json
+
+from mlplatform.engine import Plan
+from mlplatform.kubernetes.monitoring.metrics import dcgm_counters_csv
+from mlplatform.kubernetes.monitoring.rules import Thresholds, rule_groups
+from tests.conftest import PlanConfig
+from tests.helpers import depends_on, one
+
+RELEASE = "kubernetes:helm.sh/v3:Release"
+RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
+MONITOR = "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
+GCP = {
+    "target": "gcp",
+    "environment": "dev",
+    "region": "us-central1",
+    "gcp": {"project": "my-ml-project"},
+}
+
+
+def release(plan: Plan, chart: str):
+    [found] = [r for r in plan.of_type(RELEASE) if r.inputs["chart"] == chart]
+    return found
+
+
+def test_charts_are_pinned_upstream_releases(shipped_plans: dict[str, Plan]) -> None:
+    plan = shipped_plans["gcp-prod"]
+    stack = release(plan, "kube-prometheus-stack")
+    dcgm = release(plan, "dcgm-exporter")
+    assert (stack.inputs["version"], stack.inputs["repositoryOpts"]) == (
+        "88.5.3",
+        {"repo": "https://prometheus-community.github.io/helm-charts"},
+    )
+    assert (dcgm.inputs["version"], dcgm.inputs["repositoryOpts"]) == (
+        "4.8.2",
+        {"repo": "https://nvidia.github.io/dcgm-exporter/helm-charts"},
+    )
+    assert stack.inputs["namespace"] == dcgm.inputs["namespace"] == "monitoring"
+    assert depends_on(dcgm, stack)
+
+
+def test_dcgm_exporter_runs_only_on_gpu_nodes_with_our_counters(
+    shipped_plans: dict[str, Plan],
+) -> None:
+    values = release(shipped_plans["aws-dev"], "dcgm-exporter").inputs["values"]
+    assert values["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
+    assert {t["key"] for t in values["tolerations"]} == {
+        "nvidia.com/gpu",
+        "CriticalAddonsOnly",
+        "kubernetes.azure.com/scalesetpriority",
+    }
+    assert values["customMetrics"] == dcgm_counters_csv()
+    assert "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL, counter" in values["customMetrics"]
+    assert values["serviceMonitor"] == {"enabled": True, "interval": "15s"}
+
+
+def test_prometheus_retention_volume_and_resources_from_config(
+    shipped_plans: dict[str, Plan],
+) -> None:
+    values = release(shipped_plans["local"], "kube-prometheus-stack").inputs["values"]
+    spec = values["prometheus"]["prometheusSpec"]
+    assert (spec["retention"], spec["retentionSize"]) == ("7d", "9GiB")
+    assert spec["storageSpec"]["volumeClaimTemplate"]["spec"] == {
+        "accessModes": ["ReadWriteOnce"],
+        "resources": {"requests": {"storage": "10Gi"}},
+    }
+    assert spec["resources"] == {
+        "requests": {"cpu": "500m", "memory": "2Gi"},
+        "limits": {"memory": "2Gi"},
+    }
+    assert not any(
+        spec[k]
+        for k in (
+            "ruleSelectorNilUsesHelmValues",
+            "serviceMonitorSelectorNilUsesHelmValues",
+            "podMonitorSelectorNilUsesHelmValues",
+        )
+    )
+    grafana = values["grafana"]
+    assert grafana["admin"]["existingSecret"] == "grafana-admin"
+    assert grafana["sidecar"]["dashboards"]["label"] == "grafana_dashboard"
+    assert "config" not in values["alertmanager"]  # no webhooks configured
+
+
+def test_rules_carry_the_configured_thresholds(plan_config: PlanConfig) -> None:
+    plan = plan_config(
+        {
+            **GCP,
+            "monitoring": {
+                "enabled": True,
+                "alerts": {"gpuIdlePercent": 20, "gpuIdleMinutes": 45},
+                "notifications": {"webhooks": ["https://hooks.example.com/alerts"]},
+            },
+        }
+    )
+    rule = one(plan, RULE)
+    assert rule.inputs["spec"]["groups"] == rule_groups(
+        Thresholds(gpu_idle_percent=20, gpu_idle_minutes=45)
+    )
+    assert depends_on(rule, release(plan, "kube-prometheus-stack"))
+    values = release(plan, "kube-prometheus-stack").inputs["values"]
+    assert values["alertmanager"]["config"] == "[secret]"
+    # A stack without GPU pools gets no DCGM exporter.
+    assert [r.inputs["chart"] for r in plan.of_type(RELEASE)] == ["kube-prometheus-stack"]
+
+
+def test_dashboards_are_sidecar_configmaps_of_valid_json(shipped_plans: dict[str, Plan]) -> None:
+    plan = shipped_plans["aws-dev"]
+    maps = [r for r in plan.of_type("kubernetes:core/v1:ConfigMap") if "-mlplatform-" in r.name]
+    assert sorted(m.inputs["metadata"]["name"] for m in maps) == [
+        "mlplatform-gpu-fleet",
+        "mlplatform-gpu-waste",
+        "mlplatform-mlflow",
+    ]
+    for config_map in maps:
+        assert config_map.inputs["metadata"]["labels"]["grafana_dashboard"] == "1"
+        [(key, text)] = config_map.inputs["data"].items()
+        dashboard = json.loads(text)
+        assert key == f"{dashboard['uid']}.json" and dashboard["panels"]
+
+
+def test_mlflow_is_scraped_with_its_admin_credentials(shipped_plans: dict[str, Plan]) -> None:
+    plan = shipped_plans["aws-dev"]
+    monitor = one(plan, MONITOR)
+    secret = one(plan, "kubernetes:core/v1:Secret", "-mlflow-credentials")
+    secret_name = secret.inputs["metadata"]["name"]
+    assert monitor.inputs["metadata"]["namespace"] == "mlflow"
+    assert monitor.inputs["spec"] == {
+        "jobLabel": "app.kubernetes.io/name",
+        "selector": {
+            "matchLabels": {
+                "app.kubernetes.io/name": "mlflow",
+                "app.kubernetes.io/component": "tracking-server",
+            }
+        },
+        "endpoints": [
+            {
+                "port": "http",
+                "path": "/metrics",
+                "interval": "30s",
+                "basicAuth": {
+                    "username": {"name": secret_name, "key": "admin-username"},
+                    "password": {"name": secret_name, "key": "admin-password"},
+                },
+            }
+        ],
+    }
+    assert depends_on(monitor, release(plan, "kube-prometheus-stack"))
+    policy = one(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "-mlflow-ingress")
+    peers = policy.inputs["spec"]["ingress"][0]["from"]
+    assert {
+        "namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}
+    } in (peers)
+
+
+def test_monitoring_off_creates_nothing(shipped_plans: dict[str, Plan]) -> None:
+    plan = shipped_plans["azure-dev"]
+    assert plan.of_type(RULE) == plan.of_type(MONITOR) == []
+    assert "kube-prometheus-stack" not in [r.inputs["chart"] for r in plan.of_type(RELEASE)]
+    assert plan.outputs["grafanaAdminPassword"] is None
