@@ -113,6 +113,8 @@ class GpuClusterArgs(TypedDict, total=False):
     """rapid, regular or stable (AKS, GKE). Default: regular."""
     admins: Sequence[str]
     """Cluster administrators (IAM ARNs on AWS, Entra group ids on Azure). Default: none."""
+    log_retention_days: int
+    """Days control-plane / container logs are kept (AWS, Azure). Default: 30."""
     tags: Mapping[str, str]
     """Tags / labels on every taggable child. Default: none."""
     protect: bool

@@ -50,3 +50,30 @@ ALERT_VOLUME_FULL_PERCENT = 90
 """Volume use (%) that PersistentVolumeNearlyFull warns at."""
 MONITORING_NAMESPACE = "monitoring"
 """Namespace of the in-cluster monitoring stack (Prometheus, Alertmanager, Grafana, DCGM)."""
+LOG_RETENTION_DAYS = 30
+"""Days cluster logs are kept (CloudWatch, Log Analytics)."""
+CLOUDWATCH_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
+"""The retention periods a CloudWatch log group accepts (PutRetentionPolicy)."""

@@ -13,7 +13,7 @@ from typing import Required
 
 import pulumi
 import pulumi_kubernetes as k8s
-from pulumi_aws import ec2, eks, iam, vpc
+from pulumi_aws import cloudwatch, ec2, eks, iam, vpc
 
 from mlplatform import catalog, defaults
 from mlplatform.aws.iam import AwsWorkloadIdentity, ServiceRole, service_role
@@ -129,8 +129,19 @@ class EksGpuCluster(pulumi.ComponentResource):
         }
         if public:
             vpc_config["public_access_cidrs"] = list(args.get("public_access_cidrs", []))
+        # EKS writes control-plane logs to /aws/eks/<name>/cluster and creates that group, with
+        # no expiry, unless it exists: create it first, with retention, under a fixed name.
+        cluster_name = f"{name}-cluster"
+        logs = cloudwatch.LogGroup(
+            f"{name}-control-plane-logs",
+            name=f"/aws/eks/{cluster_name}/cluster",
+            retention_in_days=args.get("log_retention_days", defaults.LOG_RETENTION_DAYS),
+            tags=tags,
+            opts=child(self),
+        )
         self.cluster = eks.Cluster(
-            f"{name}-cluster",
+            cluster_name,
+            name=cluster_name,
             version=version,
             role_arn=cluster_role.role.arn,
             vpc_config=vpc_config,
@@ -143,7 +154,7 @@ class EksGpuCluster(pulumi.ComponentResource):
             upgrade_policy={"support_type": "STANDARD"},
             deletion_protection=protect,
             tags=tags,
-            opts=child(self, protect=protect, depends_on=cluster_role.ready),
+            opts=child(self, protect=protect, depends_on=[*cluster_role.ready, logs]),
         )
         issuer = self.cluster.identities.apply(lambda ids: (ids[0].oidcs or [])[0].issuer or "")
         oidc = iam.OpenIdConnectProvider(

@@ -27,7 +27,6 @@ UPGRADE_CHANNELS = {"rapid": "rapid", "regular": "stable", "stable": "patch"}
 patch = stay on the minor)."""
 AKS_AAD_SERVER_APP = "6dae42f8-4368-4678-94ff-3960e28e3630"
 """The Azure Kubernetes Service AAD Server application, the audience of AKS tokens."""
-LOG_RETENTION_DAYS = 30
 POD_CIDR = "192.168.0.0/16"
 SERVICE_CIDR = "172.16.0.0/16"
 DNS_SERVICE_IP = "172.16.0.10"
@@ -96,6 +95,7 @@ class AksGpuCluster(pulumi.ComponentResource):
         super().__init__("mlplatform:index:AksGpuCluster", name, None, opts)
         self._name, self._rg, self._location = name, args["resource_group_name"], args["location"]
         self._tags = dict(args.get("tags", {}))
+        self._log_retention_days = args.get("log_retention_days", defaults.LOG_RETENTION_DAYS)
         protect = args.get("protect", True)
         public = args.get("public_endpoint", False)
         workspace = operationalinsights.Workspace(
@@ -103,7 +103,7 @@ class AksGpuCluster(pulumi.ComponentResource):
             resource_group_name=self._rg,
             location=self._location,
             sku={"name": "PerGB2018"},
-            retention_in_days=LOG_RETENTION_DAYS,
+            retention_in_days=self._log_retention_days,
             tags=self._tags,
             opts=child(self),
         )

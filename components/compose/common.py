@@ -111,6 +111,7 @@ def cluster_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> GpuClusterArgs
         "system_max_nodes": cluster.system_pool.max_nodes,
         "release_channel": cluster.release_channel.value,
         "admins": list(cluster.admins),
+        "log_retention_days": cluster.log_retention_days,
         "tags": dict(tags),
         "protect": cfg.protect,
     }

@@ -176,6 +176,9 @@ class ClusterSpec(_Spec):
     Default: auto (none on the kubernetes target)."""
     managed_prometheus: bool = False
     """GKE Managed Service for Prometheus collection. Default: off."""
+    log_retention_days: Annotated[int, Field(ge=1, le=3653)] = defaults.LOG_RETENTION_DAYS
+    """Days control-plane and container logs are kept (CloudWatch log group, Log Analytics
+    workspace). Default: 30."""
 
     @field_validator("public_access_cidrs")
     @classmethod

@@ -11,7 +11,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterator
 
-from mlplatform import catalog
+from mlplatform import catalog, defaults
 from mlplatform.catalog import eks_addons
 from mlplatform.spec.errors import ConfigIssue
 from mlplatform.spec.model import (
@@ -421,6 +421,18 @@ def _database(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
         )
 
 
+def _log_retention(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    days = cfg.cluster.log_retention_days
+    at = "cluster.logRetentionDays"
+    if cfg.target is Target.AWS and days not in defaults.CLOUDWATCH_RETENTION_DAYS:
+        allowed = ", ".join(str(d) for d in defaults.CLOUDWATCH_RETENTION_DAYS)
+        yield ConfigIssue(at, f"is not a CloudWatch retention period; use one of {allowed}", days)
+    if cfg.target is Target.AZURE and not 30 <= days <= 730:
+        yield ConfigIssue(
+            at, "must be 30 to 730 days for a Log Analytics workspace (PerGB2018)", days
+        )
+
+
 def _not_yet_provisioned(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
     if cfg.monitoring.enabled and cfg.monitoring.prometheus == "managed":
         yield ConfigIssue(
@@ -480,6 +492,7 @@ RULES: tuple[Rule, ...] = (
     _mlflow_needs_store,
     _mlflow_volume,
     _database,
+    _log_retention,
     _not_yet_provisioned,
 )
 

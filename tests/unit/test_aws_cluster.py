@@ -49,6 +49,16 @@ def test_control_plane_is_private_encrypted_and_audited(dev: Plan) -> None:
     assert inputs["deletionProtection"] is True and cluster.protect is True
 
 
+def test_control_plane_logs_expire(dev: Plan) -> None:
+    cluster = one(dev, CLUSTER)
+    logs = one(dev, "aws:cloudwatch/logGroup:LogGroup", "-control-plane-logs")
+    # EKS would create this group itself, never expiring, if it did not exist first.
+    assert cluster.inputs["name"] == "ml-aws-dev-eks-cluster"
+    assert logs.inputs["name"] == "/aws/eks/ml-aws-dev-eks-cluster/cluster"
+    assert logs.inputs["retentionInDays"] == 30
+    assert depends_on(cluster, logs)
+
+
 def test_cluster_waits_for_its_role_policy(dev: Plan) -> None:
     cluster = one(dev, CLUSTER)
     attachment = one(
@@ -277,8 +287,8 @@ def test_autoscaler_has_its_own_scoped_identity(dev: Plan) -> None:
         "autoscaling:TerminateInstanceInAutoScalingGroup",
     ]
     assert list(scoped["Condition"]["StringEquals"].values()) == ["owned"]
-    # The cluster is auto-named; the release reads the real name from its output.
-    assert values["autoDiscovery"]["clusterName"] == physical_name("ml-aws-dev-eks-cluster")
+    # The release reads the name from the cluster's output.
+    assert values["autoDiscovery"]["clusterName"] == "ml-aws-dev-eks-cluster"
 
 
 def test_team_namespace_quota_and_workload_identity(dev: Plan) -> None:

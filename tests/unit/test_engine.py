@@ -52,7 +52,7 @@ def test_json_contract(shipped_plans: dict[str, Plan]) -> None:
         "registryUrl": "123456789012.dkr.ecr.us-east-1.amazonaws.com/"
         "ml-aws-dev-registry-repo-a786aa4",
         "target": "aws",
-        "clusterName": "ml-aws-dev-eks-cluster-4ce96e9",
+        "clusterName": "ml-aws-dev-eks-cluster",
         "kubeconfig": "[secret]",
         "teamNamespaces": ["research"],
         "mlflowTrackingUri": "http://ml-aws-dev-mlflow.mlflow.svc.cluster.local",

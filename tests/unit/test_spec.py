@@ -410,6 +410,17 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "monitoring.alerts.gpuIdle: is not a known key; remove it or fix its spelling",
     ),
     (
+        "a log retention CloudWatch does not offer",
+        {**AWS, "cluster": {"logRetentionDays": 45}},
+        "cluster.logRetentionDays: 45 is not a CloudWatch retention period; use one of 1, 3, 5, "
+        "7, 14, 30, 60, 90",
+    ),
+    (
+        "a log retention below the Log Analytics minimum",
+        {**AZURE, "cluster": {"logRetentionDays": 7}},
+        "cluster.logRetentionDays: 7 must be 30 to 730 days for a Log Analytics workspace",
+    ),
+    (
         "database class on the kubernetes target",
         {**LOCAL, "mlflow": {"enabled": True, "replicas": 1, "database": {"instanceClass": "x"}}},
         "mlflow.database.instanceClass: has no meaning on the kubernetes target (PostgreSQL "
