@@ -22,6 +22,8 @@ from mlplatform.catalog.eks_addons import ADDON_VERSIONS
 from mlplatform.contracts import GpuClusterArgs, GpuPoolArgs, child, pool_labels
 
 CONTROL_PLANE_LOGS = ["api", "audit", "authenticator"]
+CLOUDWATCH_AGENT_SERVICE_ACCOUNT = ("amazon-cloudwatch", "cloudwatch-agent")
+"""The service account the amazon-cloudwatch-observability add-on runs its agent as."""
 SYSTEM_AMI = "AL2023_x86_64_STANDARD"
 NODE_POLICIES = [
     "AmazonEKSWorkerNodePolicy",
@@ -198,6 +200,7 @@ class EksGpuCluster(pulumi.ComponentResource):
             self._gpu_group(pool, resolved, subnets, node_role, addons) for pool, resolved in shapes
         ]
         self._late_addons(version, system)
+        self._kubernetes_version, self._system = version, system
 
         self.needs_device_plugin = any(
             not resolved.image.provides_device_plugin for _, resolved in shapes
@@ -251,6 +254,20 @@ class EksGpuCluster(pulumi.ComponentResource):
                 "tags": self._tags,
             },
             pulumi.ResourceOptions(parent=parent or self),
+        )
+
+    def enable_container_insights(self) -> eks.Addon:
+        """The amazon-cloudwatch-observability add-on (Container Insights, classic metrics:
+        the node alarms read ContainerInsights/cluster_failed_node_count), its agent on IRSA."""
+        namespace, account = CLOUDWATCH_AGENT_SERVICE_ACCOUNT
+        identity = self.workload_identity(
+            f"{self._name}-cloudwatch", namespace, account, ["CloudWatchAgentServerPolicy"]
+        )
+        return self._addon(
+            "amazon-cloudwatch-observability",
+            self._kubernetes_version,
+            [self._system],
+            identity.role_arn,
         )
 
     def _admin_access(self, admins: Sequence[str]) -> None:

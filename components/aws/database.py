@@ -53,6 +53,8 @@ class RdsPostgres(pulumi.ComponentResource):
 
     address: pulumi.Output[str]
     """Endpoint host name."""
+    identifier: pulumi.Output[str]
+    """The instance identifier (CloudWatch's DBInstanceIdentifier)."""
     database_uri: pulumi.Output[str]
     """SQLAlchemy URI with sslmode=require (secret)."""
 
@@ -126,9 +128,16 @@ class RdsPostgres(pulumi.ComponentResource):
             opts=child(self, protect=protect),
         )
         self.address = instance.address
+        self.identifier = instance.identifier
         self.database_uri = pulumi.Output.secret(
             pulumi.Output.all(instance.address, password.result).apply(
                 lambda v: postgres_uri(USER, v[1], v[0], PORT, DATABASE, sslmode="require")
             )
         )
-        self.register_outputs({"address": self.address, "database_uri": self.database_uri})
+        self.register_outputs(
+            {
+                "address": self.address,
+                "identifier": self.identifier,
+                "database_uri": self.database_uri,
+            }
+        )

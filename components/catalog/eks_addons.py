@@ -17,12 +17,14 @@ ADDON_VERSIONS: dict[str, dict[str, str]] = {
         "kube-proxy": "v1.35.3-eksbuild.13",
         "coredns": "v1.14.3-eksbuild.3",
         "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
+        "amazon-cloudwatch-observability": "v6.7.0-eksbuild.1",
     },
     "1.36": {
         "vpc-cni": "v1.22.4-eksbuild.3",
         "kube-proxy": "v1.36.0-eksbuild.14",
         "coredns": "v1.14.3-eksbuild.3",
         "aws-ebs-csi-driver": "v1.66.0-eksbuild.1",
+        "amazon-cloudwatch-observability": "v6.7.0-eksbuild.1",
     },
 }
 SOURCES = {
@@ -32,6 +34,10 @@ SOURCES = {
     "(observed EKS default; upstream aws/amazon-vpc-cni-k8s)",
     "aws-ebs-csi-driver": "https://docs.aws.amazon.com/eks/latest/userguide/ebs-csi.html "
     "(observed EKS build; upstream kubernetes-sigs/aws-ebs-csi-driver)",
+    "amazon-cloudwatch-observability": "https://docs.aws.amazon.com/eks/latest/userguide/"
+    "amazon-cloudwatch-observability.html (v6.2.0+ supports EKS 1.28+; v6.7.0-eksbuild.1 seen "
+    "as the newest build EKS returns for 1.36, Sept 2026; the 1.35 pin is inferred from that "
+    "range: confirm with aws eks describe-addon-versions)",
 }
 CHECKED = "2026-11-27"
 SUPPORTED_VERSIONS = tuple(sorted(ADDON_VERSIONS))

@@ -11,6 +11,7 @@ from mlplatform.aws.autoscaler import EksClusterAutoscaler
 from mlplatform.aws.cluster import EksGpuCluster
 from mlplatform.aws.database import RdsPostgres, RdsPostgresArgs
 from mlplatform.aws.network import AwsNetwork
+from mlplatform.aws.observability import AwsAlarms, AwsAlarmsArgs
 from mlplatform.aws.registry import EcrRegistry
 from mlplatform.aws.storage import S3ArtifactStore
 from mlplatform.compose.common import (
@@ -25,6 +26,7 @@ from mlplatform.compose.common import (
     registry_args,
     store_args,
 )
+from mlplatform.kubernetes.mlflow_config import WORKERS
 from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import Environment, PlatformConfig
 
@@ -92,6 +94,7 @@ def build(
         return identity.annotations, {}
 
     built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
+    database = None
     if cfg.mlflow.enabled and store is not None:
         db_args: RdsPostgresArgs = {
             "vpc_id": vpc_id,
@@ -121,4 +124,31 @@ def build(
                 monitoring=monitoring,
             )
         )
+    if cfg.monitoring.enabled:
+        cluster.enable_container_insights()
+        _alarms(name, cfg, tags, opts, cluster, database)
     return built
+
+
+def _alarms(
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+    cluster: EksGpuCluster,
+    database: RdsPostgres | None,
+) -> AwsAlarms:
+    """CloudWatch alarms on the cluster's nodes and the MLflow database, to the configured
+    subscribers."""
+    notify = cfg.monitoring.notifications
+    args: AwsAlarmsArgs = {
+        "cluster_name": cluster.cluster_name,
+        "emails": list(notify.emails),
+        "webhooks": list(notify.webhooks),
+        "tags": tags,
+    }
+    if database is not None:
+        args["database_id"] = database.identifier
+        args["database_storage_gb"] = cfg.mlflow.database.storage_gb
+        args["mlflow_processes"] = cfg.mlflow.replicas * WORKERS
+    return AwsAlarms(f"{name}-alarms", args, opts)

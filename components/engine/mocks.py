@@ -284,6 +284,7 @@ def _rds_instance(name: str, inputs: State, state: State, region: str) -> State:
     return {
         "address": f"{state['name']}.c{_suffix(name, 12)}.{region}.rds.amazonaws.com",
         "arn": f"arn:aws:rds:{region}:{ACCOUNT_ID}:db:{state['name']}",
+        "identifier": inputs.get("identifier") or state["name"],
         "id": f"db-{_suffix(name, 26).upper()}",
     }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from mlplatform.engine import Plan
+from mlplatform.engine.mocks import physical_name
 from mlplatform.kubernetes.monitoring.metrics import dcgm_counters_csv
 from mlplatform.kubernetes.monitoring.rules import Thresholds, rule_groups
 from tests.conftest import PlanConfig
@@ -162,3 +163,81 @@ def test_monitoring_off_creates_nothing(shipped_plans: dict[str, Plan]) -> None:
     assert plan.of_type(RULE) == plan.of_type(MONITOR) == []
     assert "kube-prometheus-stack" not in [r.inputs["chart"] for r in plan.of_type(RELEASE)]
     assert plan.outputs["grafanaAdminPassword"] is None
+
+
+def test_aws_alarms_watch_nodes_and_the_database_to_the_configured_subscribers(
+    plan_config: PlanConfig,
+) -> None:
+    plan = plan_config(
+        {
+            "target": "aws",
+            "environment": "dev",
+            "region": "eu-west-1",
+            "mlflow": {"enabled": True, "database": {"storageGb": 100}},
+            "monitoring": {
+                "enabled": True,
+                "notifications": {
+                    "emails": ["oncall@example.com"],
+                    "webhooks": ["https://hooks.example.com/aws"],
+                },
+            },
+        }
+    )
+    topic = one(plan, "aws:sns/topic:Topic")
+    assert topic.inputs["kmsMasterKeyId"] == "alias/aws/sns"
+    subscriptions = {
+        r.inputs["protocol"]: r.inputs["endpoint"]
+        for r in plan.of_type("aws:sns/topicSubscription:TopicSubscription")
+    }
+    assert subscriptions == {"email": "oncall@example.com", "https": "[secret]"}
+    alarms = {
+        r.name.removeprefix("ml-test-alarms-"): r.inputs
+        for r in plan.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    }
+    assert sorted(alarms) == [
+        "database-connections",
+        "database-cpu",
+        "database-storage",
+        "failed-nodes",
+    ]
+    db = one(plan, "aws:rds/instance:Instance")
+    identifier = {"DBInstanceIdentifier": physical_name(db.name)}
+    expected = {
+        "failed-nodes": (
+            "ContainerInsights",
+            "cluster_failed_node_count",
+            "GreaterThanThreshold",
+            0,
+        ),
+        "database-cpu": ("AWS/RDS", "CPUUtilization", "GreaterThanThreshold", 80),
+        "database-storage": (
+            "AWS/RDS",
+            "FreeStorageSpace",
+            "LessThanThreshold",
+            100 * 1024**3 / 10,
+        ),
+        "database-connections": ("AWS/RDS", "DatabaseConnections", "GreaterThanThreshold", 60),
+    }
+    for key, (namespace, metric, comparison, threshold) in expected.items():
+        alarm = alarms[key]
+        assert (
+            alarm["namespace"],
+            alarm["metricName"],
+            alarm["comparisonOperator"],
+            alarm["threshold"],
+        ) == (namespace, metric, comparison, threshold), key
+        assert alarm["alarmActions"] == alarm["okActions"] == [topic_arn(plan)]
+    assert alarms["failed-nodes"]["dimensions"] == {"ClusterName": "ml-test-eks-cluster"}
+    assert alarms["database-cpu"]["dimensions"] == identifier
+    addon = one(plan, "aws:eks/addon:Addon", "-amazon-cloudwatch-observability")
+    role = one(plan, "aws:iam/role:Role", "-cloudwatch-role")
+    assert addon.inputs["serviceAccountRoleArn"].endswith(physical_name(role.name))
+    assert (
+        "system:serviceaccount:amazon-cloudwatch:cloudwatch-agent"
+        in (role.inputs["assumeRolePolicy"])
+    )
+
+
+def topic_arn(plan: Plan) -> str:
+    topic = one(plan, "aws:sns/topic:Topic")
+    return f"arn:aws:sns:eu-west-1:123456789012:{physical_name(topic.name)}"

@@ -1,0 +1,153 @@
+"""AWS-native alarms for the platform: an encrypted SNS topic with the configured e-mail and
+https subscribers, a Container Insights alarm on failed nodes, and alarms on the MLflow
+database (CPU, free storage, connections). Nothing is hard-coded: no subscriber, no alarm
+action beyond the topic."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Required, TypedDict
+
+import pulumi
+from pulumi_aws import cloudwatch, sns
+
+from mlplatform.contracts import child
+
+GIB = 1024**3
+CPU_PERCENT = 80
+FREE_STORAGE_FRACTION = 0.1
+CONNECTIONS_PER_MLFLOW_PROCESS = 15
+"""SQLAlchemy's default pool: 5 connections plus 10 overflow per server process."""
+
+
+class AwsAlarmsArgs(TypedDict, total=False):
+    """Args of `AwsAlarms`."""
+
+    cluster_name: Required[pulumi.Input[str]]
+    """EKS cluster whose Container Insights metrics are watched."""
+    database_id: pulumi.Input[str] | None
+    """RDS instance identifier of the MLflow database. Default: no database alarms."""
+    database_storage_gb: int
+    """The database's allocated storage (free-storage alarm at 10% of it). Default: 20."""
+    mlflow_processes: int
+    """MLflow server processes (replicas x workers): more connections than their pools can
+    open means a leak or a stranger. Default: 4."""
+    emails: Sequence[str]
+    """E-mail subscribers (each confirms by mail). Default: none."""
+    webhooks: Sequence[pulumi.Input[str]]
+    """https subscribers (secret; each confirms the subscription). Default: none."""
+    tags: Mapping[str, str]
+    """Tags on every resource. Default: none."""
+
+
+class AwsAlarms(pulumi.ComponentResource):
+    """SNS topic plus CloudWatch alarms on GPU nodes and the MLflow database."""
+
+    topic_arn: pulumi.Output[str]
+    """Where every alarm notifies (add your own subscribers here)."""
+
+    def __init__(
+        self, name: str, args: AwsAlarmsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:AwsAlarms", name, None, opts)
+        tags = dict(args.get("tags", {}))
+        topic = sns.Topic(
+            f"{name}-topic", kms_master_key_id="alias/aws/sns", tags=tags, opts=child(self)
+        )
+        for i, address in enumerate(args.get("emails", [])):
+            sns.TopicSubscription(
+                f"{name}-email-{i}",
+                topic=topic.arn,
+                protocol="email",
+                endpoint=address,
+                opts=child(self),
+            )
+        for i, url in enumerate(args.get("webhooks", [])):
+            sns.TopicSubscription(
+                f"{name}-webhook-{i}",
+                topic=topic.arn,
+                protocol="https",
+                endpoint=pulumi.Output.secret(url),
+                opts=child(self),
+            )
+        self._name, self._topic, self._tags = name, topic, tags
+        self._alarm(
+            "failed-nodes",
+            "Nodes of the cluster are failing (Container Insights cluster_failed_node_count)",
+            "ContainerInsights",
+            "cluster_failed_node_count",
+            {"ClusterName": args["cluster_name"]},
+            "GreaterThanThreshold",
+            0,
+            statistic="Maximum",
+            periods=5,
+            period=60,
+        )
+        database = args.get("database_id")
+        if database is not None:
+            dimensions = {"DBInstanceIdentifier": database}
+            self._alarm(
+                "database-cpu",
+                f"MLflow database CPU above {CPU_PERCENT}% for 15 minutes",
+                "AWS/RDS",
+                "CPUUtilization",
+                dimensions,
+                "GreaterThanThreshold",
+                CPU_PERCENT,
+            )
+            storage = args.get("database_storage_gb", 20) * GIB * FREE_STORAGE_FRACTION
+            self._alarm(
+                "database-storage",
+                "MLflow database free storage below 10% of its allocation",
+                "AWS/RDS",
+                "FreeStorageSpace",
+                dimensions,
+                "LessThanThreshold",
+                storage,
+                statistic="Minimum",
+            )
+            connections = args.get("mlflow_processes", 4) * CONNECTIONS_PER_MLFLOW_PROCESS
+            self._alarm(
+                "database-connections",
+                f"MLflow database has more than {connections} connections (more than MLflow's "
+                "pools open: a leak or another client)",
+                "AWS/RDS",
+                "DatabaseConnections",
+                dimensions,
+                "GreaterThanThreshold",
+                connections,
+                statistic="Maximum",
+            )
+        self.topic_arn = topic.arn
+        self.register_outputs({"topic_arn": self.topic_arn})
+
+    def _alarm(
+        self,
+        suffix: str,
+        description: str,
+        namespace: str,
+        metric: str,
+        dimensions: Mapping[str, pulumi.Input[str]],
+        comparison: str,
+        threshold: float,
+        statistic: str = "Average",
+        periods: int = 3,
+        period: int = 300,
+    ) -> cloudwatch.MetricAlarm:
+        return cloudwatch.MetricAlarm(
+            f"{self._name}-{suffix}",
+            alarm_description=f"mlplatform: {description}",
+            namespace=namespace,
+            metric_name=metric,
+            dimensions=dict(dimensions),
+            statistic=statistic,
+            period=period,
+            evaluation_periods=periods,
+            comparison_operator=comparison,
+            threshold=threshold,
+            treat_missing_data="missing",
+            alarm_actions=[self._topic.arn],
+            ok_actions=[self._topic.arn],
+            tags=self._tags,
+            opts=child(self),
+        )
