@@ -70,6 +70,8 @@ class AzurePostgres(pulumi.ComponentResource):
 
     fqdn: pulumi.Output[str]
     """The server's private host name."""
+    server_id: pulumi.Output[str]
+    """The server's resource id (metric alerts' scope)."""
     database_uri: pulumi.Output[str]
     """SQLAlchemy URI with sslmode=require (secret)."""
 
@@ -162,9 +164,12 @@ class AzurePostgres(pulumi.ComponentResource):
             opts=child(self, protect=protect, depends_on=[tls]),
         )
         self.fqdn = server.fully_qualified_domain_name.apply(lambda f: f or "")
+        self.server_id = server.id
         self.database_uri = pulumi.Output.secret(
             pulumi.Output.all(self.fqdn, password.result, database.name).apply(
                 lambda v: postgres_uri(USER, v[1], v[0], PORT, v[2], sslmode="require")
             )
         )
-        self.register_outputs({"fqdn": self.fqdn, "database_uri": self.database_uri})
+        self.register_outputs(
+            {"fqdn": self.fqdn, "server_id": self.server_id, "database_uri": self.database_uri}
+        )

@@ -13,6 +13,7 @@ from mlplatform.azure.cluster import AksGpuCluster, AksGpuClusterArgs
 from mlplatform.azure.database import AzurePostgres, AzurePostgresArgs
 from mlplatform.azure.identity import USE_LABEL
 from mlplatform.azure.network import AzureNetwork
+from mlplatform.azure.observability import AzureAlarms, AzureAlarmsArgs
 from mlplatform.azure.registry import AcrRegistry
 from mlplatform.azure.storage import AzureBlobArtifactStore, AzurePlacement
 from mlplatform.compose.common import (
@@ -121,6 +122,7 @@ def build(
         return identity.annotations, USE_LABEL
 
     built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
+    database = None
     if cfg.mlflow.enabled and store is not None:
         database_args: AzurePostgresArgs = {
             "resource_group_name": rg,
@@ -128,10 +130,36 @@ def build(
             "vnet_id": vnet_id,
             "delegated_subnet_id": _database_subnet(name, cfg, network),
         }
-        built.set_mlflow(
-            _mlflow(name, cfg, tags, opts, k8s_opts, database_args, cluster, store, monitoring)
+        server, database = _mlflow(
+            name, cfg, tags, opts, k8s_opts, database_args, cluster, store, monitoring
         )
+        built.set_mlflow(server)
+    _alarms(name, cfg, tags, opts, rg, database)
     return built
+
+
+def _alarms(
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+    rg: pulumi.Input[str],
+    database: AzurePostgres | None,
+) -> AzureAlarms | None:
+    """With monitoring on: the action group and the database's metric alerts, to the
+    configured receivers."""
+    if not cfg.monitoring.enabled:
+        return None
+    notify = cfg.monitoring.notifications
+    args: AzureAlarmsArgs = {
+        "resource_group_name": rg,
+        "emails": list(notify.emails),
+        "webhooks": list(notify.webhooks),
+        "tags": tags,
+    }
+    if database is not None:
+        args["database_id"] = database.server_id
+    return AzureAlarms(f"{name}-alarms", args, opts)
 
 
 def _database_subnet(
@@ -155,7 +183,7 @@ def _mlflow(
     cluster: AksGpuCluster,
     store: AzureBlobArtifactStore,
     monitoring: MonitoringStack | None,
-) -> MlflowServer:
+) -> tuple[MlflowServer, AzurePostgres]:
     """Flexible Server, the MLflow identity (blob read/write on this account only), MLflow."""
     db_args.update(
         {
@@ -171,7 +199,7 @@ def _mlflow(
     database = AzurePostgres(f"{name}-mlflow-db", db_args, opts)
     identity = cluster.workload_identity(f"{name}-mlflow", MLFLOW_NAMESPACE, f"{name}-mlflow")
     store.grant_read_write(identity)
-    return add_mlflow(
+    server = add_mlflow(
         name,
         cfg,
         tags,
@@ -182,3 +210,4 @@ def _mlflow(
         pod_labels=USE_LABEL,
         monitoring=monitoring,
     )
+    return server, database

@@ -22,8 +22,10 @@ from mlplatform.compose.common import (
 from mlplatform.gcp.cluster import GkeGpuCluster, GkeGpuClusterArgs
 from mlplatform.gcp.database import CloudSqlPostgres, CloudSqlPostgresArgs
 from mlplatform.gcp.network import PODS_RANGE, SERVICES_RANGE, GcpNetwork
+from mlplatform.gcp.observability import GcpAlarms, GcpAlarmsArgs
 from mlplatform.gcp.registry import ArtifactRegistryDocker
 from mlplatform.gcp.storage import GcsArtifactStore
+from mlplatform.kubernetes.mlflow_config import WORKERS
 from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import PlatformConfig
 
@@ -94,6 +96,7 @@ def build(
         return identity.annotations, {}
 
     built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
+    database = None
     if cfg.mlflow.enabled and store is not None:
         db_name = f"{name}-mlflow-db"
         db_args: CloudSqlPostgresArgs = {
@@ -127,6 +130,18 @@ def build(
                 monitoring=monitoring,
             )
         )
+    if cfg.monitoring.enabled:
+        notify = cfg.monitoring.notifications
+        alarms: GcpAlarmsArgs = {
+            "project": project,
+            "cluster_name": cluster.cluster_name,
+            "emails": list(notify.emails),
+            "webhooks": list(notify.webhooks),
+        }
+        if database is not None:
+            alarms["database_instance"] = database.instance_name
+            alarms["mlflow_processes"] = cfg.mlflow.replicas * WORKERS
+        GcpAlarms(f"{name}-alarms", alarms, opts)
     return built
 
 

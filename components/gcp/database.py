@@ -59,6 +59,8 @@ class CloudSqlPostgres(pulumi.ComponentResource):
 
     private_ip: pulumi.Output[str]
     """The instance's private address in the VPC."""
+    instance_name: pulumi.Output[str]
+    """The instance's name (Cloud Monitoring's database_id is `<project>:<name>`)."""
     database_uri: pulumi.Output[str]
     """SQLAlchemy URI with sslmode=require (secret)."""
 
@@ -135,9 +137,16 @@ class CloudSqlPostgres(pulumi.ComponentResource):
             opts=child(self),
         )
         self.private_ip = instance.private_ip_address
+        self.instance_name = instance.name
         self.database_uri = pulumi.Output.secret(
             pulumi.Output.all(self.private_ip, password.result, database.name, user.name).apply(
                 lambda v: postgres_uri(v[3], v[1], v[0], PORT, v[2], sslmode="require")
             )
         )
-        self.register_outputs({"private_ip": self.private_ip, "database_uri": self.database_uri})
+        self.register_outputs(
+            {
+                "private_ip": self.private_ip,
+                "instance_name": self.instance_name,
+                "database_uri": self.database_uri,
+            }
+        )

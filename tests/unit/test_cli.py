@@ -41,9 +41,9 @@ RESOURCE_COUNTS = {
     "aws-dev": 120,
     "aws-prod": 113,
     "azure-dev": 70,
-    "azure-prod": 80,
+    "azure-prod": 97,
     "gcp-dev": 54,
-    "gcp-prod": 75,
+    "gcp-prod": 82,
     "local": 44,
 }
 

@@ -195,3 +195,42 @@ def physical_suffix() -> str:
     from mlplatform.engine.mocks import physical_name
 
     return physical_name("lab-bucket").rsplit("-", 1)[1]
+
+
+FREE_FORM = {
+    "data",
+    "stringData",
+    "labels",
+    "annotations",
+    "tags",
+    "values",
+    "userLabels",
+    "matchLabels",
+    "nodeSelector",
+    "dimensions",
+    "parameters",
+}
+"""Inputs whose keys are the user's (labels, Helm values, tags), not the provider schema's."""
+
+
+def snake_case_keys(value: object, path: str = "") -> list[str]:
+    """Schema keys still in Python casing: a dict passed where the SDK cannot translate it
+    (a union-typed input) reaches the provider with keys it does not know."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "_" in key and not key.isupper():
+                found.append(f"{path}.{key}")
+            if key not in FREE_FORM:
+                found += snake_case_keys(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for item in value:
+            found += snake_case_keys(item, path)
+    return found
+
+
+def test_no_input_reaches_a_provider_in_python_casing(shipped_plans: dict[str, Plan]) -> None:
+    assert snake_case_keys({"criteria": {"all_of": []}}) == [".criteria.all_of"]
+    for stack, plan in shipped_plans.items():
+        for resource in plan.resources:
+            assert snake_case_keys(resource.inputs) == [], (stack, resource.urn)

@@ -241,3 +241,93 @@ def test_aws_alarms_watch_nodes_and_the_database_to_the_configured_subscribers(
 def topic_arn(plan: Plan) -> str:
     topic = one(plan, "aws:sns/topic:Topic")
     return f"arn:aws:sns:eu-west-1:123456789012:{physical_name(topic.name)}"
+
+
+def test_azure_alerts_on_the_database_to_the_action_group(shipped_plans: dict[str, Plan]) -> None:
+    plan = shipped_plans["azure-prod"]
+    group = one(plan, "azure-native:monitor:ActionGroup")
+    assert group.inputs["groupShortName"] == "mlplatform"
+    assert group.inputs["emailReceivers"] == [
+        {
+            "name": "email-0",
+            "emailAddress": "ml-platform-oncall@example.com",
+            "useCommonAlertSchema": True,
+        }
+    ]
+    server = one(plan, "azure-native:dbforpostgresql:Server")
+    alerts = {
+        r.name.removeprefix("ml-azure-prod-alarms-"): r.inputs
+        for r in plan.of_type("azure-native:monitor:MetricAlert")
+    }
+    expected = {
+        "database-down": ("is_db_alive", "LessThan", 1, "Minimum", 0),
+        "database-cpu": ("cpu_percent", "GreaterThan", 80, "Average", 2),
+        "database-storage": ("storage_percent", "GreaterThan", 90, "Maximum", 1),
+        "database-failed-connections": ("connections_failed", "GreaterThan", 10, "Total", 2),
+    }
+    assert sorted(alerts) == sorted(expected)
+    for key, (metric, operator, threshold, aggregation, severity) in expected.items():
+        alert = alerts[key]
+        [criterion] = alert["criteria"]["allOf"]
+        assert alert["criteria"]["odataType"] == (
+            "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria"
+        )
+        assert (
+            criterion["metricName"],
+            criterion["operator"],
+            criterion["threshold"],
+            criterion["timeAggregation"],
+            alert["severity"],
+        ) == (metric, operator, threshold, aggregation, severity), key
+        assert criterion["metricNamespace"] == "Microsoft.DBforPostgreSQL/flexibleServers"
+        assert alert["scopes"] == [server_id(plan, server)]
+        assert len(alert["actions"]) == 1
+
+
+def server_id(plan: Plan, server) -> str:
+    rg = one(plan, "azure-native:resources:ResourceGroup")
+    return (
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/"
+        f"{physical_name(rg.name)}/providers/Microsoft.DBforPostgreSQL/flexibleServers/"
+        f"{physical_name(server.name)}"
+    )
+
+
+def test_gcp_policies_on_cloud_sql_and_gke_nodes(shipped_plans: dict[str, Plan]) -> None:
+    plan = shipped_plans["gcp-prod"]
+    [channel] = plan.of_type("gcp:monitoring/notificationChannel:NotificationChannel")
+    assert (channel.inputs["type"], channel.inputs["labels"]) == (
+        "email",
+        {"email_address": "ml-platform-oncall@example.com"},
+    )
+    instance = physical_name(one(plan, "gcp:sql/databaseInstance:DatabaseInstance").name)
+    policies = {
+        r.name.removeprefix("ml-gcp-prod-alarms-"): r.inputs
+        for r in plan.of_type("gcp:monitoring/alertPolicy:AlertPolicy")
+    }
+    expected = {
+        "database-down": ("up", "COMPARISON_LT", 1),
+        "database-cpu": ("cpu/utilization", "COMPARISON_GT", 0.8),
+        "database-disk": ("disk/utilization", "COMPARISON_GT", 0.9),
+        "database-connections": ("postgresql/num_backends", "COMPARISON_GT", 60),
+    }
+    assert sorted(policies) == sorted([*expected, "nodes-not-ready"])
+    for key, (metric, comparison, threshold) in expected.items():
+        [condition] = policies[key]["conditions"]
+        threshold_spec = condition["conditionThreshold"]
+        assert threshold_spec["filter"] == (
+            'resource.type = "cloudsql_database" AND resource.label.database_id = '
+            f'"my-ml-platform-prod:{instance}" AND metric.type = '
+            f'"cloudsql.googleapis.com/database/{metric}"'
+        )
+        assert (threshold_spec["comparison"], threshold_spec["thresholdValue"]) == (
+            comparison,
+            threshold,
+        ), key
+    nodes = policies["nodes-not-ready"]["conditions"][0]["conditionThreshold"]
+    cluster = physical_name(one(plan, "gcp:container/cluster:Cluster").name)
+    assert f'resource.label.cluster_name = "{cluster}"' in nodes["filter"]
+    assert 'metric.label.condition = "Ready" AND metric.label.status != "True"' in (nodes["filter"])
+    assert all(
+        p["notificationChannels"] == [physical_name(channel.name)] for p in policies.values()
+    )
