@@ -16,8 +16,9 @@ from mlplatform.contracts import child
 GIB = 1024**3
 CPU_PERCENT = 80
 FREE_STORAGE_FRACTION = 0.1
-CONNECTIONS_PER_MLFLOW_PROCESS = 15
-"""SQLAlchemy's default pool: 5 connections plus 10 overflow per server process."""
+CONNECTIONS_PER_MLFLOW_PROCESS = 2 * 15
+"""Two SQLAlchemy pools per server process (tracking store and auth store), each 5
+connections plus 10 overflow."""
 
 
 class AwsAlarmsArgs(TypedDict, total=False):
@@ -30,8 +31,8 @@ class AwsAlarmsArgs(TypedDict, total=False):
     database_storage_gb: int
     """The database's allocated storage (free-storage alarm at 10% of it). Default: 20."""
     mlflow_processes: int
-    """MLflow server processes (replicas x workers): more connections than their pools can
-    open means a leak or a stranger. Default: 4."""
+    """MLflow server processes (replicas, plus a rollout's surge replica, x workers): more
+    connections than their pools can open means a leak or a stranger. Default: 4."""
     emails: Sequence[str]
     """E-mail subscribers (each confirms by mail). Default: none."""
     webhooks: Sequence[pulumi.Input[str]]

@@ -34,7 +34,8 @@ class AzureAlarmsArgs(TypedDict, total=False):
 
 # (name, metric, operator, threshold, aggregation, window, severity, description)
 DATABASE_ALERTS: tuple[tuple[str, str, str, float, str, str, int, str], ...] = (
-    ("database-down", "is_db_alive", "LessThan", 1, "Minimum", "PT5M", 0,
+    # One failed 20-second probe is not an outage: alert when no probe in 5 minutes succeeded.
+    ("database-down", "is_db_alive", "LessThan", 1, "Maximum", "PT5M", 0,
      "The MLflow database is not available"),
     ("database-cpu", "cpu_percent", "GreaterThan", 80, "Average", "PT15M", 2,
      "MLflow database CPU above 80% for 15 minutes"),

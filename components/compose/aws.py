@@ -150,5 +150,6 @@ def _alarms(
     if database is not None:
         args["database_id"] = database.identifier
         args["database_storage_gb"] = cfg.mlflow.database.storage_gb
-        args["mlflow_processes"] = cfg.mlflow.replicas * WORKERS
+        # One surge replica during a rolling update.
+        args["mlflow_processes"] = (cfg.mlflow.replicas + 1) * WORKERS
     return AwsAlarms(f"{name}-alarms", args, opts)

@@ -271,6 +271,8 @@ def add_monitoring(
             "grafana": spec.grafana,
             "gpu_nodes": bool(cfg.gpu_pools) or cfg.target.value == "kubernetes",
             "thresholds": Thresholds(**spec.alerts.model_dump()),
+            "mlflow": cfg.mlflow.enabled,
+            "gke": cfg.target.value == "gcp",
             "webhooks": [pulumi.Output.secret(url) for url in spec.notifications.webhooks],
             "tags": tags,
         },

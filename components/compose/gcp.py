@@ -140,7 +140,8 @@ def build(
         }
         if database is not None:
             alarms["database_instance"] = database.instance_name
-            alarms["mlflow_processes"] = cfg.mlflow.replicas * WORKERS
+            # One surge replica during a rolling update.
+            alarms["mlflow_processes"] = (cfg.mlflow.replicas + 1) * WORKERS
         GcpAlarms(f"{name}-alarms", alarms, opts)
     return built
 

@@ -24,8 +24,9 @@ DATABASE_POLICIES: tuple[tuple[str, str, str, float, str, str, str], ...] = (
      "MLflow database disk above 90% used"),
 )  # fmt: skip
 """Cloud SQL metrics (cloudsql_database resource; utilizations are fractions)."""
-CONNECTIONS_PER_MLFLOW_PROCESS = 15
-"""SQLAlchemy's default pool: 5 connections plus 10 overflow per server process."""
+CONNECTIONS_PER_MLFLOW_PROCESS = 2 * 15
+"""Two SQLAlchemy pools per server process (tracking store and auth store), each 5
+connections plus 10 overflow."""
 
 
 class GcpAlarmsArgs(TypedDict, total=False):

@@ -3,6 +3,7 @@ only, retention and volumes from config, the generated rules and dashboards, MLf
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from mlplatform.engine import Plan
@@ -56,7 +57,39 @@ def test_dcgm_exporter_runs_only_on_gpu_nodes_with_our_counters(
     }
     assert values["customMetrics"] == dcgm_counters_csv()
     assert "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL, counter" in values["customMetrics"]
-    assert values["serviceMonitor"] == {"enabled": True, "interval": "15s"}
+    # The workload's pod/namespace labels win; GPUs no pod holds carry none.
+    assert values["serviceMonitor"] == {
+        "enabled": True,
+        "interval": "15s",
+        "honorLabels": True,
+        "relabelings": [{"action": "labeldrop", "regex": "pod|namespace|container"}],
+    }
+    assert "extraVolumeMounts" not in values  # the chart's counters-file mount stays
+    assert values["podAnnotations"]["mlplatform.io/counters-sha256"] == (
+        hashlib.sha256(dcgm_counters_csv().encode()).hexdigest()
+    )
+
+
+def test_dcgm_exporter_on_gke_finds_the_host_driver(shipped_plans: dict[str, Plan]) -> None:
+    values = release(shipped_plans["gcp-prod"], "dcgm-exporter").inputs["values"]
+    assert values["arguments"] == [
+        "-f",
+        "/etc/dcgm-exporter/default-counters.csv",
+        "--kubernetes-gpu-id-type",
+        "device-name",
+    ]
+    assert values["extraHostVolumes"] == [
+        {"name": "nvidia-install-dir-host", "hostPath": "/home/kubernetes/bin/nvidia"}
+    ]
+    assert values["extraVolumeMounts"] == [
+        {
+            "name": "exporter-metrics-volume",
+            "mountPath": "/etc/dcgm-exporter/default-counters.csv",
+            "subPath": "default-counters.csv",
+        },
+        {"name": "nvidia-install-dir-host", "mountPath": "/usr/local/nvidia", "readOnly": True},
+    ]
+    assert values["extraEnv"] == [{"name": "LD_LIBRARY_PATH", "value": "/usr/local/nvidia/lib64"}]
 
 
 def test_prometheus_retention_volume_and_resources_from_config(
@@ -64,7 +97,7 @@ def test_prometheus_retention_volume_and_resources_from_config(
 ) -> None:
     values = release(shipped_plans["local"], "kube-prometheus-stack").inputs["values"]
     spec = values["prometheus"]["prometheusSpec"]
-    assert (spec["retention"], spec["retentionSize"]) == ("7d", "9GiB")
+    assert (spec["retention"], spec["retentionSize"]) == ("7d", "8GiB")
     assert spec["storageSpec"]["volumeClaimTemplate"]["spec"] == {
         "accessModes": ["ReadWriteOnce"],
         "resources": {"requests": {"storage": "10Gi"}},
@@ -99,9 +132,14 @@ def test_rules_carry_the_configured_thresholds(plan_config: PlanConfig) -> None:
         }
     )
     rule = one(plan, RULE)
+    # No MLflow on this stack: no MLflow alerts (MlflowDown would fire for ever).
     assert rule.inputs["spec"]["groups"] == rule_groups(
-        Thresholds(gpu_idle_percent=20, gpu_idle_minutes=45)
+        Thresholds(gpu_idle_percent=20, gpu_idle_minutes=45), mlflow=False
     )
+    assert [g["name"] for g in rule.inputs["spec"]["groups"]] == [
+        "mlplatform-gpu",
+        "mlplatform-storage",
+    ]
     assert depends_on(rule, release(plan, "kube-prometheus-stack"))
     values = release(plan, "kube-prometheus-stack").inputs["values"]
     assert values["alertmanager"]["config"] == "[secret]"
@@ -216,7 +254,8 @@ def test_aws_alarms_watch_nodes_and_the_database_to_the_configured_subscribers(
             "LessThanThreshold",
             100 * 1024**3 / 10,
         ),
-        "database-connections": ("AWS/RDS", "DatabaseConnections", "GreaterThanThreshold", 60),
+        # (2 replicas + 1 surge) x 2 workers x 2 pools x 15 connections
+        "database-connections": ("AWS/RDS", "DatabaseConnections", "GreaterThanThreshold", 180),
     }
     for key, (namespace, metric, comparison, threshold) in expected.items():
         alarm = alarms[key]
@@ -260,7 +299,7 @@ def test_azure_alerts_on_the_database_to_the_action_group(shipped_plans: dict[st
         for r in plan.of_type("azure-native:monitor:MetricAlert")
     }
     expected = {
-        "database-down": ("is_db_alive", "LessThan", 1, "Minimum", 0),
+        "database-down": ("is_db_alive", "LessThan", 1, "Maximum", 0),
         "database-cpu": ("cpu_percent", "GreaterThan", 80, "Average", 2),
         "database-storage": ("storage_percent", "GreaterThan", 90, "Maximum", 1),
         "database-failed-connections": ("connections_failed", "GreaterThan", 10, "Total", 2),
@@ -309,7 +348,7 @@ def test_gcp_policies_on_cloud_sql_and_gke_nodes(shipped_plans: dict[str, Plan])
         "database-down": ("up", "COMPARISON_LT", 1),
         "database-cpu": ("cpu/utilization", "COMPARISON_GT", 0.8),
         "database-disk": ("disk/utilization", "COMPARISON_GT", 0.9),
-        "database-connections": ("postgresql/num_backends", "COMPARISON_GT", 60),
+        "database-connections": ("postgresql/num_backends", "COMPARISON_GT", 180),
     }
     assert sorted(policies) == sorted([*expected, "nodes-not-ready"])
     for key, (metric, comparison, threshold) in expected.items():

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 DCGM_SOURCE = (
     "NVIDIA/dcgm-exporter etc/default-counters.csv and deployment/templates/"
-    "metrics-configmap.yaml at d5e5f510 (chart 4.8.2); ECC, retired-page and thermal-violation "
-    "counters are commented out upstream and enabled by our counters file"
+    "metrics-configmap.yaml at tag 4.5.3-4.8.2 (691c927, chart 4.8.2); ECC, retired-page and "
+    "thermal-violation counters are commented out upstream and enabled by our counters file"
 )
 DCGM_COUNTERS: tuple[tuple[str, str, str], ...] = (
     # (field, Prometheus type, help) in dcgm-exporter's CSV format.
@@ -40,12 +40,14 @@ DCGM_COUNTERS: tuple[tuple[str, str, str], ...] = (
     ("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL", "counter", "Single-bit volatile ECC errors."),
     ("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", "counter", "Double-bit volatile ECC errors."),
     ("DCGM_FI_DEV_RETIRED_DBE", "counter", "Pages retired for double-bit errors."),
-    ("DCGM_FI_DEV_THERMAL_VIOLATION", "counter", "Throttling time from thermal limits (in us)."),
-    ("DCGM_FI_DEV_POWER_VIOLATION", "counter", "Throttling time from power limits (in us)."),
+    ("DCGM_FI_DEV_THERMAL_VIOLATION", "counter", "Throttling time from thermal limits (in ns)."),
+    ("DCGM_FI_DEV_POWER_VIOLATION", "counter", "Throttling time from power limits (in ns)."),
 )
 DCGM_LABELS = ("gpu", "UUID", "pci_bus_id", "device", "modelName", "Hostname")
 """Labels on every DCGM series (render_metrics.go); MIG instances add GPU_I_PROFILE and
-GPU_I_ID, and a GPU allocated to a pod adds pod, namespace and container (pod-resources)."""
+GPU_I_ID, and a GPU allocated to a pod adds pod, namespace and container (pod-resources).
+`Hostname` is the released 4.8.2 spelling; upstream main renamed it `hostname` (d5e5f510):
+re-check the rules and dashboards when the chart moves."""
 
 
 def dcgm_counters_csv() -> str:

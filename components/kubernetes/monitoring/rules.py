@@ -312,11 +312,14 @@ RULES: tuple[AlertRule, ...] = (
 )
 
 
-def rule_groups(thresholds: Thresholds | None = None) -> list[dict[str, Any]]:
+def rule_groups(thresholds: Thresholds | None = None, mlflow: bool = True) -> list[dict[str, Any]]:
     """Every rule, grouped, in the shape of a Prometheus rule file's `groups` (and of a
-    PrometheusRule's spec.groups)."""
+    PrometheusRule's spec.groups); without MLflow its group is left out (MlflowDown would
+    fire for ever)."""
     chosen = thresholds or Thresholds()
     groups: dict[str, list[dict[str, Any]]] = {}
     for rule in RULES:
+        if rule.group == MLFLOW and not mlflow:
+            continue
         groups.setdefault(rule.group, []).append(rule.render(chosen))
     return [{"name": name, "rules": rules} for name, rules in groups.items()]

@@ -8,6 +8,7 @@ chart always mounts it) so every GPU series carries the pod and namespace that h
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from typing import Any, TypedDict
@@ -30,6 +31,8 @@ ALERTMANAGER_STORAGE_GI = 5
 GRAFANA_ADMIN_KEYS = {"user": "admin-user", "password": "admin-password"}
 """Keys of the Grafana admin Secret (the chart's grafana.admin.userKey / passwordKey)."""
 DCGM_SCRAPE_INTERVAL = "15s"
+RETENTION_FRACTION = 0.8
+"""Share of the Prometheus volume its data may fill before the oldest blocks go."""
 
 
 class MonitoringStackArgs(TypedDict, total=False):
@@ -38,7 +41,7 @@ class MonitoringStackArgs(TypedDict, total=False):
     retention_days: int
     """Days Prometheus keeps metrics. Default: 15."""
     storage_gi: int
-    """Prometheus volume (GiB); retention also stops at 90% of it. Default: 50."""
+    """Prometheus volume (GiB); retention also stops at 80% of it. Default: 50."""
     storage_class: str | None
     """Storage class of the Prometheus and Alertmanager volumes. Default: the cluster's."""
     prometheus_cpu: str
@@ -51,6 +54,10 @@ class MonitoringStackArgs(TypedDict, total=False):
     """Install the DCGM exporter on GPU nodes. Default: on."""
     thresholds: Thresholds
     """Alert thresholds. Default: the platform's."""
+    mlflow: bool
+    """MLflow runs here: include its alert group. Default: off."""
+    gke: bool
+    """GKE nodes (driver on the host, device-named GPUs). Default: off."""
     webhooks: Sequence[pulumi.Input[str]]
     """https receivers of Alertmanager's webhook JSON (secret). Default: none."""
     tags: Mapping[str, str]
@@ -134,7 +141,7 @@ class MonitoringStack(pulumi.ComponentResource):
                 version=charts.DCGM_EXPORTER.version,
                 repository_opts={"repo": charts.DCGM_EXPORTER.repo},
                 namespace=ns,
-                values=dcgm_exporter_values(),
+                values=dcgm_exporter_values(gke=args.get("gke", False)),
                 atomic=True,
                 cleanup_on_fail=True,
                 opts=child(self, depends_on=[stack]),  # its ServiceMonitor needs the CRD
@@ -148,7 +155,7 @@ class MonitoringStack(pulumi.ComponentResource):
                 "namespace": ns,
                 "labels": labels("mlplatform", "alert-rules", tags),
             },
-            spec={"groups": rule_groups(thresholds)},
+            spec={"groups": rule_groups(thresholds, mlflow=args.get("mlflow", False))},
             opts=child(self, depends_on=[stack]),
         )
         if args.get("grafana", True):
@@ -188,7 +195,8 @@ def prometheus_stack_values(args: MonitoringStackArgs) -> dict[str, Any]:
         "prometheus": {
             "prometheusSpec": {
                 "retention": f"{args.get('retention_days', 15)}d",
-                "retentionSize": f"{int(storage_gi * 0.9)}GiB",
+                # Below the volume alert's 90%: the filesystem is a little smaller than the claim.
+                "retentionSize": f"{int(storage_gi * RETENTION_FRACTION)}GiB",
                 "storageSpec": {"volumeClaimTemplate": {"spec": claim}},
                 "resources": {
                     "requests": {"cpu": args.get("prometheus_cpu", "500m"), "memory": memory},
@@ -221,15 +229,55 @@ def prometheus_stack_values(args: MonitoringStackArgs) -> dict[str, Any]:
     }
 
 
-def dcgm_exporter_values() -> dict[str, Any]:
+GKE_DRIVER_DIR = "/home/kubernetes/bin/nvidia"
+"""Where GKE's driver installer puts the NVIDIA libraries on COS nodes."""
+
+
+def dcgm_exporter_values(gke: bool = False) -> dict[str, Any]:
     """DCGM exporter on GPU nodes only (spot included), scraped every 15 s, with the
-    platform's counters file (ECC, retired pages and thermal violations switched on)."""
-    return {
+    platform's counters file (ECC, retired pages and thermal violations switched on).
+
+    The exporter's own labels win (honorLabels) and the scrape's pod/namespace/container
+    target labels are dropped: `pod` and `namespace` on a GPU series name the workload that
+    holds the GPU, and are absent when none does. On GKE the driver lives on the host under
+    /home/kubernetes/bin/nvidia and GPUs are named by device (nvidia0)."""
+    counters = dcgm_counters_csv()
+    values: dict[str, Any] = {
         "nodeSelector": GPU_NODE_SELECTOR,
         "tolerations": GPU_TOLERATIONS,
-        "customMetrics": dcgm_counters_csv(),
-        "serviceMonitor": {"enabled": True, "interval": DCGM_SCRAPE_INTERVAL},
+        "customMetrics": counters,
+        # The counters file is a subPath mount: roll the pods when it changes.
+        "podAnnotations": {
+            "mlplatform.io/counters-sha256": hashlib.sha256(counters.encode()).hexdigest()
+        },
+        "serviceMonitor": {
+            "enabled": True,
+            "interval": DCGM_SCRAPE_INTERVAL,
+            "honorLabels": True,
+            "relabelings": [{"action": "labeldrop", "regex": "pod|namespace|container"}],
+        },
     }
+    if gke:
+        values["arguments"] = [
+            "-f",
+            "/etc/dcgm-exporter/default-counters.csv",
+            "--kubernetes-gpu-id-type",
+            "device-name",
+        ]
+        values["extraHostVolumes"] = [
+            {"name": "nvidia-install-dir-host", "hostPath": GKE_DRIVER_DIR}
+        ]
+        # Setting this list replaces the chart's default, which mounts the counters file.
+        values["extraVolumeMounts"] = [
+            {
+                "name": "exporter-metrics-volume",
+                "mountPath": "/etc/dcgm-exporter/default-counters.csv",
+                "subPath": "default-counters.csv",
+            },
+            {"name": "nvidia-install-dir-host", "mountPath": "/usr/local/nvidia", "readOnly": True},
+        ]
+        values["extraEnv"] = [{"name": "LD_LIBRARY_PATH", "value": "/usr/local/nvidia/lib64"}]
+    return values
 
 
 def alertmanager_config(webhooks: Sequence[str]) -> dict[str, Any]:
@@ -242,7 +290,8 @@ def alertmanager_config(webhooks: Sequence[str]) -> dict[str, Any]:
             "group_wait": "30s",
             "group_interval": "5m",
             "repeat_interval": "4h",
-            "routes": [{"receiver": "null", "matchers": ['alertname = "Watchdog"']}],
+            # The chart's heartbeat and inhibition helpers are not for people.
+            "routes": [{"receiver": "null", "matchers": ['alertname =~ "Watchdog|InfoInhibitor"']}],
         },
         "receivers": [
             {"name": "null"},
