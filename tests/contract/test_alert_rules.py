@@ -23,6 +23,11 @@ PROMTOOL = shutil.which("promtool")
 GPU = {"gpu": "0", "UUID": "GPU-1", "Hostname": "gpu-node-1", "modelName": "NVIDIA L4"}
 POD = {"namespace": "research", "pod": "train-0", "container": "main"}
 MLFLOW = {"job": "mlflow", "namespace": "mlflow", "instance": "10.0.0.7:5000"}
+QUOTA = {
+    "namespace": "research",
+    "resourcequota": "gpu-quota",
+    "resource": "requests.nvidia.com/gpu",
+}
 
 
 def series(name: str, labels: dict[str, str]) -> str:
@@ -169,6 +174,26 @@ CASES: dict[str, list[Case]] = {
                     POD | {"resource": "nvidia_com_gpu", "unit": "integer"},
                 ): "1x50",
                 series("kube_pod_status_phase", POD | {"phase": "Pending"}): "0x50",
+            },
+            "40m",
+        ),
+    ],
+    "GpuQuotaExhausted": [
+        Case(
+            "quota used up for 40m",
+            {
+                series("kube_resourcequota", QUOTA | {"type": "used"}): "4x50",
+                series("kube_resourcequota", QUOTA | {"type": "hard"}): "4x50",
+            },
+            "40m",
+            [QUOTA],
+            4,
+        ),
+        Case(
+            "quota half used",
+            {
+                series("kube_resourcequota", QUOTA | {"type": "used"}): "2x50",
+                series("kube_resourcequota", QUOTA | {"type": "hard"}): "4x50",
             },
             "40m",
         ),

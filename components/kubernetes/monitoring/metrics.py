@@ -64,6 +64,7 @@ KUBE_STATE_METRICS_SOURCE = (
 KUBERNETES_METRICS = (
     "kube_pod_container_resource_requests",
     "kube_pod_status_phase",
+    "kube_resourcequota",
     "kube_node_status_condition",
     "kube_node_status_capacity",
     "kube_node_status_allocatable",

@@ -215,6 +215,29 @@ RULES: tuple[AlertRule, ...] = (
         ),
     ),
     AlertRule(
+        name="GpuQuotaExhausted",
+        group=GPU,
+        # A pod over quota is never created, so it never shows up as Pending: watch the quota.
+        expr=(
+            'kube_resourcequota{resource="requests.nvidia.com/gpu", type="used"}\n'
+            ">= on (namespace, resourcequota, resource)\n"
+            'kube_resourcequota{resource="requests.nvidia.com/gpu", type="hard"}'
+        ),
+        for_="@{gpu_pending_minutes}m",
+        severity="warning",
+        summary="Team {{ $labels.namespace }} uses all of its GPU quota",
+        description=(
+            "Namespace {{ $labels.namespace }} has used its whole GPU quota "
+            "({{ $value }} GPUs) for @{gpu_pending_minutes} minutes: new GPU pods are refused "
+            "at creation and never appear as Pending."
+        ),
+        runbook=(
+            "kubectl -n {{ $labels.namespace }} describe resourcequota, then look for idle GPU "
+            "holders (GpuIdleWhileAllocated). Raise the team's maxGpus in the stack config if "
+            "the demand is real and the budget allows."
+        ),
+    ),
+    AlertRule(
         name="GpuNodeNotReady",
         group=GPU,
         expr=(
