@@ -15,10 +15,9 @@ from mlplatform.aws.observability import AwsAlarms, AwsAlarmsArgs
 from mlplatform.aws.registry import EcrRegistry
 from mlplatform.aws.storage import S3ArtifactStore
 from mlplatform.compose.common import (
-    MLFLOW_NAMESPACE,
     Built,
     Identity,
-    add_mlflow,
+    add_cloud_mlflow,
     add_monitoring,
     add_teams,
     cluster_args,
@@ -110,18 +109,9 @@ def build(
         if chosen_class:
             db_args["instance_class"] = chosen_class
         database = RdsPostgres(f"{name}-mlflow-db", db_args, opts)
-        identity = cluster.workload_identity(f"{name}-mlflow", MLFLOW_NAMESPACE, f"{name}-mlflow")
-        store.grant_read_write(identity)
         built.set_mlflow(
-            add_mlflow(
-                name,
-                cfg,
-                tags,
-                k8s_opts,
-                database.database_uri,
-                store.artifact_uri.apply(lambda u: f"{u}/"),
-                identity.annotations,
-                monitoring=monitoring,
+            add_cloud_mlflow(
+                name, cfg, tags, k8s_opts, database.database_uri, cluster, store, monitoring
             )
         )
     if cfg.monitoring.enabled:

@@ -17,10 +17,9 @@ from mlplatform.azure.observability import AzureAlarms, AzureAlarmsArgs
 from mlplatform.azure.registry import AcrRegistry
 from mlplatform.azure.storage import AzureBlobArtifactStore, AzurePlacement
 from mlplatform.compose.common import (
-    MLFLOW_NAMESPACE,
     Built,
     Identity,
-    add_mlflow,
+    add_cloud_mlflow,
     add_monitoring,
     add_teams,
     cluster_args,
@@ -197,17 +196,7 @@ def _mlflow(
     if cfg.mlflow.database.instance_class:
         db_args["sku"] = cfg.mlflow.database.instance_class
     database = AzurePostgres(f"{name}-mlflow-db", db_args, opts)
-    identity = cluster.workload_identity(f"{name}-mlflow", MLFLOW_NAMESPACE, f"{name}-mlflow")
-    store.grant_read_write(identity)
-    server = add_mlflow(
-        name,
-        cfg,
-        tags,
-        k8s_opts,
-        database.database_uri,
-        store.artifact_uri.apply(lambda u: f"{u}/"),
-        identity.annotations,
-        pod_labels=USE_LABEL,
-        monitoring=monitoring,
+    server = add_cloud_mlflow(
+        name, cfg, tags, k8s_opts, database.database_uri, cluster, store, monitoring, USE_LABEL
     )
     return server, database

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pulumi
 
@@ -224,6 +224,48 @@ def add_mlflow(
         "tags": tags,
     }
     return mlflow_server(name, cfg, args, opts, monitoring)
+
+
+class IdentityCluster(Protocol):
+    """A cloud cluster that binds a Kubernetes service account to a cloud identity."""
+
+    def workload_identity(self, name: str, namespace: str, service_account: str) -> Any: ...
+
+
+class GrantingStore(Protocol):
+    """A cloud artifact store that can grant one identity read/write on itself only."""
+
+    artifact_uri: pulumi.Output[str]
+
+    def grant_read_write(self, identity: Any) -> None: ...
+
+
+def add_cloud_mlflow(
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+    database_uri: pulumi.Input[str],
+    cluster: IdentityCluster,
+    store: GrantingStore,
+    monitoring: MonitoringStack | None,
+    pod_labels: Mapping[str, str] | None = None,
+) -> MlflowServer:
+    """MLflow on a cloud cluster: its own workload identity, granted read/write on the
+    artifact store only, proxying artifacts to the bucket."""
+    identity = cluster.workload_identity(f"{name}-mlflow", MLFLOW_NAMESPACE, f"{name}-mlflow")
+    store.grant_read_write(identity)
+    return add_mlflow(
+        name,
+        cfg,
+        tags,
+        opts,
+        database_uri,
+        store.artifact_uri.apply(lambda u: f"{u}/"),
+        identity.annotations,
+        pod_labels=pod_labels,
+        monitoring=monitoring,
+    )
 
 
 def mlflow_server(

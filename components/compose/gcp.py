@@ -8,10 +8,9 @@ import pulumi
 import pulumi_gcp as gcp
 
 from mlplatform.compose.common import (
-    MLFLOW_NAMESPACE,
     Built,
     Identity,
-    add_mlflow,
+    add_cloud_mlflow,
     add_monitoring,
     add_teams,
     cluster_args,
@@ -116,18 +115,9 @@ def build(
         if cfg.mlflow.database.instance_class:
             db_args["tier"] = cfg.mlflow.database.instance_class
         database = CloudSqlPostgres(db_name, db_args, opts)
-        identity = cluster.workload_identity(f"{name}-mlflow", MLFLOW_NAMESPACE, f"{name}-mlflow")
-        store.grant_read_write(identity)
         built.set_mlflow(
-            add_mlflow(
-                name,
-                cfg,
-                tags,
-                k8s_opts,
-                database.database_uri,
-                store.artifact_uri.apply(lambda u: f"{u}/"),
-                identity.annotations,
-                monitoring=monitoring,
+            add_cloud_mlflow(
+                name, cfg, tags, k8s_opts, database.database_uri, cluster, store, monitoring
             )
         )
     if cfg.monitoring.enabled:
