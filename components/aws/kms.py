@@ -2,24 +2,66 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+
 import pulumi
-from pulumi_aws import kms
+from pulumi_aws import get_caller_identity_output, kms
 
 from mlplatform import defaults
 
 
 def data_key(
-    name: str, purpose: str, parent: pulumi.Resource, protect: bool, tags: pulumi.Input
+    name: str,
+    purpose: str,
+    parent: pulumi.Resource,
+    protect: bool,
+    tags: pulumi.Input,
+    services: Sequence[str] = (),
 ) -> kms.Key:
     """A symmetric customer-managed key with yearly rotation, named `{name}-key`.
 
-    It is protected with the data it encrypts: losing the key loses the data.
+    It is protected with the data it encrypts: losing the key loses the data. `services`
+    (e.g. cloudwatch.amazonaws.com) may encrypt with it from this account only: what an AWS
+    service publishing to an encrypted SNS topic needs, and an AWS-managed key cannot grant.
     """
+    policy = None
+    if services:
+        account = get_caller_identity_output().account_id
+        policy = account.apply(lambda a: service_key_policy(a, services))
     return kms.Key(
         f"{name}-key",
         description=f"mlplatform: encrypts {purpose}",
         enable_key_rotation=True,
         deletion_window_in_days=defaults.KMS_DELETION_WINDOW_DAYS,
+        policy=policy,
         tags=tags,
         opts=pulumi.ResourceOptions(parent=parent, protect=protect),
+    )
+
+
+def service_key_policy(account: str, services: Sequence[str]) -> str:
+    """The default key policy (the account administers the key) plus use by `services` on
+    behalf of this account."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AccountAdministers",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "ServicesEncrypt",
+                    "Effect": "Allow",
+                    "Principal": {"Service": list(services)},
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                },
+            ],
+        }
     )

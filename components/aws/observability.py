@@ -5,13 +5,17 @@ action beyond the topic."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Required, TypedDict
 
 import pulumi
-from pulumi_aws import cloudwatch, sns
+from pulumi_aws import cloudwatch, get_caller_identity_output, sns
 
+from mlplatform.aws.kms import data_key
 from mlplatform.contracts import child
+
+CLOUDWATCH = "cloudwatch.amazonaws.com"
 
 GIB = 1024**3
 CPU_PERCENT = 80
@@ -37,8 +41,37 @@ class AwsAlarmsArgs(TypedDict, total=False):
     """E-mail subscribers (each confirms by mail). Default: none."""
     webhooks: Sequence[pulumi.Input[str]]
     """https subscribers (secret; each confirms the subscription). Default: none."""
+    protect: bool
+    """Protect the topic's KMS key. Default: protected."""
     tags: Mapping[str, str]
     """Tags on every resource. Default: none."""
+
+
+def topic_policy(topic_arn: str, account: str) -> str:
+    """The account's principals may use the topic; CloudWatch alarms of this account may
+    publish to it."""
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "AccountUses",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Action": ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes"],
+                    "Resource": topic_arn,
+                },
+                {
+                    "Sid": "CloudWatchAlarmsPublish",
+                    "Effect": "Allow",
+                    "Principal": {"Service": CLOUDWATCH},
+                    "Action": "sns:Publish",
+                    "Resource": topic_arn,
+                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+                },
+            ],
+        }
+    )
 
 
 class AwsAlarms(pulumi.ComponentResource):
@@ -52,8 +85,24 @@ class AwsAlarms(pulumi.ComponentResource):
     ) -> None:
         super().__init__("mlplatform:index:AwsAlarms", name, None, opts)
         tags = dict(args.get("tags", {}))
-        topic = sns.Topic(
-            f"{name}-topic", kms_master_key_id="alias/aws/sns", tags=tags, opts=child(self)
+        # CloudWatch cannot publish to a topic under the AWS-managed aws/sns key (its policy
+        # cannot be edited): the topic gets its own key that CloudWatch may use.
+        key = data_key(
+            f"{name}-topic",
+            "alarm notifications",
+            self,
+            args.get("protect", True),
+            tags,
+            services=[CLOUDWATCH],
+        )
+        topic = sns.Topic(f"{name}-topic", kms_master_key_id=key.arn, tags=tags, opts=child(self))
+        sns.TopicPolicy(
+            f"{name}-topic-policy",
+            arn=topic.arn,
+            policy=pulumi.Output.all(topic.arn, get_caller_identity_output().account_id).apply(
+                lambda v: topic_policy(v[0], v[1])
+            ),
+            opts=child(self),
         )
         for i, address in enumerate(args.get("emails", [])):
             sns.TopicSubscription(

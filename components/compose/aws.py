@@ -135,6 +135,7 @@ def _alarms(
         "cluster_name": cluster.cluster_name,
         "emails": list(notify.emails),
         "webhooks": list(notify.webhooks),
+        "protect": cfg.protect,
         "tags": tags,
     }
     if database is not None:

@@ -38,7 +38,7 @@ def test_no_pulumi_binary_is_reachable() -> None:
 
 
 RESOURCE_COUNTS = {
-    "aws-dev": 120,
+    "aws-dev": 122,
     "aws-prod": 113,
     "azure-dev": 70,
     "azure-prod": 97,
@@ -68,7 +68,7 @@ def test_table_is_a_tree_with_counts() -> None:
     assert "ml-platform / aws-dev (target: aws)" in result.stdout
     assert "└── pulumi:pulumi:Stack ml-platform-aws-dev (component)" in result.stdout
     assert "aws:s3/bucket:Bucket ml-aws-dev-artifacts-bucket (protected)" in result.stdout
-    assert "120 resources" in result.stdout
+    assert "122 resources" in result.stdout
 
 
 def test_default_stack_is_aws_dev() -> None:

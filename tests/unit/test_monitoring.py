@@ -222,7 +222,21 @@ def test_aws_alarms_watch_nodes_and_the_database_to_the_configured_subscribers(
         }
     )
     topic = one(plan, "aws:sns/topic:Topic")
-    assert topic.inputs["kmsMasterKeyId"] == "alias/aws/sns"
+    # Not the AWS-managed aws/sns key: CloudWatch could not publish through it.
+    key = one(plan, "aws:kms/key:Key", "-alarms-topic-key")
+    assert topic.inputs["kmsMasterKeyId"].startswith("arn:aws:kms:eu-west-1:123456789012:key/")
+    assert depends_on(topic, key) and key.protect is True
+    key_policy = json.loads(key.inputs["policy"])["Statement"]
+    assert key_policy[1]["Principal"] == {"Service": ["cloudwatch.amazonaws.com"]}
+    assert key_policy[1]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert key_policy[1]["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+    policy = json.loads(one(plan, "aws:sns/topicPolicy:TopicPolicy").inputs["policy"])
+    publish = policy["Statement"][1]
+    assert (publish["Principal"], publish["Action"]) == (
+        {"Service": "cloudwatch.amazonaws.com"},
+        "sns:Publish",
+    )
+    assert publish["Resource"] == topic_arn(plan)
     subscriptions = {
         r.inputs["protocol"]: r.inputs["endpoint"]
         for r in plan.of_type("aws:sns/topicSubscription:TopicSubscription")
