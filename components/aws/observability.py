@@ -16,6 +16,8 @@ from mlplatform.aws.kms import data_key
 from mlplatform.contracts import child
 
 CLOUDWATCH = "cloudwatch.amazonaws.com"
+PROMETHEUS_SERVICE = "aps.amazonaws.com"
+"""Amazon Managed Service for Prometheus, whose alert manager publishes to the topic."""
 
 GIB = 1024**3
 CPU_PERCENT = 80
@@ -41,15 +43,18 @@ class AwsAlarmsArgs(TypedDict, total=False):
     """E-mail subscribers (each confirms by mail). Default: none."""
     webhooks: Sequence[pulumi.Input[str]]
     """https subscribers (secret; each confirms the subscription). Default: none."""
+    managed_prometheus: bool
+    """Let Amazon Managed Service for Prometheus publish alerts to the topic too. Default:
+    off."""
     protect: bool
     """Protect the topic's KMS key. Default: protected."""
     tags: Mapping[str, str]
     """Tags on every resource. Default: none."""
 
 
-def topic_policy(topic_arn: str, account: str) -> str:
-    """The account's principals may use the topic; CloudWatch alarms of this account may
-    publish to it."""
+def topic_policy(topic_arn: str, account: str, services: Sequence[str] = (CLOUDWATCH,)) -> str:
+    """The account's principals may use the topic; `services` (CloudWatch alarms, AMP's alert
+    manager) may publish to it on this account's behalf."""
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -62,9 +67,9 @@ def topic_policy(topic_arn: str, account: str) -> str:
                     "Resource": topic_arn,
                 },
                 {
-                    "Sid": "CloudWatchAlarmsPublish",
+                    "Sid": "ServicesPublish",
                     "Effect": "Allow",
-                    "Principal": {"Service": CLOUDWATCH},
+                    "Principal": {"Service": list(services)},
                     "Action": "sns:Publish",
                     "Resource": topic_arn,
                     "Condition": {"StringEquals": {"aws:SourceAccount": account}},
@@ -87,20 +92,21 @@ class AwsAlarms(pulumi.ComponentResource):
         tags = dict(args.get("tags", {}))
         # CloudWatch cannot publish to a topic under the AWS-managed aws/sns key (its policy
         # cannot be edited): the topic gets its own key that CloudWatch may use.
+        publishers = [CLOUDWATCH] + ([PROMETHEUS_SERVICE] if args.get("managed_prometheus") else [])
         key = data_key(
             f"{name}-topic",
             "alarm notifications",
             self,
             args.get("protect", True),
             tags,
-            services=[CLOUDWATCH],
+            services=publishers,
         )
         topic = sns.Topic(f"{name}-topic", kms_master_key_id=key.arn, tags=tags, opts=child(self))
         sns.TopicPolicy(
             f"{name}-topic-policy",
             arn=topic.arn,
             policy=pulumi.Output.all(topic.arn, get_caller_identity_output().account_id).apply(
-                lambda v: topic_policy(v[0], v[1])
+                lambda v: topic_policy(v[0], v[1], publishers)
             ),
             opts=child(self),
         )

@@ -7,11 +7,13 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_aws as aws
 
+from mlplatform import defaults
 from mlplatform.aws.autoscaler import EksClusterAutoscaler
 from mlplatform.aws.cluster import EksGpuCluster
 from mlplatform.aws.database import RdsPostgres, RdsPostgresArgs
 from mlplatform.aws.network import AwsNetwork
 from mlplatform.aws.observability import AwsAlarms, AwsAlarmsArgs
+from mlplatform.aws.prometheus import AmpWorkspace
 from mlplatform.aws.registry import EcrRegistry
 from mlplatform.aws.storage import S3ArtifactStore
 from mlplatform.compose.common import (
@@ -20,12 +22,19 @@ from mlplatform.compose.common import (
     add_cloud_mlflow,
     add_monitoring,
     add_teams,
+    alert_thresholds,
     cluster_args,
     enable_gpus,
     registry_args,
     store_args,
 )
 from mlplatform.kubernetes.mlflow_config import WORKERS
+from mlplatform.kubernetes.monitoring.rules import rule_groups
+from mlplatform.kubernetes.monitoring.stack import (
+    GRAFANA_SERVICE_ACCOUNT,
+    PROMETHEUS_SERVICE_ACCOUNT,
+    RemoteWriteArgs,
+)
 from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import Environment, PlatformConfig
 
@@ -77,8 +86,6 @@ def build(
 
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
     enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts)
-    monitoring = add_monitoring(name, cfg, tags, k8s_opts)
-    built.set_monitoring(monitoring)
     if cfg.gpu_pools:
         EksClusterAutoscaler(
             f"{name}-autoscaler", cluster, cfg.region, cfg.cluster.kubernetes_version, opts
@@ -93,31 +100,91 @@ def build(
         return identity.annotations, {}
 
     built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
-    database = None
-    if cfg.mlflow.enabled and store is not None:
-        db_args: RdsPostgresArgs = {
-            "vpc_id": vpc_id,
-            "subnet_ids": subnets,
-            "client_security_group_id": cluster.security_group_id,
-            "storage_gb": cfg.mlflow.database.storage_gb,
-            "backup_retention_days": cfg.mlflow.database.backup_retention_days,
-            "multi_az": cfg.database_standby,
-            "protect": cfg.protect,
-            "tags": tags,
-        }
-        chosen_class = cfg.mlflow.database.instance_class
-        if chosen_class:
-            db_args["instance_class"] = chosen_class
-        database = RdsPostgres(f"{name}-mlflow-db", db_args, opts)
+    mlflow = cfg.mlflow.enabled and store is not None
+    database = _database(name, cfg, tags, opts, vpc_id, subnets, cluster) if mlflow else None
+    remote_write = None
+    if cfg.monitoring.enabled:
+        cluster.enable_container_insights()
+        alarms = _alarms(name, cfg, tags, opts, cluster, database)
+        if cfg.monitoring.prometheus == "managed":
+            remote_write = _managed_prometheus(name, cfg, tags, opts, cluster, alarms)
+    monitoring = add_monitoring(name, cfg, tags, k8s_opts, remote_write=remote_write)
+    built.set_monitoring(monitoring)
+    if database is not None and store is not None:
         built.set_mlflow(
             add_cloud_mlflow(
                 name, cfg, tags, k8s_opts, database.database_uri, cluster, store, monitoring
             )
         )
-    if cfg.monitoring.enabled:
-        cluster.enable_container_insights()
-        _alarms(name, cfg, tags, opts, cluster, database)
     return built
+
+
+def _database(
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+    vpc_id: pulumi.Input[str],
+    subnets: list[pulumi.Input[str]],
+    cluster: EksGpuCluster,
+) -> RdsPostgres:
+    """MLflow's RDS PostgreSQL in the cluster's private subnets, open to the cluster only."""
+    db_args: RdsPostgresArgs = {
+        "vpc_id": vpc_id,
+        "subnet_ids": subnets,
+        "client_security_group_id": cluster.security_group_id,
+        "storage_gb": cfg.mlflow.database.storage_gb,
+        "backup_retention_days": cfg.mlflow.database.backup_retention_days,
+        "multi_az": cfg.database_standby,
+        "protect": cfg.protect,
+        "tags": tags,
+    }
+    if cfg.mlflow.database.instance_class:
+        db_args["instance_class"] = cfg.mlflow.database.instance_class
+    return RdsPostgres(f"{name}-mlflow-db", db_args, opts)
+
+
+def _managed_prometheus(
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+    cluster: EksGpuCluster,
+    alarms: AwsAlarms,
+) -> RemoteWriteArgs:
+    """An AMP workspace running the platform's rules, alerting to the alarm topic; IRSA
+    roles for Prometheus to write to it and Grafana to read it."""
+    assert cfg.region is not None
+    workspace = AmpWorkspace(
+        f"{name}-prometheus",
+        {
+            "region": cfg.region,
+            "rule_groups": rule_groups(alert_thresholds(cfg), mlflow=cfg.mlflow.enabled),
+            "topic_arn": alarms.topic_arn,
+            "protect": cfg.protect,
+            "tags": tags,
+        },
+        opts,
+    )
+    writer = cluster.workload_identity(
+        f"{name}-prometheus-writer",
+        defaults.MONITORING_NAMESPACE,
+        PROMETHEUS_SERVICE_ACCOUNT,
+        ["AmazonPrometheusRemoteWriteAccess"],
+    )
+    reader = cluster.workload_identity(
+        f"{name}-grafana-reader",
+        defaults.MONITORING_NAMESPACE,
+        GRAFANA_SERVICE_ACCOUNT,
+        ["AmazonPrometheusQueryAccess"],
+    )
+    return {
+        "url": workspace.remote_write_url,
+        "query_url": workspace.query_url,
+        "region": cfg.region,
+        "prometheus_annotations": writer.annotations,
+        "grafana_annotations": reader.annotations,
+    }
 
 
 def _alarms(
@@ -135,6 +202,7 @@ def _alarms(
         "cluster_name": cluster.cluster_name,
         "emails": list(notify.emails),
         "webhooks": list(notify.webhooks),
+        "managed_prometheus": cfg.monitoring.prometheus == "managed",
         "protect": cfg.protect,
         "tags": tags,
     }

@@ -15,7 +15,8 @@ from mlplatform.spec.model import EndpointAccess, GpuEnablement
 
 if TYPE_CHECKING:  # the kubernetes SDK loads only for targets that build MLflow
     from mlplatform.kubernetes.mlflow import MlflowIngressArgs, MlflowServer, MlflowServerArgs
-    from mlplatform.kubernetes.monitoring.stack import MonitoringStack
+    from mlplatform.kubernetes.monitoring.rules import Thresholds
+    from mlplatform.kubernetes.monitoring.stack import MonitoringStack, RemoteWriteArgs
 
 
 @dataclass
@@ -288,38 +289,45 @@ def mlflow_server(
     return MlflowServer(f"{name}-mlflow", args, opts)
 
 
+def alert_thresholds(cfg: PlatformConfig) -> Thresholds:
+    """The spec's alert thresholds in the rules' terms."""
+    from mlplatform.kubernetes.monitoring.rules import Thresholds
+
+    return Thresholds(**cfg.monitoring.alerts.model_dump())
+
+
 def add_monitoring(
     name: str,
     cfg: PlatformConfig,
     tags: Mapping[str, str],
     opts: pulumi.ResourceOptions,
     storage_class: str | None = None,
+    remote_write: RemoteWriteArgs | None = None,
 ) -> MonitoringStack | None:
-    """The in-cluster monitoring stack, when the spec turns it on."""
+    """The in-cluster monitoring stack, when the spec turns it on, feeding a managed
+    Prometheus when one is given."""
     if not cfg.monitoring.enabled:
         return None
-    from mlplatform.kubernetes.monitoring.rules import Thresholds
-    from mlplatform.kubernetes.monitoring.stack import MonitoringStack
+    from mlplatform.kubernetes.monitoring.stack import MonitoringStack, MonitoringStackArgs
 
     spec = cfg.monitoring
-    return MonitoringStack(
-        f"{name}-monitoring",
-        {
-            "retention_days": spec.retention_days,
-            "storage_gi": spec.storage_gi,
-            "storage_class": storage_class,
-            "prometheus_cpu": spec.prometheus_cpu,
-            "prometheus_memory": spec.prometheus_memory,
-            "grafana": spec.grafana,
-            "gpu_nodes": bool(cfg.gpu_pools) or cfg.target.value == "kubernetes",
-            "thresholds": Thresholds(**spec.alerts.model_dump()),
-            "mlflow": cfg.mlflow.enabled,
-            "gke": cfg.target.value == "gcp",
-            "webhooks": [pulumi.Output.secret(url) for url in spec.notifications.webhooks],
-            "tags": tags,
-        },
-        opts,
-    )
+    args: MonitoringStackArgs = {
+        "retention_days": spec.retention_days,
+        "storage_gi": spec.storage_gi,
+        "storage_class": storage_class,
+        "prometheus_cpu": spec.prometheus_cpu,
+        "prometheus_memory": spec.prometheus_memory,
+        "grafana": spec.grafana,
+        "gpu_nodes": bool(cfg.gpu_pools) or cfg.target.value == "kubernetes",
+        "thresholds": alert_thresholds(cfg),
+        "mlflow": cfg.mlflow.enabled,
+        "gke": cfg.target.value == "gcp",
+        "webhooks": [pulumi.Output.secret(url) for url in spec.notifications.webhooks],
+        "tags": tags,
+    }
+    if remote_write is not None:
+        args["remote_write"] = remote_write
+    return MonitoringStack(f"{name}-monitoring", args, opts)
 
 
 def allowed_namespaces(cfg: PlatformConfig) -> list[str]:

@@ -306,8 +306,19 @@ def _octet(seed: str) -> int:
     return 100 + int(_suffix(seed, 2), 16) % 100
 
 
+def _amp_workspace(name: str, inputs: State, state: State, region: str) -> State:
+    workspace = f"ws-{_guid(name)}"
+    return {
+        "id": workspace,
+        "arn": f"arn:aws:aps:{region}:{ACCOUNT_ID}:workspace/{workspace}",
+        "prometheusEndpoint": f"https://aps-workspaces.{region}.amazonaws.com/workspaces/"
+        f"{workspace}/",
+    }
+
+
 _TYPE_OUTPUTS: dict[str, Callable[[str, State, State, str], State]] = {
     "aws:rds/instance:Instance": _rds_instance,
+    "aws:amp/workspace:Workspace": _amp_workspace,
     "azure-native:containerservice:ManagedCluster": _aks_cluster,
     "azure-native:managedidentity:UserAssignedIdentity": _user_assigned_identity,
     "gcp:container/cluster:Cluster": _gke_cluster,

@@ -386,9 +386,9 @@ class MonitoringSpec(_Spec):
     enabled: bool = False
     """Deploy monitoring. Default: off."""
     prometheus: Literal["in-cluster", "managed"] = "in-cluster"
-    """Where metrics are kept: the kube-prometheus-stack in the cluster, or the cloud's managed
-    Prometheus. Default: in-cluster (the same on every target; managed is not provisioned by
-    this release)."""
+    """Where metrics are kept and rules run: the kube-prometheus-stack in the cluster, or the
+    cloud's managed Prometheus, fed by the in-cluster Prometheus (AWS: Amazon Managed Service
+    for Prometheus). Default: in-cluster (the same on every target)."""
     retention_days: Annotated[int, Field(ge=1, le=365)] = 15
     """Days Prometheus keeps metrics. Default: 15."""
     storage_gi: Annotated[int, Field(ge=10, le=10000)] = 50

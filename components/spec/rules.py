@@ -433,11 +433,18 @@ def _log_retention(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
         )
 
 
+MANAGED_PROMETHEUS_TARGETS = frozenset({Target.AWS})
+"""Targets whose managed Prometheus this release wires (Amazon Managed Service for
+Prometheus); Azure Monitor and GKE Managed Prometheus are next."""
+
+
 def _not_yet_provisioned(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
-    if cfg.monitoring.enabled and cfg.monitoring.prometheus == "managed":
+    managed = cfg.monitoring.prometheus == "managed"
+    if cfg.monitoring.enabled and managed and cfg.target not in MANAGED_PROMETHEUS_TARGETS:
         yield ConfigIssue(
             "monitoring.prometheus",
-            "is not provisioned by this release of mlplatform; use in-cluster",
+            f"is not provisioned on {cfg.target} by this release of mlplatform (only on "
+            f"{', '.join(sorted(MANAGED_PROMETHEUS_TARGETS))}); use in-cluster",
             "managed",
         )
 

@@ -478,3 +478,16 @@ def test_the_planned_prometheus_rule_passes_promtool(
     result = promtool("check", "rules", str(path), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"SUCCESS: {len(RULES)} rules found" in result.stdout
+
+
+def test_the_managed_prometheus_rules_pass_promtool(
+    shipped_plans: dict[str, Any], tmp_path: Path
+) -> None:
+    from tests.helpers import one
+
+    rules = one(shipped_plans["aws-prod"], "aws:amp/ruleGroupNamespace:RuleGroupNamespace")
+    path = tmp_path / "amp.yaml"
+    path.write_text(rules.inputs["data"], encoding="utf-8")
+    result = promtool("check", "rules", str(path), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"SUCCESS: {len(RULES)} rules found" in result.stdout

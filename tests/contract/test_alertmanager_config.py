@@ -37,3 +37,15 @@ def test_amtool_rejects_a_route_to_an_unknown_receiver(tmp_path: Path) -> None:
     result = check(config, tmp_path)
     assert result.returncode != 0
     assert 'undefined receiver "nobody"' in result.stdout + result.stderr
+
+
+def test_amtool_accepts_the_managed_prometheus_alert_manager(tmp_path: Path) -> None:
+    from mlplatform.aws.prometheus import alertmanager_definition
+
+    definition = yaml.safe_load(
+        alertmanager_definition("arn:aws:sns:us-east-1:123456789012:alerts", "us-east-1")
+    )
+    config = yaml.safe_load(definition["alertmanager_config"])
+    result = check(config, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert config["receivers"][1]["sns_configs"][0]["sigv4"] == {"region": "us-east-1"}

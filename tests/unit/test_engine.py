@@ -114,6 +114,7 @@ STATEFUL = {
     "aws:kms/key:Key",
     "aws:eks/cluster:Cluster",
     "aws:rds/instance:Instance",
+    "aws:amp/workspace:Workspace",
     "azure-native:storage:StorageAccount",
     "azure-native:storage:BlobContainer",
     "azure-native:containerregistry:Registry",

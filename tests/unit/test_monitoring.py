@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+import yaml
+
 from mlplatform.engine import Plan
 from mlplatform.engine.mocks import physical_name
 from mlplatform.kubernetes.monitoring.metrics import dcgm_counters_csv
@@ -233,7 +235,7 @@ def test_aws_alarms_watch_nodes_and_the_database_to_the_configured_subscribers(
     policy = json.loads(one(plan, "aws:sns/topicPolicy:TopicPolicy").inputs["policy"])
     publish = policy["Statement"][1]
     assert (publish["Principal"], publish["Action"]) == (
-        {"Service": "cloudwatch.amazonaws.com"},
+        {"Service": ["cloudwatch.amazonaws.com"]},
         "sns:Publish",
     )
     assert publish["Resource"] == topic_arn(plan)
@@ -291,9 +293,9 @@ def test_aws_alarms_watch_nodes_and_the_database_to_the_configured_subscribers(
     )
 
 
-def topic_arn(plan: Plan) -> str:
-    topic = one(plan, "aws:sns/topic:Topic")
-    return f"arn:aws:sns:eu-west-1:123456789012:{physical_name(topic.name)}"
+def topic_arn(plan: Plan, region: str = "eu-west-1", name: str = "") -> str:
+    topic = one(plan, "aws:sns/topic:Topic", name)
+    return f"arn:aws:sns:{region}:123456789012:{physical_name(topic.name)}"
 
 
 def test_azure_alerts_on_the_database_to_the_action_group(shipped_plans: dict[str, Plan]) -> None:
@@ -384,3 +386,63 @@ def test_gcp_policies_on_cloud_sql_and_gke_nodes(shipped_plans: dict[str, Plan])
     assert all(
         p["notificationChannels"] == [physical_name(channel.name)] for p in policies.values()
     )
+
+
+def test_aws_managed_prometheus_runs_the_rules_and_alerts_to_the_topic(
+    shipped_plans: dict[str, Plan],
+) -> None:
+    plan = shipped_plans["aws-prod"]
+    workspace = one(plan, "aws:amp/workspace:Workspace")
+    assert workspace.protect is True
+    rules = one(plan, "aws:amp/ruleGroupNamespace:RuleGroupNamespace")
+    assert yaml.safe_load(rules.inputs["data"]) == {"groups": rule_groups()}
+    definition = one(plan, "aws:amp/alertManagerDefinition:AlertManagerDefinition")
+    config = yaml.safe_load(yaml.safe_load(definition.inputs["definition"])["alertmanager_config"])
+    [sns] = config["receivers"][1]["sns_configs"]
+    assert sns["topic_arn"] == topic_arn(plan, "us-east-1", "ml-aws-prod-alarms-topic")
+    assert sns["sigv4"] == {"region": "us-east-1"}
+    # AMP may publish to the topic: its key and its policy say so.
+    key = one(plan, "aws:kms/key:Key", "-alarms-topic-key")
+    assert json.loads(key.inputs["policy"])["Statement"][1]["Principal"] == {
+        "Service": ["cloudwatch.amazonaws.com", "aps.amazonaws.com"]
+    }
+    values = release(plan, "kube-prometheus-stack").inputs["values"]
+    spec = values["prometheus"]["prometheusSpec"]
+    endpoint = (
+        f"https://aps-workspaces.us-east-1.amazonaws.com/workspaces/{workspace_id(workspace)}/"
+    )
+    assert spec["remoteWrite"] == [
+        {"url": f"{endpoint}api/v1/remote_write", "sigv4": {"region": "us-east-1"}}
+    ]
+    assert spec["retention"] == "2d"
+    assert (values["alertmanager"], values["defaultRules"]) == (
+        {"enabled": False},
+        {"create": False},
+    )
+    writer = one(plan, "aws:iam/role:Role", "-prometheus-writer-role")
+    writer_arn = f"arn:aws:iam::123456789012:role/{physical_name(writer.name)}"
+    assert values["prometheus"]["serviceAccount"] == {
+        "create": True,
+        "name": "prometheus",
+        "annotations": {"eks.amazonaws.com/role-arn": writer_arn},
+    }
+    assert "system:serviceaccount:monitoring:prometheus" in writer.inputs["assumeRolePolicy"]
+    one(
+        plan,
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "-AmazonPrometheusRemoteWriteAccess",
+    )
+    [source] = values["grafana"]["additionalDataSources"]
+    assert (source["url"], source["isDefault"], source["jsonData"]["sigV4Auth"]) == (
+        endpoint,
+        True,
+        True,
+    )
+    # Rules run in AMP, not twice.
+    assert plan.of_type(RULE) == []
+
+
+def workspace_id(workspace) -> str:
+    from mlplatform.engine.mocks import _guid
+
+    return f"ws-{_guid(workspace.name)}"

@@ -377,10 +377,10 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "mlflow.ingress.controllerNamespace: is required; add it to the stack config",
     ),
     (
-        "managed Prometheus (not provisioned yet)",
-        {**AWS, "monitoring": {"enabled": True, "prometheus": "managed"}},
-        "monitoring.prometheus: 'managed' is not provisioned by this release of mlplatform; "
-        "use in-cluster",
+        "managed Prometheus where it is not wired yet",
+        {**AZURE, "monitoring": {"enabled": True, "prometheus": "managed"}},
+        "monitoring.prometheus: 'managed' is not provisioned on azure by this release of "
+        "mlplatform (only on aws); use in-cluster",
     ),
     (
         "plain-http alert webhook",

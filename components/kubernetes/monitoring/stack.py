@@ -35,6 +35,27 @@ RETENTION_FRACTION = 0.8
 """Share of the Prometheus volume its data may fill before the oldest blocks go."""
 
 
+PROMETHEUS_SERVICE_ACCOUNT = "prometheus"
+GRAFANA_SERVICE_ACCOUNT = "grafana"
+LOCAL_BUFFER_RETENTION = "2d"
+"""What the in-cluster Prometheus keeps when a managed Prometheus holds the history."""
+
+
+class RemoteWriteArgs(TypedDict):
+    """A managed Prometheus (SigV4-signed, AWS) that stores the metrics and runs the rules."""
+
+    url: pulumi.Input[str]
+    """Remote-write endpoint."""
+    query_url: pulumi.Input[str]
+    """Query endpoint: Grafana's default data source."""
+    region: str
+    """SigV4 signing region."""
+    prometheus_annotations: pulumi.Input[Mapping[str, str]]
+    """Service account annotations giving Prometheus write access (IRSA)."""
+    grafana_annotations: pulumi.Input[Mapping[str, str]]
+    """Service account annotations giving Grafana query access (IRSA)."""
+
+
 class MonitoringStackArgs(TypedDict, total=False):
     """Args of `MonitoringStack`."""
 
@@ -60,6 +81,9 @@ class MonitoringStackArgs(TypedDict, total=False):
     """GKE nodes (driver on the host, device-named GPUs). Default: off."""
     webhooks: Sequence[pulumi.Input[str]]
     """https receivers of Alertmanager's webhook JSON (secret). Default: none."""
+    remote_write: RemoteWriteArgs
+    """Send everything to a managed Prometheus, which runs the rules and alerting; the
+    in-cluster Prometheus keeps two days. Default: in-cluster only."""
     tags: Mapping[str, str]
     """Labels on every object. Default: none."""
 
@@ -116,8 +140,11 @@ class MonitoringStack(pulumi.ComponentResource):
                 lambda m: m.name or ""
             )
             self.grafana_admin_password = pulumi.Output.secret(password.result)
+        managed = args.get("remote_write")
+        if managed is not None:
+            use_managed_prometheus(values, managed)
         webhooks = list(args.get("webhooks", []))
-        if webhooks:
+        if webhooks and managed is None:
             values["alertmanager"]["config"] = pulumi.Output.secret(
                 pulumi.Output.all(*webhooks).apply(alertmanager_config)
             )
@@ -146,18 +173,19 @@ class MonitoringStack(pulumi.ComponentResource):
                 cleanup_on_fail=True,
                 opts=child(self, depends_on=[stack]),  # its ServiceMonitor needs the CRD
             )
-        k8s.apiextensions.CustomResource(
-            f"{name}-rules",
-            api_version="monitoring.coreos.com/v1",
-            kind="PrometheusRule",
-            metadata={
-                "name": "mlplatform",
-                "namespace": ns,
-                "labels": labels("mlplatform", "alert-rules", tags),
-            },
-            spec={"groups": rule_groups(thresholds, mlflow=args.get("mlflow", False))},
-            opts=child(self, depends_on=[stack]),
-        )
+        if managed is None:  # a managed Prometheus evaluates the same groups itself
+            k8s.apiextensions.CustomResource(
+                f"{name}-rules",
+                api_version="monitoring.coreos.com/v1",
+                kind="PrometheusRule",
+                metadata={
+                    "name": "mlplatform",
+                    "namespace": ns,
+                    "labels": labels("mlplatform", "alert-rules", tags),
+                },
+                spec={"groups": rule_groups(thresholds, mlflow=args.get("mlflow", False))},
+                opts=child(self, depends_on=[stack]),
+            )
         if args.get("grafana", True):
             for dashboard in dashboards(thresholds):
                 k8s.core.v1.ConfigMap(
@@ -231,6 +259,43 @@ def prometheus_stack_values(args: MonitoringStackArgs) -> dict[str, Any]:
 
 GKE_DRIVER_DIR = "/home/kubernetes/bin/nvidia"
 """Where GKE's driver installer puts the NVIDIA libraries on COS nodes."""
+
+
+def use_managed_prometheus(values: dict[str, Any], managed: RemoteWriteArgs) -> None:
+    """Prometheus remote-writes everything (SigV4) and keeps a short local buffer; no local
+    rules or Alertmanager (the managed side runs them); Grafana reads the managed endpoint."""
+    spec = values["prometheus"]["prometheusSpec"]
+    spec["retention"] = LOCAL_BUFFER_RETENTION
+    spec["remoteWrite"] = [{"url": managed["url"], "sigv4": {"region": managed["region"]}}]
+    values["prometheus"]["serviceAccount"] = {
+        "create": True,
+        "name": PROMETHEUS_SERVICE_ACCOUNT,
+        "annotations": managed["prometheus_annotations"],
+    }
+    values["defaultRules"] = {"create": False}
+    values["alertmanager"] = {"enabled": False}
+    grafana = values["grafana"]
+    grafana["serviceAccount"] = {
+        "create": True,
+        "name": GRAFANA_SERVICE_ACCOUNT,
+        "annotations": managed["grafana_annotations"],
+    }
+    grafana["sidecar"]["datasources"] = {"isDefaultDatasource": False}
+    grafana["additionalDataSources"] = [
+        {
+            "name": "Managed Prometheus",
+            "type": "prometheus",
+            "url": managed["query_url"],
+            "access": "proxy",
+            "isDefault": True,
+            "jsonData": {
+                "httpMethod": "POST",
+                "sigV4Auth": True,
+                "sigV4AuthType": "default",
+                "sigV4Region": managed["region"],
+            },
+        }
+    ]
 
 
 def dcgm_exporter_values(gke: bool = False) -> dict[str, Any]:

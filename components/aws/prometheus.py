@@ -1,0 +1,105 @@
+"""Amazon Managed Service for Prometheus for the platform: a workspace that stores the metrics
+the in-cluster Prometheus remote-writes, evaluates the platform's alert rules (the same groups
+as the in-cluster PrometheusRule) and routes alerts to the platform's SNS topic."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Required, TypedDict
+
+import pulumi
+import yaml
+from pulumi_aws import amp
+
+from mlplatform.contracts import child
+
+RULE_NAMESPACE = "mlplatform"
+
+
+class AmpWorkspaceArgs(TypedDict, total=False):
+    """Args of `AmpWorkspace`."""
+
+    region: Required[str]
+    """Region of the workspace (SigV4 signing region)."""
+    rule_groups: Required[Sequence[Mapping[str, Any]]]
+    """Prometheus rule groups evaluated in the workspace."""
+    topic_arn: Required[pulumi.Input[str]]
+    """SNS topic alerts go to (its key and policy must let aps.amazonaws.com publish)."""
+    protect: bool
+    """Protect the workspace (it holds the metrics history). Default: protected."""
+    tags: Mapping[str, str]
+    """Tags on the workspace and rules. Default: none."""
+
+
+def alertmanager_definition(topic_arn: str, region: str) -> str:
+    """AMP's alert manager definition: every alert to the SNS topic, grouped like the
+    in-cluster Alertmanager, the chart's heartbeat dropped."""
+    config = {
+        "route": {
+            "receiver": "sns",
+            "group_by": ["alertname", "namespace"],
+            "group_wait": "30s",
+            "group_interval": "5m",
+            "repeat_interval": "4h",
+            "routes": [{"receiver": "null", "matchers": ['alertname =~ "Watchdog|InfoInhibitor"']}],
+        },
+        "receivers": [
+            {"name": "null"},
+            {
+                "name": "sns",
+                "sns_configs": [
+                    {
+                        "topic_arn": topic_arn,
+                        "sigv4": {"region": region},
+                        "subject": "mlplatform: {{ .GroupLabels.alertname }}",
+                        "send_resolved": True,
+                    }
+                ],
+            },
+        ],
+    }
+    return yaml.safe_dump({"alertmanager_config": yaml.safe_dump(config, sort_keys=False)})
+
+
+class AmpWorkspace(pulumi.ComponentResource):
+    """An AMP workspace with the platform's rules and alert routing."""
+
+    remote_write_url: pulumi.Output[str]
+    """Where Prometheus remote-writes (SigV4, aps)."""
+    query_url: pulumi.Output[str]
+    """Prometheus-compatible query endpoint (Grafana's data source, SigV4)."""
+
+    def __init__(
+        self, name: str, args: AmpWorkspaceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("mlplatform:index:AmpWorkspace", name, None, opts)
+        tags = dict(args.get("tags", {}))
+        workspace = amp.Workspace(
+            f"{name}-workspace",
+            alias=name,
+            tags=tags,
+            opts=child(self, protect=args.get("protect", True)),
+        )
+        amp.RuleGroupNamespace(
+            f"{name}-rules",
+            workspace_id=workspace.id,
+            name=RULE_NAMESPACE,
+            data=yaml.safe_dump({"groups": list(args["rule_groups"])}, sort_keys=False),
+            tags=tags,
+            opts=child(self),
+        )
+        region = args["region"]
+        amp.AlertManagerDefinition(
+            f"{name}-alerts",
+            workspace_id=workspace.id,
+            definition=pulumi.Output.from_input(args["topic_arn"]).apply(
+                lambda arn: alertmanager_definition(arn, region)
+            ),
+            opts=child(self),
+        )
+        endpoint = workspace.prometheus_endpoint.apply(lambda e: e if e.endswith("/") else f"{e}/")
+        self.query_url = endpoint
+        self.remote_write_url = endpoint.apply(lambda e: f"{e}api/v1/remote_write")
+        self.register_outputs(
+            {"remote_write_url": self.remote_write_url, "query_url": self.query_url}
+        )
