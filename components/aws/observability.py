@@ -70,7 +70,8 @@ def topic_policy(topic_arn: str, account: str, services: Sequence[str] = (CLOUDW
                     "Sid": "ServicesPublish",
                     "Effect": "Allow",
                     "Principal": {"Service": list(services)},
-                    "Action": "sns:Publish",
+                    # AMP's alert manager reads the topic's attributes before publishing.
+                    "Action": ["sns:Publish", "sns:GetTopicAttributes"],
                     "Resource": topic_arn,
                     "Condition": {"StringEquals": {"aws:SourceAccount": account}},
                 },

@@ -9,8 +9,9 @@ from typing import Any, Required, TypedDict
 
 import pulumi
 import yaml
-from pulumi_aws import amp
+from pulumi_aws import amp, cloudwatch
 
+from mlplatform import defaults
 from mlplatform.contracts import child
 
 RULE_NAMESPACE = "mlplatform"
@@ -27,6 +28,8 @@ class AmpWorkspaceArgs(TypedDict, total=False):
     """SNS topic alerts go to (its key and policy must let aps.amazonaws.com publish)."""
     protect: bool
     """Protect the workspace (it holds the metrics history). Default: protected."""
+    log_retention_days: int
+    """Days the workspace's rule and alert manager logs are kept. Default: 30."""
     tags: Mapping[str, str]
     """Tags on the workspace and rules. Default: none."""
 
@@ -74,9 +77,18 @@ class AmpWorkspace(pulumi.ComponentResource):
     ) -> None:
         super().__init__("mlplatform:index:AmpWorkspace", name, None, opts)
         tags = dict(args.get("tags", {}))
+        # The alert manager's and rules' errors (a refused SNS publish) land here.
+        logs = cloudwatch.LogGroup(
+            f"{name}-logs",
+            name=f"/aws/prometheus/{name}",
+            retention_in_days=args.get("log_retention_days", defaults.LOG_RETENTION_DAYS),
+            tags=tags,
+            opts=child(self),
+        )
         workspace = amp.Workspace(
             f"{name}-workspace",
             alias=name,
+            logging_configuration={"log_group_arn": logs.arn.apply(lambda a: f"{a}:*")},
             tags=tags,
             opts=child(self, protect=args.get("protect", True)),
         )

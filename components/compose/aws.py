@@ -162,6 +162,7 @@ def _managed_prometheus(
             "rule_groups": rule_groups(alert_thresholds(cfg), mlflow=cfg.mlflow.enabled),
             "topic_arn": alarms.topic_arn,
             "protect": cfg.protect,
+            "log_retention_days": cfg.cluster.log_retention_days,
             "tags": tags,
         },
         opts,

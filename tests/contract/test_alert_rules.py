@@ -317,6 +317,20 @@ CASES: dict[str, list[Case]] = {
             "10m",
         ),
     ],
+    "MetricsPipelineDown": [
+        Case(
+            "kube-state-metrics gone",
+            {series("up", {"job": "node-exporter", "instance": "n1"}): "1x20"},
+            "15m",
+            [{}],
+            1,
+        ),
+        Case(
+            "kube-state-metrics scraped",
+            {series("up", {"job": "kube-state-metrics", "instance": "10.0.0.9:8080"}): "1x20"},
+            "15m",
+        ),
+    ],
     "PersistentVolumeNearlyFull": [
         Case(
             "5% free",
@@ -442,7 +456,18 @@ def test_every_alert_has_a_firing_and_a_silent_case() -> None:
         assert any(not c.fires for c in cases), name
 
 
-PROMQL_WORDS = {"avg", "sum", "rate", "increase", "changes", "vector", "and", "or", "unless"}
+PROMQL_WORDS = {
+    "avg",
+    "sum",
+    "rate",
+    "increase",
+    "changes",
+    "vector",
+    "absent",
+    "and",
+    "or",
+    "unless",
+}
 
 
 def metric_names(expr: str) -> set[str]:

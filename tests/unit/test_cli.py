@@ -39,7 +39,7 @@ def test_no_pulumi_binary_is_reachable() -> None:
 
 RESOURCE_COUNTS = {
     "aws-dev": 122,
-    "aws-prod": 146,
+    "aws-prod": 147,
     "azure-dev": 70,
     "azure-prod": 97,
     "gcp-dev": 54,

@@ -236,7 +236,7 @@ def test_aws_alarms_watch_nodes_and_the_database_to_the_configured_subscribers(
     publish = policy["Statement"][1]
     assert (publish["Principal"], publish["Action"]) == (
         {"Service": ["cloudwatch.amazonaws.com"]},
-        "sns:Publish",
+        ["sns:Publish", "sns:GetTopicAttributes"],
     )
     assert publish["Resource"] == topic_arn(plan)
     subscriptions = {
@@ -432,12 +432,35 @@ def test_aws_managed_prometheus_runs_the_rules_and_alerts_to_the_topic(
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         "-AmazonPrometheusRemoteWriteAccess",
     )
-    [source] = values["grafana"]["additionalDataSources"]
-    assert (source["url"], source["isDefault"], source["jsonData"]["sigV4Auth"]) == (
+    grafana = values["grafana"]
+    [source] = grafana["additionalDataSources"]
+    assert (source["type"], source["url"], source["isDefault"]) == (
+        "grafana-amazonprometheus-datasource",
         endpoint,
         True,
-        True,
     )
+    assert source["jsonData"] == {
+        "httpMethod": "POST",
+        "sigV4Auth": True,
+        "sigV4AuthType": "default",
+        "sigV4Region": "us-east-1",
+    }
+    # Grafana signs SigV4 only with this switch, through Amazon's plugin.
+    assert grafana["grafana.ini"] == {"auth": {"sigv4_auth_enabled": True}}
+    assert grafana["plugins"] == ["grafana-amazonprometheus-datasource"]
+    assert grafana["sidecar"]["datasources"] == {
+        "isDefaultDatasource": False,
+        "alertmanager": {"enabled": False},
+    }
+    dashboard = json.loads(
+        one(plan, "kubernetes:core/v1:ConfigMap", "-mlplatform-gpu-fleet").inputs["data"][
+            "mlplatform-gpu-fleet.json"
+        ]
+    )
+    assert dashboard["templating"]["list"][0]["query"] == "grafana-amazonprometheus-datasource"
+    logs = one(plan, "aws:cloudwatch/logGroup:LogGroup", "-prometheus-logs")
+    assert logs.inputs["retentionInDays"] == 30
+    assert workspace.inputs["loggingConfiguration"]["logGroupArn"].endswith(":*")
     # Rules run in AMP, not twice.
     assert plan.of_type(RULE) == []
 

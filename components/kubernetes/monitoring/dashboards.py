@@ -32,8 +32,9 @@ class Dashboard:
     title: str
     panels: tuple[Panel, ...]
 
-    def to_json(self) -> dict[str, Any]:
-        """The Grafana dashboard model: two panels per row, a Prometheus datasource variable."""
+    def to_json(self, source_type: str = "prometheus") -> dict[str, Any]:
+        """The Grafana dashboard model: two panels per row, a data source variable listing the
+        data sources of `source_type` (prometheus, or Amazon's plugin for AMP)."""
         panels = []
         for i, panel in enumerate(self.panels):
             panels.append(
@@ -42,7 +43,7 @@ class Dashboard:
                     "type": panel.kind,
                     "title": panel.title,
                     "description": panel.description,
-                    "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                    "datasource": {"type": source_type, "uid": "${datasource}"},
                     "gridPos": {"h": 8, "w": 12, "x": 12 * (i % 2), "y": 8 * (i // 2)},
                     "fieldConfig": {"defaults": {"unit": panel.unit}, "overrides": []},
                     "options": {},
@@ -51,7 +52,7 @@ class Dashboard:
                             "refId": chr(ord("A") + j),
                             "expr": expr,
                             "legendFormat": legend,
-                            "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                            "datasource": {"type": source_type, "uid": "${datasource}"},
                         }
                         for j, (expr, legend) in enumerate(panel.queries)
                     ],
@@ -72,7 +73,7 @@ class Dashboard:
                         "name": "datasource",
                         "label": "Data source",
                         "type": "datasource",
-                        "query": "prometheus",
+                        "query": source_type,
                         "current": {},
                         "hide": 0,
                     }

@@ -314,6 +314,25 @@ RULES: tuple[AlertRule, ...] = (
         ),
     ),
     AlertRule(
+        name="MetricsPipelineDown",
+        group=STORAGE,
+        # Without cluster-state metrics every GPU and pod alert above is blind, silently.
+        expr='absent(up{job="kube-state-metrics"} == 1)',
+        for_="10m",
+        severity="critical",
+        summary="No cluster-state metrics for 10 minutes",
+        description=(
+            "kube-state-metrics has not been scraped for 10 minutes (or, with a managed "
+            "Prometheus, its samples stopped arriving): the GPU, quota and node alerts cannot "
+            "fire."
+        ),
+        runbook=(
+            "kubectl -n monitoring get pods: is kube-state-metrics running, is Prometheus? "
+            "With a managed Prometheus, check Prometheus' logs for remote-write errors (403: "
+            "the IRSA role; 429: ingestion limits)."
+        ),
+    ),
+    AlertRule(
         name="PersistentVolumeNearlyFull",
         group=STORAGE,
         expr=(

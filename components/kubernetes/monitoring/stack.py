@@ -37,6 +37,8 @@ RETENTION_FRACTION = 0.8
 
 PROMETHEUS_SERVICE_ACCOUNT = "prometheus"
 GRAFANA_SERVICE_ACCOUNT = "grafana"
+AMAZON_PROMETHEUS_PLUGIN = "grafana-amazonprometheus-datasource"
+"""Grafana's data source type for Amazon Managed Service for Prometheus (SigV4)."""
 LOCAL_BUFFER_RETENTION = "2d"
 """What the in-cluster Prometheus keeps when a managed Prometheus holds the history."""
 
@@ -187,6 +189,7 @@ class MonitoringStack(pulumi.ComponentResource):
                 opts=child(self, depends_on=[stack]),
             )
         if args.get("grafana", True):
+            source = AMAZON_PROMETHEUS_PLUGIN if managed is not None else "prometheus"
             for dashboard in dashboards(thresholds):
                 k8s.core.v1.ConfigMap(
                     f"{name}-{dashboard.uid}",
@@ -195,7 +198,7 @@ class MonitoringStack(pulumi.ComponentResource):
                         "namespace": ns,
                         "labels": {**labels("mlplatform", "dashboard", tags), **DASHBOARD_LABEL},
                     },
-                    data={f"{dashboard.uid}.json": json.dumps(dashboard.to_json(), indent=1)},
+                    data={f"{dashboard.uid}.json": json.dumps(dashboard.to_json(source), indent=1)},
                     opts=child(self),
                 )
         self.namespace = ns
@@ -280,11 +283,20 @@ def use_managed_prometheus(values: dict[str, Any], managed: RemoteWriteArgs) -> 
         "name": GRAFANA_SERVICE_ACCOUNT,
         "annotations": managed["grafana_annotations"],
     }
-    grafana["sidecar"]["datasources"] = {"isDefaultDatasource": False}
+    # The chart's own data sources: the local Prometheus stays (not default), the
+    # Alertmanager one would point at a Service that no longer exists.
+    grafana["sidecar"]["datasources"] = {
+        "isDefaultDatasource": False,
+        "alertmanager": {"enabled": False},
+    }
+    # Grafana 13 signs SigV4 requests through the Amazon Prometheus plugin (the core
+    # Prometheus type's SigV4 is deprecated), and only with auth.sigv4_auth_enabled.
+    grafana["plugins"] = [AMAZON_PROMETHEUS_PLUGIN]
+    grafana["grafana.ini"] = {"auth": {"sigv4_auth_enabled": True}}
     grafana["additionalDataSources"] = [
         {
             "name": "Managed Prometheus",
-            "type": "prometheus",
+            "type": AMAZON_PROMETHEUS_PLUGIN,
             "url": managed["query_url"],
             "access": "proxy",
             "isDefault": True,
