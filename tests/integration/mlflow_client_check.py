@@ -1,7 +1,8 @@
 """Runs in the MLflow image's virtualenv: drives a real MLflow server as a user would.
 
 `write` creates a user, logs a run with params, metrics and an artifact, registers a model
-version; `verify` checks all of it is still there (after a restart). Prints JSON facts.
+version; `verify` checks all of it is still there (after a restart); `database-down` locks
+MLflow out of PostgreSQL and records what users and the metrics then see. Prints JSON facts.
 """
 
 from __future__ import annotations
@@ -99,5 +100,33 @@ def verify() -> dict:
     }
 
 
+def database_down() -> dict:
+    """Refuse MLflow's role new sessions and end its open ones (what a lost database looks
+    like to SQLAlchemy), then call the API as a user would."""
+    import psycopg
+
+    database = os.environ["DATABASE_URI"].replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(database, autocommit=True) as connection:
+        connection.execute("ALTER ROLE mlflow NOLOGIN")
+        connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE usename = 'mlflow' AND pid <> pg_backend_pid()"
+        )
+    statuses = [
+        requests.get(
+            f"{URI}/api/2.0/mlflow/experiments/search?max_results=1", auth=ADMIN, timeout=60
+        ).status_code
+        for _ in range(3)
+    ]
+    metrics = requests.get(f"{URI}/metrics", auth=ADMIN, timeout=60)
+    health = requests.get(f"{URI}/health", timeout=60)
+    return {
+        "statuses": statuses,
+        "metrics_status": metrics.status_code,
+        "health_status": health.status_code,
+    }
+
+
 if __name__ == "__main__":
-    print(json.dumps({"write": write, "verify": verify}[sys.argv[1]]()))
+    modes = {"write": write, "verify": verify, "database-down": database_down}
+    print(json.dumps(modes[sys.argv[1]]()))

@@ -105,6 +105,7 @@ def test_mlflow_server_keeps_runs_artifacts_models_and_users(tmp_path: Path) -> 
                 written = client("write", client_env)
             with running(command, port, "mlflow", tmp_path / "mlflow.log", env=server_env):
                 verified = client("verify", client_env)
+                down = client("database-down", {**client_env, "DATABASE_URI": uri})
             stored = s3_keys(s3_port)
 
     assert written["anonymous_status"] == 401
@@ -119,4 +120,9 @@ def test_mlflow_server_keeps_runs_artifacts_models_and_users(tmp_path: Path) -> 
     # What the alert rules and dashboards read is what this server really exposes, behind auth.
     assert verified["anonymous_metrics_status"] == 401
     assert set(MLFLOW_METRICS) <= set(verified["metric_names"])
+    # What MlflowDatabaseUnavailable watches for: a lost database answers 503.
+    assert down["statuses"] == [503, 503, 503]
+    # ...and the scrape too (basic auth reads users from the database): a full outage shows
+    # as MlflowDown, while /health (the probes) stays up, so no pod restarts in a loop.
+    assert (down["metrics_status"], down["health_status"]) == (503, 200)
     assert f"{written['run_id']}/artifacts/weights.txt" in stored

@@ -264,12 +264,17 @@ RULES: tuple[AlertRule, ...] = (
         expr=f'(sum(up{{job="{MLFLOW_JOB}"}}) or vector(0)) == 0',
         for_="5m",
         severity="critical",
-        summary="MLflow tracking server is down",
-        description="No MLflow tracking server replica has answered a scrape for 5 minutes.",
+        summary="MLflow tracking server is down or cannot reach its database",
+        description=(
+            "No MLflow replica has answered a scrape for 5 minutes. The scrape passes basic "
+            "auth, which reads users from PostgreSQL: a database outage shows up here too "
+            "(the integration test sees /metrics answer 503 while /health stays 200)."
+        ),
         runbook=(
-            "kubectl -n <mlflow namespace> get pods,events: a failed migration Job blocks the "
-            "rollout (read its logs); CrashLoopBackOff with database errors points at the "
-            "PostgreSQL credentials or network policy; ImagePullBackOff at mlflow.image."
+            "kubectl -n <mlflow namespace> get pods,events. Pods Ready but scrapes failing: "
+            "the database (see MlflowDatabaseUnavailable's runbook). A failed migration Job "
+            "blocks the rollout (read its logs); CrashLoopBackOff with database errors points "
+            "at the PostgreSQL credentials or network policy; ImagePullBackOff at mlflow.image."
         ),
     ),
     AlertRule(
@@ -304,7 +309,8 @@ RULES: tuple[AlertRule, ...] = (
         summary="MLflow cannot reach its PostgreSQL database",
         description=(
             "MLflow has answered 503 (database temporarily unavailable) for 5 minutes: "
-            "SQLAlchemy cannot connect to or lost its connection to PostgreSQL."
+            "SQLAlchemy intermittently cannot reach PostgreSQL. A full outage also blocks "
+            "the scrape and fires MlflowDown instead."
         ),
         runbook=(
             "Check the database (cloud console: status, connections, storage full, failover "
