@@ -22,8 +22,8 @@ def data_key(
     """A symmetric customer-managed key with yearly rotation, named `{name}-key`.
 
     It is protected with the data it encrypts: losing the key loses the data. `services`
-    (e.g. cloudwatch.amazonaws.com) may encrypt with it from this account only: what an AWS
-    service publishing to an encrypted SNS topic needs, and an AWS-managed key cannot grant.
+    (e.g. cloudwatch.amazonaws.com) may encrypt with it: what an AWS service publishing to an
+    encrypted SNS topic needs, and an AWS-managed key cannot grant.
     """
     policy = None
     if services:
@@ -41,8 +41,7 @@ def data_key(
 
 
 def service_key_policy(account: str, services: Sequence[str]) -> str:
-    """The default key policy (the account administers the key) plus use by `services` on
-    behalf of this account."""
+    """The default key policy (the account administers the key) plus use by `services`."""
     return json.dumps(
         {
             "Version": "2012-10-17",
@@ -59,8 +58,10 @@ def service_key_policy(account: str, services: Sequence[str]) -> str:
                     "Effect": "Allow",
                     "Principal": {"Service": list(services)},
                     "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+                    # As AWS documents it for CloudWatch and AMP: no source condition (whether
+                    # one reaches these KMS calls is undocumented, and a missing key denies).
+                    # The topic policy limits publishers to this account.
                     "Resource": "*",
-                    "Condition": {"StringEquals": {"aws:SourceAccount": account}},
                 },
             ],
         }

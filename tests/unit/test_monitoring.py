@@ -229,9 +229,13 @@ def test_aws_alarms_watch_nodes_and_the_database_to_the_configured_subscribers(
     assert topic.inputs["kmsMasterKeyId"].startswith("arn:aws:kms:eu-west-1:123456789012:key/")
     assert depends_on(topic, key) and key.protect is True
     key_policy = json.loads(key.inputs["policy"])["Statement"]
-    assert key_policy[1]["Principal"] == {"Service": ["cloudwatch.amazonaws.com"]}
-    assert key_policy[1]["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
-    assert key_policy[1]["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+    assert key_policy[1] == {
+        "Sid": "ServicesEncrypt",
+        "Effect": "Allow",
+        "Principal": {"Service": ["cloudwatch.amazonaws.com"]},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+        "Resource": "*",
+    }
     policy = json.loads(one(plan, "aws:sns/topicPolicy:TopicPolicy").inputs["policy"])
     publish = policy["Statement"][1]
     assert (publish["Principal"], publish["Action"]) == (
@@ -239,6 +243,7 @@ def test_aws_alarms_watch_nodes_and_the_database_to_the_configured_subscribers(
         ["sns:Publish", "sns:GetTopicAttributes"],
     )
     assert publish["Resource"] == topic_arn(plan)
+    assert publish["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
     subscriptions = {
         r.inputs["protocol"]: r.inputs["endpoint"]
         for r in plan.of_type("aws:sns/topicSubscription:TopicSubscription")
