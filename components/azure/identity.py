@@ -21,6 +21,8 @@ ROLE_DEFINITIONS = {
     "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
+    "Monitoring Data Reader": "b0d8363b-8ddd-447d-831f-62ca05bff136",
 }
 """Built-in role ids (Azure built-in roles reference)."""
 

@@ -29,12 +29,8 @@ from mlplatform.compose.common import (
     store_args,
 )
 from mlplatform.kubernetes.mlflow_config import WORKERS
+from mlplatform.kubernetes.monitoring import managed
 from mlplatform.kubernetes.monitoring.rules import rule_groups
-from mlplatform.kubernetes.monitoring.stack import (
-    GRAFANA_SERVICE_ACCOUNT,
-    PROMETHEUS_SERVICE_ACCOUNT,
-    RemoteWriteArgs,
-)
 from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import Environment, PlatformConfig
 
@@ -102,13 +98,13 @@ def build(
     built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
     mlflow = cfg.mlflow.enabled and store is not None
     database = _database(name, cfg, tags, opts, vpc_id, subnets, cluster) if mlflow else None
-    remote_write = None
+    prometheus = None
     if cfg.monitoring.enabled:
         cluster.enable_container_insights()
         alarms = _alarms(name, cfg, tags, opts, cluster, database)
         if cfg.monitoring.prometheus == "managed":
-            remote_write = _managed_prometheus(name, cfg, tags, opts, cluster, alarms)
-    monitoring = add_monitoring(name, cfg, tags, k8s_opts, remote_write=remote_write)
+            prometheus = _managed_prometheus(name, cfg, tags, opts, cluster, alarms)
+    monitoring = add_monitoring(name, cfg, tags, k8s_opts, managed=prometheus)
     built.set_monitoring(monitoring)
     if database is not None and store is not None:
         built.set_mlflow(
@@ -151,7 +147,7 @@ def _managed_prometheus(
     opts: pulumi.ResourceOptions,
     cluster: EksGpuCluster,
     alarms: AwsAlarms,
-) -> RemoteWriteArgs:
+) -> managed.ManagedPrometheus:
     """An AMP workspace running the platform's rules, alerting to the alarm topic; IRSA
     roles for Prometheus to write to it and Grafana to read it."""
     assert cfg.region is not None
@@ -170,22 +166,22 @@ def _managed_prometheus(
     writer = cluster.workload_identity(
         f"{name}-prometheus-writer",
         defaults.MONITORING_NAMESPACE,
-        PROMETHEUS_SERVICE_ACCOUNT,
+        managed.PROMETHEUS_SERVICE_ACCOUNT,
         ["AmazonPrometheusRemoteWriteAccess"],
     )
     reader = cluster.workload_identity(
         f"{name}-grafana-reader",
         defaults.MONITORING_NAMESPACE,
-        GRAFANA_SERVICE_ACCOUNT,
+        managed.GRAFANA_SERVICE_ACCOUNT,
         ["AmazonPrometheusQueryAccess"],
     )
-    return {
-        "url": workspace.remote_write_url,
-        "query_url": workspace.query_url,
-        "region": cfg.region,
-        "prometheus_annotations": writer.annotations,
-        "grafana_annotations": reader.annotations,
-    }
+    return managed.amazon(
+        workspace.remote_write_url,
+        workspace.query_url,
+        cfg.region,
+        writer.annotations,
+        reader.annotations,
+    )
 
 
 def _alarms(

@@ -7,13 +7,15 @@ from collections.abc import Mapping
 
 import pulumi
 import pulumi_azure_native as azure_native
-from pulumi_azure_native import resources
+from pulumi_azure_native import authorization, resources
 
+from mlplatform import defaults
 from mlplatform.azure.cluster import AksGpuCluster, AksGpuClusterArgs
 from mlplatform.azure.database import AzurePostgres, AzurePostgresArgs
 from mlplatform.azure.identity import USE_LABEL
 from mlplatform.azure.network import AzureNetwork
 from mlplatform.azure.observability import AzureAlarms, AzureAlarmsArgs
+from mlplatform.azure.prometheus import AzureManagedPrometheus
 from mlplatform.azure.registry import AcrRegistry
 from mlplatform.azure.storage import AzureBlobArtifactStore, AzurePlacement
 from mlplatform.compose.common import (
@@ -22,13 +24,14 @@ from mlplatform.compose.common import (
     add_cloud_mlflow,
     add_monitoring,
     add_teams,
+    alert_thresholds,
     cluster_args,
     enable_gpus,
     registry_args,
     store_args,
 )
-from mlplatform.kubernetes.mlflow import MlflowServer
-from mlplatform.kubernetes.monitoring.stack import MonitoringStack
+from mlplatform.kubernetes.monitoring import managed
+from mlplatform.kubernetes.monitoring.rules import rule_groups
 from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import Environment, PlatformConfig
 
@@ -73,27 +76,7 @@ def build(
         registry = AcrRegistry(f"{name}-registry", {**registry_args(cfg, tags), **placement}, opts)
         built.registry_url = registry.login_server
 
-    existing = cfg.network.existing
-    if existing is None:
-        network = AzureNetwork(
-            f"{name}-network",
-            {
-                "resource_group_name": rg,
-                "location": location,
-                "cidr": cfg.network.cidr,
-                "tags": tags,
-            },
-            opts,
-        )
-        node_subnet: pulumi.Input[str] = network.node_subnet_id
-        vnet_id: pulumi.Input[str] = network.vnet_id
-        if store is not None:
-            network.private_endpoint(f"{name}-blob", store.account_id, "blob", BLOB_ZONE)
-        if registry is not None:
-            network.private_endpoint(f"{name}-acr", registry.registry_id, "registry", ACR_ZONE)
-    else:
-        network = None
-        node_subnet, vnet_id = existing.subnet_ids[0], existing.network_id
+    network, node_subnet, vnet_id = _network(name, cfg, tags, opts, rg, store, registry)
     args: AksGpuClusterArgs = {
         **cluster_args(cfg, tags),
         "resource_group_name": rg,
@@ -109,8 +92,6 @@ def build(
 
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
     enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts, driver_preinstalled=True)
-    monitoring = add_monitoring(name, cfg, tags, k8s_opts)
-    built.set_monitoring(monitoring)
 
     def team_identity(team: str) -> Identity:
         identity = cluster.workload_identity(f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT)
@@ -123,18 +104,100 @@ def build(
     built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
     database = None
     if cfg.mlflow.enabled and store is not None:
-        database_args: AzurePostgresArgs = {
-            "resource_group_name": rg,
-            "location": location,
-            "vnet_id": vnet_id,
-            "delegated_subnet_id": _database_subnet(name, cfg, network),
-        }
-        server, database = _mlflow(
-            name, cfg, tags, opts, k8s_opts, database_args, cluster, store, monitoring
+        database = _database(name, cfg, tags, opts, rg, location, vnet_id, network)
+    alarms = _alarms(name, cfg, tags, opts, rg, database)
+    prometheus = None
+    if alarms is not None and cfg.monitoring.prometheus == "managed":
+        prometheus = _managed_prometheus(name, cfg, tags, opts, rg, cluster, alarms)
+    monitoring = add_monitoring(name, cfg, tags, k8s_opts, managed=prometheus)
+    built.set_monitoring(monitoring)
+    if database is not None and store is not None:
+        built.set_mlflow(
+            add_cloud_mlflow(
+                name,
+                cfg,
+                tags,
+                k8s_opts,
+                database.database_uri,
+                cluster,
+                store,
+                monitoring,
+                USE_LABEL,
+            )
         )
-        built.set_mlflow(server)
-    _alarms(name, cfg, tags, opts, rg, database)
     return built
+
+
+def _network(
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+    rg: pulumi.Input[str],
+    store: AzureBlobArtifactStore | None,
+    registry: AcrRegistry | None,
+) -> tuple[AzureNetwork | None, pulumi.Input[str], pulumi.Input[str]]:
+    """The created VNet with private endpoints for the store and registry (or the configured
+    network), its node subnet and its id."""
+    existing = cfg.network.existing
+    if existing is not None:
+        return None, existing.subnet_ids[0], existing.network_id
+    assert cfg.region is not None
+    network = AzureNetwork(
+        f"{name}-network",
+        {"resource_group_name": rg, "location": cfg.region, "cidr": cfg.network.cidr, "tags": tags},
+        opts,
+    )
+    if store is not None:
+        network.private_endpoint(f"{name}-blob", store.account_id, "blob", BLOB_ZONE)
+    if registry is not None:
+        network.private_endpoint(f"{name}-acr", registry.registry_id, "registry", ACR_ZONE)
+    return network, network.node_subnet_id, network.vnet_id
+
+
+def _managed_prometheus(
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+    rg: pulumi.Input[str],
+    cluster: AksGpuCluster,
+    alarms: AzureAlarms,
+) -> managed.ManagedPrometheus:
+    """An Azure Monitor workspace running the platform's rules, alerting to the action group;
+    workload identities for Prometheus to write to it and Grafana to read it."""
+    assert cfg.region is not None
+    namespace = defaults.MONITORING_NAMESPACE
+    writer = cluster.workload_identity(
+        f"{name}-prometheus-writer", namespace, managed.PROMETHEUS_SERVICE_ACCOUNT
+    )
+    reader = cluster.workload_identity(
+        f"{name}-grafana-reader", namespace, managed.GRAFANA_SERVICE_ACCOUNT
+    )
+    workspace = AzureManagedPrometheus(
+        f"{name}-prometheus",
+        {
+            "resource_group_name": rg,
+            "location": cfg.region,
+            "cluster_name": cluster.cluster_name,
+            "rule_groups": rule_groups(alert_thresholds(cfg), mlflow=cfg.mlflow.enabled),
+            "action_group_id": alarms.action_group_id,
+            "writer_principal_id": writer.principal_id,
+            "reader_principal_id": reader.principal_id,
+            "protect": cfg.protect,
+            "tags": tags,
+        },
+        opts,
+    )
+    return managed.azure(
+        workspace.ingestion_url,
+        workspace.query_url,
+        authorization.get_client_config_output().tenant_id,
+        cluster.cluster_name,
+        writer.client_id,
+        writer.annotations,
+        reader.annotations,
+    )
 
 
 def _alarms(
@@ -172,31 +235,28 @@ def _database_subnet(
     return existing.database_subnet_id
 
 
-def _mlflow(
+def _database(
     name: str,
     cfg: PlatformConfig,
     tags: Mapping[str, str],
     opts: pulumi.ResourceOptions,
-    k8s_opts: pulumi.ResourceOptions,
-    db_args: AzurePostgresArgs,
-    cluster: AksGpuCluster,
-    store: AzureBlobArtifactStore,
-    monitoring: MonitoringStack | None,
-) -> tuple[MlflowServer, AzurePostgres]:
-    """Flexible Server, the MLflow identity (blob read/write on this account only), MLflow."""
-    db_args.update(
-        {
-            "storage_gb": cfg.mlflow.database.storage_gb,
-            "backup_retention_days": cfg.mlflow.database.backup_retention_days,
-            "zone_redundant": cfg.database_standby,
-            "protect": cfg.protect,
-            "tags": tags,
-        }
-    )
+    rg: pulumi.Input[str],
+    location: str,
+    vnet_id: pulumi.Input[str],
+    network: AzureNetwork | None,
+) -> AzurePostgres:
+    """MLflow's Flexible Server, private in the delegated subnet."""
+    db_args: AzurePostgresArgs = {
+        "resource_group_name": rg,
+        "location": location,
+        "vnet_id": vnet_id,
+        "delegated_subnet_id": _database_subnet(name, cfg, network),
+        "storage_gb": cfg.mlflow.database.storage_gb,
+        "backup_retention_days": cfg.mlflow.database.backup_retention_days,
+        "zone_redundant": cfg.database_standby,
+        "protect": cfg.protect,
+        "tags": tags,
+    }
     if cfg.mlflow.database.instance_class:
         db_args["sku"] = cfg.mlflow.database.instance_class
-    database = AzurePostgres(f"{name}-mlflow-db", db_args, opts)
-    server = add_cloud_mlflow(
-        name, cfg, tags, k8s_opts, database.database_uri, cluster, store, monitoring, USE_LABEL
-    )
-    return server, database
+    return AzurePostgres(f"{name}-mlflow-db", db_args, opts)

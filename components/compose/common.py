@@ -15,8 +15,9 @@ from mlplatform.spec.model import EndpointAccess, GpuEnablement
 
 if TYPE_CHECKING:  # the kubernetes SDK loads only for targets that build MLflow
     from mlplatform.kubernetes.mlflow import MlflowIngressArgs, MlflowServer, MlflowServerArgs
+    from mlplatform.kubernetes.monitoring.managed import ManagedPrometheus
     from mlplatform.kubernetes.monitoring.rules import Thresholds
-    from mlplatform.kubernetes.monitoring.stack import MonitoringStack, RemoteWriteArgs
+    from mlplatform.kubernetes.monitoring.stack import MonitoringStack
 
 
 @dataclass
@@ -302,7 +303,7 @@ def add_monitoring(
     tags: Mapping[str, str],
     opts: pulumi.ResourceOptions,
     storage_class: str | None = None,
-    remote_write: RemoteWriteArgs | None = None,
+    managed: ManagedPrometheus | None = None,
 ) -> MonitoringStack | None:
     """The in-cluster monitoring stack, when the spec turns it on, feeding a managed
     Prometheus when one is given."""
@@ -325,8 +326,8 @@ def add_monitoring(
         "webhooks": [pulumi.Output.secret(url) for url in spec.notifications.webhooks],
         "tags": tags,
     }
-    if remote_write is not None:
-        args["remote_write"] = remote_write
+    if managed is not None:
+        args["managed"] = managed
     return MonitoringStack(f"{name}-monitoring", args, opts)
 
 

@@ -7,12 +7,14 @@ from collections.abc import Mapping
 import pulumi
 import pulumi_gcp as gcp
 
+from mlplatform import defaults
 from mlplatform.compose.common import (
     Built,
     Identity,
     add_cloud_mlflow,
     add_monitoring,
     add_teams,
+    alert_thresholds,
     cluster_args,
     enable_gpus,
     registry_args,
@@ -22,9 +24,12 @@ from mlplatform.gcp.cluster import GkeGpuCluster, GkeGpuClusterArgs
 from mlplatform.gcp.database import CloudSqlPostgres, CloudSqlPostgresArgs
 from mlplatform.gcp.network import PODS_RANGE, SERVICES_RANGE, GcpNetwork
 from mlplatform.gcp.observability import GcpAlarms, GcpAlarmsArgs
+from mlplatform.gcp.prometheus import GmpAlertPolicies
 from mlplatform.gcp.registry import ArtifactRegistryDocker
 from mlplatform.gcp.storage import GcsArtifactStore
 from mlplatform.kubernetes.mlflow_config import WORKERS
+from mlplatform.kubernetes.monitoring import managed
+from mlplatform.kubernetes.monitoring.rules import rule_groups
 from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import PlatformConfig
 
@@ -83,8 +88,6 @@ def build(
 
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
     enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts)
-    monitoring = add_monitoring(name, cfg, tags, k8s_opts)
-    built.set_monitoring(monitoring)
 
     def team_identity(team: str) -> Identity:
         identity = cluster.workload_identity(f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT)
@@ -97,43 +100,105 @@ def build(
     built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
     database = None
     if cfg.mlflow.enabled and store is not None:
-        db_name = f"{name}-mlflow-db"
-        db_args: CloudSqlPostgresArgs = {
-            "project": project,
-            "region": region,
-            "network_id": args["network"],
-            "storage_gb": cfg.mlflow.database.storage_gb,
-            "backup_retention_days": cfg.mlflow.database.backup_retention_days,
-            "regional": cfg.database_standby,
-            "protect": cfg.protect,
-            "labels": tags,
-        }
-        if network is not None:
-            db_args["depends_on"] = [network.private_services_access(db_name)]
-        else:  # a network of yours already has private services access (see the README)
-            db_args["network_id"] = network_path(project, args["network"])
-        if cfg.mlflow.database.instance_class:
-            db_args["tier"] = cfg.mlflow.database.instance_class
-        database = CloudSqlPostgres(db_name, db_args, opts)
+        database = _database(name, cfg, opts, tags, args["network"], network)
+    prometheus = None
+    if cfg.monitoring.enabled:
+        alarms = _alarms(name, cfg, opts, cluster, database)
+        if cfg.monitoring.prometheus == "managed":
+            prometheus = _managed_prometheus(name, cfg, opts, cluster, alarms)
+    monitoring = add_monitoring(name, cfg, tags, k8s_opts, managed=prometheus)
+    built.set_monitoring(monitoring)
+    if database is not None and store is not None:
         built.set_mlflow(
             add_cloud_mlflow(
                 name, cfg, tags, k8s_opts, database.database_uri, cluster, store, monitoring
             )
         )
-    if cfg.monitoring.enabled:
-        notify = cfg.monitoring.notifications
-        alarms: GcpAlarmsArgs = {
-            "project": project,
-            "cluster_name": cluster.cluster_name,
-            "emails": list(notify.emails),
-            "webhooks": list(notify.webhooks),
-        }
-        if database is not None:
-            alarms["database_instance"] = database.instance_name
-            # One surge replica during a rolling update.
-            alarms["mlflow_processes"] = (cfg.mlflow.replicas + 1) * WORKERS
-        GcpAlarms(f"{name}-alarms", alarms, opts)
     return built
+
+
+def _database(
+    name: str,
+    cfg: PlatformConfig,
+    opts: pulumi.ResourceOptions,
+    tags: Mapping[str, str],
+    network_id: pulumi.Input[str],
+    network: GcpNetwork | None,
+) -> CloudSqlPostgres:
+    """MLflow's Cloud SQL instance on a private IP in the VPC."""
+    assert cfg.gcp is not None and cfg.region is not None
+    db_name = f"{name}-mlflow-db"
+    db_args: CloudSqlPostgresArgs = {
+        "project": cfg.gcp.project,
+        "region": cfg.region,
+        "network_id": network_id,
+        "storage_gb": cfg.mlflow.database.storage_gb,
+        "backup_retention_days": cfg.mlflow.database.backup_retention_days,
+        "regional": cfg.database_standby,
+        "protect": cfg.protect,
+        "labels": tags,
+    }
+    if network is not None:
+        db_args["depends_on"] = [network.private_services_access(db_name)]
+    else:  # a network of yours already has private services access (see the README)
+        db_args["network_id"] = network_path(cfg.gcp.project, network_id)
+    if cfg.mlflow.database.instance_class:
+        db_args["tier"] = cfg.mlflow.database.instance_class
+    return CloudSqlPostgres(db_name, db_args, opts)
+
+
+def _alarms(
+    name: str,
+    cfg: PlatformConfig,
+    opts: pulumi.ResourceOptions,
+    cluster: GkeGpuCluster,
+    database: CloudSqlPostgres | None,
+) -> GcpAlarms:
+    """Notification channels and alert policies on the nodes and the MLflow database."""
+    assert cfg.gcp is not None
+    notify = cfg.monitoring.notifications
+    alarms: GcpAlarmsArgs = {
+        "project": cfg.gcp.project,
+        "cluster_name": cluster.cluster_name,
+        "emails": list(notify.emails),
+        "webhooks": list(notify.webhooks),
+    }
+    if database is not None:
+        alarms["database_instance"] = database.instance_name
+        # One surge replica during a rolling update.
+        alarms["mlflow_processes"] = (cfg.mlflow.replicas + 1) * WORKERS
+    return GcpAlarms(f"{name}-alarms", alarms, opts)
+
+
+def _managed_prometheus(
+    name: str,
+    cfg: PlatformConfig,
+    opts: pulumi.ResourceOptions,
+    cluster: GkeGpuCluster,
+    alarms: GcpAlarms,
+) -> managed.ManagedPrometheus:
+    """GMP self-deployed collection: Google service accounts for the exporting Prometheus and
+    the query frontend, and the platform's rules as PromQL alert policies to the channels."""
+    assert cfg.gcp is not None and cfg.region is not None
+    namespace = defaults.MONITORING_NAMESPACE
+    writer = cluster.workload_identity(
+        f"{name}-prometheus-writer", namespace, managed.PROMETHEUS_SERVICE_ACCOUNT
+    )
+    reader = cluster.workload_identity(f"{name}-query-reader", namespace, managed.QUERY_FRONTEND)
+    GmpAlertPolicies(
+        f"{name}-prometheus",
+        {
+            "project": cfg.gcp.project,
+            "rule_groups": rule_groups(alert_thresholds(cfg), mlflow=cfg.mlflow.enabled),
+            "channels": alarms.channel_ids,
+            "writer_member": writer.member,
+            "reader_member": reader.member,
+        },
+        opts,
+    )
+    return managed.google(
+        cfg.gcp.project, cfg.region, cluster.cluster_name, writer.annotations, reader.annotations
+    )
 
 
 def network_path(project: str, network: pulumi.Input[str]) -> pulumi.Output[str]:

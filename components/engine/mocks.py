@@ -316,7 +316,43 @@ def _amp_workspace(name: str, inputs: State, state: State, region: str) -> State
     }
 
 
+def _azure_monitor_workspace(name: str, inputs: State, state: State, region: str) -> State:
+    physical = inputs.get("azureMonitorWorkspaceName") or physical_name(name)
+    outputs = _azure_id("Microsoft.Monitor", "accounts")(name, inputs, {"name": physical}, region)
+    endpoint = f"https://{physical}-{_suffix(name, 4)}.{region}.prometheus.monitor.azure.com"
+    return {**outputs, "name": physical, "metrics": {"prometheusQueryEndpoint": endpoint}}
+
+
+def _data_collection_endpoint(name: str, inputs: State, state: State, region: str) -> State:
+    physical = inputs.get("dataCollectionEndpointName") or physical_name(name)
+    outputs = _azure_id("Microsoft.Insights", "dataCollectionEndpoints")(
+        name, inputs, {"name": physical}, region
+    )
+    host = f"{physical}-{_suffix(name, 4)}.{region}-1.metrics.ingest.monitor.azure.com"
+    return {**outputs, "name": physical, "metricsIngestion": {"endpoint": f"https://{host}"}}
+
+
+def _data_collection_rule(name: str, inputs: State, state: State, region: str) -> State:
+    physical = inputs.get("dataCollectionRuleName") or physical_name(name)
+    outputs = _azure_id("Microsoft.Insights", "dataCollectionRules")(
+        name, inputs, {"name": physical}, region
+    )
+    return {**outputs, "name": physical, "immutableId": f"dcr-{_suffix(name, 32)}"}
+
+
+def _log_bucket(name: str, inputs: State, state: State, region: str) -> State:
+    path = (
+        f"projects/{inputs.get('project')}/locations/{inputs.get('location')}/buckets/"
+        f"{inputs.get('bucketId')}"
+    )
+    return {"name": path, "id": path}
+
+
 _TYPE_OUTPUTS: dict[str, Callable[[str, State, State, str], State]] = {
+    "gcp:logging/projectBucketConfig:ProjectBucketConfig": _log_bucket,
+    "azure-native:monitor:AzureMonitorWorkspace": _azure_monitor_workspace,
+    "azure-native:monitor:DataCollectionEndpoint": _data_collection_endpoint,
+    "azure-native:monitor:DataCollectionRule": _data_collection_rule,
     "aws:rds/instance:Instance": _rds_instance,
     "aws:amp/workspace:Workspace": _amp_workspace,
     "azure-native:containerservice:ManagedCluster": _aks_cluster,

@@ -13,7 +13,7 @@ from typing import Required
 
 import pulumi
 import pulumi_kubernetes as k8s
-from pulumi_gcp import container, kms, organizations, projects, serviceaccount
+from pulumi_gcp import container, kms, logging, organizations, projects, serviceaccount
 
 from mlplatform import catalog, defaults
 from mlplatform.contracts import GpuClusterArgs, GpuPoolArgs, child, pool_labels
@@ -194,6 +194,7 @@ class GkeGpuCluster(pulumi.ComponentResource):
             opts=child(self, ignore_changes=["initialNodeCount"]),
         )
         pools = [self._gpu_pool(pool, nodes_sa.email, labels) for pool in args.get("gpu_pools", [])]
+        self._log_bucket(args.get("log_retention_days", defaults.LOG_RETENTION_DAYS))
 
         self.needs_device_plugin = False
         self.cluster_name = self.cluster.name
@@ -239,6 +240,43 @@ class GkeGpuCluster(pulumi.ComponentResource):
                 "service_account": service_account,
             },
             pulumi.ResourceOptions(parent=parent or self),
+        )
+
+    def _log_bucket(self, retention_days: int) -> None:
+        """The cluster's logs (system components and workloads) in their own log bucket in the
+        region, kept `retention_days`, and left out of the project's _Default bucket; the
+        project's other logs keep their settings. Audit logs stay in _Required. Like the
+        other clouds' log groups it is not protected: a deleted bucket is recoverable for 7
+        days."""
+        bucket = logging.ProjectBucketConfig(
+            f"{self._name}-logs",
+            project=self._project,
+            location=self._region,
+            bucket_id=pulumi.Output.concat(self.cluster.name, "-logs"),
+            retention_days=retention_days,
+            description="mlplatform: GKE cluster logs",
+            opts=child(self),
+        )
+        cluster_logs = pulumi.Output.concat(
+            'resource.labels.cluster_name="',
+            self.cluster.name,
+            f'" AND resource.labels.location="{self._region}"',
+        )
+        logging.ProjectSink(
+            f"{self._name}-logs",
+            project=self._project,
+            destination=pulumi.Output.concat("logging.googleapis.com/", bucket.name),
+            filter=cluster_logs,
+            description="mlplatform: the GKE cluster's logs to its own bucket",
+            unique_writer_identity=True,
+            opts=child(self),
+        )
+        logging.ProjectExclusion(
+            f"{self._name}-logs",
+            project=self._project,
+            filter=cluster_logs,
+            description="mlplatform: the GKE cluster's logs are kept in their own bucket",
+            opts=child(self),
         )
 
     def _secrets_key(self, protect: bool) -> kms.CryptoKey:

@@ -175,10 +175,12 @@ class ClusterSpec(_Spec):
     """auto installs the NVIDIA device plugin only where the GPU node image lacks it.
     Default: auto (none on the kubernetes target)."""
     managed_prometheus: bool = False
-    """GKE Managed Service for Prometheus collection. Default: off."""
+    """GKE's managed collection for Managed Service for Prometheus (the gmp-system
+    components, for your own PodMonitorings); the platform's metrics follow
+    `monitoring.prometheus`. Default: off."""
     log_retention_days: Annotated[int, Field(ge=1, le=3653)] = defaults.LOG_RETENTION_DAYS
     """Days control-plane and container logs are kept (CloudWatch log group, Log Analytics
-    workspace). Default: 30."""
+    workspace, the GKE cluster's Cloud Logging bucket). Default: 30."""
 
     @field_validator("public_access_cidrs")
     @classmethod
@@ -387,8 +389,10 @@ class MonitoringSpec(_Spec):
     """Deploy monitoring. Default: off."""
     prometheus: Literal["in-cluster", "managed"] = "in-cluster"
     """Where metrics are kept and rules run: the kube-prometheus-stack in the cluster, or the
-    cloud's managed Prometheus, fed by the in-cluster Prometheus (AWS: Amazon Managed Service
-    for Prometheus). Default: in-cluster (the same on every target)."""
+    cloud's managed Prometheus fed by the in-cluster Prometheus (Amazon Managed Service for
+    Prometheus, Azure Monitor managed Prometheus, Google Cloud Managed Service for
+    Prometheus), which runs the rules and alerts to `notifications`. Default: in-cluster (the
+    same on every target, nothing else to exist first)."""
     retention_days: Annotated[int, Field(ge=1, le=365)] = 15
     """Days Prometheus keeps metrics. Default: 15."""
     storage_gi: Annotated[int, Field(ge=10, le=10000)] = 50

@@ -431,20 +431,17 @@ def _log_retention(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
         yield ConfigIssue(
             at, "must be 30 to 730 days for a Log Analytics workspace (PerGB2018)", days
         )
+    if cfg.target is Target.GCP and days > 3650:
+        yield ConfigIssue(at, "must be at most 3650 days for a Cloud Logging bucket", days)
 
 
-MANAGED_PROMETHEUS_TARGETS = frozenset({Target.AWS})
-"""Targets whose managed Prometheus this release wires (Amazon Managed Service for
-Prometheus); Azure Monitor and GKE Managed Prometheus are next."""
-
-
-def _not_yet_provisioned(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+def _managed_prometheus(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
     managed = cfg.monitoring.prometheus == "managed"
-    if cfg.monitoring.enabled and managed and cfg.target not in MANAGED_PROMETHEUS_TARGETS:
+    if cfg.monitoring.enabled and managed and cfg.target is Target.KUBERNETES:
         yield ConfigIssue(
             "monitoring.prometheus",
-            f"is not provisioned on {cfg.target} by this release of mlplatform (only on "
-            f"{', '.join(sorted(MANAGED_PROMETHEUS_TARGETS))}); use in-cluster",
+            "has no managed Prometheus on the kubernetes target (only on aws, azure and gcp); "
+            "use in-cluster",
             "managed",
         )
 
@@ -500,7 +497,7 @@ RULES: tuple[Rule, ...] = (
     _mlflow_volume,
     _database,
     _log_retention,
-    _not_yet_provisioned,
+    _managed_prometheus,
 )
 
 

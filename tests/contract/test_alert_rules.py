@@ -496,7 +496,7 @@ def test_the_planned_prometheus_rule_passes_promtool(
 ) -> None:
     from tests.helpers import one
 
-    rule = one(shipped_plans["gcp-prod"], "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+    rule = one(shipped_plans["aws-dev"], "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
     assert rule.inputs["apiVersion"] == "monitoring.coreos.com/v1"
     path = tmp_path / "planned.yaml"
     path.write_text(yaml.safe_dump({"groups": rule.inputs["spec"]["groups"]}), encoding="utf-8")
@@ -516,3 +516,42 @@ def test_the_managed_prometheus_rules_pass_promtool(
     result = promtool("check", "rules", str(path), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"SUCCESS: {len(RULES)} rules found" in result.stdout
+
+
+def test_the_azure_and_gcp_managed_rules_pass_promtool(
+    shipped_plans: dict[str, Any], tmp_path: Path
+) -> None:
+    """What Azure's rule groups and Cloud Monitoring's PromQL conditions evaluate, put back in
+    a rule file: every expression parses and every rule is there."""
+    azure = [
+        {
+            "name": group.inputs["description"].removeprefix("mlplatform: "),
+            "rules": [
+                {"alert": r["alert"], "expr": r["expression"], "labels": r["labels"]}
+                for r in group.inputs["rules"]
+            ],
+        }
+        for group in shipped_plans["azure-prod"].of_type(
+            "azure-native:alertsmanagement:PrometheusRuleGroup"
+        )
+    ]
+    conditions = [
+        policy.inputs["conditions"][0]["conditionPrometheusQueryLanguage"]
+        for policy in shipped_plans["gcp-prod"].of_type("gcp:monitoring/alertPolicy:AlertPolicy")
+        if "conditionPrometheusQueryLanguage" in policy.inputs["conditions"][0]
+    ]
+    gcp = [
+        {
+            "name": "gcp",
+            "rules": [
+                {"alert": c["alertRule"], "expr": c["query"], "for": c["duration"]}
+                for c in conditions
+            ],
+        }
+    ]
+    for name, groups in (("azure", azure), ("gcp", gcp)):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(yaml.safe_dump({"groups": groups}), encoding="utf-8")
+        result = promtool("check", "rules", str(path), cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert f"SUCCESS: {len(RULES)} rules found" in result.stdout, name

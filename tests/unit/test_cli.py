@@ -41,9 +41,9 @@ RESOURCE_COUNTS = {
     "aws-dev": 122,
     "aws-prod": 147,
     "azure-dev": 70,
-    "azure-prod": 97,
-    "gcp-dev": 54,
-    "gcp-prod": 82,
+    "azure-prod": 111,
+    "gcp-dev": 57,
+    "gcp-prod": 110,
     "local": 44,
 }
 

@@ -115,6 +115,7 @@ STATEFUL = {
     "aws:eks/cluster:Cluster",
     "aws:rds/instance:Instance",
     "aws:amp/workspace:Workspace",
+    "azure-native:monitor:AzureMonitorWorkspace",
     "azure-native:storage:StorageAccount",
     "azure-native:storage:BlobContainer",
     "azure-native:containerregistry:Registry",

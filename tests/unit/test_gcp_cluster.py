@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mlplatform.engine import Plan
+from mlplatform.engine.mocks import physical_name
 from tests.conftest import PlanConfig
 from tests.helpers import depends_on, one
 
@@ -227,3 +228,31 @@ def test_long_service_account_ids_stay_unique() -> None:
     assert first != second
     assert first.startswith("ml-gcp-prod-team-comput")
     assert account_id("ml-gcp-dev-gke-nodes") == "ml-gcp-dev-gke-nodes"
+
+
+def test_cluster_logs_go_to_their_own_bucket_with_the_configured_retention(
+    plan_config: PlanConfig,
+) -> None:
+    plan = plan_config({**BASE, "cluster": {"logRetentionDays": 90}})
+    cluster = one(plan, "gcp:container/cluster:Cluster")
+    name = physical_name(cluster.name)
+    bucket = one(plan, "gcp:logging/projectBucketConfig:ProjectBucketConfig")
+    assert bucket.inputs == {
+        "project": "team-ml-dev",
+        "location": "europe-west4",
+        "bucketId": f"{name}-logs",
+        "retentionDays": 90,
+        "description": "mlplatform: GKE cluster logs",
+    }
+    cluster_logs = (
+        f'resource.labels.cluster_name="{name}" AND resource.labels.location="europe-west4"'
+    )
+    sink = one(plan, "gcp:logging/projectSink:ProjectSink")
+    assert (sink.inputs["destination"], sink.inputs["filter"]) == (
+        f"logging.googleapis.com/projects/team-ml-dev/locations/europe-west4/buckets/{name}-logs",
+        cluster_logs,
+    )
+    # Not stored twice: the _Default sink leaves them out.
+    exclusion = one(plan, "gcp:logging/projectExclusion:ProjectExclusion")
+    assert exclusion.inputs["filter"] == cluster_logs
+    assert depends_on(sink, bucket)

@@ -364,6 +364,7 @@ def test_gcp_policies_on_cloud_sql_and_gke_nodes(shipped_plans: dict[str, Plan])
     policies = {
         r.name.removeprefix("ml-gcp-prod-alarms-"): r.inputs
         for r in plan.of_type("gcp:monitoring/alertPolicy:AlertPolicy")
+        if r.name.startswith("ml-gcp-prod-alarms-")
     }
     expected = {
         "database-down": ("up", "COMPARISON_LT", 1),

@@ -377,10 +377,15 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "mlflow.ingress.controllerNamespace: is required; add it to the stack config",
     ),
     (
-        "managed Prometheus where it is not wired yet",
-        {**AZURE, "monitoring": {"enabled": True, "prometheus": "managed"}},
-        "monitoring.prometheus: 'managed' is not provisioned on azure by this release of "
-        "mlplatform (only on aws); use in-cluster",
+        "managed Prometheus on a bare Kubernetes cluster",
+        {**LOCAL, "monitoring": {"enabled": True, "prometheus": "managed"}},
+        "monitoring.prometheus: 'managed' has no managed Prometheus on the kubernetes target "
+        "(only on aws, azure and gcp); use in-cluster",
+    ),
+    (
+        "GKE log retention beyond Cloud Logging's limit",
+        {**GCP, "cluster": {"logRetentionDays": 3653}},
+        "cluster.logRetentionDays: 3653 must be at most 3650 days for a Cloud Logging bucket",
     ),
     (
         "plain-http alert webhook",

@@ -34,7 +34,7 @@ class Dashboard:
 
     def to_json(self, source_type: str = "prometheus") -> dict[str, Any]:
         """The Grafana dashboard model: two panels per row, a data source variable listing the
-        data sources of `source_type` (prometheus, or Amazon's plugin for AMP)."""
+        data sources of `source_type` (prometheus, or a managed Prometheus' plugin)."""
         panels = []
         for i, panel in enumerate(self.panels):
             panels.append(

@@ -334,8 +334,9 @@ RULES: tuple[AlertRule, ...] = (
         ),
         runbook=(
             "kubectl -n monitoring get pods: is kube-state-metrics running, is Prometheus? "
-            "With a managed Prometheus, check Prometheus' logs for remote-write errors (403: "
-            "the IRSA role; 429: ingestion limits)."
+            "With a managed Prometheus, check Prometheus' logs for write or export errors "
+            "(401/403: its workload identity's role, which Azure takes up to 30 minutes to "
+            "apply; 429: ingestion limits)."
         ),
     ),
     AlertRule(

@@ -23,7 +23,9 @@ from mlplatform.kubernetes import charts
 from mlplatform.kubernetes.gpu import GPU_NODE_SELECTOR, GPU_TOLERATIONS
 from mlplatform.kubernetes.labels import labels
 from mlplatform.kubernetes.monitoring.dashboards import DASHBOARD_LABEL, dashboards
+from mlplatform.kubernetes.monitoring.managed import ManagedPrometheus, apply_managed
 from mlplatform.kubernetes.monitoring.metrics import dcgm_counters_csv
+from mlplatform.kubernetes.monitoring.query_frontend import query_frontend
 from mlplatform.kubernetes.monitoring.rules import Thresholds, rule_groups
 
 NAMESPACE = defaults.MONITORING_NAMESPACE
@@ -33,29 +35,6 @@ GRAFANA_ADMIN_KEYS = {"user": "admin-user", "password": "admin-password"}
 DCGM_SCRAPE_INTERVAL = "15s"
 RETENTION_FRACTION = 0.8
 """Share of the Prometheus volume its data may fill before the oldest blocks go."""
-
-
-PROMETHEUS_SERVICE_ACCOUNT = "prometheus"
-GRAFANA_SERVICE_ACCOUNT = "grafana"
-AMAZON_PROMETHEUS_PLUGIN = "grafana-amazonprometheus-datasource"
-"""Grafana's data source type for Amazon Managed Service for Prometheus (SigV4)."""
-LOCAL_BUFFER_RETENTION = "2d"
-"""What the in-cluster Prometheus keeps when a managed Prometheus holds the history."""
-
-
-class RemoteWriteArgs(TypedDict):
-    """A managed Prometheus (SigV4-signed, AWS) that stores the metrics and runs the rules."""
-
-    url: pulumi.Input[str]
-    """Remote-write endpoint."""
-    query_url: pulumi.Input[str]
-    """Query endpoint: Grafana's default data source."""
-    region: str
-    """SigV4 signing region."""
-    prometheus_annotations: pulumi.Input[Mapping[str, str]]
-    """Service account annotations giving Prometheus write access (IRSA)."""
-    grafana_annotations: pulumi.Input[Mapping[str, str]]
-    """Service account annotations giving Grafana query access (IRSA)."""
 
 
 class MonitoringStackArgs(TypedDict, total=False):
@@ -83,7 +62,7 @@ class MonitoringStackArgs(TypedDict, total=False):
     """GKE nodes (driver on the host, device-named GPUs). Default: off."""
     webhooks: Sequence[pulumi.Input[str]]
     """https receivers of Alertmanager's webhook JSON (secret). Default: none."""
-    remote_write: RemoteWriteArgs
+    managed: ManagedPrometheus
     """Send everything to a managed Prometheus, which runs the rules and alerting; the
     in-cluster Prometheus keeps two days. Default: in-cluster only."""
     tags: Mapping[str, str]
@@ -142,9 +121,11 @@ class MonitoringStack(pulumi.ComponentResource):
                 lambda m: m.name or ""
             )
             self.grafana_admin_password = pulumi.Output.secret(password.result)
-        managed = args.get("remote_write")
+        managed = args.get("managed")
         if managed is not None:
-            use_managed_prometheus(values, managed)
+            apply_managed(values, managed)
+            if (project := managed.get("query_frontend_project")) is not None:
+                query_frontend(name, ns, project, managed["reader_annotations"], tags, self)
         webhooks = list(args.get("webhooks", []))
         if webhooks and managed is None:
             values["alertmanager"]["config"] = pulumi.Output.secret(
@@ -189,7 +170,7 @@ class MonitoringStack(pulumi.ComponentResource):
                 opts=child(self, depends_on=[stack]),
             )
         if args.get("grafana", True):
-            source = AMAZON_PROMETHEUS_PLUGIN if managed is not None else "prometheus"
+            source = managed["datasource"]["type"] if managed is not None else "prometheus"
             for dashboard in dashboards(thresholds):
                 k8s.core.v1.ConfigMap(
                     f"{name}-{dashboard.uid}",
@@ -262,52 +243,6 @@ def prometheus_stack_values(args: MonitoringStackArgs) -> dict[str, Any]:
 
 GKE_DRIVER_DIR = "/home/kubernetes/bin/nvidia"
 """Where GKE's driver installer puts the NVIDIA libraries on COS nodes."""
-
-
-def use_managed_prometheus(values: dict[str, Any], managed: RemoteWriteArgs) -> None:
-    """Prometheus remote-writes everything (SigV4) and keeps a short local buffer; no local
-    rules or Alertmanager (the managed side runs them); Grafana reads the managed endpoint."""
-    spec = values["prometheus"]["prometheusSpec"]
-    spec["retention"] = LOCAL_BUFFER_RETENTION
-    spec["remoteWrite"] = [{"url": managed["url"], "sigv4": {"region": managed["region"]}}]
-    values["prometheus"]["serviceAccount"] = {
-        "create": True,
-        "name": PROMETHEUS_SERVICE_ACCOUNT,
-        "annotations": managed["prometheus_annotations"],
-    }
-    values["defaultRules"] = {"create": False}
-    values["alertmanager"] = {"enabled": False}
-    grafana = values["grafana"]
-    grafana["serviceAccount"] = {
-        "create": True,
-        "name": GRAFANA_SERVICE_ACCOUNT,
-        "annotations": managed["grafana_annotations"],
-    }
-    # The chart's own data sources: the local Prometheus stays (not default), the
-    # Alertmanager one would point at a Service that no longer exists.
-    grafana["sidecar"]["datasources"] = {
-        "isDefaultDatasource": False,
-        "alertmanager": {"enabled": False},
-    }
-    # Grafana 13 signs SigV4 requests through the Amazon Prometheus plugin (the core
-    # Prometheus type's SigV4 is deprecated), and only with auth.sigv4_auth_enabled.
-    grafana["plugins"] = [AMAZON_PROMETHEUS_PLUGIN]
-    grafana["grafana.ini"] = {"auth": {"sigv4_auth_enabled": True}}
-    grafana["additionalDataSources"] = [
-        {
-            "name": "Managed Prometheus",
-            "type": AMAZON_PROMETHEUS_PLUGIN,
-            "url": managed["query_url"],
-            "access": "proxy",
-            "isDefault": True,
-            "jsonData": {
-                "httpMethod": "POST",
-                "sigV4Auth": True,
-                "sigV4AuthType": "default",
-                "sigV4Region": managed["region"],
-            },
-        }
-    ]
 
 
 def dcgm_exporter_values(gke: bool = False) -> dict[str, Any]:
