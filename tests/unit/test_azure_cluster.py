@@ -95,7 +95,7 @@ def test_prod_pools_on_demand_and_standard_tier(shipped_plans: dict[str, Plan]) 
 
 
 def test_device_plugin_is_installed_for_aks_gpu_pools(dev: Plan) -> None:
-    release = one(dev, "kubernetes:helm.sh/v3:Release")
+    release = one(dev, "kubernetes:helm.sh/v3:Release", "-gpu-release")
     assert release.inputs["chart"] == "nvidia-device-plugin"
     assert release.inputs["values"]["nodeSelector"] == {"nvidia.com/gpu.present": "true"}
 
@@ -232,7 +232,7 @@ def test_container_insights_has_its_data_collection_rule(dev: Plan) -> None:
 
 
 def test_device_plugin_tolerates_spot_nodes(dev: Plan) -> None:
-    values = one(dev, "kubernetes:helm.sh/v3:Release").inputs["values"]
+    values = one(dev, "kubernetes:helm.sh/v3:Release", "-gpu-release").inputs["values"]
     assert {
         "key": "kubernetes.azure.com/scalesetpriority",
         "operator": "Exists",

@@ -40,9 +40,9 @@ def test_no_pulumi_binary_is_reachable() -> None:
 RESOURCE_COUNTS = {
     "aws-dev": 122,
     "aws-prod": 147,
-    "azure-dev": 70,
+    "azure-dev": 87,
     "azure-prod": 111,
-    "gcp-dev": 57,
+    "gcp-dev": 74,
     "gcp-prod": 110,
     "local": 44,
 }

@@ -198,9 +198,11 @@ def test_mlflow_is_scraped_with_its_admin_credentials(shipped_plans: dict[str, P
     } in (peers)
 
 
-def test_monitoring_off_creates_nothing(shipped_plans: dict[str, Plan]) -> None:
-    plan = shipped_plans["azure-dev"]
+def test_monitoring_off_creates_nothing(plan_config: PlanConfig) -> None:
+    plan = plan_config({**GCP, "mlflow": {"enabled": True}})
     assert plan.of_type(RULE) == plan.of_type(MONITOR) == []
+    assert plan.of_type("gcp:monitoring/alertPolicy:AlertPolicy") == []
+    assert plan.of_type("gcp:monitoring/notificationChannel:NotificationChannel") == []
     assert "kube-prometheus-stack" not in [r.inputs["chart"] for r in plan.of_type(RELEASE)]
     assert plan.outputs["grafanaAdminPassword"] is None
 
