@@ -33,6 +33,16 @@ DNS_SERVICE_IP = "172.16.0.10"
 MIG_PROFILES = {"1g": "MIG1g", "2g": "MIG2g", "3g": "MIG3g", "4g": "MIG4g", "7g": "MIG7g"}
 SYSTEM_POOL = "system"
 INSIGHTS_STREAM = "Microsoft-ContainerInsights-Group-Default"
+CONTROL_PLANE_LOGS = (
+    "kube-apiserver",
+    "kube-audit-admin",
+    "kube-controller-manager",
+    "kube-scheduler",
+    "cluster-autoscaler",
+    "guard",
+)
+"""AKS resource log categories kept (kube-audit-admin: the audit log without get/list,
+Microsoft's cost advice)."""
 SPOT_TAINT = "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"
 OS_DISK_GB_SYSTEM = 64
 
@@ -188,6 +198,7 @@ class AksGpuCluster(pulumi.ComponentResource):
         )
         pools = [self._gpu_pool(pool, args["node_subnet_id"]) for pool in args.get("gpu_pools", [])]
         self._container_insights(workspace)
+        self._control_plane_logs(workspace)
         # The cluster identity manages load balancers in the node subnet.
         cluster_principal = self.cluster.identity.apply(
             lambda i: (i.principal_id if i else None) or ""
@@ -238,6 +249,19 @@ class AksGpuCluster(pulumi.ComponentResource):
                 "oidc_issuer_url": self.oidc_issuer_url,
                 "kubeconfig": self.kubeconfig,
             }
+        )
+
+    def _control_plane_logs(self, workspace: operationalinsights.Workspace) -> None:
+        """The control plane's API server, admin audit, scheduler, controller-manager,
+        autoscaler and Entra (guard) logs into the workspace, in resource-specific tables
+        (AKS keeps none of them otherwise)."""
+        monitor.DiagnosticSetting(
+            f"{self._name}-control-plane-logs",
+            resource_uri=self.cluster.id,
+            workspace_id=workspace.id,
+            log_analytics_destination_type="Dedicated",
+            logs=[{"category": category, "enabled": True} for category in CONTROL_PLANE_LOGS],
+            opts=child(self),
         )
 
     def _container_insights(self, workspace: operationalinsights.Workspace) -> None:

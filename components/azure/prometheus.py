@@ -78,6 +78,12 @@ def azure_rules(
     return rules
 
 
+def _ingestion_endpoint(metrics: Any) -> str:
+    if metrics is None or not metrics.endpoint:
+        raise ValueError("the data collection endpoint reports no metrics ingestion endpoint")
+    return metrics.endpoint
+
+
 class AzureManagedPrometheus(pulumi.ComponentResource):
     """Azure Monitor workspace, its ingestion rule, and the platform's rule groups."""
 
@@ -116,6 +122,10 @@ class AzureManagedPrometheus(pulumi.ComponentResource):
             location=location,
             data_collection_endpoint_id=endpoint.id,
             description="mlplatform: Prometheus remote write into the workspace",
+            kind="Linux",
+            data_sources={
+                "prometheus_forwarder": [{"name": "prometheus", "streams": [PROMETHEUS_STREAM]}]
+            },
             destinations={
                 "monitoring_accounts": [{"account_resource_id": workspace.id, "name": "workspace"}]
             },
@@ -147,7 +157,7 @@ class AzureManagedPrometheus(pulumi.ComponentResource):
                 opts=child(self),
             )
         self.ingestion_url = pulumi.Output.concat(
-            endpoint.metrics_ingestion.apply(lambda m: (m.endpoint if m else None) or ""),
+            endpoint.metrics_ingestion.apply(_ingestion_endpoint),
             "/dataCollectionRules/",
             rule.immutable_id,
             f"/streams/{PROMETHEUS_STREAM}/api/v1/write?api-version={INGESTION_API_VERSION}",

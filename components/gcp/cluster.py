@@ -260,7 +260,9 @@ class GkeGpuCluster(pulumi.ComponentResource):
         cluster_logs = pulumi.Output.concat(
             'resource.labels.cluster_name="',
             self.cluster.name,
-            f'" AND resource.labels.location="{self._region}"',
+            f'" AND resource.labels.location="{self._region}"'
+            # Data Access audit logs keep the project's own routing.
+            ' AND NOT logName:"cloudaudit.googleapis.com"',
         )
         logging.ProjectSink(
             f"{self._name}-logs",

@@ -80,6 +80,9 @@ def policy_args(
                     "labels": dict(rule["labels"]),
                     "rule_group": group,
                     "alert_rule": rule["alert"],
+                    # Metrics appear only once something exports them (GPU metrics once a
+                    # GPU node runs); Cloud Monitoring refuses unseen metrics otherwise.
+                    "disable_metric_validation": True,
                 },
             }
         ],

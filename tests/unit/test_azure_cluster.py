@@ -231,6 +231,25 @@ def test_container_insights_has_its_data_collection_rule(dev: Plan) -> None:
     assert depends_on(association, rule) and depends_on(association, one(dev, CLUSTER))
 
 
+def test_control_plane_logs_go_to_the_workspace(dev: Plan) -> None:
+    setting = one(dev, "azure-native:monitor:DiagnosticSetting")
+    workspace = one(dev, "azure-native:operationalinsights:Workspace")
+    assert setting.inputs["logs"] == [
+        {"category": category, "enabled": True}
+        for category in (
+            "kube-apiserver",
+            "kube-audit-admin",
+            "kube-controller-manager",
+            "kube-scheduler",
+            "cluster-autoscaler",
+            "guard",
+        )
+    ]
+    assert setting.inputs["logAnalyticsDestinationType"] == "Dedicated"
+    assert setting.property_dependencies["resourceUri"] == [one(dev, CLUSTER).urn]
+    assert setting.property_dependencies["workspaceId"] == [workspace.urn]
+
+
 def test_device_plugin_tolerates_spot_nodes(dev: Plan) -> None:
     values = one(dev, "kubernetes:helm.sh/v3:Release", "-gpu-release").inputs["values"]
     assert {

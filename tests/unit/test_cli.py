@@ -40,10 +40,10 @@ def test_no_pulumi_binary_is_reachable() -> None:
 RESOURCE_COUNTS = {
     "aws-dev": 122,
     "aws-prod": 147,
-    "azure-dev": 87,
-    "azure-prod": 111,
+    "azure-dev": 88,
+    "azure-prod": 112,
     "gcp-dev": 74,
-    "gcp-prod": 110,
+    "gcp-prod": 111,
     "local": 44,
 }
 

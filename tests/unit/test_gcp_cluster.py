@@ -246,6 +246,7 @@ def test_cluster_logs_go_to_their_own_bucket_with_the_configured_retention(
     }
     cluster_logs = (
         f'resource.labels.cluster_name="{name}" AND resource.labels.location="europe-west4"'
+        ' AND NOT logName:"cloudaudit.googleapis.com"'
     )
     sink = one(plan, "gcp:logging/projectSink:ProjectSink")
     assert (sink.inputs["destination"], sink.inputs["filter"]) == (

@@ -100,6 +100,14 @@ def test_azure_prometheus_writes_with_workload_identity_grafana_reads_the_worksp
     plan = shipped_plans["azure-prod"]
     dce = one(plan, "azure-native:monitor:DataCollectionEndpoint")
     dcr = one(plan, "azure-native:monitor:DataCollectionRule", "-prometheus-dcr")
+    assert (dcr.inputs["kind"], dcr.inputs["dataSources"]) == (
+        "Linux",
+        {
+            "prometheusForwarder": [
+                {"name": "prometheus", "streams": ["Microsoft-PrometheusMetrics"]}
+            ]
+        },
+    )
     assert dcr.inputs["dataFlows"] == [
         {"streams": ["Microsoft-PrometheusMetrics"], "destinations": ["workspace"]}
     ]
@@ -186,6 +194,7 @@ def test_gcp_rules_are_promql_alert_policies_to_the_channels(
             "labels": rule["labels"],
             "ruleGroup": group,
             "alertRule": alert,
+            "disableMetricValidation": True,
         }
         assert policy["severity"] == rule["labels"]["severity"].upper()
         assert policy["notificationChannels"] == [channel]
@@ -209,7 +218,7 @@ def test_gcp_prometheus_exports_through_the_gmp_fork_and_grafana_reads_the_front
     assert spec["image"] == {
         "registry": "gke.gcr.io",
         "repository": "prometheus-engine/prometheus",
-        "tag": "v2.53.5-gmp.9-gke.0",
+        "tag": "v2.53.5-gmp.2-gke.0",
     }
     assert spec["version"] == "v2.53.5"
     assert "remoteWrite" not in spec
@@ -253,6 +262,17 @@ def test_gcp_prometheus_exports_through_the_gmp_fork_and_grafana_reads_the_front
     assert deployment.inputs["spec"]["template"]["spec"]["serviceAccountName"] == (
         "gmp-query-frontend"
     )
+    policy = one(plan, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "-query-frontend")
+    assert (
+        policy.inputs["spec"]["podSelector"]["matchLabels"]
+        == (deployment.inputs["spec"]["selector"]["matchLabels"])
+    )
+    assert policy.inputs["spec"]["ingress"] == [
+        {
+            "from": [{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "grafana"}}}],
+            "ports": [{"protocol": "TCP", "port": 9090}],
+        }
+    ]
     service = one(plan, "kubernetes:core/v1:Service", "-query-frontend")
     assert service.inputs["metadata"]["name"] == "gmp-query-frontend"
     grafana = values["grafana"]

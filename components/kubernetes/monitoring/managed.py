@@ -40,10 +40,10 @@ AZURE_WORKLOAD_IDENTITY_LABEL = {"azure.workload.identity/use": "true"}
 GMP_PROMETHEUS_IMAGE = {
     "registry": "gke.gcr.io",
     "repository": "prometheus-engine/prometheus",
-    "tag": "v2.53.5-gmp.9-gke.0",
+    "tag": "v2.53.5-gmp.2-gke.0",
 }
-"""Google's Prometheus fork for self-deployed collection (docs.cloud.google.com/stackdriver/
-docs/managed-prometheus/setup-unmanaged), based on Prometheus 2.53.5."""
+"""Google's Prometheus fork for self-deployed collection, based on Prometheus 2.53.5: the
+build Google's own prometheus-engine chart ships (charts/values.global.yaml, 2026)."""
 GMP_PROMETHEUS_VERSION = "v2.53.5"
 """The upstream version the fork is built on: the operator renders flags and config for it."""
 GMP_FRONTEND_IMAGE = "gke.gcr.io/prometheus-engine/frontend:v0.15.3-gke.0"

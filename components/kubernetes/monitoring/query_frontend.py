@@ -21,6 +21,8 @@ from mlplatform.kubernetes.security import RESTRICTED_CONTAINER, restricted_pod
 RUN_AS_USER = 65532
 """The distroless image's nonroot user."""
 REPLICAS = 2
+GRAFANA_POD = {"app.kubernetes.io/name": "grafana"}
+"""How the kube-prometheus-stack chart's Grafana labels its pods."""
 
 
 def query_frontend(
@@ -32,7 +34,8 @@ def query_frontend(
     parent: pulumi.Resource,
 ) -> k8s.core.v1.Service:
     """The frontend's service account (bound to a Google SA with monitoring.viewer),
-    Deployment and ClusterIP Service `gmp-query-frontend:9090`."""
+    Deployment, a NetworkPolicy admitting Grafana only, and the ClusterIP Service
+    `gmp-query-frontend:9090`."""
     meta = labels(QUERY_FRONTEND, "query-frontend", tags)
     match = selector(QUERY_FRONTEND, "query-frontend")
     account = k8s.core.v1.ServiceAccount(
@@ -80,6 +83,23 @@ def query_frontend(
                     ],
                 },
             },
+        },
+        opts=child(parent),
+    )
+    # The frontend answers anyone who reaches it with the project's monitoring.viewer: only
+    # Grafana may.
+    k8s.networking.v1.NetworkPolicy(
+        f"{name}-query-frontend",
+        metadata={"name": QUERY_FRONTEND, "namespace": namespace, "labels": meta},
+        spec={
+            "pod_selector": {"match_labels": match},
+            "policy_types": ["Ingress"],
+            "ingress": [
+                {
+                    "from_": [{"pod_selector": {"match_labels": GRAFANA_POD}}],
+                    "ports": [{"protocol": "TCP", "port": QUERY_FRONTEND_PORT}],
+                }
+            ],
         },
         opts=child(parent),
     )
