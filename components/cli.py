@@ -1,6 +1,7 @@
 """The `mlplatform` command line: `mlplatform plan STACK` and friends.
 
-Exit codes: 0 success, 1 any other failure, 2 invalid stack config.
+Exit codes: 0 success, 1 any other failure, 2 invalid stack config, 3 mandatory policy
+violations (`check`).
 """
 
 from __future__ import annotations
@@ -82,6 +83,53 @@ def plan(
     else:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {output} ({len(result.resources)} resources)", err=True)
+
+
+class CheckFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@app.command()
+def check(
+    stack: Annotated[
+        str, typer.Argument(help="Stack name or a path to a stack config file.")
+    ] = DEFAULT_STACK,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CheckFormat.TABLE,
+    policy_config: Annotated[
+        Path | None,
+        typer.Option(
+            help="Policy pack config, as for `pulumi preview --policy-pack-config`: "
+            '{"<policy>": {"<property>": value}}.'
+        ),
+    ] = None,
+    project_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Directory holding Pulumi.yaml. Default: the current directory or its parents."
+        ),
+    ] = None,
+) -> None:
+    """Plan the stack offline and run the policy pack (policies/) over it, through the pack's
+    own gRPC analyzer protocol. Exit 3 on a mandatory violation."""
+    from mlplatform.checks import PackError, check_stack
+    from mlplatform.checks.report import RENDERERS
+    from mlplatform.engine import PlanError
+    from mlplatform.spec import ConfigError
+
+    try:
+        report = check_stack(stack, project_dir, policy_config)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_INVALID_CONFIG) from None
+    except (PlanError, PackError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_FAILURE) from None
+    sys.stdout.write(RENDERERS[format.value](report))
+    raise typer.Exit(report.exit_code)
 
 
 def main() -> None:

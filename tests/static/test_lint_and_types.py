@@ -16,12 +16,12 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_lint() -> None:
-    result = run(str(BIN / "ruff"), "check", "components", "stacks", "tests")
+    result = run(str(BIN / "ruff"), "check", "components", "stacks", "policies", "tests")
     assert result.returncode == 0, result.stdout
 
 
 def test_ruff_format() -> None:
-    result = run(str(BIN / "ruff"), "format", "--check", "components", "stacks", "tests")
+    result = run(str(BIN / "ruff"), "format", "--check", "components", "stacks", "policies", "tests")
     assert result.returncode == 0, result.stdout
 
 

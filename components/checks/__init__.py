@@ -1,0 +1,50 @@
+"""Checks on a captured plan (layer 6): the policy pack run offline (`mlplatform check`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from mlplatform.checks.analyzer import PackError, analyze
+from mlplatform.checks.report import CheckReport, build_report
+
+PACK_DIR = "policies"
+GPU_CAP_POLICY = "platform-gpu-total-under-cap"
+
+
+def pack_config(
+    max_gpus: int | None, given: Mapping[str, Any] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Per-policy config: the stack's own limits (budget.maxGpus), then what the user gave
+    in Pulumi's `--policy-pack-config` shape ({policy: {property: value}})."""
+    config: dict[str, dict[str, Any]] = {}
+    if max_gpus is not None:
+        config[GPU_CAP_POLICY] = {"maxGpus": max_gpus}
+    for name, values in (given or {}).items():
+        if isinstance(values, Mapping):
+            config.setdefault(name, {}).update(
+                {k: v for k, v in values.items() if k != "enforcementLevel"}
+            )
+    return config
+
+
+def check_stack(
+    stack: str, project_dir: Path | None = None, config_file: Path | None = None
+) -> CheckReport:
+    """Plan `stack` offline and run the policy pack over it."""
+    from mlplatform.engine import run_stack
+    from mlplatform.engine.runner import find_project_dir, resolve_stack_file
+    from mlplatform.spec.loader import from_stack_file
+
+    root = project_dir or find_project_dir()
+    plan = run_stack(stack, root)
+    _, path = resolve_stack_file(stack, root)
+    spec = from_stack_file(path)
+    given = json.loads(config_file.read_text(encoding="utf-8")) if config_file else None
+    config = pack_config(spec.budget.max_gpus, given)
+    return build_report(plan.stack, analyze(plan, root / PACK_DIR, config))
+
+
+__all__ = ["PackError", "check_stack", "pack_config"]

@@ -1,0 +1,205 @@
+"""The policy pack run offline over its own gRPC analyzer protocol, the way the Pulumi CLI runs
+it: start `python -m pulumi.policy <engine> policies/`, read the port it prints, ask for its
+policies (GetAnalyzerInfo), configure them (Configure), send every captured resource (Analyze)
+and the whole stack (AnalyzeStack), and collect the diagnostics.
+
+Plan values go back on the wire as Pulumi sends them: "[unknown]" as the unknown sentinel and
+"[secret]" as a secret whose value is unknown, so a rule that reads either is reported as not
+evaluated (the pack's "can't run policy ... during preview" diagnostic), never as passed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlplatform.engine.plan import Plan, PlannedResource
+from mlplatform.engine.values import SECRET, SECRET_SIG, SIG_KEY, UNKNOWN, UNKNOWN_VALUE
+
+NOT_EVALUATED_PREFIX = "can't run policy"
+START_TIMEOUT_SECONDS = 60
+CALL_TIMEOUT_SECONDS = 120
+ENGINE_ADDRESS = "127.0.0.1:0"
+"""The pack never calls the engine back; the CLI passes its address here."""
+
+
+class PackError(RuntimeError):
+    """The policy pack could not be started or answered wrongly."""
+
+
+@dataclass(frozen=True)
+class PolicyInfo:
+    """One policy as the pack describes itself."""
+
+    name: str
+    description: str
+    enforcement: str
+    severity: str
+    kind: str
+    tags: tuple[str, ...]
+    remediation: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One diagnostic: a violation, or a rule that could not be evaluated."""
+
+    policy: str
+    urn: str
+    message: str
+    enforcement: str
+    evaluated: bool
+
+
+@dataclass
+class Analysis:
+    """Everything the pack said about one plan."""
+
+    policies: list[PolicyInfo]
+    findings: list[Finding] = field(default_factory=list)
+    applied: set[str] = field(default_factory=set)
+    """Policies that read at least one resource of the plan (the rest said not applicable)."""
+
+
+def wire_value(value: Any) -> Any:
+    """A plan value as Pulumi puts it on the wire."""
+    if value == UNKNOWN:
+        return UNKNOWN_VALUE
+    if value == SECRET:
+        return {SIG_KEY: SECRET_SIG, "value": UNKNOWN_VALUE}
+    if isinstance(value, Mapping):
+        return {key: wire_value(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [wire_value(v) for v in value]
+    return value
+
+
+@contextmanager
+def running_pack(pack_dir: Path) -> Iterator[str]:
+    """Start the pack the way the CLI does; yield its address; stop it."""
+    if not (pack_dir / "__main__.py").is_file():
+        raise PackError(f"no policy pack at {pack_dir} (expected __main__.py)")
+    process = subprocess.Popen(
+        [sys.executable, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(pack_dir)],
+        cwd=pack_dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline().strip()
+        if not line.isdigit():
+            process.kill()
+            _, err = process.communicate(timeout=START_TIMEOUT_SECONDS)
+            raise PackError(f"the policy pack did not start: {line or err.strip()}")
+        yield f"127.0.0.1:{line}"
+    finally:
+        process.kill()
+        process.communicate(timeout=START_TIMEOUT_SECONDS)
+
+
+def analyze(
+    plan: Plan, pack_dir: Path, config: Mapping[str, Mapping[str, Any]] | None = None
+) -> Analysis:
+    """Run the pack at `pack_dir` over `plan` with per-policy `config`."""
+    import grpc
+    from google.protobuf import empty_pb2, json_format, struct_pb2
+    from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+    def struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
+        message = struct_pb2.Struct()
+        json_format.ParseDict(wire_value(dict(values)), message)
+        return message
+
+    def options(resource: PlannedResource) -> Any:
+        return analyzer_pb2.AnalyzerResourceOptions(
+            protect=resource.protect, parent=resource.parent or ""
+        )
+
+    with running_pack(pack_dir) as address, grpc.insecure_channel(address) as channel:
+        grpc.channel_ready_future(channel).result(timeout=START_TIMEOUT_SECONDS)
+        stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+        info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=CALL_TIMEOUT_SECONDS)
+        policies = [_policy_info(p) for p in info.policies]
+        request = analyzer_pb2.ConfigureAnalyzerRequest()
+        for name, values in (config or {}).items():
+            request.policyConfig[name].properties.update(dict(values))
+            request.policyConfig[name].enforcementLevel = analyzer_pb2.EnforcementLevel.Value(
+                _level_name(info, name)
+            )
+        stub.Configure(request, timeout=CALL_TIMEOUT_SECONDS)
+        analysis = Analysis(policies)
+        resources = [r for r in plan.resources if r.custom]
+        for resource in resources:
+            response = stub.Analyze(
+                analyzer_pb2.AnalyzeRequest(
+                    type=resource.type,
+                    properties=struct(resource.inputs),
+                    urn=resource.urn,
+                    name=resource.name,
+                    options=options(resource),
+                ),
+                timeout=CALL_TIMEOUT_SECONDS,
+            )
+            analysis.findings += [_finding(d, resource.urn) for d in response.diagnostics]
+            skipped = {n.policy_name for n in response.not_applicable}
+            analysis.applied |= {p.name for p in policies if p.kind == "resource"} - skipped
+        stack = analyzer_pb2.AnalyzeStackRequest()
+        for resource in resources:
+            entry = stack.resources.add(
+                type=resource.type,
+                properties=struct(resource.inputs),
+                urn=resource.urn,
+                name=resource.name,
+                options=options(resource),
+                parent=resource.parent or "",
+                dependencies=resource.dependencies,
+            )
+            for prop, urns in resource.property_dependencies.items():
+                entry.propertyDependencies[prop].urns.extend(urns)
+        response = stub.AnalyzeStack(stack, timeout=CALL_TIMEOUT_SECONDS)
+        analysis.findings += [_finding(d, "") for d in response.diagnostics]
+        skipped = {n.policy_name for n in response.not_applicable}
+        analysis.applied |= {p.name for p in policies if p.kind == "stack"} - skipped
+    return analysis
+
+
+LEVEL_NAMES = {0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate"}
+SEVERITY_NAMES = {0: "unspecified", 1: "low", 2: "medium", 3: "high", 4: "critical"}
+
+
+def _level_name(info: Any, name: str) -> str:
+    level = next((p.enforcementLevel for p in info.policies if p.name == name), 0)
+    return LEVEL_NAMES.get(level, "advisory").upper()
+
+
+def _policy_info(policy: Any) -> PolicyInfo:
+    return PolicyInfo(
+        name=policy.name,
+        description=policy.description,
+        enforcement=LEVEL_NAMES.get(policy.enforcementLevel, "advisory"),
+        severity=SEVERITY_NAMES.get(policy.severity, "unspecified"),
+        kind="stack" if policy.policy_type == 2 else "resource",
+        tags=tuple(policy.tags),
+        remediation=policy.remediation_steps,
+    )
+
+
+def _finding(diagnostic: Any, resource_urn: str) -> Finding:
+    evaluated = not diagnostic.message.startswith(NOT_EVALUATED_PREFIX)
+    message = diagnostic.message
+    if evaluated and message.startswith(diagnostic.description):
+        message = message.removeprefix(diagnostic.description).strip()
+    return Finding(
+        policy=diagnostic.policyName,
+        urn=diagnostic.urn or resource_urn,
+        message=message,
+        enforcement=LEVEL_NAMES.get(diagnostic.enforcementLevel, "advisory"),
+        evaluated=evaluated,
+    )

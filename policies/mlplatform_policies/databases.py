@@ -1,0 +1,229 @@
+"""MLflow's PostgreSQL on each cloud: not public, encrypted, TLS enforced, backups kept long
+enough (with point-in-time recovery on Cloud SQL), deletion protection and a final snapshot;
+high availability in production and exported logs as advice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from mlplatform_policies.model import (
+    OPEN_TO_ALL,
+    Config,
+    Resource,
+    Rule,
+    get,
+    is_production,
+    items,
+    of_type,
+    violations,
+)
+
+RDS = "aws:rds/instance:Instance"
+RDS_PARAMETERS = "aws:rds/parameterGroup:ParameterGroup"
+FLEXIBLE = "azure-native:dbforpostgresql:Server"
+FLEXIBLE_CONFIG = "azure-native:dbforpostgresql:Configuration"
+CLOUD_SQL = "gcp:sql/databaseInstance:DatabaseInstance"
+DATABASES = (RDS, FLEXIBLE, CLOUD_SQL)
+TLS_ONLY_MODES = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
+
+
+def _not_public(resource: Resource, _: Config) -> Iterator[str]:
+    props = resource.props
+    if resource.type == RDS:
+        if get(props, "publiclyAccessible") is True:
+            yield "publiclyAccessible is true"
+    elif resource.type == FLEXIBLE:
+        if get(props, "network.publicNetworkAccess") != "Disabled":
+            yield "network.publicNetworkAccess is not Disabled"
+    else:
+        ip = get(props, "settings.ipConfiguration", {})
+        if get(ip, "ipv4Enabled", True) is True:
+            open_to = [get(n, "value") for n in items(ip, "authorizedNetworks")]
+            wide = [c for c in open_to if c in OPEN_TO_ALL]
+            yield "the instance has a public IP" + (f" open to {', '.join(wide)}" if wide else "")
+
+
+def _encrypted(resource: Resource, _: Config) -> Iterator[str]:
+    if get(resource.props, "storageEncrypted") is not True:
+        yield "storageEncrypted is not true"
+
+
+def _tls(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
+    groups = list(of_type(resources, RDS_PARAMETERS))
+    for instance in of_type(resources, RDS):
+        forced = any(
+            instance.depends_on(group, "parameterGroupName")
+            and any(
+                get(p, "name") == "rds.force_ssl" and str(get(p, "value")) == "1"
+                for p in items(group.props, "parameters")
+            )
+            for group in groups
+        )
+        if not forced:
+            yield "no parameter group with rds.force_ssl = 1", instance.urn
+    configs = list(of_type(resources, FLEXIBLE_CONFIG))
+    for server in of_type(resources, FLEXIBLE):
+        required = any(
+            c.depends_on(server, "serverName")
+            and get(c.props, "configurationName") == "require_secure_transport"
+            and str(get(c.props, "value")).lower() == "on"
+            for c in configs
+        )
+        if not required:
+            yield "require_secure_transport is not set to on", server.urn
+    for instance in of_type(resources, CLOUD_SQL):
+        mode = get(instance.props, "settings.ipConfiguration.sslMode")
+        if mode not in TLS_ONLY_MODES:
+            yield f"settings.ipConfiguration.sslMode is {mode!r}, not ENCRYPTED_ONLY", instance.urn
+
+
+def _backups(resource: Resource, config: Config) -> Iterator[str]:
+    minimum, props = config["minimumDays"], resource.props
+    if resource.type == RDS:
+        days = get(props, "backupRetentionPeriod", 1)
+    elif resource.type == FLEXIBLE:
+        days = get(props, "backup.backupRetentionDays", 7)
+    else:
+        backup = get(props, "settings.backupConfiguration", {})
+        yield from violations(
+            (get(backup, "enabled") is not True, "automated backups are off"),
+            (
+                get(backup, "pointInTimeRecoveryEnabled") is not True,
+                "point-in-time recovery is off",
+            ),
+        )
+        days = get(backup, "backupRetentionSettings.retainedBackups", 7)
+    if int(days) < minimum:
+        yield f"backups are kept {days} days, under the minimum of {minimum}"
+
+
+def _deletion(resource: Resource, _: Config) -> Iterator[str]:
+    props = resource.props
+    if resource.type == RDS:
+        yield from violations(
+            (get(props, "deletionProtection") is not True, "deletionProtection is not true"),
+            (get(props, "skipFinalSnapshot") is True, "skipFinalSnapshot is true"),
+        )
+    else:
+        yield from violations(
+            (get(props, "deletionProtection", True) is not True, "deletionProtection is false"),
+            (
+                get(props, "settings.deletionProtectionEnabled") is not True,
+                "settings.deletionProtectionEnabled is not true (the API allows deletion)",
+            ),
+        )
+
+
+def _ha(resource: Resource, _: Config) -> Iterator[str]:
+    if not is_production(resource):
+        return
+    props = resource.props
+    if resource.type == RDS:
+        standby = get(props, "multiAz") is True
+    elif resource.type == FLEXIBLE:
+        standby = get(props, "highAvailability.mode", "Disabled") != "Disabled"
+    else:
+        standby = get(props, "settings.availabilityType") == "REGIONAL"
+    if not standby:
+        yield "the production database has no standby in another zone"
+
+
+def _logs(resource: Resource, _: Config) -> Iterator[str]:
+    if "postgresql" not in items(resource.props, "enabledCloudwatchLogsExports"):
+        yield "PostgreSQL logs are not exported to CloudWatch"
+
+
+RULES = (
+    Rule(
+        id="MLP-DB-01",
+        name="platform-database-not-public",
+        description="Databases have no public network access.",
+        enforcement="mandatory",
+        severity="critical",
+        resource_types=DATABASES,
+        anchor="CKV_AWS_17 / CKV_AZURE_68 / CKV_GCP_60",
+        frameworks=("cis-aws-foundations", "cis-azure-foundations", "cis-gcp-foundations"),
+        remediation="Keep the database on private networking (mlplatform's databases are).",
+        check=_not_public,
+    ),
+    Rule(
+        id="MLP-DB-02",
+        name="aws-rds-storage-encrypted",
+        description="RDS storage is encrypted (Azure and Cloud SQL always are).",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=(RDS,),
+        anchor="CKV_AWS_16",
+        frameworks=("cis-aws-foundations",),
+        remediation="Set storageEncrypted: true with a KMS key.",
+        check=_encrypted,
+    ),
+    Rule(
+        id="MLP-DB-03",
+        name="platform-database-tls-enforced",
+        description="Databases refuse unencrypted connections.",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=(RDS, RDS_PARAMETERS, FLEXIBLE, FLEXIBLE_CONFIG, CLOUD_SQL),
+        anchor="CKV2_AWS_69 / CKV_AZURE_147 / CKV_GCP_6",
+        frameworks=("cis-aws-foundations", "cis-azure-foundations", "cis-gcp-foundations"),
+        remediation="rds.force_ssl = 1 / require_secure_transport = on / sslMode ENCRYPTED_ONLY.",
+        stack_check=_tls,
+    ),
+    Rule(
+        id="MLP-DB-04",
+        name="platform-database-backups-retained",
+        description="Automated backups are kept for the minimum days; Cloud SQL also has PITR.",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=DATABASES,
+        anchor="CKV_AWS_133 / CKV_GCP_14",
+        frameworks=("cis-gcp-foundations",),
+        remediation="Raise mlflow.database.backupRetentionDays.",
+        check=_backups,
+        config={
+            "minimumDays": {
+                "type": "integer",
+                "minimum": 1,
+                "default": 7,
+                "description": "Fewest days of backups.",
+            }
+        },
+    ),
+    Rule(
+        id="MLP-DB-05",
+        name="platform-database-deletion-protected",
+        description="RDS and Cloud SQL refuse deletion and RDS takes a final snapshot.",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=(RDS, CLOUD_SQL),
+        anchor="AWS FSBP RDS.8",
+        frameworks=(),
+        remediation="Keep protect: true (mlplatform sets deletion protection with it).",
+        check=_deletion,
+    ),
+    Rule(
+        id="MLP-DB-06",
+        name="platform-database-high-availability-prod",
+        description="Production databases have a standby in another zone.",
+        enforcement="advisory",
+        severity="medium",
+        resource_types=DATABASES,
+        anchor="CKV_AWS_157",
+        frameworks=(),
+        remediation="Set mlflow.database.highAvailability: true.",
+        check=_ha,
+    ),
+    Rule(
+        id="MLP-DB-07",
+        name="aws-rds-logs-exported",
+        description="RDS exports PostgreSQL logs to CloudWatch.",
+        enforcement="advisory",
+        severity="low",
+        resource_types=(RDS,),
+        anchor="CKV_AWS_129",
+        frameworks=("cis-aws-foundations",),
+        remediation="Add postgresql to enabledCloudwatchLogsExports (RdsPostgres does).",
+        check=_logs,
+    ),
+)

@@ -1,0 +1,212 @@
+"""Container registries: no anonymous or public pulls, ECR scan on push, ACR admin user off;
+immutable tags (advice, mandatory in production), private network access, customer-managed
+keys and cleanup policies as advice."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+
+from mlplatform_policies.model import (
+    Config,
+    Resource,
+    Rule,
+    get,
+    is_production,
+    items,
+    of_type,
+)
+
+ECR = "aws:ecr/repository:Repository"
+ECR_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+ECR_LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+ACR = "azure-native:containerregistry:Registry"
+GAR = "gcp:artifactregistry/repository:Repository"
+GAR_IAM = (
+    "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+    "gcp:artifactregistry/repositoryIamBinding:RepositoryIamBinding",
+)
+PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
+IMMUTABLE_ECR = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
+
+
+def _public_pull(resource: Resource, _: Config) -> Iterator[str]:
+    props = resource.props
+    if resource.type == ACR:
+        if get(props, "anonymousPullEnabled") is True:
+            yield "anonymousPullEnabled is true"
+    elif resource.type == ECR_POLICY:
+        policy = get(props, "policy", "{}")
+        document = json.loads(policy) if isinstance(policy, str) else policy
+        for statement in items(document, "Statement"):
+            principal = get(statement, "Principal")
+            everyone = principal == "*" or get(principal, "AWS") in ("*", ["*"])
+            if get(statement, "Effect") == "Allow" and everyone:
+                yield "the repository policy allows any principal (*)"
+    else:  # Artifact Registry IAM
+        members = [get(props, "member"), *list(items(props, "members"))]
+        if any(m in PUBLIC_MEMBERS for m in members):
+            yield "the repository is readable by allUsers / allAuthenticatedUsers"
+
+
+def _scan_on_push(resource: Resource, _: Config) -> Iterator[str]:
+    if get(resource.props, "imageScanningConfiguration.scanOnPush") is not True:
+        yield "imageScanningConfiguration.scanOnPush is not true"
+
+
+def _immutable(resource: Resource) -> str | None:
+    props = resource.props
+    if resource.type == ECR:
+        mutability = get(props, "imageTagMutability", "MUTABLE")
+        return None if mutability in IMMUTABLE_ECR else f"imageTagMutability is {mutability}"
+    if get(props, "dockerConfig.immutableTags") is not True:
+        return "dockerConfig.immutableTags is not true"
+    return None
+
+
+def _immutable_tags(resource: Resource, _: Config) -> Iterator[str]:
+    if not is_production(resource) and (problem := _immutable(resource)):
+        yield f"{problem}: a pushed tag can be overwritten"
+
+
+def _immutable_tags_prod(resource: Resource, _: Config) -> Iterator[str]:
+    if is_production(resource) and (problem := _immutable(resource)):
+        yield f"{problem}: a production tag can be overwritten"
+
+
+def _admin_user(resource: Resource, _: Config) -> Iterator[str]:
+    if get(resource.props, "adminUserEnabled") is not False:
+        yield "the admin user (a shared static password) is not disabled"
+
+
+def _acr_network(resource: Resource, _: Config) -> Iterator[str]:
+    if get(resource.props, "publicNetworkAccess") != "Disabled":
+        yield "publicNetworkAccess is not Disabled"
+
+
+def _cmk(resource: Resource, _: Config) -> Iterator[str]:
+    props = resource.props
+    if resource.type == ECR:
+        kms = [
+            e for e in items(props, "encryptionConfigurations") if get(e, "encryptionType") == "KMS"
+        ]
+        if not kms or get(kms[0], "kmsKey") is None:
+            yield "images are encrypted with an AWS-owned key, not a KMS key you manage"
+    elif resource.type == ACR:
+        if get(props, "encryption.status") != "enabled":
+            yield "images are encrypted with a Microsoft-managed key"
+    elif get(props, "kmsKeyName") is None:
+        yield "images are encrypted with a Google-managed key"
+
+
+def _cleanup(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
+    lifecycles = list(of_type(resources, ECR_LIFECYCLE))
+    for repo in of_type(resources, ECR):
+        if not any(p.depends_on(repo, "repository") for p in lifecycles):
+            yield "no lifecycle policy expires old images", repo.urn
+    for registry in of_type(resources, ACR):
+        if get(registry.props, "policies.retentionPolicy.status") != "enabled":
+            yield "untagged manifests are kept for ever (retention policy off)", registry.urn
+    for repo in of_type(resources, GAR):
+        if not items(repo.props, "cleanupPolicies"):
+            yield "no cleanup policy deletes old images", repo.urn
+
+
+RULES = (
+    Rule(
+        id="MLP-REG-01",
+        name="platform-registry-no-public-pull",
+        description="Registries allow no anonymous or public image pulls.",
+        enforcement="mandatory",
+        severity="critical",
+        resource_types=(ACR, ECR_POLICY, *GAR_IAM),
+        anchor="CKV_AWS_32 / CKV_AZURE_139",
+        frameworks=("cis-aws-foundations", "cis-azure-foundations", "cis-gcp-foundations"),
+        remediation="Grant pulls to identities (registry.grant_pull), never to everyone.",
+        check=_public_pull,
+    ),
+    Rule(
+        id="MLP-REG-02",
+        name="aws-ecr-scan-on-push",
+        description="ECR scans every pushed image for vulnerabilities.",
+        enforcement="mandatory",
+        severity="medium",
+        resource_types=(ECR,),
+        anchor="CKV_AWS_163",
+        frameworks=("cis-aws-foundations",),
+        remediation="Set imageScanningConfiguration.scanOnPush: true (EcrRegistry does).",
+        check=_scan_on_push,
+    ),
+    Rule(
+        id="MLP-REG-03",
+        name="platform-registry-immutable-tags",
+        description="Outside production, image tags cannot be overwritten.",
+        enforcement="advisory",
+        severity="low",
+        resource_types=(ECR, GAR),
+        anchor="CKV_AWS_51",
+        frameworks=(),
+        remediation="Set registry.immutableTags: true.",
+        check=_immutable_tags,
+    ),
+    Rule(
+        id="MLP-REG-04",
+        name="platform-registry-immutable-tags-prod",
+        description="In production, image tags cannot be overwritten.",
+        enforcement="mandatory",
+        severity="medium",
+        resource_types=(ECR, GAR),
+        anchor="CKV_AWS_51",
+        frameworks=(),
+        remediation="Set registry.immutableTags: true.",
+        check=_immutable_tags_prod,
+    ),
+    Rule(
+        id="MLP-REG-05",
+        name="azure-acr-admin-user-disabled",
+        description="ACR's admin user is disabled.",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=(ACR,),
+        anchor="CKV_AZURE_137",
+        frameworks=("cis-azure-foundations",),
+        remediation="Set adminUserEnabled: false; pull with managed identities (AcrPull).",
+        check=_admin_user,
+    ),
+    Rule(
+        id="MLP-REG-06",
+        name="azure-acr-public-network-disabled",
+        description="ACR is reachable through private endpoints only.",
+        enforcement="advisory",
+        severity="medium",
+        resource_types=(ACR,),
+        anchor="CKV_AZURE_139",
+        frameworks=("cis-azure-foundations",),
+        remediation="Premium SKU, publicNetworkAccess: Disabled and a private endpoint.",
+        check=_acr_network,
+    ),
+    Rule(
+        id="MLP-REG-07",
+        name="platform-registry-customer-managed-key",
+        description="Registries encrypt images with a key you manage.",
+        enforcement="advisory",
+        severity="low",
+        resource_types=(ECR, ACR, GAR),
+        anchor="CKV_AWS_136 / CKV_AZURE_167 / CKV_GCP_84",
+        frameworks=(),
+        remediation="Give the registry a KMS / Key Vault / Cloud KMS key.",
+        check=_cmk,
+    ),
+    Rule(
+        id="MLP-REG-08",
+        name="platform-registry-cleanup-policy",
+        description="Registries delete untagged and old images.",
+        enforcement="advisory",
+        severity="low",
+        resource_types=(ECR, ECR_LIFECYCLE, ACR, GAR),
+        anchor="CKV_AWS_192 / CKV_AZURE_167",
+        frameworks=(),
+        remediation="Add a lifecycle / retention / cleanup policy (mlplatform's registries do).",
+        stack_check=_cleanup,
+    ),
+)

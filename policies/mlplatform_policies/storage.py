@@ -1,0 +1,313 @@
+"""Artifact buckets: no public access, versioning and soft delete, encryption, TLS, uniform
+access; access logs, shared keys and old-version lifecycle as advice.
+
+In pulumi-aws v7 an S3 bucket's public-access block, versioning, encryption, logging and
+lifecycle are separate resources that take the bucket as input: those rules are stack rules
+that pair each bucket with its settings through the `bucket` input's dependency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from mlplatform_policies.model import Config, Resource, Rule, get, items, of_type, violations
+
+S3_BUCKET = "aws:s3/bucket:Bucket"
+S3_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+S3_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+S3_ENCRYPTION = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+)
+S3_LOGGING = "aws:s3/bucketLogging:BucketLogging"
+S3_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
+BLOB_CONTAINER = "azure-native:storage:BlobContainer"
+BLOB_SERVICE = "azure-native:storage:BlobServiceProperties"
+GCS_BUCKET = "gcp:storage/bucket:Bucket"
+PUBLIC_ACCESS_FLAGS = (
+    "blockPublicAcls",
+    "blockPublicPolicy",
+    "ignorePublicAcls",
+    "restrictPublicBuckets",
+)
+
+
+def settings_of(
+    bucket: Resource, resources: Sequence[Resource], setting_type: str, prop: str = "bucket"
+) -> list[Resource]:
+    """The settings resources of `setting_type` that take `bucket` as their `prop` input."""
+    return [r for r in of_type(resources, setting_type) if r.depends_on(bucket, prop)]
+
+
+def _s3_public_access(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
+    for bucket in of_type(resources, S3_BUCKET):
+        blocks = settings_of(bucket, resources, S3_PUBLIC_ACCESS_BLOCK)
+        if not blocks:
+            yield "the bucket has no BucketPublicAccessBlock", bucket.urn
+        for block in blocks:
+            for flag in PUBLIC_ACCESS_FLAGS:
+                if get(block.props, flag) is not True:
+                    yield f"{flag} is not true on the bucket's public access block", block.urn
+
+
+def _s3_versioning(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
+    for bucket in of_type(resources, S3_BUCKET):
+        found = settings_of(bucket, resources, S3_VERSIONING)
+        statuses = [get(v.props, "versioningConfiguration.status") for v in found]
+        if "Enabled" not in statuses:
+            yield "versioning is not Enabled (no BucketVersioning with status Enabled)", bucket.urn
+
+
+def _s3_encryption(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
+    for bucket in of_type(resources, S3_BUCKET):
+        found = settings_of(bucket, resources, S3_ENCRYPTION)
+        algorithms = [
+            get(rule, "applyServerSideEncryptionByDefault.sseAlgorithm")
+            for config in found
+            for rule in items(config.props, "rules")
+        ]
+        if not {"aws:kms", "aws:kms:dsse"} & set(algorithms):
+            yield "no default encryption with a KMS key (sseAlgorithm aws:kms)", bucket.urn
+
+
+def _s3_logging(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
+    for bucket in of_type(resources, S3_BUCKET):
+        if not settings_of(bucket, resources, S3_LOGGING):
+            yield "server access logging is off (no BucketLogging)", bucket.urn
+
+
+def _noncurrent_lifecycle(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
+    for bucket in of_type(resources, S3_BUCKET):
+        rules = [
+            rule
+            for config in settings_of(bucket, resources, S3_LIFECYCLE)
+            for rule in items(config.props, "rules")
+        ]
+        if not any(get(r, "noncurrentVersionExpiration") is not None for r in rules):
+            yield "old object versions never expire (no noncurrentVersionExpiration)", bucket.urn
+    for bucket in of_type(resources, GCS_BUCKET):
+        conditions = [get(r, "condition", {}) for r in items(bucket.props, "lifecycleRules")]
+        if not any(
+            get(c, "daysSinceNoncurrentTime") is not None or get(c, "numNewerVersions") is not None
+            for c in conditions
+        ):
+            yield "old object versions never expire (no noncurrent lifecycle rule)", bucket.urn
+
+
+def _azure_public(resource: Resource, _: Config) -> Iterator[str]:
+    if resource.type == STORAGE_ACCOUNT:
+        if get(resource.props, "allowBlobPublicAccess") is not False:
+            yield "allowBlobPublicAccess is not false"
+    elif get(resource.props, "publicAccess", "None") != "None":
+        yield f"the container's publicAccess is {get(resource.props, 'publicAccess')!r}, not None"
+
+
+def _azure_transport(resource: Resource, _: Config) -> Iterator[str]:
+    tls = get(resource.props, "minimumTlsVersion")
+    return violations(
+        (tls not in ("TLS1_2", "TLS1_3"), f"minimumTlsVersion is {tls!r}, not TLS1_2 or newer"),
+        (
+            get(resource.props, "enableHttpsTrafficOnly", True) is not True,
+            "enableHttpsTrafficOnly is false",
+        ),
+    )
+
+
+def _azure_soft_delete(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
+    for account in of_type(resources, STORAGE_ACCOUNT):
+        services = settings_of(account, resources, BLOB_SERVICE, "accountName")
+        if not services:
+            yield "the account has no BlobServiceProperties (versioning, soft delete)", account.urn
+        for service in services:
+            props = service.props
+            yield from (
+                (message, service.urn)
+                for message in violations(
+                    (get(props, "isVersioningEnabled") is not True, "blob versioning is off"),
+                    (
+                        get(props, "deleteRetentionPolicy.enabled") is not True,
+                        "blob soft delete is off",
+                    ),
+                    (
+                        get(props, "containerDeleteRetentionPolicy.enabled") is not True,
+                        "container soft delete is off",
+                    ),
+                )
+            )
+
+
+def _azure_shared_key(resource: Resource, _: Config) -> Iterator[str]:
+    if get(resource.props, "allowSharedKeyAccess") is not False:
+        yield "allowSharedKeyAccess is not false: account keys can still sign requests"
+
+
+def _gcs(resource: Resource, _: Config) -> Iterator[str]:
+    prevention = get(resource.props, "publicAccessPrevention")
+    return violations(
+        (prevention != "enforced", f"publicAccessPrevention is {prevention!r}, not 'enforced'"),
+        (
+            get(resource.props, "uniformBucketLevelAccess") is not True,
+            "uniformBucketLevelAccess is not true (object ACLs stay possible)",
+        ),
+    )
+
+
+def _gcs_versioning(resource: Resource, _: Config) -> Iterator[str]:
+    if get(resource.props, "versioning.enabled") is not True:
+        yield "versioning is not enabled"
+
+
+def _gcs_logging(resource: Resource, _: Config) -> Iterator[str]:
+    if get(resource.props, "logging.logBucket") is None:
+        yield "usage logging is off (no logging.logBucket)"
+
+
+FRAMEWORKS = ("cis-aws-foundations", "cis-azure-foundations", "cis-gcp-foundations")
+
+RULES = (
+    Rule(
+        id="MLP-STO-01",
+        name="aws-s3-bucket-public-access-blocked",
+        description="Every S3 bucket has a public access block with all four flags on.",
+        enforcement="mandatory",
+        severity="critical",
+        resource_types=(S3_BUCKET, S3_PUBLIC_ACCESS_BLOCK),
+        anchor="CKV_AWS_53-56",
+        frameworks=("cis-aws-foundations",),
+        remediation="Use mlplatform's S3ArtifactStore, which blocks public ACLs and policies.",
+        stack_check=_s3_public_access,
+    ),
+    Rule(
+        id="MLP-STO-02",
+        name="aws-s3-bucket-versioning-enabled",
+        description="Every S3 bucket keeps object versions.",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=(S3_BUCKET, S3_VERSIONING),
+        anchor="CKV_AWS_21",
+        frameworks=("cis-aws-foundations",),
+        remediation="Add a BucketVersioning with status Enabled (S3ArtifactStore does).",
+        stack_check=_s3_versioning,
+    ),
+    Rule(
+        id="MLP-STO-03",
+        name="aws-s3-bucket-kms-encrypted",
+        description="Every S3 bucket encrypts new objects with a KMS key by default.",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=(S3_BUCKET, S3_ENCRYPTION),
+        anchor="CKV_AWS_145",
+        frameworks=("cis-aws-foundations",),
+        remediation="Add a BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms.",
+        stack_check=_s3_encryption,
+    ),
+    Rule(
+        id="MLP-STO-04",
+        name="aws-s3-bucket-access-logging",
+        description="S3 buckets log server access.",
+        enforcement="advisory",
+        severity="low",
+        resource_types=(S3_BUCKET, S3_LOGGING),
+        anchor="CKV_AWS_18",
+        frameworks=("cis-aws-foundations",),
+        remediation="Add a BucketLogging to a log bucket you own.",
+        stack_check=_s3_logging,
+    ),
+    Rule(
+        id="MLP-STO-05",
+        name="platform-bucket-noncurrent-versions-expire",
+        description="Old object versions in S3 and GCS buckets expire.",
+        enforcement="advisory",
+        severity="low",
+        resource_types=(S3_BUCKET, S3_LIFECYCLE, GCS_BUCKET),
+        anchor="CKV2_AWS_61",
+        frameworks=(),
+        remediation="Add a lifecycle rule expiring noncurrent versions (S3ArtifactStore and "
+        "GcsArtifactStore keep them 90 days).",
+        stack_check=_noncurrent_lifecycle,
+    ),
+    Rule(
+        id="MLP-STO-06",
+        name="azure-storage-no-public-blob-access",
+        description="Storage accounts forbid public blob access and containers are private.",
+        enforcement="mandatory",
+        severity="critical",
+        resource_types=(STORAGE_ACCOUNT, BLOB_CONTAINER),
+        anchor="CKV_AZURE_190 / CKV_AZURE_34",
+        frameworks=("cis-azure-foundations",),
+        remediation="Set allowBlobPublicAccess: false and publicAccess: None.",
+        check=_azure_public,
+    ),
+    Rule(
+        id="MLP-STO-07",
+        name="azure-storage-account-tls12-https-only",
+        description="Storage accounts accept HTTPS only, TLS 1.2 or newer.",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=(STORAGE_ACCOUNT,),
+        anchor="CKV_AZURE_44 / CKV_AZURE_3",
+        frameworks=("cis-azure-foundations",),
+        remediation="Set minimumTlsVersion: TLS1_2 and enableHttpsTrafficOnly: true.",
+        check=_azure_transport,
+    ),
+    Rule(
+        id="MLP-STO-08",
+        name="azure-storage-blob-versioning-soft-delete",
+        description="Blob versioning, blob soft delete and container soft delete are on.",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=(STORAGE_ACCOUNT, BLOB_SERVICE),
+        anchor="CKV2_AZURE_38",
+        frameworks=("cis-azure-foundations",),
+        remediation="Add BlobServiceProperties with versioning and both retention policies on.",
+        stack_check=_azure_soft_delete,
+    ),
+    Rule(
+        id="MLP-STO-09",
+        name="azure-storage-shared-key-disabled",
+        description="Storage accounts take Entra ID only, not account keys.",
+        enforcement="advisory",
+        severity="medium",
+        resource_types=(STORAGE_ACCOUNT,),
+        anchor="CKV2_AZURE_40",
+        frameworks=("cis-azure-foundations",),
+        remediation="Set allowSharedKeyAccess: false.",
+        check=_azure_shared_key,
+    ),
+    Rule(
+        id="MLP-STO-10",
+        name="gcp-storage-bucket-not-public",
+        description="GCS buckets enforce public access prevention and uniform access.",
+        enforcement="mandatory",
+        severity="critical",
+        resource_types=(GCS_BUCKET,),
+        anchor="CKV_GCP_114 / CKV_GCP_29",
+        frameworks=("cis-gcp-foundations",),
+        remediation="Set publicAccessPrevention: enforced and uniformBucketLevelAccess: true.",
+        check=_gcs,
+    ),
+    Rule(
+        id="MLP-STO-11",
+        name="gcp-storage-bucket-versioning-enabled",
+        description="GCS buckets keep object versions.",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=(GCS_BUCKET,),
+        anchor="CKV_GCP_78",
+        frameworks=("cis-gcp-foundations",),
+        remediation="Set versioning.enabled: true.",
+        check=_gcs_versioning,
+    ),
+    Rule(
+        id="MLP-STO-12",
+        name="gcp-storage-bucket-access-logging",
+        description="GCS buckets write usage logs.",
+        enforcement="advisory",
+        severity="low",
+        resource_types=(GCS_BUCKET,),
+        anchor="CKV_GCP_62",
+        frameworks=("cis-gcp-foundations",),
+        remediation="Set logging.logBucket to a log bucket you own.",
+        check=_gcs_logging,
+    ),
+)
