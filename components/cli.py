@@ -106,6 +106,10 @@ def check(
             '{"<policy>": {"<property>": value}}.'
         ),
     ] = None,
+    policy_pack: Annotated[
+        Path | None,
+        typer.Option(help="Policy pack directory. Default: policies/ of the project."),
+    ] = None,
     project_dir: Annotated[
         Path | None,
         typer.Option(
@@ -121,7 +125,7 @@ def check(
     from mlplatform.spec import ConfigError
 
     try:
-        report = check_stack(stack, project_dir, policy_config)
+        report = check_stack(stack, project_dir, policy_config, policy_pack)
     except ConfigError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_INVALID_CONFIG) from None

@@ -31,20 +31,25 @@ def pack_config(
 
 
 def check_stack(
-    stack: str, project_dir: Path | None = None, config_file: Path | None = None
+    stack: str,
+    project_dir: Path | None = None,
+    config_file: Path | None = None,
+    pack_dir: Path | None = None,
 ) -> CheckReport:
-    """Plan `stack` offline and run the policy pack over it."""
+    """Plan `stack` offline and run the policy pack (default: the project's `policies/`)
+    over it."""
     from mlplatform.engine import run_stack
     from mlplatform.engine.runner import find_project_dir, resolve_stack_file
-    from mlplatform.spec.loader import from_stack_file
+    from mlplatform.spec.loader import NAMESPACE, from_stack_file, stack_file_config
 
     root = project_dir or find_project_dir()
     plan = run_stack(stack, root)
     _, path = resolve_stack_file(stack, root)
-    spec = from_stack_file(path)
+    # A program of your own need not be configured through mlplatform's spec.
+    spec = from_stack_file(path) if f"{NAMESPACE}:target" in stack_file_config(path) else None
     given = json.loads(config_file.read_text(encoding="utf-8")) if config_file else None
-    config = pack_config(spec.budget.max_gpus, given)
-    return build_report(plan.stack, analyze(plan, root / PACK_DIR, config))
+    config = pack_config(spec.budget.max_gpus if spec else None, given)
+    return build_report(plan.stack, analyze(plan, pack_dir or root / PACK_DIR, config))
 
 
 __all__ = ["PackError", "check_stack", "pack_config"]

@@ -143,7 +143,7 @@ def _eks_workload_identity(resources: Sequence[Resource], _: Config) -> Iterator
     for cluster in of_type(resources, EKS):
         if not (pod_identity or oidc):
             yield (
-                "no IAM OIDC provider (IRSA) or EKS Pod Identity agent for the cluster",
+                "no IAM OIDC provider (IRSA) or EKS Pod Identity agent",
                 cluster.urn,
             )
 
@@ -301,7 +301,7 @@ RULES = (
         enforcement="mandatory",
         severity="high",
         resource_types=(GKE,),
-        anchor="CKV_GCP_71",
+        anchor="CIS GKE: Kubernetes Secrets encrypted with keys managed in Cloud KMS",
         frameworks=("cis-gke",),
         remediation="Set databaseEncryption ENCRYPTED with a Cloud KMS key.",
         check=_gke_secrets,
@@ -313,7 +313,7 @@ RULES = (
         enforcement="advisory",
         severity="medium",
         resource_types=(AKS,),
-        anchor="CKV_AZURE_227",
+        anchor="mlplatform",
         frameworks=("cis-aks",),
         remediation="Enable securityProfile.azureKeyVaultKms with a key you manage.",
         check=_aks_kms,
@@ -325,7 +325,7 @@ RULES = (
         enforcement="mandatory",
         severity="high",
         resource_types=(AKS, GKE, GKE_POOL),
-        anchor="CKV_GCP_69 / CKV_AZURE_252",
+        anchor="CKV_GCP_69",
         frameworks=CIS_K8S,
         remediation="Enable the OIDC issuer and workload identity (AKS) or the workload pool "
         "and GKE_METADATA (GKE).",
@@ -350,7 +350,7 @@ RULES = (
         enforcement="mandatory",
         severity="medium",
         resource_types=(EKS,),
-        anchor="CKV_AWS_37",
+        anchor="CKV_AWS_37 (which also wants scheduler and controllerManager)",
         frameworks=("cis-eks",),
         remediation="Set enabledClusterLogTypes to include api, audit and authenticator.",
         check=_eks_logs,
@@ -362,7 +362,7 @@ RULES = (
         enforcement="mandatory",
         severity="medium",
         resource_types=(AKS, DIAGNOSTIC_SETTING),
-        anchor="CKV_AZURE_4",
+        anchor="mlplatform (related: CKV_AZURE_4)",
         frameworks=("cis-aks",),
         remediation="Add a DiagnosticSetting on the cluster with kube-apiserver and "
         "kube-audit-admin (AksGpuCluster does).",
@@ -424,7 +424,7 @@ RULES = (
         enforcement="mandatory",
         severity="high",
         resource_types=(GKE, GKE_POOL),
-        anchor="CKV_GCP_30",
+        anchor="CKV2_GCP_1",
         frameworks=("cis-gke",),
         remediation="Set nodeConfig.serviceAccount to a least-privilege account.",
         check=_gke_node_sa,

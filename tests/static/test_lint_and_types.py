@@ -15,13 +15,16 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
 
 
+SOURCES = ("components", "stacks", "policies", "tests")
+
+
 def test_ruff_lint() -> None:
-    result = run(str(BIN / "ruff"), "check", "components", "stacks", "policies", "tests")
+    result = run(str(BIN / "ruff"), "check", *SOURCES)
     assert result.returncode == 0, result.stdout
 
 
 def test_ruff_format() -> None:
-    result = run(str(BIN / "ruff"), "format", "--check", "components", "stacks", "policies", "tests")
+    result = run(str(BIN / "ruff"), "format", "--check", *SOURCES)
     assert result.returncode == 0, result.stdout
 
 

@@ -1,0 +1,1578 @@
+"""Cases for every rule of the policy pack: a compliant one, one failing case per condition the
+rule checks, and one with an unknown value. Each case is (rule, case name, resources, expected
+messages); NOT_EVALUATED means the rule must stop on the unknown value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mlplatform_policies.model import Resource
+from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, unknown_checking_proxy
+
+U = UNKNOWN_BOOLEAN_VALUE
+NOT_EVALUATED = "not evaluated"
+TAGS = {"owner": "ml", "environment": "prod", "cost-center": "cc"}
+DEV = {**TAGS, "environment": "dev"}
+
+
+def res(
+    type_: str,
+    props: dict[str, Any],
+    name: str = "r",
+    protect: bool = False,
+    deps: dict[str, list[Resource]] | None = None,
+) -> Resource:
+    """A resource as the pack hands it to a rule: props behind the unknown-checking proxy,
+    property dependencies by URN."""
+    property_dependencies = {k: tuple(r.urn for r in v) for k, v in (deps or {}).items()}
+    return Resource(
+        type=type_,
+        name=name,
+        urn=f"urn:pulumi:test::p::{type_}::{name}",
+        props=unknown_checking_proxy(props),
+        protect=protect,
+        dependencies=tuple(u for urns in property_dependencies.values() for u in urns),
+        property_dependencies=property_dependencies,
+    )
+
+
+Case = tuple[str, str, Any, Any]
+
+# ---- types ---------------------------------------------------------------------------------
+S3 = "aws:s3/bucket:Bucket"
+PAB = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+VER = "aws:s3/bucketVersioning:BucketVersioning"
+SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+LOG = "aws:s3/bucketLogging:BucketLogging"
+LIFE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+SA = "azure-native:storage:StorageAccount"
+CONTAINER = "azure-native:storage:BlobContainer"
+BLOB = "azure-native:storage:BlobServiceProperties"
+GCS = "gcp:storage/bucket:Bucket"
+EKS = "aws:eks/cluster:Cluster"
+NG = "aws:eks/nodeGroup:NodeGroup"
+ADDON = "aws:eks/addon:Addon"
+LT = "aws:ec2/launchTemplate:LaunchTemplate"
+OIDC = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+AKS = "azure-native:containerservice:ManagedCluster"
+POOL = "azure-native:containerservice:AgentPool"
+DIAG = "azure-native:monitor:DiagnosticSetting"
+GKE = "gcp:container/cluster:Cluster"
+NP = "gcp:container/nodePool:NodePool"
+ECR = "aws:ecr/repository:Repository"
+ECR_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy"
+ECR_LIFE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
+ACR = "azure-native:containerregistry:Registry"
+GAR = "gcp:artifactregistry/repository:Repository"
+GAR_IAM = "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember"
+RDS = "aws:rds/instance:Instance"
+PG = "aws:rds/parameterGroup:ParameterGroup"
+FLEX = "azure-native:dbforpostgresql:Server"
+FLEX_CONF = "azure-native:dbforpostgresql:Configuration"
+SQL = "gcp:sql/databaseInstance:DatabaseInstance"
+DEPLOY = "kubernetes:apps/v1:Deployment"
+KSA = "kubernetes:core/v1:ServiceAccount"
+PROM_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
+AZ_RULES = "azure-native:alertsmanagement:PrometheusRuleGroup"
+POLICY = "gcp:monitoring/alertPolicy:AlertPolicy"
+
+# ---- governance ----------------------------------------------------------------------------
+GOVERNANCE: list[Case] = [
+    ("platform-stateful-resources-protected", "protected", res(S3, {}, protect=True), []),
+    (
+        "platform-stateful-resources-protected",
+        "unknown props, protected",
+        res(RDS, {"storageEncrypted": U}, protect=True),
+        [],
+    ),
+    (
+        "platform-stateful-resources-protected",
+        "unprotected",
+        res(SA, {}),
+        ["the resource holds data but is not protected (protect: true)"],
+    ),
+    ("platform-required-tags", "tagged", res(EKS, {"tags": TAGS}), []),
+    (
+        "platform-required-tags",
+        "gke pool missing keys",
+        res(NP, {"nodeConfig": {"resourceLabels": {"owner": "ml"}}}),
+        ["missing required tags/labels: environment, cost-center"],
+    ),
+    (
+        "platform-required-tags",
+        "untagged",
+        res(SQL, {}),
+        ["missing required tags/labels: owner, environment, cost-center"],
+    ),
+    (
+        "platform-required-tags",
+        "unknown tag",
+        res(RDS, {"tags": {**TAGS, "owner": U}}),
+        NOT_EVALUATED,
+    ),
+]
+
+# ---- storage -------------------------------------------------------------------------------
+bucket = res(S3, {}, name="bucket")
+
+
+def _on(type_: str, props: dict[str, Any], name: str = "setting") -> Resource:
+    return res(type_, props, name=name, deps={"bucket": [bucket]})
+
+
+FLAGS = dict.fromkeys(
+    ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"), True
+)
+STORAGE: list[Case] = [
+    ("aws-s3-bucket-public-access-blocked", "blocked", [bucket, _on(PAB, FLAGS)], []),
+    (
+        "aws-s3-bucket-public-access-blocked",
+        "no block",
+        [bucket],
+        ["the bucket has no BucketPublicAccessBlock"],
+    ),
+    (
+        "aws-s3-bucket-public-access-blocked",
+        "one flag off",
+        [bucket, _on(PAB, {**FLAGS, "restrictPublicBuckets": False})],
+        ["restrictPublicBuckets is not true on the bucket's public access block"],
+    ),
+    (
+        "aws-s3-bucket-public-access-blocked",
+        "block of another bucket",
+        [bucket, res(PAB, FLAGS, name="other")],
+        ["the bucket has no BucketPublicAccessBlock"],
+    ),
+    (
+        "aws-s3-bucket-public-access-blocked",
+        "unknown flag",
+        [bucket, _on(PAB, {**FLAGS, "blockPublicAcls": U})],
+        NOT_EVALUATED,
+    ),
+    (
+        "aws-s3-bucket-versioning-enabled",
+        "enabled",
+        [bucket, _on(VER, {"versioningConfiguration": {"status": "Enabled"}})],
+        [],
+    ),
+    (
+        "aws-s3-bucket-versioning-enabled",
+        "suspended",
+        [bucket, _on(VER, {"versioningConfiguration": {"status": "Suspended"}})],
+        ["versioning is not Enabled (no BucketVersioning with status Enabled)"],
+    ),
+    (
+        "aws-s3-bucket-versioning-enabled",
+        "unknown status",
+        [bucket, _on(VER, {"versioningConfiguration": {"status": U}})],
+        NOT_EVALUATED,
+    ),
+    (
+        "aws-s3-bucket-kms-encrypted",
+        "kms",
+        [
+            bucket,
+            _on(
+                SSE,
+                {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms"}}]},
+            ),
+        ],
+        [],
+    ),
+    (
+        "aws-s3-bucket-kms-encrypted",
+        "s3-managed keys",
+        [
+            bucket,
+            _on(
+                SSE, {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]}
+            ),
+        ],
+        ["no default encryption with a KMS key (sseAlgorithm aws:kms)"],
+    ),
+    (
+        "aws-s3-bucket-kms-encrypted",
+        "unknown algorithm",
+        [
+            bucket,
+            _on(SSE, {"rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": U}}]}),
+        ],
+        NOT_EVALUATED,
+    ),
+    ("aws-s3-bucket-access-logging", "logged", [bucket, _on(LOG, {"targetBucket": "logs"})], []),
+    (
+        "aws-s3-bucket-access-logging",
+        "not logged",
+        [bucket],
+        ["server access logging is off (no BucketLogging)"],
+    ),
+    (
+        "aws-s3-bucket-access-logging",
+        "unknown target still logs",
+        [bucket, _on(LOG, {"targetBucket": U})],
+        [],
+    ),
+    (
+        "platform-bucket-noncurrent-versions-expire",
+        "both expire",
+        [
+            bucket,
+            _on(LIFE, {"rules": [{"noncurrentVersionExpiration": {"noncurrentDays": 90}}]}),
+            res(GCS, {"lifecycleRules": [{"condition": {"daysSinceNoncurrentTime": 90}}]}, "gcs"),
+        ],
+        [],
+    ),
+    (
+        "platform-bucket-noncurrent-versions-expire",
+        "s3 never expires",
+        [bucket, _on(LIFE, {"rules": [{"abortIncompleteMultipartUpload": {}}]})],
+        ["old object versions never expire (no noncurrentVersionExpiration)"],
+    ),
+    (
+        "platform-bucket-noncurrent-versions-expire",
+        "gcs never expires",
+        [res(GCS, {"lifecycleRules": [{"condition": {"age": 7}}]})],
+        ["old object versions never expire (no noncurrent lifecycle rule)"],
+    ),
+    (
+        "platform-bucket-noncurrent-versions-expire",
+        "unknown rules",
+        [res(GCS, {"lifecycleRules": U})],
+        NOT_EVALUATED,
+    ),
+    (
+        "azure-storage-no-public-blob-access",
+        "private",
+        res(SA, {"allowBlobPublicAccess": False}),
+        [],
+    ),
+    (
+        "azure-storage-no-public-blob-access",
+        "account allows",
+        res(SA, {"allowBlobPublicAccess": True}),
+        ["allowBlobPublicAccess is not false"],
+    ),
+    (
+        "azure-storage-no-public-blob-access",
+        "public container",
+        res(CONTAINER, {"publicAccess": "Blob"}),
+        ["the container's publicAccess is 'Blob', not None"],
+    ),
+    (
+        "azure-storage-no-public-blob-access",
+        "unknown",
+        res(SA, {"allowBlobPublicAccess": U}),
+        NOT_EVALUATED,
+    ),
+    (
+        "azure-storage-account-tls12-https-only",
+        "tls 1.2 https",
+        res(SA, {"minimumTlsVersion": "TLS1_2", "enableHttpsTrafficOnly": True}),
+        [],
+    ),
+    (
+        "azure-storage-account-tls12-https-only",
+        "old tls",
+        res(SA, {"minimumTlsVersion": "TLS1_0"}),
+        ["minimumTlsVersion is 'TLS1_0', not TLS1_2 or newer"],
+    ),
+    (
+        "azure-storage-account-tls12-https-only",
+        "http allowed",
+        res(SA, {"minimumTlsVersion": "TLS1_2", "enableHttpsTrafficOnly": False}),
+        ["enableHttpsTrafficOnly is false"],
+    ),
+    (
+        "azure-storage-account-tls12-https-only",
+        "unknown",
+        res(SA, {"minimumTlsVersion": U}),
+        NOT_EVALUATED,
+    ),
+]
+
+account = res(SA, {}, name="account")
+SOFT = {
+    "isVersioningEnabled": True,
+    "deleteRetentionPolicy": {"enabled": True, "days": 30},
+    "containerDeleteRetentionPolicy": {"enabled": True, "days": 30},
+}
+
+
+def _blob(props: dict[str, Any]) -> Resource:
+    return res(BLOB, props, name="blob", deps={"accountName": [account]})
+
+
+STORAGE += [
+    ("azure-storage-blob-versioning-soft-delete", "all on", [account, _blob(SOFT)], []),
+    (
+        "azure-storage-blob-versioning-soft-delete",
+        "no service properties",
+        [account],
+        ["the account has no BlobServiceProperties (versioning, soft delete)"],
+    ),
+    (
+        "azure-storage-blob-versioning-soft-delete",
+        "versioning off",
+        [account, _blob({**SOFT, "isVersioningEnabled": False})],
+        ["blob versioning is off"],
+    ),
+    (
+        "azure-storage-blob-versioning-soft-delete",
+        "blob soft delete off",
+        [account, _blob({**SOFT, "deleteRetentionPolicy": {"enabled": False}})],
+        ["blob soft delete is off"],
+    ),
+    (
+        "azure-storage-blob-versioning-soft-delete",
+        "container soft delete off",
+        [account, _blob({**SOFT, "containerDeleteRetentionPolicy": {"enabled": False}})],
+        ["container soft delete is off"],
+    ),
+    (
+        "azure-storage-blob-versioning-soft-delete",
+        "unknown",
+        [account, _blob({**SOFT, "isVersioningEnabled": U})],
+        NOT_EVALUATED,
+    ),
+    ("azure-storage-shared-key-disabled", "off", res(SA, {"allowSharedKeyAccess": False}), []),
+    (
+        "azure-storage-shared-key-disabled",
+        "on by default",
+        res(SA, {}),
+        ["allowSharedKeyAccess is not false: account keys can still sign requests"],
+    ),
+    (
+        "azure-storage-shared-key-disabled",
+        "unknown",
+        res(SA, {"allowSharedKeyAccess": U}),
+        NOT_EVALUATED,
+    ),
+    (
+        "gcp-storage-bucket-not-public",
+        "enforced",
+        res(GCS, {"publicAccessPrevention": "enforced", "uniformBucketLevelAccess": True}),
+        [],
+    ),
+    (
+        "gcp-storage-bucket-not-public",
+        "inherited",
+        res(GCS, {"publicAccessPrevention": "inherited", "uniformBucketLevelAccess": True}),
+        ["publicAccessPrevention is 'inherited', not 'enforced'"],
+    ),
+    (
+        "gcp-storage-bucket-not-public",
+        "fine-grained ACLs",
+        res(GCS, {"publicAccessPrevention": "enforced"}),
+        ["uniformBucketLevelAccess is not true (object ACLs stay possible)"],
+    ),
+    (
+        "gcp-storage-bucket-not-public",
+        "unknown",
+        res(GCS, {"publicAccessPrevention": U}),
+        NOT_EVALUATED,
+    ),
+    (
+        "gcp-storage-bucket-versioning-enabled",
+        "on",
+        res(GCS, {"versioning": {"enabled": True}}),
+        [],
+    ),
+    (
+        "gcp-storage-bucket-versioning-enabled",
+        "off",
+        res(GCS, {"versioning": {"enabled": False}}),
+        ["versioning is not enabled"],
+    ),
+    (
+        "gcp-storage-bucket-versioning-enabled",
+        "unknown",
+        res(GCS, {"versioning": {"enabled": U}}),
+        NOT_EVALUATED,
+    ),
+    ("gcp-storage-bucket-access-logging", "logged", res(GCS, {"logging": {"logBucket": "l"}}), []),
+    (
+        "gcp-storage-bucket-access-logging",
+        "not logged",
+        res(GCS, {}),
+        ["usage logging is off (no logging.logBucket)"],
+    ),
+    (
+        "gcp-storage-bucket-access-logging",
+        "unknown",
+        res(GCS, {"logging": {"logBucket": U}}),
+        NOT_EVALUATED,
+    ),
+]
+
+# ---- clusters ------------------------------------------------------------------------------
+PRIVATE_GKE = {
+    "privateClusterConfig": {"enablePrivateEndpoint": True, "enablePrivateNodes": True},
+}
+CLUSTERS: list[Case] = [
+    (
+        "aws-eks-cluster-no-public-endpoint",
+        "private",
+        res(EKS, {"vpcConfig": {"endpointPublicAccess": False}}),
+        [],
+    ),
+    (
+        "aws-eks-cluster-no-public-endpoint",
+        "public to listed CIDRs",
+        res(
+            EKS, {"vpcConfig": {"endpointPublicAccess": True, "publicAccessCidrs": ["1.2.3.0/24"]}}
+        ),
+        [],
+    ),
+    (
+        "aws-eks-cluster-no-public-endpoint",
+        "public by default",
+        res(EKS, {"vpcConfig": {}}),
+        ["the public API endpoint is on and open to 0.0.0.0/0 (no publicAccessCidrs)"],
+    ),
+    (
+        "aws-eks-cluster-no-public-endpoint",
+        "open to the internet",
+        res(EKS, {"vpcConfig": {"endpointPublicAccess": True, "publicAccessCidrs": ["0.0.0.0/0"]}}),
+        ["the public API endpoint is open to 0.0.0.0/0"],
+    ),
+    (
+        "aws-eks-cluster-no-public-endpoint",
+        "unknown",
+        res(EKS, {"vpcConfig": {"endpointPublicAccess": U}}),
+        NOT_EVALUATED,
+    ),
+    (
+        "azure-aks-cluster-no-public-endpoint",
+        "private",
+        res(AKS, {"apiServerAccessProfile": {"enablePrivateCluster": True}}),
+        [],
+    ),
+    (
+        "azure-aks-cluster-no-public-endpoint",
+        "public, no ranges",
+        res(AKS, {}),
+        ["the API server is public with no authorizedIPRanges"],
+    ),
+    (
+        "azure-aks-cluster-no-public-endpoint",
+        "open to the internet",
+        res(AKS, {"apiServerAccessProfile": {"authorizedIPRanges": ["0.0.0.0/0"]}}),
+        ["the API server is open to 0.0.0.0/0"],
+    ),
+    (
+        "azure-aks-cluster-no-public-endpoint",
+        "unknown",
+        res(AKS, {"apiServerAccessProfile": {"enablePrivateCluster": U}}),
+        NOT_EVALUATED,
+    ),
+    ("gcp-gke-cluster-no-public-endpoint", "private", res(GKE, PRIVATE_GKE), []),
+    (
+        "gcp-gke-cluster-no-public-endpoint",
+        "public, no networks",
+        res(GKE, {}),
+        ["the public endpoint has no master authorized networks"],
+    ),
+    (
+        "gcp-gke-cluster-no-public-endpoint",
+        "open to the internet",
+        res(GKE, {"masterAuthorizedNetworksConfig": {"cidrBlocks": [{"cidrBlock": "0.0.0.0/0"}]}}),
+        ["the public endpoint is open to 0.0.0.0/0"],
+    ),
+    (
+        "gcp-gke-cluster-no-public-endpoint",
+        "google cloud addresses",
+        res(
+            GKE,
+            {
+                "masterAuthorizedNetworksConfig": {
+                    "cidrBlocks": [{"cidrBlock": "10.0.0.0/8"}],
+                    "gcpPublicCidrsAccessEnabled": True,
+                }
+            },
+        ),
+        ["gcpPublicCidrsAccessEnabled lets every Google Cloud address reach the endpoint"],
+    ),
+    (
+        "gcp-gke-cluster-no-public-endpoint",
+        "unknown",
+        res(GKE, {"privateClusterConfig": {"enablePrivateEndpoint": U}}),
+        NOT_EVALUATED,
+    ),
+    ("platform-cluster-nodes-private", "private gke", res(GKE, PRIVATE_GKE), []),
+    (
+        "platform-cluster-nodes-private",
+        "gke public nodes",
+        res(GKE, {"privateClusterConfig": {"enablePrivateNodes": False}}),
+        ["privateClusterConfig.enablePrivateNodes is not true"],
+    ),
+    (
+        "platform-cluster-nodes-private",
+        "gke pool public nodes",
+        res(NP, {"networkConfig": {"enablePrivateNodes": False}}),
+        ["the pool's networkConfig.enablePrivateNodes is false"],
+    ),
+    (
+        "platform-cluster-nodes-private",
+        "aks system pool public IPs",
+        res(AKS, {"agentPoolProfiles": [{"name": "system", "enableNodePublicIP": True}]}),
+        ["pool system gives nodes public IPs"],
+    ),
+    (
+        "platform-cluster-nodes-private",
+        "aks pool public IPs",
+        res(POOL, {"enableNodePublicIP": True}),
+        ["enableNodePublicIP is true"],
+    ),
+    (
+        "platform-cluster-nodes-private",
+        "launch template public IPs",
+        res(LT, {"networkInterfaces": [{"associatePublicIpAddress": "true"}]}),
+        ["the launch template associates public IP addresses"],
+    ),
+    (
+        "platform-cluster-nodes-private",
+        "unknown",
+        res(POOL, {"enableNodePublicIP": U}),
+        NOT_EVALUATED,
+    ),
+    (
+        "aws-eks-cluster-secrets-kms-encrypted",
+        "encrypted",
+        res(EKS, {"encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": "k"}}}),
+        [],
+    ),
+    (
+        "aws-eks-cluster-secrets-kms-encrypted",
+        "not secrets",
+        res(EKS, {"encryptionConfig": {"resources": [], "provider": {"keyArn": "k"}}}),
+        ["encryptionConfig does not cover secrets"],
+    ),
+    (
+        "aws-eks-cluster-secrets-kms-encrypted",
+        "no key",
+        res(EKS, {"encryptionConfig": {"resources": ["secrets"]}}),
+        ["encryptionConfig has no KMS key"],
+    ),
+    (
+        "aws-eks-cluster-secrets-kms-encrypted",
+        "unknown key",
+        res(EKS, {"encryptionConfig": {"resources": ["secrets"], "provider": {"keyArn": U}}}),
+        NOT_EVALUATED,
+    ),
+    (
+        "gcp-gke-cluster-secrets-kms-encrypted",
+        "encrypted",
+        res(GKE, {"databaseEncryption": {"state": "ENCRYPTED", "keyName": "k"}}),
+        [],
+    ),
+    (
+        "gcp-gke-cluster-secrets-kms-encrypted",
+        "decrypted",
+        res(GKE, {"databaseEncryption": {"state": "DECRYPTED", "keyName": "k"}}),
+        ["databaseEncryption.state is 'DECRYPTED', not ENCRYPTED"],
+    ),
+    (
+        "gcp-gke-cluster-secrets-kms-encrypted",
+        "no key",
+        res(GKE, {"databaseEncryption": {"state": "ENCRYPTED"}}),
+        ["no Cloud KMS key"],
+    ),
+    (
+        "gcp-gke-cluster-secrets-kms-encrypted",
+        "unknown",
+        res(GKE, {"databaseEncryption": {"state": U}}),
+        NOT_EVALUATED,
+    ),
+    (
+        "azure-aks-cluster-secrets-kms-encrypted",
+        "key vault kms",
+        res(AKS, {"securityProfile": {"azureKeyVaultKms": {"enabled": True}}}),
+        [],
+    ),
+    (
+        "azure-aks-cluster-secrets-kms-encrypted",
+        "platform keys",
+        res(AKS, {}),
+        ["secrets are encrypted with platform keys only (no Azure Key Vault KMS)"],
+    ),
+    (
+        "azure-aks-cluster-secrets-kms-encrypted",
+        "unknown",
+        res(AKS, {"securityProfile": {"azureKeyVaultKms": {"enabled": U}}}),
+        NOT_EVALUATED,
+    ),
+    (
+        "platform-cluster-workload-identity",
+        "aks on",
+        res(
+            AKS,
+            {
+                "oidcIssuerProfile": {"enabled": True},
+                "securityProfile": {"workloadIdentity": {"enabled": True}},
+            },
+        ),
+        [],
+    ),
+    (
+        "platform-cluster-workload-identity",
+        "aks off",
+        res(AKS, {}),
+        ["the OIDC issuer is off", "workload identity is off"],
+    ),
+    (
+        "platform-cluster-workload-identity",
+        "gke no pool",
+        res(GKE, {}),
+        ["workloadIdentityConfig.workloadPool is not set"],
+    ),
+    (
+        "platform-cluster-workload-identity",
+        "gke node metadata exposed",
+        res(NP, {"nodeConfig": {"workloadMetadataConfig": {"mode": "GCE_METADATA"}}}),
+        ["nodeConfig.workloadMetadataConfig.mode is 'GCE_METADATA', not GKE_METADATA"],
+    ),
+    (
+        "platform-cluster-workload-identity",
+        "unknown",
+        res(GKE, {"workloadIdentityConfig": {"workloadPool": U}}),
+        NOT_EVALUATED,
+    ),
+    (
+        "aws-eks-cluster-workload-identity",
+        "irsa",
+        [res(EKS, {}), res(OIDC, {"url": "https://oidc"})],
+        [],
+    ),
+    (
+        "aws-eks-cluster-workload-identity",
+        "pod identity",
+        [res(EKS, {}), res(ADDON, {"addonName": "eks-pod-identity-agent"})],
+        [],
+    ),
+    (
+        "aws-eks-cluster-workload-identity",
+        "neither",
+        [res(EKS, {}), res(ADDON, {"addonName": "vpc-cni"})],
+        ["no IAM OIDC provider (IRSA) or EKS Pod Identity agent"],
+    ),
+    (
+        "aws-eks-cluster-workload-identity",
+        "unknown addon name",
+        [res(EKS, {}), res(ADDON, {"addonName": U})],
+        NOT_EVALUATED,
+    ),
+    (
+        "aws-eks-cluster-control-plane-logs",
+        "all three",
+        res(EKS, {"enabledClusterLogTypes": ["api", "audit", "authenticator"]}),
+        [],
+    ),
+    (
+        "aws-eks-cluster-control-plane-logs",
+        "audit only",
+        res(EKS, {"enabledClusterLogTypes": ["audit"]}),
+        ["control-plane log types api, authenticator are off"],
+    ),
+    (
+        "aws-eks-cluster-control-plane-logs",
+        "unknown",
+        res(EKS, {"enabledClusterLogTypes": U}),
+        NOT_EVALUATED,
+    ),
+]
+
+aks = res(AKS, {}, name="aks")
+
+
+def _diag(categories: list[str], value: Any = True) -> Resource:
+    logs = [{"category": c, "enabled": value} for c in categories]
+    return res(DIAG, {"logs": logs}, name="diag", deps={"resourceUri": [aks]})
+
+
+CLUSTERS += [
+    (
+        "azure-aks-cluster-control-plane-logs",
+        "api server and audit",
+        [aks, _diag(["kube-apiserver", "kube-audit-admin", "guard"])],
+        [],
+    ),
+    (
+        "azure-aks-cluster-control-plane-logs",
+        "no setting",
+        [aks],
+        ["no diagnostic setting sends kube-apiserver, kube-audit-admin logs"],
+    ),
+    (
+        "azure-aks-cluster-control-plane-logs",
+        "audit missing",
+        [aks, _diag(["kube-apiserver"])],
+        ["no diagnostic setting sends kube-audit-admin logs"],
+    ),
+    (
+        "azure-aks-cluster-control-plane-logs",
+        "unknown enabled",
+        [aks, _diag(["kube-apiserver", "kube-audit-admin"], U)],
+        NOT_EVALUATED,
+    ),
+    (
+        "gcp-gke-cluster-logging",
+        "system components",
+        res(GKE, {"loggingConfig": {"enableComponents": ["SYSTEM_COMPONENTS", "WORKLOADS"]}}),
+        [],
+    ),
+    (
+        "gcp-gke-cluster-logging",
+        "workloads only",
+        res(GKE, {"loggingConfig": {"enableComponents": ["WORKLOADS"]}}),
+        ["Cloud Logging of system components is off"],
+    ),
+    (
+        "gcp-gke-cluster-logging",
+        "logging service none",
+        res(GKE, {"loggingService": "none"}),
+        ["Cloud Logging of system components is off"],
+    ),
+    ("gcp-gke-cluster-logging", "unknown", res(GKE, {"loggingService": U}), NOT_EVALUATED),
+    (
+        "platform-cluster-automatic-upgrades",
+        "aks channel",
+        res(AKS, {"autoUpgradeProfile": {"upgradeChannel": "stable"}}),
+        [],
+    ),
+    (
+        "platform-cluster-automatic-upgrades",
+        "aks none",
+        res(AKS, {}),
+        ["autoUpgradeProfile.upgradeChannel is none"],
+    ),
+    ("platform-cluster-automatic-upgrades", "gke no channel", res(GKE, {}), ["no release channel"]),
+    (
+        "platform-cluster-automatic-upgrades",
+        "gke pool pinned",
+        res(NP, {"management": {"autoUpgrade": False}}),
+        ["management.autoUpgrade is false"],
+    ),
+    (
+        "platform-cluster-automatic-upgrades",
+        "unknown",
+        res(GKE, {"releaseChannel": {"channel": U}}),
+        NOT_EVALUATED,
+    ),
+    (
+        "gcp-gke-shielded-nodes-secure-boot",
+        "shielded",
+        res(NP, {"nodeConfig": {"shieldedInstanceConfig": {"enableSecureBoot": True}}}),
+        [],
+    ),
+    (
+        "gcp-gke-shielded-nodes-secure-boot",
+        "cluster not shielded",
+        res(GKE, {"enableShieldedNodes": False}),
+        ["enableShieldedNodes is false"],
+    ),
+    (
+        "gcp-gke-shielded-nodes-secure-boot",
+        "no secure boot",
+        res(NP, {"nodeConfig": {}}),
+        ["nodeConfig.shieldedInstanceConfig.enableSecureBoot is not true"],
+    ),
+    (
+        "gcp-gke-shielded-nodes-secure-boot",
+        "unknown",
+        res(GKE, {"enableShieldedNodes": U}),
+        NOT_EVALUATED,
+    ),
+    (
+        "azure-aks-entra-rbac-no-local-accounts",
+        "entra only",
+        res(
+            AKS,
+            {
+                "disableLocalAccounts": True,
+                "aadProfile": {"managed": True, "enableAzureRBAC": True},
+            },
+        ),
+        [],
+    ),
+    (
+        "azure-aks-entra-rbac-no-local-accounts",
+        "local accounts",
+        res(
+            AKS,
+            {
+                "disableLocalAccounts": False,
+                "aadProfile": {"managed": True, "enableAzureRBAC": True},
+            },
+        ),
+        ["local accounts are enabled"],
+    ),
+    (
+        "azure-aks-entra-rbac-no-local-accounts",
+        "no entra",
+        res(AKS, {"disableLocalAccounts": True}),
+        ["Entra ID integration is off", "Azure RBAC for Kubernetes is off"],
+    ),
+    (
+        "azure-aks-entra-rbac-no-local-accounts",
+        "unknown",
+        res(AKS, {"disableLocalAccounts": U}),
+        NOT_EVALUATED,
+    ),
+    (
+        "gcp-gke-nodes-not-default-service-account",
+        "dedicated",
+        res(NP, {"nodeConfig": {"serviceAccount": "nodes@p.iam.gserviceaccount.com"}}),
+        [],
+    ),
+    (
+        "gcp-gke-nodes-not-default-service-account",
+        "unset",
+        res(GKE, {}),
+        ["nodes run as the Compute Engine default service account"],
+    ),
+    (
+        "gcp-gke-nodes-not-default-service-account",
+        "default compute",
+        res(NP, {"nodeConfig": {"serviceAccount": "123-compute@developer.gserviceaccount.com"}}),
+        ["nodes run as the Compute Engine default service account"],
+    ),
+    (
+        "gcp-gke-nodes-not-default-service-account",
+        "unknown",
+        res(NP, {"nodeConfig": {"serviceAccount": U}}),
+        NOT_EVALUATED,
+    ),
+    (
+        "platform-cluster-network-policy",
+        "dataplane v2",
+        res(GKE, {"datapathProvider": "ADVANCED_DATAPATH"}),
+        [],
+    ),
+    (
+        "platform-cluster-network-policy",
+        "gke none",
+        res(GKE, {"datapathProvider": "LEGACY_DATAPATH"}),
+        ["no network policy enforcement (Dataplane V2 or networkPolicy)"],
+    ),
+    ("platform-cluster-network-policy", "aks none", res(AKS, {}), ["no network policy engine"]),
+    (
+        "platform-cluster-network-policy",
+        "vpc cni without policies",
+        res(ADDON, {"addonName": "vpc-cni"}),
+        ["the VPC CNI does not enforce network policies (enableNetworkPolicy)"],
+    ),
+    (
+        "platform-cluster-network-policy",
+        "vpc cni enforcing",
+        res(
+            ADDON,
+            {"addonName": "vpc-cni", "configurationValues": '{"enableNetworkPolicy": "true"}'},
+        ),
+        [],
+    ),
+    (
+        "platform-cluster-network-policy",
+        "unknown",
+        res(AKS, {"networkProfile": {"networkPolicy": U}}),
+        NOT_EVALUATED,
+    ),
+]
+
+# ---- GPU -----------------------------------------------------------------------------------
+TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NO_SCHEDULE"}
+
+
+def eks_pool(name: str = "gpu", tags: dict[str, Any] = TAGS, **changes: Any) -> Resource:
+    props: dict[str, Any] = {
+        "amiType": "AL2023_x86_64_NVIDIA",
+        "instanceTypes": ["g4dn.12xlarge"],
+        "scalingConfig": {"minSize": 0, "maxSize": 2, "desiredSize": 0},
+        "capacityType": "ON_DEMAND",
+        "taints": [TAINT],
+        "tags": tags,
+    }
+    props.update(changes)
+    return res(NG, props, name=name)
+
+
+def aks_pool(tags: dict[str, Any] = TAGS, **changes: Any) -> Resource:
+    props: dict[str, Any] = {
+        "vmSize": "Standard_NC4as_T4_v3",
+        "minCount": 0,
+        "maxCount": 3,
+        "scaleSetPriority": "Regular",
+        "nodeTaints": ["nvidia.com/gpu=present:NoSchedule"],
+        "gpuProfile": {"driver": "Install"},
+        "tags": tags,
+    }
+    props.update(changes)
+    return res(POOL, props, name="aks-gpu")
+
+
+def gke_pool(tags: dict[str, Any] = TAGS, **node: Any) -> Resource:
+    config: dict[str, Any] = {
+        "machineType": "a3-highgpu-8g",
+        "guestAccelerators": [{"type": "nvidia-h100-80gb", "count": 8}],
+        "taints": [TAINT],
+        "spot": False,
+        "resourceLabels": tags,
+    }
+    config.update(node)
+    return res(
+        NP,
+        {"autoscaling": {"totalMinNodeCount": 0, "totalMaxNodeCount": 1}, "nodeConfig": config},
+        name="gke-gpu",
+    )
+
+
+SYSTEM_POOL = res(
+    NG,
+    {"amiType": "AL2023_x86_64_STANDARD", "instanceTypes": ["m6i.large"], "tags": TAGS},
+    name="system",
+)
+GPU: list[Case] = [
+    ("platform-gpu-pool-tainted", "tainted", [eks_pool(), aks_pool(), gke_pool()], []),
+    ("platform-gpu-pool-tainted", "cpu pool untainted", SYSTEM_POOL, []),
+    (
+        "platform-gpu-pool-tainted",
+        "eks untainted",
+        eks_pool(taints=[]),
+        ["the GPU pool has no nvidia.com/gpu NoSchedule taint: any pod may land on it"],
+    ),
+    (
+        "platform-gpu-pool-tainted",
+        "aks prefer-no-schedule",
+        aks_pool(nodeTaints=["nvidia.com/gpu=present:PreferNoSchedule"]),
+        ["the GPU pool has no nvidia.com/gpu NoSchedule taint: any pod may land on it"],
+    ),
+    ("platform-gpu-pool-tainted", "unknown", eks_pool(taints=U), NOT_EVALUATED),
+    ("platform-gpu-pool-scales-to-zero-outside-prod", "dev at zero", eks_pool(tags=DEV), []),
+    (
+        "platform-gpu-pool-scales-to-zero-outside-prod",
+        "prod keeps nodes",
+        aks_pool(minCount=1),
+        [],
+    ),
+    (
+        "platform-gpu-pool-scales-to-zero-outside-prod",
+        "dev keeps nodes",
+        aks_pool(tags=DEV, minCount=1),
+        ["the GPU pool keeps 1 node(s) outside production; set minNodes: 0"],
+    ),
+    (
+        "platform-gpu-pool-scales-to-zero-outside-prod",
+        "unknown minimum",
+        eks_pool(tags=DEV, scalingConfig={"minSize": U, "maxSize": 2}),
+        NOT_EVALUATED,
+    ),
+    (
+        "platform-gpu-spot-only-outside-prod",
+        "dev spot",
+        eks_pool(tags=DEV, capacityType="SPOT"),
+        [],
+    ),
+    (
+        "platform-gpu-spot-only-outside-prod",
+        "prod spot",
+        gke_pool(spot=True),
+        ["the production GPU pool runs on spot capacity, which can be reclaimed at any time"],
+    ),
+    (
+        "platform-gpu-spot-only-outside-prod",
+        "prod spot (aks)",
+        aks_pool(scaleSetPriority="Spot"),
+        ["the production GPU pool runs on spot capacity, which can be reclaimed at any time"],
+    ),
+    ("platform-gpu-spot-only-outside-prod", "unknown", gke_pool(spot=U), NOT_EVALUATED),
+    ("platform-gpu-instance-type-allowed", "catalog shape", gke_pool(), []),
+    (
+        "platform-gpu-instance-type-allowed",
+        "shape outside the catalog",
+        aks_pool(vmSize="Standard_NV6"),
+        ["Standard_NV6 is not an allowed GPU node shape"],
+    ),
+    ("platform-gpu-instance-type-allowed", "unknown", aks_pool(vmSize=U), NOT_EVALUATED),
+    # g4dn.12xlarge: 4 GPUs x 2 nodes; a3-highgpu-8g: 8 GPUs x 1 node.
+    ("platform-gpu-total-under-cap", "no cap", [eks_pool(), gke_pool()], []),
+]
+GPU_CONFIG: dict[tuple[str, str], dict[str, Any]] = {
+    ("platform-gpu-total-under-cap", "at the cap"): {"maxGpus": 16},
+    ("platform-gpu-total-under-cap", "over the cap"): {"maxGpus": 15},
+    ("platform-gpu-total-under-cap", "unknown maximum"): {"maxGpus": 15},
+    ("platform-gpu-total-under-cap", "shape outside the catalog"): {"maxGpus": 100},
+    ("platform-gpu-instance-type-allowed", "listed by config"): {
+        "allowedInstanceTypes": ["Standard_NV6"]
+    },
+    ("platform-gpu-spot-only-outside-prod", "allowed by config"): {"allowInProd": True},
+}
+GPU += [
+    ("platform-gpu-total-under-cap", "at the cap", [eks_pool(), gke_pool()], []),
+    (
+        "platform-gpu-total-under-cap",
+        "over the cap",
+        [eks_pool(), gke_pool()],
+        ["GPU pools reach 16 GPUs at their maximum size, over the cap of 15"],
+    ),
+    (
+        "platform-gpu-total-under-cap",
+        "shape outside the catalog",
+        [eks_pool(instanceTypes=["g9.huge"])],
+        ["the pool's node shape is not in the catalog: its GPUs cannot be counted"],
+    ),
+    (
+        "platform-gpu-total-under-cap",
+        "unknown maximum",
+        [eks_pool(scalingConfig={"minSize": 0, "maxSize": U})],
+        NOT_EVALUATED,
+    ),
+    (
+        "platform-gpu-instance-type-allowed",
+        "listed by config",
+        aks_pool(vmSize="Standard_NV6"),
+        [],
+    ),
+    ("platform-gpu-spot-only-outside-prod", "allowed by config", gke_pool(spot=True), []),
+]
+
+# ---- registries ----------------------------------------------------------------------------
+ecr = res(ECR, {"tags": TAGS}, name="ecr")
+PUBLIC_POLICY = '{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:*"}]}'
+REGISTRIES: list[Case] = [
+    (
+        "platform-registry-no-public-pull",
+        "private acr",
+        res(ACR, {"anonymousPullEnabled": False}),
+        [],
+    ),
+    (
+        "platform-registry-no-public-pull",
+        "anonymous acr",
+        res(ACR, {"anonymousPullEnabled": True}),
+        ["anonymousPullEnabled is true"],
+    ),
+    (
+        "platform-registry-no-public-pull",
+        "ecr policy for everyone",
+        res(ECR_POLICY, {"policy": PUBLIC_POLICY}),
+        ["the repository policy allows any principal (*)"],
+    ),
+    (
+        "platform-registry-no-public-pull",
+        "ecr policy for an account",
+        res(
+            ECR_POLICY,
+            {"policy": '{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:a"}}]}'},
+        ),
+        [],
+    ),
+    (
+        "platform-registry-no-public-pull",
+        "artifact registry for allUsers",
+        res(GAR_IAM, {"member": "allUsers", "role": "roles/artifactregistry.reader"}),
+        ["the repository is readable by allUsers / allAuthenticatedUsers"],
+    ),
+    ("platform-registry-no-public-pull", "unknown", res(GAR_IAM, {"member": U}), NOT_EVALUATED),
+    (
+        "aws-ecr-scan-on-push",
+        "scans",
+        res(ECR, {"imageScanningConfiguration": {"scanOnPush": True}}),
+        [],
+    ),
+    (
+        "aws-ecr-scan-on-push",
+        "no scan",
+        res(ECR, {}),
+        ["imageScanningConfiguration.scanOnPush is not true"],
+    ),
+    (
+        "aws-ecr-scan-on-push",
+        "unknown",
+        res(ECR, {"imageScanningConfiguration": {"scanOnPush": U}}),
+        NOT_EVALUATED,
+    ),
+    (
+        "platform-registry-immutable-tags",
+        "dev immutable",
+        res(GAR, {"dockerConfig": {"immutableTags": True}, "labels": DEV}),
+        [],
+    ),
+    (
+        "platform-registry-immutable-tags",
+        "dev mutable",
+        res(ECR, {"imageTagMutability": "MUTABLE", "tags": DEV}),
+        ["imageTagMutability is MUTABLE: a pushed tag can be overwritten"],
+    ),
+    (
+        "platform-registry-immutable-tags",
+        "prod is the other rule's",
+        res(ECR, {"imageTagMutability": "MUTABLE", "tags": TAGS}),
+        [],
+    ),
+    (
+        "platform-registry-immutable-tags",
+        "unknown",
+        res(ECR, {"imageTagMutability": U, "tags": DEV}),
+        NOT_EVALUATED,
+    ),
+    (
+        "platform-registry-immutable-tags-prod",
+        "prod immutable",
+        res(ECR, {"imageTagMutability": "IMMUTABLE", "tags": TAGS}),
+        [],
+    ),
+    (
+        "platform-registry-immutable-tags-prod",
+        "prod mutable",
+        res(GAR, {"labels": TAGS}),
+        ["dockerConfig.immutableTags is not true: a production tag can be overwritten"],
+    ),
+    (
+        "platform-registry-immutable-tags-prod",
+        "unknown",
+        res(GAR, {"dockerConfig": {"immutableTags": U}, "labels": TAGS}),
+        NOT_EVALUATED,
+    ),
+    ("azure-acr-admin-user-disabled", "disabled", res(ACR, {"adminUserEnabled": False}), []),
+    (
+        "azure-acr-admin-user-disabled",
+        "not disabled",
+        res(ACR, {}),
+        ["the admin user (a shared static password) is not disabled"],
+    ),
+    ("azure-acr-admin-user-disabled", "unknown", res(ACR, {"adminUserEnabled": U}), NOT_EVALUATED),
+    (
+        "azure-acr-public-network-disabled",
+        "private",
+        res(ACR, {"publicNetworkAccess": "Disabled"}),
+        [],
+    ),
+    (
+        "azure-acr-public-network-disabled",
+        "public",
+        res(ACR, {"publicNetworkAccess": "Enabled"}),
+        ["publicNetworkAccess is not Disabled"],
+    ),
+    (
+        "azure-acr-public-network-disabled",
+        "unknown",
+        res(ACR, {"publicNetworkAccess": U}),
+        NOT_EVALUATED,
+    ),
+    (
+        "platform-registry-customer-managed-key",
+        "ecr kms",
+        res(ECR, {"encryptionConfigurations": [{"encryptionType": "KMS", "kmsKey": "k"}]}),
+        [],
+    ),
+    (
+        "platform-registry-customer-managed-key",
+        "ecr aes",
+        res(ECR, {"encryptionConfigurations": [{"encryptionType": "AES256"}]}),
+        ["images are encrypted with an AWS-owned key, not a KMS key you manage"],
+    ),
+    (
+        "platform-registry-customer-managed-key",
+        "acr platform key",
+        res(ACR, {}),
+        ["images are encrypted with a Microsoft-managed key"],
+    ),
+    (
+        "platform-registry-customer-managed-key",
+        "gar google key",
+        res(GAR, {}),
+        ["images are encrypted with a Google-managed key"],
+    ),
+    (
+        "platform-registry-customer-managed-key",
+        "unknown",
+        res(GAR, {"kmsKeyName": U}),
+        NOT_EVALUATED,
+    ),
+    (
+        "platform-registry-cleanup-policy",
+        "all clean up",
+        [
+            ecr,
+            res(ECR_LIFE, {"policy": "{}"}, name="life", deps={"repository": [ecr]}),
+            res(ACR, {"policies": {"retentionPolicy": {"status": "enabled", "days": 14}}}),
+            res(GAR, {"cleanupPolicies": [{"id": "delete-untagged"}]}),
+        ],
+        [],
+    ),
+    (
+        "platform-registry-cleanup-policy",
+        "ecr keeps everything",
+        [ecr],
+        ["no lifecycle policy expires old images"],
+    ),
+    (
+        "platform-registry-cleanup-policy",
+        "acr keeps untagged",
+        [res(ACR, {})],
+        ["untagged manifests are kept for ever (retention policy off)"],
+    ),
+    (
+        "platform-registry-cleanup-policy",
+        "gar keeps everything",
+        [res(GAR, {})],
+        ["no cleanup policy deletes old images"],
+    ),
+    (
+        "platform-registry-cleanup-policy",
+        "unknown",
+        [res(GAR, {"cleanupPolicies": U})],
+        NOT_EVALUATED,
+    ),
+]
+
+# ---- databases -----------------------------------------------------------------------------
+params = res(PG, {"parameters": [{"name": "rds.force_ssl", "value": "1"}]}, name="params")
+server = res(FLEX, {}, name="server")
+
+
+def rds(**props: Any) -> Resource:
+    return res(RDS, props, name="rds", deps={"parameterGroupName": [params]})
+
+
+def tls_conf(value: Any) -> Resource:
+    props = {"configurationName": "require_secure_transport", "value": value}
+    return res(FLEX_CONF, props, name="conf", deps={"serverName": [server]})
+
+
+SQL_OK = {
+    "settings": {
+        "ipConfiguration": {"ipv4Enabled": False, "sslMode": "ENCRYPTED_ONLY"},
+        "backupConfiguration": {
+            "enabled": True,
+            "pointInTimeRecoveryEnabled": True,
+            "backupRetentionSettings": {"retainedBackups": 14},
+        },
+        "deletionProtectionEnabled": True,
+        "availabilityType": "REGIONAL",
+        "userLabels": TAGS,
+    },
+    "deletionProtection": True,
+}
+
+
+def sql(**settings: Any) -> Resource:
+    return res(SQL, {**SQL_OK, "settings": {**SQL_OK["settings"], **settings}}, name="sql")
+
+
+DATABASES: list[Case] = [
+    ("platform-database-not-public", "private rds", rds(publiclyAccessible=False), []),
+    (
+        "platform-database-not-public",
+        "private flexible server",
+        res(FLEX, {"network": {"publicNetworkAccess": "Disabled"}}),
+        [],
+    ),
+    ("platform-database-not-public", "private cloud sql", sql(), []),
+    (
+        "platform-database-not-public",
+        "public rds",
+        rds(publiclyAccessible=True),
+        ["publiclyAccessible is true"],
+    ),
+    (
+        "platform-database-not-public",
+        "public flexible server",
+        res(FLEX, {"network": {"publicNetworkAccess": "Enabled"}}),
+        ["network.publicNetworkAccess is not Disabled"],
+    ),
+    (
+        "platform-database-not-public",
+        "cloud sql open to the internet",
+        sql(ipConfiguration={"ipv4Enabled": True, "authorizedNetworks": [{"value": "0.0.0.0/0"}]}),
+        ["the instance has a public IP open to 0.0.0.0/0"],
+    ),
+    ("platform-database-not-public", "unknown", rds(publiclyAccessible=U), NOT_EVALUATED),
+    ("aws-rds-storage-encrypted", "encrypted", rds(storageEncrypted=True), []),
+    ("aws-rds-storage-encrypted", "plain", rds(), ["storageEncrypted is not true"]),
+    ("aws-rds-storage-encrypted", "unknown", rds(storageEncrypted=U), NOT_EVALUATED),
+    (
+        "platform-database-tls-enforced",
+        "all forced",
+        [params, rds(), server, tls_conf("on"), sql()],
+        [],
+    ),
+    (
+        "platform-database-tls-enforced",
+        "rds without force_ssl",
+        [res(PG, {"parameters": []}, name="params"), rds()],
+        ["no parameter group with rds.force_ssl = 1"],
+    ),
+    (
+        "platform-database-tls-enforced",
+        "flexible server optional tls",
+        [server, tls_conf("off")],
+        ["require_secure_transport is not set to on"],
+    ),
+    (
+        "platform-database-tls-enforced",
+        "cloud sql allows plaintext",
+        [sql(ipConfiguration={"ipv4Enabled": False, "sslMode": "ALLOW_UNENCRYPTED_AND_ENCRYPTED"})],
+        [
+            "settings.ipConfiguration.sslMode is 'ALLOW_UNENCRYPTED_AND_ENCRYPTED', "
+            "not ENCRYPTED_ONLY"
+        ],
+    ),
+    ("platform-database-tls-enforced", "unknown", [server, tls_conf(U)], NOT_EVALUATED),
+    ("platform-database-backups-retained", "a week", rds(backupRetentionPeriod=7), []),
+    (
+        "platform-database-backups-retained",
+        "rds one day",
+        rds(backupRetentionPeriod=1),
+        ["backups are kept 1 days, under the minimum of 7"],
+    ),
+    (
+        "platform-database-backups-retained",
+        "flexible server default",
+        res(FLEX, {}),
+        [],
+    ),
+    (
+        "platform-database-backups-retained",
+        "cloud sql without pitr",
+        sql(
+            backupConfiguration={
+                "enabled": True,
+                "backupRetentionSettings": {"retainedBackups": 3},
+            }
+        ),
+        ["point-in-time recovery is off", "backups are kept 3 days, under the minimum of 7"],
+    ),
+    (
+        "platform-database-backups-retained",
+        "cloud sql no backups",
+        sql(backupConfiguration={"pointInTimeRecoveryEnabled": True}),
+        ["automated backups are off"],
+    ),
+    ("platform-database-backups-retained", "unknown", rds(backupRetentionPeriod=U), NOT_EVALUATED),
+    ("platform-database-deletion-protected", "protected", rds(deletionProtection=True), []),
+    ("platform-database-deletion-protected", "cloud sql protected", sql(), []),
+    (
+        "platform-database-deletion-protected",
+        "rds deletable without snapshot",
+        rds(skipFinalSnapshot=True),
+        ["deletionProtection is not true", "skipFinalSnapshot is true"],
+    ),
+    (
+        "platform-database-deletion-protected",
+        "cloud sql api deletion",
+        sql(deletionProtectionEnabled=False),
+        ["settings.deletionProtectionEnabled is not true (the API allows deletion)"],
+    ),
+    (
+        "platform-database-deletion-protected",
+        "cloud sql pulumi deletion",
+        res(SQL, {**SQL_OK, "deletionProtection": False}),
+        ["deletionProtection is false"],
+    ),
+    ("platform-database-deletion-protected", "unknown", rds(deletionProtection=U), NOT_EVALUATED),
+    ("platform-database-high-availability-prod", "regional", sql(), []),
+    (
+        "platform-database-high-availability-prod",
+        "dev single zone",
+        rds(multiAz=False, tags=DEV),
+        [],
+    ),
+    (
+        "platform-database-high-availability-prod",
+        "prod single zone",
+        res(FLEX, {"highAvailability": {"mode": "Disabled"}, "tags": TAGS}),
+        ["the production database has no standby in another zone"],
+    ),
+    (
+        "platform-database-high-availability-prod",
+        "unknown",
+        rds(multiAz=U, tags=TAGS),
+        NOT_EVALUATED,
+    ),
+    ("aws-rds-logs-exported", "exported", rds(enabledCloudwatchLogsExports=["postgresql"]), []),
+    (
+        "aws-rds-logs-exported",
+        "not exported",
+        rds(enabledCloudwatchLogsExports=["upgrade"]),
+        ["PostgreSQL logs are not exported to CloudWatch"],
+    ),
+    ("aws-rds-logs-exported", "unknown", rds(enabledCloudwatchLogsExports=U), NOT_EVALUATED),
+]
+
+# ---- workloads -----------------------------------------------------------------------------
+MLFLOW_COMMAND = ["mlflow", "server", "--app-name", "basic-auth", "--port", "5000"]
+FROM_SECRET = {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}
+
+
+def deployment(
+    env: list[Any] | None = None, command: Any = None, account: str = "mlflow"
+) -> Resource:
+    container = {"name": "server", "command": command or MLFLOW_COMMAND, "env": env or []}
+    return res(
+        DEPLOY,
+        {
+            "metadata": {"namespace": "mlflow"},
+            "spec": {
+                "template": {"spec": {"serviceAccountName": account, "containers": [container]}}
+            },
+        },
+        name="mlflow",
+    )
+
+
+def account(annotations: Any) -> Resource:
+    meta = {"namespace": "mlflow", "name": "mlflow", "annotations": annotations}
+    return res(KSA, {"metadata": meta}, name="mlflow-sa")
+
+
+CLOUD = res(S3, {}, name="cloud-bucket")
+IRSA = {"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/mlflow"}
+WORKLOADS: list[Case] = [
+    (
+        "kubernetes-no-plaintext-credentials",
+        "from secrets",
+        deployment([FROM_SECRET, {"name": "MLFLOW_AUTH_CONFIG_PATH", "value": "/etc/a.ini"}]),
+        [],
+    ),
+    (
+        "kubernetes-no-plaintext-credentials",
+        "references are not secrets",
+        deployment(
+            [
+                {"name": "REGISTRY_AUTH_HTPASSWD_REALM", "value": "r"},
+                {"name": "PASSWORD_FILE", "value": "/s"},
+            ]
+        ),
+        [],
+    ),
+    (
+        "kubernetes-no-plaintext-credentials",
+        "literal password",
+        deployment([{"name": "POSTGRES_PASSWORD", "value": "hunter2"}]),
+        ["container server sets POSTGRES_PASSWORD as a literal value; use valueFrom.secretKeyRef"],
+    ),
+    (
+        "kubernetes-no-plaintext-credentials",
+        "literal access key",
+        deployment([{"name": "AWS_SECRET_ACCESS_KEY", "value": "x"}]),
+        [
+            "container server sets AWS_SECRET_ACCESS_KEY as a literal value; "
+            "use valueFrom.secretKeyRef"
+        ],
+    ),
+    (
+        "kubernetes-no-plaintext-credentials",
+        "credentials in a URL",
+        deployment([{"name": "BACKEND", "value": "postgresql://mlflow:pw@db:5432/mlflow"}]),
+        ["container server sets BACKEND as a literal value; use valueFrom.secretKeyRef"],
+    ),
+    (
+        "kubernetes-no-plaintext-credentials",
+        "unknown value",
+        deployment([{"name": "API_TOKEN", "value": U}]),
+        NOT_EVALUATED,
+    ),
+    ("kubernetes-mlflow-auth-enabled", "basic auth", deployment(), []),
+    ("kubernetes-mlflow-auth-enabled", "not mlflow", deployment(command=["nginx"]), []),
+    (
+        "kubernetes-mlflow-auth-enabled",
+        "open server",
+        deployment(command=["mlflow", "server", "--port", "5000"]),
+        ["the MLflow server runs without authentication (--app-name basic-auth)"],
+    ),
+    (
+        "kubernetes-mlflow-auth-enabled",
+        "unknown command",
+        deployment(command=["mlflow", "server", "--app-name", U]),
+        NOT_EVALUATED,
+    ),
+    (
+        "platform-mlflow-workload-identity",
+        "irsa",
+        [CLOUD, deployment(), account(IRSA)],
+        [],
+    ),
+    (
+        "platform-mlflow-workload-identity",
+        "kubernetes target needs none",
+        [deployment(), account({})],
+        [],
+    ),
+    (
+        "platform-mlflow-workload-identity",
+        "no identity",
+        [CLOUD, deployment(), account({})],
+        ["MLflow's service account is bound to no cloud workload identity"],
+    ),
+    (
+        "platform-mlflow-workload-identity",
+        "static key",
+        [CLOUD, deployment([{"name": "AWS_ACCESS_KEY_ID", "valueFrom": {}}]), account(IRSA)],
+        ["MLflow gets a static cloud key (AWS_ACCESS_KEY_ID)"],
+    ),
+    (
+        "platform-mlflow-workload-identity",
+        "unknown annotations",
+        [CLOUD, deployment(), account(U)],
+        NOT_EVALUATED,
+    ),
+]
+
+# ---- monitoring ----------------------------------------------------------------------------
+GPU_RULE = {"groups": [{"name": "gpu", "rules": [{"expr": "DCGM_FI_DEV_GPU_UTIL < 10"}]}]}
+MONITORING: list[Case] = [
+    (
+        "platform-gpu-alert-rules-present",
+        "in-cluster rules",
+        [eks_pool(), res(PROM_RULE, {"spec": GPU_RULE})],
+        [],
+    ),
+    (
+        "platform-gpu-alert-rules-present",
+        "azure managed rules",
+        [aks_pool(), res(AZ_RULES, {"rules": [{"expression": "DCGM_FI_DEV_XID_ERRORS > 0"}]})],
+        [],
+    ),
+    (
+        "platform-gpu-alert-rules-present",
+        "cloud monitoring policy",
+        [
+            gke_pool(),
+            res(
+                POLICY,
+                {
+                    "conditions": [
+                        {"conditionPrometheusQueryLanguage": {"query": "DCGM_FI_DEV_FB_USED"}}
+                    ]
+                },
+            ),
+        ],
+        [],
+    ),
+    ("platform-gpu-alert-rules-present", "no GPU pools", [SYSTEM_POOL], []),
+    (
+        "platform-gpu-alert-rules-present",
+        "GPU pools, no GPU rules",
+        [eks_pool(), res(PROM_RULE, {"spec": {"groups": [{"rules": [{"expr": "up == 0"}]}]}})],
+        ["GPU pools exist but no alert rule reads GPU (DCGM) metrics"],
+    ),
+    (
+        "platform-gpu-alert-rules-present",
+        "unknown rules",
+        [eks_pool(), res(PROM_RULE, {"spec": {"groups": U}})],
+        NOT_EVALUATED,
+    ),
+]
+
+CASES: list[Case] = [
+    *GOVERNANCE,
+    *STORAGE,
+    *CLUSTERS,
+    *GPU,
+    *REGISTRIES,
+    *DATABASES,
+    *WORKLOADS,
+    *MONITORING,
+]
+CONFIG = GPU_CONFIG
+"""Rule config per (rule, case); the rest run on defaults."""

@@ -1,0 +1,170 @@
+"""The CrossGuard pack as the CLI runs it: started as a process, driven over its gRPC analyzer
+protocol. Every shipped stack passes every mandatory rule; a deliberately bad program fails
+with exit 3 naming each rule; unknown and secret values leave a rule not evaluated."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from mlplatform_policies import PACK_NAME, RULES
+
+from mlplatform.checks import pack_config
+from mlplatform.checks.analyzer import analyze, running_pack
+from mlplatform.checks.report import NOT_EVALUATED, build_report
+from mlplatform.engine import Plan
+from mlplatform.engine.plan import PlannedResource
+from mlplatform.engine.runner import resolve_stack_file
+from mlplatform.spec.loader import from_stack_file
+from tests.conftest import ROOT, SHIPPED_STACKS
+
+PACK = ROOT / "policies"
+CLI = Path(sys.executable).parent / "mlplatform"
+
+
+def test_the_pack_starts_and_describes_every_rule() -> None:
+    import grpc
+    from google.protobuf import empty_pb2
+    from pulumi.runtime.proto import analyzer_pb2_grpc
+
+    with running_pack(PACK) as address, grpc.insecure_channel(address) as channel:
+        info = analyzer_pb2_grpc.AnalyzerStub(channel).GetAnalyzerInfo(
+            empty_pb2.Empty(), timeout=60
+        )
+    assert info.name == PACK_NAME
+    described = {p.name: p for p in info.policies}
+    assert list(described) == [r.name for r in RULES]
+    for rule in RULES:
+        policy = described[rule.name]
+        assert policy.description == rule.description
+        assert policy.enforcementLevel == (1 if rule.enforcement == "mandatory" else 0)
+        assert policy.policy_type == (2 if rule.kind == "stack" else 1)
+        assert next(iter(policy.tags)) == rule.id
+        assert policy.remediation_steps == rule.remediation
+        assert dict(policy.configSchema.properties).keys() == rule.config.keys()
+
+
+@pytest.mark.parametrize("stack", SHIPPED_STACKS)
+def test_every_shipped_stack_passes_every_mandatory_rule(
+    stack: str, shipped_plans: dict[str, Plan]
+) -> None:
+    spec = from_stack_file(resolve_stack_file(stack, ROOT)[1])
+    report = build_report(
+        stack, analyze(shipped_plans[stack], PACK, pack_config(spec.budget.max_gpus))
+    )
+    assert report.mandatory_violations == []
+    assert report.exit_code == 0
+    assert not [r.policy.name for r in report.results if r.status == NOT_EVALUATED]
+
+
+BAD_PROGRAM = """
+import pulumi_aws as aws
+
+TAGS = {"owner": "x", "environment": "dev", "cost-center": "c"}
+bucket = aws.s3.Bucket("public-bucket", tags=TAGS)
+aws.s3.BucketPublicAccessBlock(
+    "public-bucket-pab",
+    bucket=bucket.id,
+    block_public_acls=False,
+    block_public_policy=False,
+    ignore_public_acls=False,
+    restrict_public_buckets=False,
+)
+cluster = aws.eks.Cluster(
+    "open-cluster",
+    role_arn="arn:aws:iam::123456789012:role/eks",
+    vpc_config={"subnet_ids": ["subnet-1"], "endpoint_public_access": True},
+    tags=TAGS,
+)
+aws.eks.NodeGroup(
+    "untainted-gpus",
+    cluster_name=cluster.name,
+    node_role_arn="arn:aws:iam::123456789012:role/nodes",
+    subnet_ids=["subnet-1"],
+    ami_type="AL2023_x86_64_NVIDIA",
+    instance_types=["g4dn.xlarge"],
+    scaling_config={"min_size": 0, "max_size": 1, "desired_size": 0},
+    tags=TAGS,
+)
+"""
+
+
+def test_a_bad_program_fails_the_check_naming_each_rule(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text("name: bad\nruntime: python\n", encoding="utf-8")
+    (tmp_path / "Pulumi.bad.yaml").write_text("config: {}\n", encoding="utf-8")
+    (tmp_path / "__main__.py").write_text(textwrap.dedent(BAD_PROGRAM), encoding="utf-8")
+    result = subprocess.run(
+        [
+            *(str(CLI), "check", "bad", "--format", "json"),
+            *("--project-dir", str(tmp_path), "--policy-pack", str(PACK)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 3, result.stderr
+    document = json.loads(result.stdout)
+    failed = {p["name"]: p["violations"] for p in document["policies"] if p["status"] == "failed"}
+    mandatory = {
+        p["name"]
+        for p in document["policies"]
+        if p["status"] == "failed" and p["enforcement"] == "mandatory"
+    }
+    assert {
+        "aws-s3-bucket-public-access-blocked",
+        "aws-eks-cluster-no-public-endpoint",
+        "platform-gpu-pool-tainted",
+        "platform-stateful-resources-protected",
+    } <= mandatory
+    assert [v["message"] for v in failed["aws-eks-cluster-no-public-endpoint"]] == [
+        "the public API endpoint is on and open to 0.0.0.0/0 (no publicAccessCidrs)"
+    ]
+    assert failed["platform-gpu-pool-tainted"][0]["urn"].endswith("::untainted-gpus")
+    assert len(failed["aws-s3-bucket-public-access-blocked"]) == 4
+    assert document["mandatoryViolations"] == sum(len(failed[name]) for name in mandatory)
+
+
+def test_unknown_and_secret_values_leave_a_rule_not_evaluated() -> None:
+    def resource(name: str, type_: str, inputs: dict) -> PlannedResource:
+        return PlannedResource(
+            urn=f"urn:pulumi:t::p::{type_}::{name}",
+            type=type_,
+            name=name,
+            parent=None,
+            custom=True,
+            protect=True,
+            dependencies=[],
+            property_dependencies={},
+            provider=None,
+            inputs=inputs,
+        )
+
+    plan = Plan(
+        project="p",
+        stack="t",
+        target="aws",
+        resources=[
+            resource(
+                "eks",
+                "aws:eks/cluster:Cluster",
+                {"vpcConfig": {"endpointPublicAccess": "[unknown]"}},
+            ),
+            resource("db", "aws:rds/instance:Instance", {"storageEncrypted": "[secret]"}),
+        ],
+        outputs={},
+    )
+    report = build_report("t", analyze(plan, PACK))
+    status = {r.policy.name: r.status for r in report.results}
+    assert status["aws-eks-cluster-no-public-endpoint"] == NOT_EVALUATED
+    assert status["aws-rds-storage-encrypted"] == NOT_EVALUATED
+    assert status["aws-eks-cluster-secrets-kms-encrypted"] == "failed"
+    [unknown] = next(
+        r for r in report.results if r.policy.name == "aws-eks-cluster-no-public-endpoint"
+    ).not_evaluated
+    assert unknown.urn == "urn:pulumi:t::p::aws:eks/cluster:Cluster::eks"
+    assert "vpcConfig.endpointPublicAccess can't be known during preview" in unknown.message
