@@ -119,14 +119,14 @@ def check(
 ) -> None:
     """Plan the stack offline and run the policy pack (policies/) over it, through the pack's
     own gRPC analyzer protocol. Exit 3 on a mandatory violation."""
-    from mlplatform.checks import PackError, check_stack
+    from mlplatform.checks import PackError, PolicyConfigError, check_stack
     from mlplatform.checks.report import RENDERERS
     from mlplatform.engine import PlanError
     from mlplatform.spec import ConfigError
 
     try:
         report = check_stack(stack, project_dir, policy_config, policy_pack)
-    except ConfigError as exc:
+    except (ConfigError, PolicyConfigError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_INVALID_CONFIG) from None
     except (PlanError, PackError) as exc:

@@ -7,26 +7,28 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from mlplatform.checks.analyzer import PackError, analyze
+from mlplatform.checks.analyzer import PackError, PolicyConfigError, analyze
 from mlplatform.checks.report import CheckReport, build_report
 
 PACK_DIR = "policies"
 GPU_CAP_POLICY = "platform-gpu-total-under-cap"
 
 
+LEVEL = "enforcementLevel"
+
+
 def pack_config(
     max_gpus: int | None, given: Mapping[str, Any] | None = None
 ) -> dict[str, dict[str, Any]]:
     """Per-policy config: the stack's own limits (budget.maxGpus), then what the user gave
-    in Pulumi's `--policy-pack-config` shape ({policy: {property: value}})."""
+    in Pulumi's `--policy-pack-config` shape: {policy: level} or {policy: {enforcementLevel:
+    level, property: value}}, levels mandatory / advisory / disabled."""
     config: dict[str, dict[str, Any]] = {}
     if max_gpus is not None:
         config[GPU_CAP_POLICY] = {"maxGpus": max_gpus}
     for name, values in (given or {}).items():
-        if isinstance(values, Mapping):
-            config.setdefault(name, {}).update(
-                {k: v for k, v in values.items() if k != "enforcementLevel"}
-            )
+        entry = config.setdefault(name, {})
+        entry.update({LEVEL: values} if isinstance(values, str) else dict(values))
     return config
 
 
@@ -47,9 +49,21 @@ def check_stack(
     _, path = resolve_stack_file(stack, root)
     # A program of your own need not be configured through mlplatform's spec.
     spec = from_stack_file(path) if f"{NAMESPACE}:target" in stack_file_config(path) else None
-    given = json.loads(config_file.read_text(encoding="utf-8")) if config_file else None
+    given = _read_config(config_file) if config_file else None
     config = pack_config(spec.budget.max_gpus if spec else None, given)
     return build_report(plan.stack, analyze(plan, pack_dir or root / PACK_DIR, config))
 
 
-__all__ = ["PackError", "check_stack", "pack_config"]
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        given = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise PolicyConfigError(f"policy config {path}: {exc}") from None
+    if not isinstance(given, dict) or not all(isinstance(v, str | dict) for v in given.values()):
+        raise PolicyConfigError(
+            f"policy config {path}: expected {{policy: level}} or {{policy: {{property: value}}}}"
+        )
+    return given
+
+
+__all__ = ["PackError", "PolicyConfigError", "check_stack", "pack_config"]

@@ -14,7 +14,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from mlplatform.engine.plan import Plan, PlannedResource
 from mlplatform.engine.values import SECRET, SECRET_SIG, SIG_KEY, UNKNOWN, UNKNOWN_VALUE
 
 NOT_EVALUATED_PREFIX = "can't run policy"
+LEVEL = "enforcementLevel"
 START_TIMEOUT_SECONDS = 60
 CALL_TIMEOUT_SECONDS = 120
 ENGINE_ADDRESS = "127.0.0.1:0"
@@ -30,6 +31,13 @@ ENGINE_ADDRESS = "127.0.0.1:0"
 
 class PackError(RuntimeError):
     """The policy pack could not be started or answered wrongly."""
+
+
+class PolicyConfigError(ValueError):
+    """Policy config that names an unknown policy or level."""
+
+
+LEVELS = ("mandatory", "advisory", "disabled")
 
 
 @dataclass(frozen=True)
@@ -129,11 +137,21 @@ def analyze(
         policies = [_policy_info(p) for p in info.policies]
         request = analyzer_pb2.ConfigureAnalyzerRequest()
         for name, values in (config or {}).items():
-            request.policyConfig[name].properties.update(dict(values))
+            if name not in {p.name for p in policies}:
+                raise PolicyConfigError(f"policy config: {name!r} is not a policy of the pack")
+            properties = {k: v for k, v in values.items() if k != LEVEL}
+            level = str(values.get(LEVEL, _level_name(info, name))).lower()
+            if level not in LEVELS:
+                raise PolicyConfigError(
+                    f"policy config: {name}.{LEVEL} {level!r} is not one of {', '.join(LEVELS)}"
+                )
+            request.policyConfig[name].properties.update(properties)
             request.policyConfig[name].enforcementLevel = analyzer_pb2.EnforcementLevel.Value(
-                _level_name(info, name)
+                level.upper()
             )
         stub.Configure(request, timeout=CALL_TIMEOUT_SECONDS)
+        levels = {n: str(v[LEVEL]).lower() for n, v in (config or {}).items() if LEVEL in v}
+        policies = [replace(p, enforcement=levels.get(p.name, p.enforcement)) for p in policies]
         analysis = Analysis(policies)
         resources = [r for r in plan.resources if r.custom]
         for resource in resources:

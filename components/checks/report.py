@@ -15,11 +15,12 @@ from mlplatform.checks.analyzer import Analysis, Finding, PolicyInfo
 
 EXIT_CLEAN = 0
 EXIT_MANDATORY_VIOLATIONS = 3
-FAILED, NOT_EVALUATED, PASSED, NOT_APPLICABLE = (
+FAILED, NOT_EVALUATED, PASSED, NOT_APPLICABLE, DISABLED = (
     "failed",
     "not evaluated",
     "passed",
     "not applicable",
+    "disabled",
 )
 
 
@@ -49,7 +50,7 @@ class CheckReport:
     def counts(self) -> dict[str, int]:
         return {
             status: sum(1 for r in self.results if r.status == status)
-            for status in (FAILED, NOT_EVALUATED, PASSED, NOT_APPLICABLE)
+            for status in (FAILED, NOT_EVALUATED, PASSED, NOT_APPLICABLE, DISABLED)
         }
 
 
@@ -60,7 +61,9 @@ def build_report(stack: str, analysis: Analysis) -> CheckReport:
         violations = [f for f in mine if f.evaluated]
         unknown = [f for f in mine if not f.evaluated]
         status = (
-            FAILED
+            DISABLED
+            if policy.enforcement == "disabled"
+            else FAILED
             if violations
             else NOT_EVALUATED
             if unknown
@@ -69,7 +72,7 @@ def build_report(stack: str, analysis: Analysis) -> CheckReport:
             else NOT_APPLICABLE
         )
         results.append(PolicyResult(policy, status, violations, unknown))
-    order = {FAILED: 0, NOT_EVALUATED: 1, PASSED: 2, NOT_APPLICABLE: 3}
+    order = {FAILED: 0, NOT_EVALUATED: 1, PASSED: 2, NOT_APPLICABLE: 3, DISABLED: 4}
     rank = {"mandatory": 0, "advisory": 1}
     results.sort(key=lambda r: (order[r.status], rank.get(r.policy.enforcement, 2)))
     return CheckReport(stack, results)
@@ -114,7 +117,7 @@ def to_markdown(report: CheckReport) -> str:
         "| --- | --- | --- | --- | --- |",
     ]
     for r in report.results:
-        if r.status in (PASSED, NOT_APPLICABLE):
+        if r.status in (PASSED, NOT_APPLICABLE, DISABLED):
             continue
         for finding in r.violations + r.not_evaluated:
             message = finding.message.replace("|", "\\|").replace("\n", " ")
@@ -133,7 +136,7 @@ def to_table(report: CheckReport, width: int = 140) -> str:
         table.add_column(column)
     for r in report.results:
         findings = r.violations + r.not_evaluated
-        if r.status == NOT_APPLICABLE:
+        if r.status in (NOT_APPLICABLE, DISABLED):
             continue
         if not findings:
             table.add_row(r.policy.name, r.policy.enforcement, r.status, "", "")

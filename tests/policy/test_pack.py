@@ -168,3 +168,54 @@ def test_unknown_and_secret_values_leave_a_rule_not_evaluated() -> None:
     ).not_evaluated
     assert unknown.urn == "urn:pulumi:t::p::aws:eks/cluster:Cluster::eks"
     assert "vpcConfig.endpointPublicAccess can't be known during preview" in unknown.message
+
+
+def test_policy_config_sets_levels_and_settings(shipped_plans: dict[str, Plan]) -> None:
+    given = {
+        "platform-required-tags": {"requiredKeys": ["owner", "team"]},
+        "aws-s3-bucket-access-logging": "disabled",
+        "aws-ecr-scan-on-push": {"enforcementLevel": "advisory"},
+    }
+    report = build_report("aws-dev", analyze(shipped_plans["aws-dev"], PACK, pack_config(4, given)))
+    by_name = {r.policy.name: r for r in report.results}
+    tags = by_name["platform-required-tags"]
+    assert (tags.status, {v.message for v in tags.violations}) == (
+        "failed",
+        {"missing required tags/labels: team"},
+    )
+    assert len(tags.violations) == 6
+    assert by_name["aws-s3-bucket-access-logging"].status == "disabled"
+    assert by_name["aws-ecr-scan-on-push"].policy.enforcement == "advisory"
+    assert report.exit_code == 3
+
+
+@pytest.mark.parametrize(
+    ("config", "error"),
+    [
+        ({"no-such-policy": "advisory"}, "'no-such-policy' is not a policy of the pack"),
+        (
+            {"aws-ecr-scan-on-push": "loud"},
+            "aws-ecr-scan-on-push.enforcementLevel 'loud' is not one of mandatory, advisory, "
+            "disabled",
+        ),
+    ],
+)
+def test_invalid_policy_config_exits_2(config: dict, error: str, tmp_path: Path) -> None:
+    path = tmp_path / "policy-config.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    result = subprocess.run(
+        [str(CLI), "check", "local", "--policy-config", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == f"error: policy config: {error}\n"
+
+
+def test_the_rules_table_is_current() -> None:
+    from mlplatform_policies import docs
+
+    assert docs.DOC.read_text(encoding="utf-8") == docs.render(), "run scripts/dev docs"
