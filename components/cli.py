@@ -27,6 +27,14 @@ app = typer.Typer(
 )
 
 
+ProjectDir = Annotated[
+    Path | None,
+    typer.Option(
+        help="Directory holding Pulumi.yaml. Default: the current directory or its parents."
+    ),
+]
+
+
 class Format(StrEnum):
     TABLE = "table"
     JSON = "json"
@@ -57,12 +65,7 @@ def plan(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to FILE instead of stdout.")
     ] = None,
-    project_dir: Annotated[
-        Path | None,
-        typer.Option(
-            help="Directory holding Pulumi.yaml. Default: the current directory or its parents."
-        ),
-    ] = None,
+    project_dir: ProjectDir = None,
 ) -> None:
     """Run the stack's program offline under mocks; show every resource it would create."""
     from mlplatform.engine import PlanError, run_stack
@@ -110,12 +113,7 @@ def check(
         Path | None,
         typer.Option(help="Policy pack directory. Default: policies/ of the project."),
     ] = None,
-    project_dir: Annotated[
-        Path | None,
-        typer.Option(
-            help="Directory holding Pulumi.yaml. Default: the current directory or its parents."
-        ),
-    ] = None,
+    project_dir: ProjectDir = None,
 ) -> None:
     """Plan the stack offline and run the policy pack (policies/) over it, through the pack's
     own gRPC analyzer protocol. Exit 3 on a mandatory violation."""
