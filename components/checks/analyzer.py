@@ -10,13 +10,18 @@ evaluated (the pack's "can't run policy ... during preview" diagnostic), never a
 
 from __future__ import annotations
 
+import select
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from mlplatform.engine.plan import Plan, PlannedResource
 from mlplatform.engine.values import SECRET, SECRET_SIG, SIG_KEY, UNKNOWN, UNKNOWN_VALUE
@@ -90,26 +95,63 @@ def wire_value(value: Any) -> Any:
 @contextmanager
 def running_pack(pack_dir: Path) -> Iterator[str]:
     """Start the pack the way the CLI does; yield its address; stop it."""
+    pack_dir = pack_dir.resolve()
     if not (pack_dir / "__main__.py").is_file():
         raise PackError(f"no policy pack at {pack_dir} (expected __main__.py)")
-    process = subprocess.Popen(
-        [sys.executable, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(pack_dir)],
-        cwd=pack_dir,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline().strip()
-        if not line.isdigit():
+    with tempfile.TemporaryFile(mode="w+") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-u", "-m", "pulumi.policy", ENGINE_ADDRESS, str(pack_dir)],
+            cwd=pack_dir,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            ready, _, _ = select.select([process.stdout], [], [], START_TIMEOUT_SECONDS)
+            line = process.stdout.readline().strip() if ready else ""
+            if not line.isdigit():
+                process.kill()
+                process.wait(timeout=START_TIMEOUT_SECONDS)
+                errors.seek(0)
+                detail = line or errors.read().strip() or "no port within the start timeout"
+                raise PackError(f"the policy pack at {pack_dir} did not start: {detail}")
+            yield f"127.0.0.1:{line}"
+        finally:
             process.kill()
-            _, err = process.communicate(timeout=START_TIMEOUT_SECONDS)
-            raise PackError(f"the policy pack did not start: {line or err.strip()}")
-        yield f"127.0.0.1:{line}"
-    finally:
-        process.kill()
-        process.communicate(timeout=START_TIMEOUT_SECONDS)
+            process.wait(timeout=START_TIMEOUT_SECONDS)
+
+
+def validate_config(
+    info: Any, config: Mapping[str, Mapping[str, Any]]
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """(level, settings) per configured policy, checked against the policy's own config
+    schema the way the Pulumi CLI checks `--policy-pack-config`."""
+    import jsonschema
+
+    schemas = {p.name: p for p in info.policies}
+    checked: dict[str, tuple[str, dict[str, Any]]] = {}
+    for name, values in config.items():
+        if name not in schemas:
+            raise PolicyConfigError(f"policy config: {name!r} is not a policy of the pack")
+        settings = {k: v for k, v in values.items() if k != LEVEL}
+        level = str(values.get(LEVEL, _level_name(info, name))).lower()
+        if level not in LEVELS:
+            raise PolicyConfigError(
+                f"policy config: {name}.{LEVEL} {level!r} is not one of {', '.join(LEVELS)}"
+            )
+        schema = {
+            "type": "object",
+            "properties": json_format.MessageToDict(schemas[name].configSchema.properties),
+            "additionalProperties": False,
+        }
+        try:
+            jsonschema.validate(settings, schema)
+        except jsonschema.ValidationError as exc:
+            where = ".".join(str(p) for p in exc.absolute_path) or "(settings)"
+            raise PolicyConfigError(f"policy config: {name}.{where}: {exc.message}") from None
+        checked[name] = (level, settings)
+    return checked
 
 
 def analyze(
@@ -117,74 +159,95 @@ def analyze(
 ) -> Analysis:
     """Run the pack at `pack_dir` over `plan` with per-policy `config`."""
     import grpc
-    from google.protobuf import empty_pb2, json_format, struct_pb2
-    from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-    def struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
-        message = struct_pb2.Struct()
-        json_format.ParseDict(wire_value(dict(values)), message)
-        return message
+    try:
+        with running_pack(pack_dir) as address, grpc.insecure_channel(address) as channel:
+            grpc.channel_ready_future(channel).result(timeout=START_TIMEOUT_SECONDS)
+            return _session(analyzer_pb2_grpc.AnalyzerStub(channel), plan, config or {})
+    except grpc.FutureTimeoutError:
+        raise PackError("the policy pack did not accept a connection") from None
+    except grpc.RpcError as exc:
+        raise PackError(f"the policy pack failed: {exc}") from None
 
-    def options(resource: PlannedResource) -> Any:
-        return analyzer_pb2.AnalyzerResourceOptions(
-            protect=resource.protect, parent=resource.parent or ""
+
+def _struct(values: Mapping[str, Any]) -> struct_pb2.Struct:
+    message = struct_pb2.Struct()
+    json_format.ParseDict(wire_value(dict(values)), message)
+    return message
+
+
+def _options(resource: PlannedResource) -> Any:
+    return analyzer_pb2.AnalyzerResourceOptions(
+        protect=resource.protect, parent=resource.parent or ""
+    )
+
+
+def _provider(index: Mapping[str, PlannedResource], resource: PlannedResource) -> Any:
+    """The resource's provider as the engine describes it (its inputs carry default tags).
+    A provider reference is the provider's URN, or `URN::ID`."""
+    ref = resource.provider or ""
+    provider = index.get(ref) or index.get(ref.rsplit("::", 1)[0])
+    if provider is None:
+        return None
+    return analyzer_pb2.AnalyzerProviderResource(
+        type=provider.type,
+        properties=_struct(provider.inputs),
+        urn=provider.urn,
+        name=provider.name,
+    )
+
+
+def _session(stub: Any, plan: Plan, config: Mapping[str, Mapping[str, Any]]) -> Analysis:
+    """GetAnalyzerInfo, Configure, Analyze per custom resource, AnalyzeStack."""
+    info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=CALL_TIMEOUT_SECONDS)
+    checked = validate_config(info, config)
+    request = analyzer_pb2.ConfigureAnalyzerRequest()
+    for name, (level, settings) in checked.items():
+        request.policyConfig[name].properties.update(settings)
+        request.policyConfig[name].enforcementLevel = analyzer_pb2.EnforcementLevel.Value(
+            level.upper()
         )
-
-    with running_pack(pack_dir) as address, grpc.insecure_channel(address) as channel:
-        grpc.channel_ready_future(channel).result(timeout=START_TIMEOUT_SECONDS)
-        stub = analyzer_pb2_grpc.AnalyzerStub(channel)
-        info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=CALL_TIMEOUT_SECONDS)
-        policies = [_policy_info(p) for p in info.policies]
-        request = analyzer_pb2.ConfigureAnalyzerRequest()
-        for name, values in (config or {}).items():
-            if name not in {p.name for p in policies}:
-                raise PolicyConfigError(f"policy config: {name!r} is not a policy of the pack")
-            properties = {k: v for k, v in values.items() if k != LEVEL}
-            level = str(values.get(LEVEL, _level_name(info, name))).lower()
-            if level not in LEVELS:
-                raise PolicyConfigError(
-                    f"policy config: {name}.{LEVEL} {level!r} is not one of {', '.join(LEVELS)}"
-                )
-            request.policyConfig[name].properties.update(properties)
-            request.policyConfig[name].enforcementLevel = analyzer_pb2.EnforcementLevel.Value(
-                level.upper()
-            )
-        stub.Configure(request, timeout=CALL_TIMEOUT_SECONDS)
-        levels = {n: str(v[LEVEL]).lower() for n, v in (config or {}).items() if LEVEL in v}
-        policies = [replace(p, enforcement=levels.get(p.name, p.enforcement)) for p in policies]
-        analysis = Analysis(policies)
-        resources = [r for r in plan.resources if r.custom]
-        for resource in resources:
-            response = stub.Analyze(
-                analyzer_pb2.AnalyzeRequest(
-                    type=resource.type,
-                    properties=struct(resource.inputs),
-                    urn=resource.urn,
-                    name=resource.name,
-                    options=options(resource),
-                ),
-                timeout=CALL_TIMEOUT_SECONDS,
-            )
-            analysis.findings += [_finding(d, resource.urn) for d in response.diagnostics]
-            skipped = {n.policy_name for n in response.not_applicable}
-            analysis.applied |= {p.name for p in policies if p.kind == "resource"} - skipped
-        stack = analyzer_pb2.AnalyzeStackRequest()
-        for resource in resources:
-            entry = stack.resources.add(
+    stub.Configure(request, timeout=CALL_TIMEOUT_SECONDS)
+    policies = [_policy_info(p) for p in info.policies]
+    policies = [
+        replace(p, enforcement=checked[p.name][0]) if p.name in checked else p for p in policies
+    ]
+    analysis = Analysis(policies)
+    index = plan.by_urn()
+    for resource in (r for r in plan.resources if r.custom):
+        response = stub.Analyze(
+            analyzer_pb2.AnalyzeRequest(
                 type=resource.type,
-                properties=struct(resource.inputs),
+                properties=_struct(resource.inputs),
                 urn=resource.urn,
                 name=resource.name,
-                options=options(resource),
-                parent=resource.parent or "",
-                dependencies=resource.dependencies,
-            )
-            for prop, urns in resource.property_dependencies.items():
-                entry.propertyDependencies[prop].urns.extend(urns)
-        response = stub.AnalyzeStack(stack, timeout=CALL_TIMEOUT_SECONDS)
-        analysis.findings += [_finding(d, "") for d in response.diagnostics]
+                options=_options(resource),
+                provider=_provider(index, resource),
+            ),
+            timeout=CALL_TIMEOUT_SECONDS,
+        )
+        analysis.findings += [_finding(d, resource.urn) for d in response.diagnostics]
         skipped = {n.policy_name for n in response.not_applicable}
-        analysis.applied |= {p.name for p in policies if p.kind == "stack"} - skipped
+        analysis.applied |= {p.name for p in policies if p.kind == "resource"} - skipped
+    stack = analyzer_pb2.AnalyzeStackRequest()
+    for resource in plan.resources:  # the engine sends components too
+        entry = stack.resources.add(
+            type=resource.type,
+            properties=_struct(resource.inputs),
+            urn=resource.urn,
+            name=resource.name,
+            options=_options(resource),
+            provider=_provider(index, resource),
+            parent=resource.parent or "",
+            dependencies=resource.dependencies,
+        )
+        for prop, urns in resource.property_dependencies.items():
+            if urns:  # as the engine does: no entry for a property without dependencies
+                entry.propertyDependencies[prop].urns.extend(urns)
+    response = stub.AnalyzeStack(stack, timeout=CALL_TIMEOUT_SECONDS)
+    analysis.findings += [_finding(d, "") for d in response.diagnostics]
+    skipped = {n.policy_name for n in response.not_applicable}
+    analysis.applied |= {p.name for p in policies if p.kind == "stack"} - skipped
     return analysis
 
 

@@ -156,8 +156,12 @@ def _eks_logs(resource: Resource, _: Config) -> Iterator[str]:
 
 
 def _gke_logs(resource: Resource, _: Config) -> Iterator[str]:
-    components = items(resource.props, "loggingConfig.enableComponents")
-    if get(resource.props, "loggingService") == "none" or "SYSTEM_COMPONENTS" not in components:
+    off = get(resource.props, "loggingService") == "none"
+    if get(resource.props, "loggingConfig") is not None:  # absent: GKE's default is on
+        off = off or "SYSTEM_COMPONENTS" not in items(
+            resource.props, "loggingConfig.enableComponents"
+        )
+    if off:
         yield "Cloud Logging of system components is off"
 
 
@@ -165,13 +169,14 @@ def _aks_logs(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, s
     settings = list(of_type(resources, DIAGNOSTIC_SETTING))
     for cluster in of_type(resources, AKS):
         categories = {
-            get(log, "category")
+            get(log, "category") or get(log, "categoryGroup")
             for setting in settings
             if setting.depends_on(cluster, "resourceUri")
             for log in items(setting.props, "logs")
             if get(log, "enabled") is True
         }
-        missing = [c for c in AKS_LOG_CATEGORIES if c not in categories]
+        every = "allLogs" in categories
+        missing = [c for c in AKS_LOG_CATEGORIES if c not in categories and not every]
         if missing:
             yield f"no diagnostic setting sends {', '.join(missing)} logs", cluster.urn
 
@@ -208,7 +213,13 @@ def _aks_accounts(resource: Resource, _: Config) -> Iterator[str]:
 
 
 def _gke_node_sa(resource: Resource, _: Config) -> Iterator[str]:
-    account = get(resource.props, "nodeConfig.serviceAccount", "default")
+    props = resource.props
+    if resource.type == GKE and (
+        get(props, "enableAutopilot") is True
+        or (get(props, "removeDefaultNodePool") is True and get(props, "nodeConfig") is None)
+    ):
+        return  # no node of its own (Autopilot, or only separate node pools)
+    account = get(props, "nodeConfig.serviceAccount", "default")
     if account == "default" or str(account).endswith(DEFAULT_COMPUTE_SA):
         yield "nodes run as the Compute Engine default service account"
 

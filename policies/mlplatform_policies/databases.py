@@ -48,29 +48,53 @@ def _encrypted(resource: Resource, _: Config) -> Iterator[str]:
         yield "storageEncrypted is not true"
 
 
+TLS_PARAMETER = {"postgres": ("rds.force_ssl", "1"), "mysql": ("require_secure_transport", "1")}
+"""The parameter that refuses plaintext connections, and its on value, per RDS engine family
+(MariaDB uses MySQL's)."""
+FORCE_SSL_DEFAULT_FROM = 15
+"""RDS for PostgreSQL 15 and later default rds.force_ssl to 1."""
+
+
+def _engine(instance: Resource) -> tuple[str, int]:
+    engine = str(get(instance.props, "engine", ""))
+    family = "mysql" if engine in ("mysql", "mariadb") else engine
+    version = str(get(instance.props, "engineVersion", "0")).split(".")[0]
+    return family, int(version) if version.isdigit() else 0
+
+
+def _rds_tls(instance: Resource, groups: list[Resource]) -> str | None:
+    family, major = _engine(instance)
+    if family not in TLS_PARAMETER:
+        return None
+    name, on = TLS_PARAMETER[family]
+    values = [
+        str(get(p, "value"))
+        for group in groups
+        if instance.depends_on(group, "parameterGroupName")
+        for p in items(group.props, "parameters")
+        if get(p, "name") == name
+    ]
+    default_on = family == "postgres" and major >= FORCE_SSL_DEFAULT_FROM
+    if values[-1:] == [on] or (not values and default_on):
+        return None
+    return f"{name} is not {on} (set it in the instance's parameter group)"
+
+
 def _tls(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
     groups = list(of_type(resources, RDS_PARAMETERS))
     for instance in of_type(resources, RDS):
-        forced = any(
-            instance.depends_on(group, "parameterGroupName")
-            and any(
-                get(p, "name") == "rds.force_ssl" and str(get(p, "value")) == "1"
-                for p in items(group.props, "parameters")
-            )
-            for group in groups
-        )
-        if not forced:
-            yield "no parameter group with rds.force_ssl = 1", instance.urn
+        if (problem := _rds_tls(instance, groups)) is not None:
+            yield problem, instance.urn
     configs = list(of_type(resources, FLEXIBLE_CONFIG))
     for server in of_type(resources, FLEXIBLE):
-        required = any(
-            c.depends_on(server, "serverName")
-            and get(c.props, "configurationName") == "require_secure_transport"
-            and str(get(c.props, "value")).lower() == "on"
+        values = [
+            str(get(c.props, "value")).lower()
             for c in configs
-        )
-        if not required:
-            yield "require_secure_transport is not set to on", server.urn
+            if c.depends_on(server, "serverName")
+            and get(c.props, "configurationName") == "require_secure_transport"
+        ]
+        if values and values[-1] != "on":  # on by default on Flexible Server
+            yield "require_secure_transport is turned off", server.urn
     for instance in of_type(resources, CLOUD_SQL):
         mode = get(instance.props, "settings.ipConfiguration.sslMode")
         if mode not in TLS_ONLY_MODES:
@@ -128,9 +152,14 @@ def _ha(resource: Resource, _: Config) -> Iterator[str]:
         yield "the production database has no standby in another zone"
 
 
+ENGINE_LOG = {"postgres": "postgresql", "mysql": "error"}
+"""The CloudWatch export that carries the engine's own log."""
+
+
 def _logs(resource: Resource, _: Config) -> Iterator[str]:
-    if "postgresql" not in items(resource.props, "enabledCloudwatchLogsExports"):
-        yield "PostgreSQL logs are not exported to CloudWatch"
+    log = ENGINE_LOG.get(_engine(resource)[0])
+    if log is not None and log not in items(resource.props, "enabledCloudwatchLogsExports"):
+        yield f"the database's {log} log is not exported to CloudWatch"
 
 
 RULES = (
@@ -167,7 +196,8 @@ RULES = (
         resource_types=(RDS, RDS_PARAMETERS, FLEXIBLE, FLEXIBLE_CONFIG, CLOUD_SQL),
         anchor="CKV2_AWS_69 / CKV_GCP_6",
         frameworks=("cis-aws-foundations", "cis-azure-foundations", "cis-gcp-foundations"),
-        remediation="rds.force_ssl = 1 / require_secure_transport = on / sslMode ENCRYPTED_ONLY.",
+        remediation="rds.force_ssl = 1 (PostgreSQL before 15) / keep require_secure_transport "
+        "on / sslMode ENCRYPTED_ONLY.",
         stack_check=_tls,
     ),
     Rule(
@@ -217,7 +247,7 @@ RULES = (
     Rule(
         id="MLP-DB-07",
         name="aws-rds-logs-exported",
-        description="RDS exports PostgreSQL logs to CloudWatch.",
+        description="RDS exports the engine's log (postgresql, MySQL error) to CloudWatch.",
         enforcement="advisory",
         severity="low",
         resource_types=(RDS,),

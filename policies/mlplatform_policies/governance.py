@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mlplatform_policies.model import Config, Resource, Rule, get, tags
+from mlplatform_policies.model import Config, Resource, Rule, all_tags, get
 
 STATEFUL = (
     "aws:s3/bucket:Bucket",
+    "aws:s3/bucketV2:BucketV2",
     "aws:ecr/repository:Repository",
     "aws:rds/instance:Instance",
     "azure-native:storage:StorageAccount",
@@ -37,7 +38,7 @@ def _protected(resource: Resource, _: Config) -> Iterator[str]:
 
 
 def _tagged(resource: Resource, config: Config) -> Iterator[str]:
-    found = tags(resource.props) or {}
+    found = all_tags(resource) or {}
     missing = [key for key in config["requiredKeys"] if not get(found, key)]
     if missing:
         yield f"missing required tags/labels: {', '.join(missing)}"

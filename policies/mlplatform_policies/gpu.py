@@ -4,6 +4,7 @@ allowed list (by default mlplatform's GPU catalog), spot capacity only outside p
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,11 @@ GKE_POOL = "gcp:container/nodePool:NodePool"
 POOL_TYPES = (EKS_NODE_GROUP, AKS_POOL, GKE_POOL)
 CLOUD = {EKS_NODE_GROUP: "aws", AKS_POOL: "azure", GKE_POOL: "gcp"}
 GPU_TAINT_KEY = "nvidia.com/gpu"
+AWS_GPU_FAMILY = re.compile(r"^(p\d|g\d|gr\d)[a-z-]*\.")
+"""EC2 GPU families (p3, p4d, p5, g4dn, g5, g6e, gr6...); Graviton CPU types end in g
+(m7g) and do not match."""
+AZURE_GPU_FAMILY = re.compile(r"^Standard_N[A-Za-z]*\d")
+"""Azure N-series sizes (NC, ND, NV, NG): every size with a GPU."""
 GPU_OFFERINGS = {(o.cloud, o.instance_type): o.gpus_per_node for o in OFFERINGS}
 """GPUs per node of every catalog node shape, by (cloud, instance type)."""
 
@@ -49,11 +55,14 @@ def gpu_pool(resource: Resource) -> GpuPool | None:
         accelerators = items(props, "nodeConfig.guestAccelerators")
         if not accelerators:
             return None
+        fixed = _first(props, "nodeCount", "initialNodeCount")
+        zones = len(items(props, "nodeLocations")) or 1
         return GpuPool(
             instance_type=str(get(props, "nodeConfig.machineType")),
             gpus_per_node=sum(int(get(a, "count", 0)) for a in accelerators),
-            min_nodes=_first(props, "autoscaling.totalMinNodeCount", "autoscaling.minNodeCount"),
-            max_nodes=_first(props, "autoscaling.totalMaxNodeCount", "autoscaling.maxNodeCount"),
+            # total* counts are for the whole pool; min/maxNodeCount and nodeCount per zone.
+            min_nodes=_gke_size(props, "Min", fixed, zones),
+            max_nodes=_gke_size(props, "Max", fixed, zones),
             spot=get(props, "nodeConfig.spot") is True
             or get(props, "nodeConfig.preemptible") is True,
             taints=[
@@ -65,7 +74,8 @@ def gpu_pool(resource: Resource) -> GpuPool | None:
     if resource.type == EKS_NODE_GROUP:
         shapes = [str(t) for t in items(props, "instanceTypes")]
         ami = str(get(props, "amiType", ""))
-        if "NVIDIA" not in ami and not any((cloud, s) in GPU_OFFERINGS for s in shapes):
+        gpu_ami = "NVIDIA" in ami or "GPU" in ami
+        if not gpu_ami and not any(AWS_GPU_FAMILY.match(s) for s in shapes):
             return None
         return GpuPool(
             instance_type=",".join(shapes),
@@ -78,7 +88,7 @@ def gpu_pool(resource: Resource) -> GpuPool | None:
             ],
         )
     size = str(get(props, "vmSize", ""))
-    if (cloud, size) not in GPU_OFFERINGS and get(props, "gpuProfile") is None:
+    if not AZURE_GPU_FAMILY.match(size) and get(props, "gpuProfile") is None:
         return None
     taints = [str(t) for t in items(props, "nodeTaints")]
     return GpuPool(
@@ -89,6 +99,14 @@ def gpu_pool(resource: Resource) -> GpuPool | None:
         spot=get(props, "scaleSetPriority") == "Spot",
         taints=[(t.split("=")[0].split(":")[0], t.rsplit(":", 1)[-1]) for t in taints],
     )
+
+
+def _gke_size(props: object, bound: str, fixed: int, zones: int) -> int:
+    total = get(props, f"autoscaling.total{bound}NodeCount")
+    if total is not None:
+        return int(total)
+    per_zone = get(props, f"autoscaling.{bound.lower()}NodeCount")
+    return (int(per_zone) if per_zone is not None else fixed) * zones
 
 
 def _first(props: object, *paths: str) -> int:
@@ -200,6 +218,7 @@ RULES = (
         frameworks=(),
         remediation="Lower gpuPools[].maxNodes, or raise budget.maxGpus deliberately.",
         stack_check=_total,
+        requires="maxGpus",
         config={
             "maxGpus": {
                 "type": ["integer", "null"],

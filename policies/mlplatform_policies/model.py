@@ -33,6 +33,8 @@ class Resource:
     parent: str | None = None
     dependencies: tuple[str, ...] = ()
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    default_tags: Mapping[str, Any] = field(default_factory=dict)
+    """Tags its provider adds (AWS defaultTags, GCP defaultLabels)."""
 
     def depends_on(self, other: Resource, prop: str | None = None) -> bool:
         """Whether this resource takes `other` as an input (through `prop`, when given)."""
@@ -75,6 +77,8 @@ class Rule:
     """Whole-stack check (stack rule): settings that live on another resource."""
     config: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """JSON-schema properties of the rule's config, each with its default."""
+    requires: str | None = None
+    """A setting without which the rule does not apply (null by default)."""
 
     @property
     def kind(self) -> Literal["resource", "stack"]:
@@ -136,10 +140,18 @@ def tags(props: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return None
 
 
+def all_tags(resource: Resource) -> Mapping[str, Any] | None:
+    """The resource's tags over its provider's default tags; None when it has neither."""
+    own = tags(resource.props)
+    if own is None and not resource.default_tags:
+        return None
+    return {**resource.default_tags, **(own or {})}
+
+
 def is_production(resource: Resource) -> bool:
     """Production unless the resource's `environment` tag names another environment (an
     untagged resource is held to production rules)."""
-    found = tags(resource.props)
+    found = all_tags(resource)
     return found is None or found.get("environment", PRODUCTION) == PRODUCTION
 
 

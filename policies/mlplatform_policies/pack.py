@@ -13,6 +13,7 @@ from pulumi_policy import (
     Policy,
     PolicyComplianceFramework,
     PolicyConfigSchema,
+    PolicyProviderResource,
     PolicyResource,
     ReportViolation,
     ResourceValidationArgs,
@@ -22,7 +23,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from mlplatform_policies.model import Resource, Rule
+from mlplatform_policies.model import Resource, Rule, get
 
 LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}
 NOT_APPLICABLE = "the policy reads no resource of this type"
@@ -34,6 +35,18 @@ SEVERITIES = {
 }
 
 
+DEFAULT_TAG_PATHS = ("defaultTags.tags", "defaultLabels")
+"""Where AWS and GCP providers keep the tags they add to every resource."""
+
+
+def default_tags(provider: PolicyProviderResource | None) -> Mapping[str, Any]:
+    for path in DEFAULT_TAG_PATHS:
+        found = get(provider.props, path) if provider is not None else None
+        if isinstance(found, Mapping):
+            return found
+    return {}
+
+
 def from_args(args: ResourceValidationArgs) -> Resource:
     """The rule view of a resource the CLI (or `mlplatform check`) sent for analysis."""
     return Resource(
@@ -42,6 +55,7 @@ def from_args(args: ResourceValidationArgs) -> Resource:
         urn=args.urn,
         props=args.props,
         protect=bool(args.opts.protect),
+        default_tags=default_tags(args.provider),
     )
 
 
@@ -59,6 +73,7 @@ def from_stack(resource: PolicyResource) -> Resource:
         property_dependencies={
             key: tuple(d.urn for d in deps) for key, deps in property_dependencies.items()
         },
+        default_tags=default_tags(resource.provider),
     )
 
 
@@ -84,6 +99,8 @@ def policy(rule: Rule) -> Policy:
             resources = [from_stack(r) for r in args.resources]
             if not any(r.type in rule.resource_types for r in resources):
                 args.not_applicable(NOT_APPLICABLE)
+            if rule.requires and rule.settings(args.get_config())[rule.requires] is None:
+                args.not_applicable(f"{rule.requires} is not set")
             for message, urn in rule.evaluate_stack(resources, args.get_config()):
                 report(message, urn)
 

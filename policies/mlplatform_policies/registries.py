@@ -5,7 +5,8 @@ keys and cleanup policies as advice."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 from mlplatform_policies.model import (
     Config,
@@ -38,15 +39,24 @@ def _public_pull(resource: Resource, _: Config) -> Iterator[str]:
     elif resource.type == ECR_POLICY:
         policy = get(props, "policy", "{}")
         document = json.loads(policy) if isinstance(policy, str) else policy
-        for statement in items(document, "Statement"):
-            principal = get(statement, "Principal")
-            everyone = principal == "*" or get(principal, "AWS") in ("*", ["*"])
-            if get(statement, "Effect") == "Allow" and everyone:
+        statements = get(document, "Statement", [])
+        if isinstance(statements, Mapping):  # one statement may stand alone
+            statements = [statements]
+        for statement in statements:
+            if get(statement, "Effect") == "Allow" and _everyone(get(statement, "Principal")):
                 yield "the repository policy allows any principal (*)"
     else:  # Artifact Registry IAM
         members = [get(props, "member"), *list(items(props, "members"))]
         if any(m in PUBLIC_MEMBERS for m in members):
             yield "the repository is readable by allUsers / allAuthenticatedUsers"
+
+
+def _everyone(principal: Any) -> bool:
+    """Whether an IAM principal includes anyone: "*" or {"AWS": "*"} / {"AWS": [..., "*"]}."""
+    if principal == "*":
+        return True
+    aws = get(principal, "AWS")
+    return aws == "*" or (isinstance(aws, Sequence) and not isinstance(aws, str) and "*" in aws)
 
 
 def _scan_on_push(resource: Resource, _: Config) -> Iterator[str]:
@@ -56,6 +66,8 @@ def _scan_on_push(resource: Resource, _: Config) -> Iterator[str]:
 
 def _immutable(resource: Resource) -> str | None:
     props = resource.props
+    if resource.type == GAR and get(props, "format") != "DOCKER":
+        return None  # tags are a Docker notion
     if resource.type == ECR:
         mutability = get(props, "imageTagMutability", "MUTABLE")
         return None if mutability in IMMUTABLE_ECR else f"imageTagMutability is {mutability}"

@@ -12,14 +12,23 @@ from collections.abc import Iterator, Sequence
 
 from mlplatform_policies.model import Config, Resource, Rule, get, items, of_type, violations
 
-S3_BUCKET = "aws:s3/bucket:Bucket"
+S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 S3_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
-S3_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
-S3_ENCRYPTION = (
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+S3_VERSIONING = (
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketVersioningV2:BucketVersioningV2",
 )
-S3_LOGGING = "aws:s3/bucketLogging:BucketLogging"
-S3_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+S3_ENCRYPTION = (
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+)
+S3_LOGGING = ("aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2")
+S3_LIFECYCLE = (
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+)
+"""pulumi-aws v7 types and their deprecated V2 spellings; the v6-style inline settings on the
+bucket (versioning, serverSideEncryptionConfiguration, logging, lifecycleRules) count too."""
 STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 BLOB_CONTAINER = "azure-native:storage:BlobContainer"
 BLOB_SERVICE = "azure-native:storage:BlobServiceProperties"
@@ -33,14 +42,18 @@ PUBLIC_ACCESS_FLAGS = (
 
 
 def settings_of(
-    bucket: Resource, resources: Sequence[Resource], setting_type: str, prop: str = "bucket"
+    bucket: Resource,
+    resources: Sequence[Resource],
+    setting_types: str | tuple[str, ...],
+    prop: str = "bucket",
 ) -> list[Resource]:
-    """The settings resources of `setting_type` that take `bucket` as their `prop` input."""
-    return [r for r in of_type(resources, setting_type) if r.depends_on(bucket, prop)]
+    """The settings resources of `setting_types` that take `bucket` as their `prop` input."""
+    types = (setting_types,) if isinstance(setting_types, str) else setting_types
+    return [r for r in of_type(resources, *types) if r.depends_on(bucket, prop)]
 
 
 def _s3_public_access(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
-    for bucket in of_type(resources, S3_BUCKET):
+    for bucket in of_type(resources, *S3_BUCKETS):
         blocks = settings_of(bucket, resources, S3_PUBLIC_ACCESS_BLOCK)
         if not blocks:
             yield "the bucket has no BucketPublicAccessBlock", bucket.urn
@@ -51,39 +64,48 @@ def _s3_public_access(resources: Sequence[Resource], _: Config) -> Iterator[tupl
 
 
 def _s3_versioning(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
-    for bucket in of_type(resources, S3_BUCKET):
+    for bucket in of_type(resources, *S3_BUCKETS):
         found = settings_of(bucket, resources, S3_VERSIONING)
         statuses = [get(v.props, "versioningConfiguration.status") for v in found]
-        if "Enabled" not in statuses:
+        inline = get(bucket.props, "versioning.enabled") is True
+        if "Enabled" not in statuses and not inline:
             yield "versioning is not Enabled (no BucketVersioning with status Enabled)", bucket.urn
 
 
 def _s3_encryption(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
-    for bucket in of_type(resources, S3_BUCKET):
+    for bucket in of_type(resources, *S3_BUCKETS):
         found = settings_of(bucket, resources, S3_ENCRYPTION)
         algorithms = [
             get(rule, "applyServerSideEncryptionByDefault.sseAlgorithm")
             for config in found
             for rule in items(config.props, "rules")
+        ] + [
+            get(
+                bucket.props,
+                "serverSideEncryptionConfiguration.rule."
+                "applyServerSideEncryptionByDefault.sseAlgorithm",
+            )
         ]
         if not {"aws:kms", "aws:kms:dsse"} & set(algorithms):
             yield "no default encryption with a KMS key (sseAlgorithm aws:kms)", bucket.urn
 
 
 def _s3_logging(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
-    for bucket in of_type(resources, S3_BUCKET):
-        if not settings_of(bucket, resources, S3_LOGGING):
+    for bucket in of_type(resources, *S3_BUCKETS):
+        inline = get(bucket.props, "logging.targetBucket") is not None
+        if not settings_of(bucket, resources, S3_LOGGING) and not inline:
             yield "server access logging is off (no BucketLogging)", bucket.urn
 
 
 def _noncurrent_lifecycle(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
-    for bucket in of_type(resources, S3_BUCKET):
+    for bucket in of_type(resources, *S3_BUCKETS):
         rules = [
             rule
             for config in settings_of(bucket, resources, S3_LIFECYCLE)
             for rule in items(config.props, "rules")
         ]
-        if not any(get(r, "noncurrentVersionExpiration") is not None for r in rules):
+        inline = items(bucket.props, "lifecycleRules")
+        if not any(get(r, "noncurrentVersionExpiration") is not None for r in [*rules, *inline]):
             yield "old object versions never expire (no noncurrentVersionExpiration)", bucket.urn
     for bucket in of_type(resources, GCS_BUCKET):
         conditions = [get(r, "condition", {}) for r in items(bucket.props, "lifecycleRules")]
@@ -171,7 +193,7 @@ RULES = (
         description="Every S3 bucket has a public access block with all four flags on.",
         enforcement="mandatory",
         severity="critical",
-        resource_types=(S3_BUCKET, S3_PUBLIC_ACCESS_BLOCK),
+        resource_types=(*S3_BUCKETS, S3_PUBLIC_ACCESS_BLOCK),
         anchor="CKV_AWS_53-56",
         frameworks=("cis-aws-foundations",),
         remediation="Use mlplatform's S3ArtifactStore, which blocks public ACLs and policies.",
@@ -183,7 +205,7 @@ RULES = (
         description="Every S3 bucket keeps object versions.",
         enforcement="mandatory",
         severity="high",
-        resource_types=(S3_BUCKET, S3_VERSIONING),
+        resource_types=(*S3_BUCKETS, *S3_VERSIONING),
         anchor="CKV_AWS_21",
         frameworks=("cis-aws-foundations",),
         remediation="Add a BucketVersioning with status Enabled (S3ArtifactStore does).",
@@ -195,7 +217,7 @@ RULES = (
         description="Every S3 bucket encrypts new objects with a KMS key by default.",
         enforcement="mandatory",
         severity="high",
-        resource_types=(S3_BUCKET, S3_ENCRYPTION),
+        resource_types=(*S3_BUCKETS, *S3_ENCRYPTION),
         anchor="CKV_AWS_145",
         frameworks=("cis-aws-foundations",),
         remediation="Add a BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms.",
@@ -207,7 +229,7 @@ RULES = (
         description="S3 buckets log server access.",
         enforcement="advisory",
         severity="low",
-        resource_types=(S3_BUCKET, S3_LOGGING),
+        resource_types=(*S3_BUCKETS, *S3_LOGGING),
         anchor="CKV_AWS_18",
         frameworks=("cis-aws-foundations",),
         remediation="Add a BucketLogging to a log bucket you own.",
@@ -219,7 +241,7 @@ RULES = (
         description="Old object versions in S3 and GCS buckets expire.",
         enforcement="advisory",
         severity="low",
-        resource_types=(S3_BUCKET, S3_LIFECYCLE, GCS_BUCKET),
+        resource_types=(*S3_BUCKETS, *S3_LIFECYCLE, GCS_BUCKET),
         anchor="CKV2_AWS_61",
         frameworks=(),
         remediation="Add a lifecycle rule expiring noncurrent versions (S3ArtifactStore and "

@@ -14,7 +14,9 @@ DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 STATEFUL_SET = "kubernetes:apps/v1:StatefulSet"
 DAEMON_SET = "kubernetes:apps/v1:DaemonSet"
 JOB = "kubernetes:batch/v1:Job"
-WORKLOADS = (DEPLOYMENT, STATEFUL_SET, DAEMON_SET, JOB)
+CRON_JOB = "kubernetes:batch/v1:CronJob"
+POD = "kubernetes:core/v1:Pod"
+WORKLOADS = (DEPLOYMENT, STATEFUL_SET, DAEMON_SET, JOB, CRON_JOB, POD)
 SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
 CLOUD_PREFIXES = ("aws:", "azure-native:", "gcp:")
 IDENTITY_ANNOTATIONS = (
@@ -44,9 +46,13 @@ AUTH_APPS = ("basic-auth",)
 
 def containers(workload: Resource) -> list[Any]:
     """Every container and init container of a workload's pod template."""
-    spec = get(workload.props, "spec.jobTemplate.spec.template.spec") or get(
-        workload.props, "spec.template.spec", {}
-    )
+    props = workload.props
+    if workload.type == POD:
+        spec = get(props, "spec", {})
+    elif workload.type == CRON_JOB:
+        spec = get(props, "spec.jobTemplate.spec.template.spec", {})
+    else:
+        spec = get(props, "spec.template.spec", {})
     return items(spec, "containers") + items(spec, "initContainers")
 
 

@@ -157,6 +157,25 @@ STORAGE: list[Case] = [
     ),
     (
         "aws-s3-bucket-versioning-enabled",
+        "V2 spellings",
+        [
+            bucket_v2 := res("aws:s3/bucketV2:BucketV2", {}, name="bucket"),
+            res(
+                "aws:s3/bucketVersioningV2:BucketVersioningV2",
+                {"versioningConfiguration": {"status": "Enabled"}},
+                deps={"bucket": [bucket_v2]},
+            ),
+        ],
+        [],
+    ),
+    (
+        "aws-s3-bucket-versioning-enabled",
+        "inline versioning",
+        [res(S3, {"versioning": {"enabled": True}}, name="bucket")],
+        [],
+    ),
+    (
+        "aws-s3-bucket-versioning-enabled",
         "suspended",
         [bucket, _on(VER, {"versioningConfiguration": {"status": "Suspended"}})],
         ["versioning is not Enabled (no BucketVersioning with status Enabled)"],
@@ -698,6 +717,20 @@ CLUSTERS += [
     ),
     (
         "azure-aks-cluster-control-plane-logs",
+        "all logs group",
+        [
+            aks,
+            res(
+                DIAG,
+                {"logs": [{"categoryGroup": "allLogs", "enabled": True}]},
+                name="d",
+                deps={"resourceUri": [aks]},
+            ),
+        ],
+        [],
+    ),
+    (
+        "azure-aks-cluster-control-plane-logs",
         "no setting",
         [aks],
         ["no diagnostic setting sends kube-apiserver, kube-audit-admin logs"],
@@ -732,6 +765,7 @@ CLUSTERS += [
         res(GKE, {"loggingService": "none"}),
         ["Cloud Logging of system components is off"],
     ),
+    ("gcp-gke-cluster-logging", "default logging", res(GKE, {}), []),
     ("gcp-gke-cluster-logging", "unknown", res(GKE, {"loggingService": U}), NOT_EVALUATED),
     (
         "platform-cluster-automatic-upgrades",
@@ -822,6 +856,18 @@ CLUSTERS += [
         "gcp-gke-nodes-not-default-service-account",
         "dedicated",
         res(NP, {"nodeConfig": {"serviceAccount": "nodes@p.iam.gserviceaccount.com"}}),
+        [],
+    ),
+    (
+        "gcp-gke-nodes-not-default-service-account",
+        "autopilot",
+        res(GKE, {"enableAutopilot": True}),
+        [],
+    ),
+    (
+        "gcp-gke-nodes-not-default-service-account",
+        "separate pools only",
+        res(GKE, {"removeDefaultNodePool": True}),
         [],
     ),
     (
@@ -945,6 +991,12 @@ GPU: list[Case] = [
         aks_pool(nodeTaints=["nvidia.com/gpu=present:PreferNoSchedule"]),
         ["the GPU pool has no nvidia.com/gpu NoSchedule taint: any pod may land on it"],
     ),
+    (
+        "platform-gpu-pool-tainted",
+        "gpu family outside the catalog",
+        eks_pool(amiType="AL2_x86_64_GPU", instanceTypes=["p3.8xlarge"], taints=[]),
+        ["the GPU pool has no nvidia.com/gpu NoSchedule taint: any pod may land on it"],
+    ),
     ("platform-gpu-pool-tainted", "unknown", eks_pool(taints=U), NOT_EVALUATED),
     ("platform-gpu-pool-scales-to-zero-outside-prod", "dev at zero", eks_pool(tags=DEV), []),
     (
@@ -999,6 +1051,8 @@ GPU_CONFIG: dict[tuple[str, str], dict[str, Any]] = {
     ("platform-gpu-total-under-cap", "at the cap"): {"maxGpus": 16},
     ("platform-gpu-total-under-cap", "over the cap"): {"maxGpus": 15},
     ("platform-gpu-total-under-cap", "unknown maximum"): {"maxGpus": 15},
+    ("platform-gpu-total-under-cap", "regional pool counted per zone"): {"maxGpus": 15},
+    ("platform-gpu-total-under-cap", "fixed-size pool"): {"maxGpus": 15},
     ("platform-gpu-total-under-cap", "shape outside the catalog"): {"maxGpus": 100},
     ("platform-gpu-instance-type-allowed", "listed by config"): {
         "allowedInstanceTypes": ["Standard_NV6"]
@@ -1011,6 +1065,41 @@ GPU += [
         "platform-gpu-total-under-cap",
         "over the cap",
         [eks_pool(), gke_pool()],
+        ["GPU pools reach 16 GPUs at their maximum size, over the cap of 15"],
+    ),
+    (
+        "platform-gpu-total-under-cap",
+        "regional pool counted per zone",
+        [
+            res(
+                NP,
+                {
+                    "nodeLocations": ["a", "b", "c"],
+                    "autoscaling": {"minNodeCount": 0, "maxNodeCount": 1},
+                    "nodeConfig": {
+                        "machineType": "a3-highgpu-8g",
+                        "guestAccelerators": [{"count": 8}],
+                    },
+                },
+            )
+        ],
+        ["GPU pools reach 24 GPUs at their maximum size, over the cap of 15"],
+    ),
+    (
+        "platform-gpu-total-under-cap",
+        "fixed-size pool",
+        [
+            res(
+                NP,
+                {
+                    "nodeCount": 2,
+                    "nodeConfig": {
+                        "machineType": "a3-highgpu-8g",
+                        "guestAccelerators": [{"count": 8}],
+                    },
+                },
+            )
+        ],
         ["GPU pools reach 16 GPUs at their maximum size, over the cap of 15"],
     ),
     (
@@ -1054,6 +1143,15 @@ REGISTRIES: list[Case] = [
         "platform-registry-no-public-pull",
         "ecr policy for everyone",
         res(ECR_POLICY, {"policy": PUBLIC_POLICY}),
+        ["the repository policy allows any principal (*)"],
+    ),
+    (
+        "platform-registry-no-public-pull",
+        "one statement, principal list",
+        res(
+            ECR_POLICY,
+            {"policy": '{"Statement": {"Effect": "Allow", "Principal": {"AWS": ["arn:a", "*"]}}}'},
+        ),
         ["the repository policy allows any principal (*)"],
     ),
     (
@@ -1123,13 +1221,19 @@ REGISTRIES: list[Case] = [
     (
         "platform-registry-immutable-tags-prod",
         "prod mutable",
-        res(GAR, {"labels": TAGS}),
+        res(GAR, {"format": "DOCKER", "labels": TAGS}),
         ["dockerConfig.immutableTags is not true: a production tag can be overwritten"],
     ),
     (
         "platform-registry-immutable-tags-prod",
+        "python packages have no tags",
+        res(GAR, {"format": "PYTHON", "labels": TAGS}),
+        [],
+    ),
+    (
+        "platform-registry-immutable-tags-prod",
         "unknown",
-        res(GAR, {"dockerConfig": {"immutableTags": U}, "labels": TAGS}),
+        res(GAR, {"format": "DOCKER", "dockerConfig": {"immutableTags": U}, "labels": TAGS}),
         NOT_EVALUATED,
     ),
     ("azure-acr-admin-user-disabled", "disabled", res(ACR, {"adminUserEnabled": False}), []),
@@ -1231,6 +1335,7 @@ server = res(FLEX, {}, name="server")
 
 
 def rds(**props: Any) -> Resource:
+    props = {"engine": "postgres", "engineVersion": "14", **props}
     return res(RDS, props, name="rds", deps={"parameterGroupName": [params]})
 
 
@@ -1300,13 +1405,40 @@ DATABASES: list[Case] = [
         "platform-database-tls-enforced",
         "rds without force_ssl",
         [res(PG, {"parameters": []}, name="params"), rds()],
-        ["no parameter group with rds.force_ssl = 1"],
+        ["rds.force_ssl is not 1 (set it in the instance's parameter group)"],
+    ),
+    (
+        "platform-database-tls-enforced",
+        "postgres 16 forces tls by default",
+        [rds(engineVersion="16.4")],
+        [],
+    ),
+    (
+        "platform-database-tls-enforced",
+        "postgres 16 with tls turned off",
+        [
+            res(PG, {"parameters": [{"name": "rds.force_ssl", "value": "0"}]}, name="params"),
+            rds(engineVersion="16"),
+        ],
+        ["rds.force_ssl is not 1 (set it in the instance's parameter group)"],
+    ),
+    (
+        "platform-database-tls-enforced",
+        "mysql without require_secure_transport",
+        [rds(engine="mysql", engineVersion="8.0")],
+        ["require_secure_transport is not 1 (set it in the instance's parameter group)"],
+    ),
+    (
+        "platform-database-tls-enforced",
+        "flexible server default",
+        [server],
+        [],
     ),
     (
         "platform-database-tls-enforced",
         "flexible server optional tls",
         [server, tls_conf("off")],
-        ["require_secure_transport is not set to on"],
+        ["require_secure_transport is turned off"],
     ),
     (
         "platform-database-tls-enforced",
@@ -1394,9 +1526,16 @@ DATABASES: list[Case] = [
         "aws-rds-logs-exported",
         "not exported",
         rds(enabledCloudwatchLogsExports=["upgrade"]),
-        ["PostgreSQL logs are not exported to CloudWatch"],
+        ["the database's postgresql log is not exported to CloudWatch"],
+    ),
+    (
+        "aws-rds-logs-exported",
+        "mysql error log",
+        rds(engine="mysql", enabledCloudwatchLogsExports=["error"]),
+        [],
     ),
     ("aws-rds-logs-exported", "unknown", rds(enabledCloudwatchLogsExports=U), NOT_EVALUATED),
+    ("aws-rds-logs-exported", "unknown engine", rds(engine=U), NOT_EVALUATED),
 ]
 
 # ---- workloads -----------------------------------------------------------------------------
@@ -1465,6 +1604,32 @@ WORKLOADS: list[Case] = [
         "credentials in a URL",
         deployment([{"name": "BACKEND", "value": "postgresql://mlflow:pw@db:5432/mlflow"}]),
         ["container server sets BACKEND as a literal value; use valueFrom.secretKeyRef"],
+    ),
+    (
+        "kubernetes-no-plaintext-credentials",
+        "cron job",
+        res(
+            "kubernetes:batch/v1:CronJob",
+            {
+                "spec": {
+                    "jobTemplate": {
+                        "spec": {
+                            "template": {
+                                "spec": {
+                                    "containers": [
+                                        {
+                                            "name": "backup",
+                                            "env": [{"name": "DB_PASSWORD", "value": "x"}],
+                                        }
+                                    ]
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+        ),
+        ["container backup sets DB_PASSWORD as a literal value; use valueFrom.secretKeyRef"],
     ),
     (
         "kubernetes-no-plaintext-credentials",

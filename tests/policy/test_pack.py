@@ -129,21 +129,46 @@ def test_a_bad_program_fails_the_check_naming_each_rule(tmp_path: Path) -> None:
     assert document["mandatoryViolations"] == sum(len(failed[name]) for name in mandatory)
 
 
-def test_unknown_and_secret_values_leave_a_rule_not_evaluated() -> None:
-    def resource(name: str, type_: str, inputs: dict) -> PlannedResource:
-        return PlannedResource(
-            urn=f"urn:pulumi:t::p::{type_}::{name}",
-            type=type_,
-            name=name,
-            parent=None,
-            custom=True,
-            protect=True,
-            dependencies=[],
-            property_dependencies={},
-            provider=None,
-            inputs=inputs,
-        )
+def resource(name: str, type_: str, inputs: dict, provider: str | None = None) -> PlannedResource:
+    return PlannedResource(
+        urn=f"urn:pulumi:t::p::{type_}::{name}",
+        type=type_,
+        name=name,
+        parent=None,
+        custom=True,
+        protect=True,
+        dependencies=[],
+        property_dependencies={},
+        provider=provider,
+        inputs=inputs,
+    )
 
+
+def test_provider_default_tags_count_and_relative_pack_paths_work(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tags = {"owner": "ml", "environment": "prod", "cost-center": "cc"}
+    provider = resource("aws", "pulumi:providers:aws", {"defaultTags": {"tags": tags}})
+    untagged = resource("untagged", "aws:s3/bucket:Bucket", {}, provider=provider.urn)
+    plan = Plan(
+        "p",
+        "t",
+        "aws",
+        [provider, untagged, resource("bare", "aws:ecr/repository:Repository", {})],
+        {},
+    )
+    monkeypatch.chdir(ROOT)
+    report = build_report("t", analyze(plan, Path("policies")))
+    [tagged] = [r for r in report.results if r.policy.name == "platform-required-tags"]
+    assert [(v.urn, v.message) for v in tagged.violations] == [
+        (
+            "urn:pulumi:t::p::aws:ecr/repository:Repository::bare",
+            "missing required tags/labels: owner, environment, cost-center",
+        )
+    ]
+
+
+def test_unknown_and_secret_values_leave_a_rule_not_evaluated() -> None:
     plan = Plan(
         project="p",
         stack="t",
