@@ -40,6 +40,7 @@ class Format(StrEnum):
     JSON = "json"
     MARKDOWN = "markdown"
     MERMAID = "mermaid"
+    URNS = "urns"
 
 
 @app.callback()

@@ -45,6 +45,27 @@ class RecordingMonitor(MockMonitor):
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         return make_urn(get_stack(), get_project(), parent, type_, name)
 
+    def _aliases(self, request: Any, urn: str) -> list[str]:
+        """The resource's aliases as URNs: given ones as they are, specs completed from the
+        resource itself (a spec without a parent keeps the resource's parent)."""
+        found = list(request.aliasURNs)
+        for alias in request.aliases:
+            if alias.urn:
+                found.append(alias.urn)
+                continue
+            spec = alias.spec
+            parent = "" if spec.noParent else (spec.parentUrn or request.parent)
+            found.append(
+                make_urn(
+                    spec.stack or get_stack(),
+                    spec.project or get_project(),
+                    parent,
+                    spec.type or request.type,
+                    spec.name or request.name,
+                )
+            )
+        return sorted(set(found) - {urn})
+
     def RegisterResource(self, request: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)
         resource = PlannedResource(
@@ -62,6 +83,9 @@ class RecordingMonitor(MockMonitor):
             },
             provider=provider_urn(request.provider),
             inputs=from_struct(request.object),
+            aliases=self._aliases(request, urn),
+            ignore_changes=list(request.ignoreChanges),
+            replace_on_changes=list(request.replaceOnChanges),
         )
         with self._lock:
             self.captured.append(resource)

@@ -16,6 +16,9 @@ JSON_RESOURCE_KEYS = (
     "provider",
     "custom",
     "protect",
+    "aliases",
+    "ignoreChanges",
+    "replaceOnChanges",
     "inputs",
 )
 
@@ -34,6 +37,10 @@ class PlannedResource:
     property_dependencies: dict[str, list[str]]
     provider: str | None
     inputs: dict[str, Any]
+    aliases: list[str] = field(default_factory=list)
+    """URNs this resource was known by (its `aliases` option, resolved)."""
+    ignore_changes: list[str] = field(default_factory=list)
+    replace_on_changes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,8 +53,29 @@ class PlannedResource:
             "provider": self.provider,
             "custom": self.custom,
             "protect": self.protect,
+            "aliases": self.aliases,
+            "ignoreChanges": self.ignore_changes,
+            "replaceOnChanges": self.replace_on_changes,
             "inputs": self.inputs,
         }
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> PlannedResource:
+        return cls(
+            urn=document["urn"],
+            type=document["type"],
+            name=document["name"],
+            parent=document.get("parent"),
+            custom=bool(document.get("custom", True)),
+            protect=bool(document.get("protect", False)),
+            dependencies=list(document.get("dependencies", [])),
+            property_dependencies=dict(document.get("propertyDependencies", {})),
+            provider=document.get("provider"),
+            inputs=dict(document.get("inputs", {})),
+            aliases=list(document.get("aliases", [])),
+            ignore_changes=list(document.get("ignoreChanges", [])),
+            replace_on_changes=list(document.get("replaceOnChanges", [])),
+        )
 
 
 @dataclass
@@ -77,6 +105,17 @@ class Plan:
 
     def type_counts(self) -> Counter[str]:
         return Counter(r.type for r in self.resources)
+
+    @classmethod
+    def from_json(cls, document: dict[str, Any]) -> Plan:
+        """A plan read back from `mlplatform plan --format json`."""
+        return cls(
+            project=document["project"],
+            stack=document["stack"],
+            target=document.get("target", ""),
+            resources=[PlannedResource.from_json(r) for r in document["resources"]],
+            outputs=dict(document.get("outputs", {})),
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -12,7 +12,7 @@ from rich.tree import Tree
 
 from mlplatform.engine.plan import Plan, PlannedResource
 
-FORMATS = ("table", "json", "markdown", "mermaid")
+FORMATS = ("table", "json", "markdown", "mermaid", "urns")
 
 
 def _label(r: PlannedResource) -> str:
@@ -108,9 +108,15 @@ def render_mermaid(plan: Plan) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_urns(plan: Plan) -> str:
+    """Every URN, sorted, one per line: the stack's URN snapshot."""
+    return "".join(f"{urn}\n" for urn in sorted(r.urn for r in plan.resources))
+
+
 RENDERERS: dict[str, Callable[[Plan], str]] = {
     "table": render_table,
     "json": render_json,
     "markdown": render_markdown,
     "mermaid": render_mermaid,
+    "urns": render_urns,
 }

@@ -236,3 +236,31 @@ def test_no_input_reaches_a_provider_in_python_casing(shipped_plans: dict[str, P
     for stack, plan in shipped_plans.items():
         for resource in plan.resources:
             assert snake_case_keys(resource.inputs) == [], (stack, resource.urn)
+
+
+def test_aliases_ignore_and_replace_options_are_captured() -> None:
+    import pulumi
+    import pulumi_random as random
+
+    from mlplatform.engine.runner import run_program
+
+    def program() -> None:
+        parent = pulumi.ComponentResource("test:index:Group", "group")
+        random.RandomString(
+            "renamed",
+            length=8,
+            opts=pulumi.ResourceOptions(
+                parent=parent,
+                aliases=[pulumi.Alias(name="old-name")],
+                ignore_changes=["length"],
+                replace_on_changes=["special"],
+            ),
+        )
+
+    plan = run_program(program, project="p", stack="s")
+    [resource] = plan.of_type("random:index/randomString:RandomString")
+    assert resource.aliases == [
+        "urn:pulumi:s::p::test:index:Group$random:index/randomString:RandomString::old-name"
+    ]
+    assert (resource.ignore_changes, resource.replace_on_changes) == (["length"], ["special"])
+    assert resource.to_json()["aliases"] == resource.aliases
