@@ -1,7 +1,7 @@
 """The `mlplatform` command line: `mlplatform plan STACK` and friends.
 
 Exit codes: 0 success, 1 any other failure, 2 invalid stack config, 3 mandatory policy
-violations (`check`).
+violations (`check`), 4 blocking changes (`diff`).
 """
 
 from __future__ import annotations
@@ -133,6 +133,34 @@ def check(
         raise typer.Exit(EXIT_FAILURE) from None
     sys.stdout.write(RENDERERS[format.value](report))
     raise typer.Exit(report.exit_code)
+
+
+@app.command()
+def diff(
+    base: Annotated[Path, typer.Argument(help="Plan JSON of the base (plan --format json).")],
+    head: Annotated[Path, typer.Argument(help="Plan JSON of the change.")],
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CheckFormat.TABLE,
+) -> None:
+    """What HEAD changes against BASE: added, updated, replaced, deleted and renamed resources.
+    Exit 4 when a change would lose data or replace a renamed resource."""
+    import json
+
+    from mlplatform.checks.diff import diff_plans
+    from mlplatform.checks.diff_views import RENDERERS
+    from mlplatform.engine.plan import Plan
+
+    plans = []
+    for path in (base, head):
+        try:
+            plans.append(Plan.from_json(json.loads(path.read_text(encoding="utf-8"))))
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            typer.echo(f"error: {path} is not a plan JSON file: {exc}", err=True)
+            raise typer.Exit(EXIT_INVALID_CONFIG) from None
+    result = diff_plans(plans[0], plans[1])
+    sys.stdout.write(RENDERERS[format.value](result))
+    raise typer.Exit(result.exit_code)
 
 
 def main() -> None:
