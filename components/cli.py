@@ -135,6 +135,33 @@ def check(
     raise typer.Exit(report.exit_code)
 
 
+@app.command("critical-path")
+def critical_path(
+    stack: Annotated[
+        str, typer.Argument(help="Stack name or a path to a stack config file.")
+    ] = DEFAULT_STACK,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CheckFormat.TABLE,
+    project_dir: ProjectDir = None,
+) -> None:
+    """Estimate a first `pulumi up`'s wall time: the longest chain of resources that wait for
+    each other, weighted by typical create durations."""
+    from mlplatform.checks import critical_path as paths
+    from mlplatform.engine import PlanError, run_stack
+    from mlplatform.spec import ConfigError
+
+    try:
+        plan = run_stack(stack, project_dir)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_INVALID_CONFIG) from None
+    except PlanError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_FAILURE) from None
+    sys.stdout.write(paths.RENDERERS[format.value](plan.stack, paths.critical_path(plan)))
+
+
 @app.command()
 def diff(
     base: Annotated[Path, typer.Argument(help="Plan JSON of the base (plan --format json).")],

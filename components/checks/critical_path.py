@@ -1,0 +1,157 @@
+"""The deployment's critical path: how long a first `pulumi up` takes at best, and the chain of
+resources that sets it. Pulumi creates a resource once everything it depends on exists
+(inputs, dependsOn, its provider), so the wall time is the longest path through that graph,
+weighted by typical create durations per type.
+
+The durations are estimates in minutes (`Duration.basis` says where each comes from); types not
+listed take DEFAULT_MINUTES, components and providers nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from mlplatform.engine.plan import Plan, PlannedResource
+
+
+class Duration(NamedTuple):
+    minutes: float
+    basis: str
+
+
+ESTIMATE = "estimate: typical create time observed with the providers' defaults"
+DEFAULT_MINUTES = 0.1
+"""Resources that are an API call (roles, policies, subnets, Kubernetes objects)."""
+
+DURATIONS: dict[str, Duration] = {
+    # AWS
+    "aws:eks/cluster:Cluster": Duration(12, "estimate: EKS control plane, about 10-15 min"),
+    "aws:eks/nodeGroup:NodeGroup": Duration(4, ESTIMATE),
+    "aws:eks/addon:Addon": Duration(2, ESTIMATE),
+    "aws:ec2/natGateway:NatGateway": Duration(2, ESTIMATE),
+    "aws:rds/instance:Instance": Duration(12, "estimate: RDS PostgreSQL, about 10-15 min"),
+    "aws:amp/workspace:Workspace": Duration(1, ESTIMATE),
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": Duration(0.2, ESTIMATE),
+    # Azure
+    "azure-native:containerservice:ManagedCluster": Duration(8, ESTIMATE),
+    "azure-native:containerservice:AgentPool": Duration(5, ESTIMATE),
+    "azure-native:dbforpostgresql:Server": Duration(10, ESTIMATE),
+    "azure-native:network:PrivateEndpoint": Duration(1, ESTIMATE),
+    "azure-native:containerregistry:Registry": Duration(1, ESTIMATE),
+    "azure-native:storage:StorageAccount": Duration(0.5, ESTIMATE),
+    "azure-native:operationalinsights:Workspace": Duration(1, ESTIMATE),
+    "azure-native:monitor:AzureMonitorWorkspace": Duration(1, ESTIMATE),
+    # GCP
+    "gcp:container/cluster:Cluster": Duration(8, ESTIMATE),
+    "gcp:container/nodePool:NodePool": Duration(4, ESTIMATE),
+    "gcp:sql/databaseInstance:DatabaseInstance": Duration(
+        11, "estimate: Cloud SQL, about 10-11 min"
+    ),
+    "gcp:servicenetworking/connection:Connection": Duration(2, ESTIMATE),
+    "gcp:compute/routerNat:RouterNat": Duration(0.5, ESTIMATE),
+    # Kubernetes
+    "kubernetes:helm.sh/v3:Release": Duration(3, ESTIMATE + " (atomic: waits for readiness)"),
+    "kubernetes:batch/v1:Job": Duration(1, ESTIMATE + " (the MLflow migration)"),
+    "kubernetes:apps/v1:Deployment": Duration(1, ESTIMATE + " (waits for rollout)"),
+    "kubernetes:apps/v1:StatefulSet": Duration(1, ESTIMATE + " (waits for rollout)"),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    urn: str
+    type: str
+    minutes: float
+
+
+@dataclass(frozen=True)
+class CriticalPath:
+    minutes: float
+    steps: list[Step]
+
+    @property
+    def types(self) -> list[str]:
+        return [s.type for s in self.steps]
+
+
+def minutes(resource: PlannedResource) -> float:
+    if not resource.custom or resource.type.startswith("pulumi:providers:"):
+        return 0.0
+    known = DURATIONS.get(resource.type)
+    return known.minutes if known else DEFAULT_MINUTES
+
+
+def predecessors(resource: PlannedResource, known: set[str]) -> set[str]:
+    """What must exist before `resource` is created: its dependencies and its provider."""
+    found = set(resource.dependencies)
+    for urns in resource.property_dependencies.values():
+        found |= set(urns)
+    if resource.provider:
+        found.add(resource.provider)
+    return {u for u in found if u in known and u != resource.urn}
+
+
+def critical_path(plan: Plan) -> CriticalPath:
+    """The longest chain of waits from nothing to the last resource."""
+    by_urn = plan.by_urn()
+    known = set(by_urn)
+    before = {urn: predecessors(r, known) for urn, r in by_urn.items()}
+    finish: dict[str, float] = {}
+    via: dict[str, str | None] = {}
+
+    def done(urn: str, trail: frozenset[str] = frozenset()) -> float:
+        if urn in finish:
+            return finish[urn]
+        if urn in trail:
+            raise ValueError(f"dependency cycle through {urn}")
+        start, previous = 0.0, None
+        for dep in sorted(before[urn]):
+            end = done(dep, trail | {urn})
+            if end > start:
+                start, previous = end, dep
+        finish[urn] = start + minutes(by_urn[urn])
+        via[urn] = previous
+        return finish[urn]
+
+    for urn in sorted(by_urn):
+        done(urn)
+    last = max(sorted(finish), key=lambda u: finish[u], default=None)
+    steps: list[Step] = []
+    while last is not None:
+        resource = by_urn[last]
+        if minutes(resource) > 0:
+            steps.append(Step(last, resource.type, minutes(resource)))
+        last = via[last]
+    steps.reverse()
+    return CriticalPath(round(max(finish.values(), default=0.0), 2), steps)
+
+
+def to_markdown(stack: str, path: CriticalPath) -> str:
+    lines = [
+        f"### Critical path: `{stack}`, about {path.minutes:g} min",
+        "",
+        "| step | resource | type | minutes |",
+        "| --- | --- | --- | --- |",
+    ]
+    for i, step in enumerate(path.steps, 1):
+        name = step.urn.rsplit("::", 1)[-1]
+        lines.append(f"| {i} | `{name}` | `{step.type}` | {step.minutes:g} |")
+    return "\n".join(lines) + "\n"
+
+
+def to_json(stack: str, path: CriticalPath) -> str:
+    import json
+
+    steps = [{"urn": s.urn, "type": s.type, "minutes": s.minutes} for s in path.steps]
+    return json.dumps({"stack": stack, "minutes": path.minutes, "steps": steps}, indent=2) + "\n"
+
+
+def to_text(stack: str, path: CriticalPath) -> str:
+    chain = "\n".join(
+        f"  {s.minutes:>5g} min  {s.urn.rsplit('::', 1)[-1]}  ({s.type})" for s in path.steps
+    )
+    return f"{stack}: about {path.minutes:g} min\n{chain}\n"
+
+
+RENDERERS = {"table": to_text, "json": to_json, "markdown": to_markdown}
