@@ -1,7 +1,7 @@
 """The `mlplatform` command line: `mlplatform plan STACK` and friends.
 
 Exit codes: 0 success, 1 any other failure, 2 invalid stack config, 3 mandatory policy
-violations (`check`), 4 blocking changes (`diff`).
+violations (`check`), 4 blocking changes (`diff`), 5 anything blocking (`review`).
 """
 
 from __future__ import annotations
@@ -160,6 +160,29 @@ def critical_path(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_FAILURE) from None
     sys.stdout.write(paths.RENDERERS[format.value](plan.stack, paths.critical_path(plan)))
+
+
+@app.command()
+def review(
+    base_ref: Annotated[str, typer.Argument(help="Git ref to compare with, e.g. origin/main.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the Markdown to FILE.")
+    ] = None,
+    project_dir: ProjectDir = None,
+) -> None:
+    """The pull-request report: every shipped stack planned at BASE_REF and now, diffed,
+    checked and given its critical path, as Markdown. Exit 5 when anything blocks."""
+    from mlplatform.checks.review import review as run_review
+    from mlplatform.checks.review import to_markdown
+    from mlplatform.engine.runner import find_project_dir
+
+    result = run_review(base_ref, project_dir or find_project_dir())
+    text = to_markdown(result)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()

@@ -18,7 +18,6 @@ from typing import Any, Literal
 
 from mlplatform.checks.replacements import STATEFUL, replaces
 from mlplatform.engine.plan import Plan, PlannedResource
-from mlplatform.engine.values import UNKNOWN
 
 Kind = Literal["add", "delete", "update", "replace", "rename"]
 EXIT_CLEAN = 0
@@ -56,7 +55,8 @@ class PlanDiff:
 
 
 def changed_paths(old: Any, new: Any, prefix: str = "") -> Iterator[str]:
-    """Dotted paths whose values differ (list items by index; an unknown counts as a change)."""
+    """Dotted paths whose values differ (list items by index). A value unknown on both sides
+    cannot be compared and is not reported; known on one side only, it is."""
     if isinstance(old, Mapping) and isinstance(new, Mapping):
         for key in sorted(set(old) | set(new)):
             path = f"{prefix}.{key}" if prefix else str(key)
@@ -64,7 +64,7 @@ def changed_paths(old: Any, new: Any, prefix: str = "") -> Iterator[str]:
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         for i, (a, b) in enumerate(zip(old, new, strict=True)):
             yield from changed_paths(a, b, f"{prefix}[{i}]")
-    elif old != new or UNKNOWN in (old, new):
+    elif old != new:
         yield prefix
 
 

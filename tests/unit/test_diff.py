@@ -39,8 +39,14 @@ def plan(*resources: PlannedResource) -> Plan:
 
 
 def test_changed_paths_name_the_leaves() -> None:
-    old = {"a": {"b": 1, "c": [1, 2]}, "d": "[secret]", "e": "x"}
-    new = {"a": {"b": 2, "c": [1, 3]}, "d": "[secret]", "e": "[unknown]", "f": True}
+    old = {"a": {"b": 1, "c": [1, 2]}, "d": "[secret]", "e": "x", "g": "[unknown]"}
+    new = {
+        "a": {"b": 2, "c": [1, 3]},
+        "d": "[secret]",
+        "e": "[unknown]",
+        "f": True,
+        "g": "[unknown]",
+    }
     assert list(changed_paths(old, new)) == ["a.b", "a.c[1]", "e", "f"]
 
 

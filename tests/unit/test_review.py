@@ -1,0 +1,57 @@
+"""`mlplatform review BASE_REF`: every shipped stack planned at the base and now, with one
+summary row each, and a report that fits in a pull-request comment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from mlplatform.checks.diff import PlanDiff
+from mlplatform.checks.report import CheckReport
+from mlplatform.checks.review import MARKER, Review, StackReview, to_markdown
+from tests.conftest import ROOT
+
+CLI = Path(sys.executable).parent / "mlplatform"
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+
+
+def test_review_of_a_stack_change_against_the_base(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    git(ROOT, "clone", "--quiet", str(ROOT), str(repo))
+    stack = repo / "stacks" / "Pulumi.gcp-dev.yaml"
+    stack.write_text(
+        stack.read_text(encoding="utf-8").replace("maxNodes: 2", "maxNodes: 3"), encoding="utf-8"
+    )
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qam", "bigger")
+    report = tmp_path / "review.md"
+    result = subprocess.run(
+        [str(CLI), "review", "HEAD~1", "--output", str(report), "--project-dir", str(repo)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith(MARKER + "\n## mlplatform review against `HEAD~1`\n")
+    assert "| ✅ `gcp-dev` | 0 | 1 | 0 | 0 | 0 | 0 | 18.5 min (+0) |" in text
+    assert "| update | `ml-gcp-dev-gke-l4-spot` | `gcp:container/nodePool:NodePool` | " in text
+    assert "| ✅ `aws-dev` | 0 | 0 | 0 | 0 | 0 | 0 | 24.4 min (+0) |" in text
+    assert text.count("<details>") == 7
+
+
+def test_the_report_is_trimmed_to_the_comment_limit_but_keeps_the_summary() -> None:
+    check = CheckReport("s", [])
+    stacks = [
+        StackReview(f"stack-{i}", PlanDiff(f"stack-{i}", []), check, 10, 10, "x\n" * 20_000)
+        for i in range(3)
+    ]
+    text = to_markdown(Review("origin/main", stacks), limit=20_000)
+    assert len(text) <= 20_000
+    for i in range(3):
+        assert f"| ✅ `stack-{i}` | 0 | 0 | 0 | 0 | 0 | 0 | 10 min (+0) |" in text
+    assert text.count("trimmed to fit a comment") == 3
