@@ -9,11 +9,14 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mlplatform import __version__
+
+if TYPE_CHECKING:
+    from mlplatform.engine.plan import Plan
 
 EXIT_FAILURE = 1
 EXIT_INVALID_CONFIG = 2
@@ -69,24 +72,30 @@ def plan(
     project_dir: ProjectDir = None,
 ) -> None:
     """Run the stack's program offline under mocks; show every resource it would create."""
-    from mlplatform.engine import PlanError, run_stack
     from mlplatform.engine.views import RENDERERS
-    from mlplatform.spec import ConfigError
 
-    try:
-        result = run_stack(stack, project_dir)
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_INVALID_CONFIG) from None
-    except PlanError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_FAILURE) from None
+    result = _plan_or_exit(stack, project_dir)
     text = RENDERERS[format.value](result)
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
         typer.echo(f"wrote {output} ({len(result.resources)} resources)", err=True)
+
+
+def _plan_or_exit(stack: str, project_dir: Path | None) -> Plan:
+    """The stack's offline plan, or exit 2 (invalid config) / 1 (anything else)."""
+    from mlplatform.engine import PlanError, run_stack
+    from mlplatform.spec import ConfigError
+
+    try:
+        return run_stack(stack, project_dir)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_INVALID_CONFIG) from None
+    except PlanError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_FAILURE) from None
 
 
 class CheckFormat(StrEnum):
@@ -148,17 +157,8 @@ def critical_path(
     """Estimate a first `pulumi up`'s wall time: the longest chain of resources that wait for
     each other, weighted by typical create durations."""
     from mlplatform.checks import critical_path as paths
-    from mlplatform.engine import PlanError, run_stack
-    from mlplatform.spec import ConfigError
 
-    try:
-        plan = run_stack(stack, project_dir)
-    except ConfigError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_INVALID_CONFIG) from None
-    except PlanError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_FAILURE) from None
+    plan = _plan_or_exit(stack, project_dir)
     sys.stdout.write(paths.RENDERERS[format.value](plan.stack, paths.critical_path(plan)))
 
 

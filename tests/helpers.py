@@ -15,6 +15,29 @@ def one(plan: Plan, type_: str, name_suffix: str = "") -> PlannedResource:
     return found[0]
 
 
+def planned(
+    name: str,
+    type_: str,
+    inputs: dict[str, Any] | None = None,
+    protect: bool = False,
+    dependencies: list[str] | None = None,
+    provider: str | None = None,
+) -> PlannedResource:
+    """A captured custom resource made by hand, URN `urn:pulumi:s::p::TYPE::NAME`."""
+    return PlannedResource(
+        urn=f"urn:pulumi:s::p::{type_}::{name}",
+        type=type_,
+        name=name,
+        parent=None,
+        custom=True,
+        protect=protect,
+        dependencies=dependencies or [],
+        property_dependencies={},
+        provider=provider,
+        inputs=inputs or {},
+    )
+
+
 def depends_on(resource: PlannedResource, other: PlannedResource) -> bool:
     return other.urn in resource.dependencies
 

@@ -21,6 +21,7 @@ from mlplatform.engine.plan import PlannedResource
 from mlplatform.engine.runner import resolve_stack_file
 from mlplatform.spec.loader import from_stack_file
 from tests.conftest import ROOT, SHIPPED_STACKS
+from tests.helpers import planned
 
 PACK = ROOT / "policies"
 CLI = Path(sys.executable).parent / "mlplatform"
@@ -130,18 +131,7 @@ def test_a_bad_program_fails_the_check_naming_each_rule(tmp_path: Path) -> None:
 
 
 def resource(name: str, type_: str, inputs: dict, provider: str | None = None) -> PlannedResource:
-    return PlannedResource(
-        urn=f"urn:pulumi:t::p::{type_}::{name}",
-        type=type_,
-        name=name,
-        parent=None,
-        custom=True,
-        protect=True,
-        dependencies=[],
-        property_dependencies={},
-        provider=provider,
-        inputs=inputs,
-    )
+    return planned(name, type_, inputs, protect=True, provider=provider)
 
 
 def test_provider_default_tags_count_and_relative_pack_paths_work(
@@ -162,7 +152,7 @@ def test_provider_default_tags_count_and_relative_pack_paths_work(
     [tagged] = [r for r in report.results if r.policy.name == "platform-required-tags"]
     assert [(v.urn, v.message) for v in tagged.violations] == [
         (
-            "urn:pulumi:t::p::aws:ecr/repository:Repository::bare",
+            "urn:pulumi:s::p::aws:ecr/repository:Repository::bare",
             "missing required tags/labels: owner, environment, cost-center",
         )
     ]
@@ -191,7 +181,7 @@ def test_unknown_and_secret_values_leave_a_rule_not_evaluated() -> None:
     [unknown] = next(
         r for r in report.results if r.policy.name == "aws-eks-cluster-no-public-endpoint"
     ).not_evaluated
-    assert unknown.urn == "urn:pulumi:t::p::aws:eks/cluster:Cluster::eks"
+    assert unknown.urn == "urn:pulumi:s::p::aws:eks/cluster:Cluster::eks"
     assert "vpcConfig.endpointPublicAccess can't be known during preview" in unknown.message
 
 

@@ -9,6 +9,7 @@ from mlplatform.checks.critical_path import DURATIONS, critical_path
 from mlplatform.engine import Plan
 from mlplatform.engine.plan import PlannedResource
 from tests.conftest import SHIPPED_STACKS
+from tests.helpers import planned
 
 CLUSTERS = {
     "aws:eks/cluster:Cluster",
@@ -60,18 +61,7 @@ def test_the_critical_path_is_cluster_then_pools_then_add_ons(
 
 
 def res(name: str, type_: str, deps: tuple[str, ...] = ()) -> PlannedResource:
-    return PlannedResource(
-        urn=f"urn:pulumi:s::p::{type_}::{name}",
-        type=type_,
-        name=name,
-        parent=None,
-        custom=True,
-        protect=False,
-        dependencies=[f"urn:pulumi:s::p::{d}" for d in deps],
-        property_dependencies={},
-        provider=None,
-        inputs={},
-    )
+    return planned(name, type_, dependencies=[f"urn:pulumi:s::p::{d}" for d in deps])
 
 
 def test_a_needless_dependency_serializes_independent_work() -> None:

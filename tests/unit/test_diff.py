@@ -13,6 +13,7 @@ from mlplatform.checks.diff_views import to_markdown
 from mlplatform.checks.replacements import replaces
 from mlplatform.engine.plan import Plan, PlannedResource
 from tests.conftest import PlanConfig
+from tests.helpers import planned
 
 CLI = Path(sys.executable).parent / "mlplatform"
 BUCKET = "gcp:storage/bucket:Bucket"
@@ -20,18 +21,7 @@ POOL = "gcp:container/nodePool:NodePool"
 
 
 def res(name: str, type_: str = POOL, protect: bool = False, **inputs: object) -> PlannedResource:
-    return PlannedResource(
-        urn=f"urn:pulumi:s::p::{type_}::{name}",
-        type=type_,
-        name=name,
-        parent=None,
-        custom=True,
-        protect=protect,
-        dependencies=[],
-        property_dependencies={},
-        provider=None,
-        inputs=dict(inputs),
-    )
+    return planned(name, type_, dict(inputs), protect=protect)
 
 
 def plan(*resources: PlannedResource) -> Plan:
