@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mlplatform.checks.analyzer import PackError, PolicyConfigError, analyze
 from mlplatform.checks.report import CheckReport, build_report
+
+if TYPE_CHECKING:
+    from mlplatform.engine.plan import Plan
 
 PACK_DIR = "policies"
 GPU_CAP_POLICY = "platform-gpu-total-under-cap"
@@ -37,15 +40,16 @@ def check_stack(
     project_dir: Path | None = None,
     config_file: Path | None = None,
     pack_dir: Path | None = None,
+    plan: Plan | None = None,
 ) -> CheckReport:
-    """Plan `stack` offline and run the policy pack (default: the project's `policies/`)
-    over it."""
+    """Plan `stack` offline (unless its `plan` is given) and run the policy pack (default: the
+    project's `policies/`) over it."""
     from mlplatform.engine import run_stack
     from mlplatform.engine.runner import find_project_dir, resolve_stack_file
     from mlplatform.spec.loader import NAMESPACE, from_stack_file, stack_file_config
 
     root = project_dir or find_project_dir()
-    plan = run_stack(stack, root)
+    plan = plan or run_stack(stack, root)
     _, path = resolve_stack_file(stack, root)
     # A program of your own need not be configured through mlplatform's spec.
     spec = from_stack_file(path) if f"{NAMESPACE}:target" in stack_file_config(path) else None

@@ -112,7 +112,7 @@ def review(base_ref: str, root: Path) -> Review:
             before = plan_at(base, stack, Path(scratch) / f"{stack}.json")
             after = run_stack(stack, root)
             change = diff_plans(before, after) if before is not None else None
-            check = check_stack(stack, root)
+            check = check_stack(stack, root, plan=after)
             path = critical_path(after)
             base_minutes = critical_path(before).minutes if before is not None else None
             parts = [
