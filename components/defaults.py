@@ -77,3 +77,14 @@ CLOUDWATCH_RETENTION_DAYS = (
     3653,
 )
 """The retention periods a CloudWatch log group accepts (PutRetentionPolicy)."""
+
+ALERT_ROUTE = {
+    "group_by": ["alertname", "namespace"],
+    "group_wait": "30s",
+    "group_interval": "5m",
+    "repeat_interval": "4h",
+    "routes": [{"receiver": "null", "matchers": ['alertname =~ "Watchdog|InfoInhibitor"']}],
+}
+"""How Alertmanager (in the cluster or in AMP) groups and repeats the platform's alerts; the
+kube-prometheus-stack heartbeat and inhibition helpers, not meant for people, go to a
+receiver named "null"."""

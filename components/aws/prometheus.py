@@ -38,14 +38,7 @@ def alertmanager_definition(topic_arn: str, region: str) -> str:
     """AMP's alert manager definition: every alert to the SNS topic, grouped like the
     in-cluster Alertmanager, the chart's heartbeat dropped."""
     config = {
-        "route": {
-            "receiver": "sns",
-            "group_by": ["alertname", "namespace"],
-            "group_wait": "30s",
-            "group_interval": "5m",
-            "repeat_interval": "4h",
-            "routes": [{"receiver": "null", "matchers": ['alertname =~ "Watchdog|InfoInhibitor"']}],
-        },
+        "route": {"receiver": "sns", **defaults.ALERT_ROUTE},
         "receivers": [
             {"name": "null"},
             {

@@ -46,13 +46,14 @@ def check_stack(
     project's `policies/`) over it."""
     from mlplatform.engine import run_stack
     from mlplatform.engine.runner import find_project_dir, resolve_stack_file
-    from mlplatform.spec.loader import NAMESPACE, from_stack_file, stack_file_config
+    from mlplatform.spec.loader import NAMESPACE, namespace_values, parse, stack_file_config
 
     root = project_dir or find_project_dir()
     plan = plan or run_stack(stack, root)
     _, path = resolve_stack_file(stack, root)
     # A program of your own need not be configured through mlplatform's spec.
-    spec = from_stack_file(path) if f"{NAMESPACE}:target" in stack_file_config(path) else None
+    flat = stack_file_config(path)
+    spec = parse(namespace_values(flat), str(path)) if f"{NAMESPACE}:target" in flat else None
     given = _read_config(config_file) if config_file else None
     config = pack_config(spec.budget.max_gpus if spec else None, given)
     return build_report(plan.stack, analyze(plan, pack_dir or root / PACK_DIR, config))

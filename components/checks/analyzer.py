@@ -182,19 +182,25 @@ def _options(resource: PlannedResource) -> Any:
     )
 
 
-def _provider(index: Mapping[str, PlannedResource], resource: PlannedResource) -> Any:
-    """The resource's provider as the engine describes it (its inputs carry default tags).
-    A provider reference is the provider's URN, or `URN::ID`."""
+PROVIDER_TYPE_PREFIX = "pulumi:providers:"
+
+
+def _providers(plan: Plan) -> dict[str, Any]:
+    """Every provider of the plan as the engine describes one to the pack (its inputs carry
+    the default tags), by URN; built once, sent with each resource."""
+    return {
+        r.urn: analyzer_pb2.AnalyzerProviderResource(
+            type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name
+        )
+        for r in plan.resources
+        if r.type.startswith(PROVIDER_TYPE_PREFIX)
+    }
+
+
+def _provider(providers: Mapping[str, Any], resource: PlannedResource) -> Any:
+    """The resource's provider; a reference is the provider's URN, or `URN::ID`."""
     ref = resource.provider or ""
-    provider = index.get(ref) or index.get(ref.rsplit("::", 1)[0])
-    if provider is None:
-        return None
-    return analyzer_pb2.AnalyzerProviderResource(
-        type=provider.type,
-        properties=_struct(provider.inputs),
-        urn=provider.urn,
-        name=provider.name,
-    )
+    return providers.get(ref) or providers.get(ref.rsplit("::", 1)[0])
 
 
 def _session(stub: Any, plan: Plan, config: Mapping[str, Mapping[str, Any]]) -> Analysis:
@@ -213,7 +219,7 @@ def _session(stub: Any, plan: Plan, config: Mapping[str, Mapping[str, Any]]) -> 
         replace(p, enforcement=checked[p.name][0]) if p.name in checked else p for p in policies
     ]
     analysis = Analysis(policies)
-    index = plan.by_urn()
+    providers = _providers(plan)
     for resource in (r for r in plan.resources if r.custom):
         response = stub.Analyze(
             analyzer_pb2.AnalyzeRequest(
@@ -222,7 +228,7 @@ def _session(stub: Any, plan: Plan, config: Mapping[str, Mapping[str, Any]]) -> 
                 urn=resource.urn,
                 name=resource.name,
                 options=_options(resource),
-                provider=_provider(index, resource),
+                provider=_provider(providers, resource),
             ),
             timeout=CALL_TIMEOUT_SECONDS,
         )
@@ -237,7 +243,7 @@ def _session(stub: Any, plan: Plan, config: Mapping[str, Mapping[str, Any]]) -> 
             urn=resource.urn,
             name=resource.name,
             options=_options(resource),
-            provider=_provider(index, resource),
+            provider=_provider(providers, resource),
             parent=resource.parent or "",
             dependencies=resource.dependencies,
         )

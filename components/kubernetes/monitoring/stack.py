@@ -296,15 +296,7 @@ def alertmanager_config(webhooks: Sequence[str]) -> dict[str, Any]:
     """Alertmanager routing: every platform alert to every configured webhook, grouped by
     alert and namespace, resolved notifications included."""
     return {
-        "route": {
-            "receiver": "platform",
-            "group_by": ["alertname", "namespace"],
-            "group_wait": "30s",
-            "group_interval": "5m",
-            "repeat_interval": "4h",
-            # The chart's heartbeat and inhibition helpers are not for people.
-            "routes": [{"receiver": "null", "matchers": ['alertname =~ "Watchdog|InfoInhibitor"']}],
-        },
+        "route": {"receiver": "platform", **defaults.ALERT_ROUTE},
         "receivers": [
             {"name": "null"},
             {
