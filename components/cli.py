@@ -163,6 +163,62 @@ def critical_path(
 
 
 @app.command()
+def cost(
+    stack: Annotated[
+        str, typer.Argument(help="Stack name or a path to a stack config file.")
+    ] = DEFAULT_STACK,
+    format: Annotated[
+        CheckFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = CheckFormat.TABLE,
+    against: Annotated[
+        Path | None,
+        typer.Option(help="Plan JSON of the base (plan --format json): show the cost change."),
+    ] = None,
+    expected_gpu_hours: Annotated[
+        float | None,
+        typer.Option(
+            min=0, max=730, help="Override budget.expectedGpuHours (hours a month per GPU node)."
+        ),
+    ] = None,
+    project_dir: ProjectDir = None,
+) -> None:
+    """Estimate the stack's monthly cost from the shipped price tables: every pool at its
+    minimum (low), at its maximum around the clock (high), and at the expected GPU hours.
+    Prices not in the tables are reported as unknown, never as zero."""
+    from dataclasses import replace
+
+    from mlplatform.cost import Assumptions, estimate_plan
+    from mlplatform.cost.views import DELTA_RENDERERS, RENDERERS, compare
+    from mlplatform.engine.runner import stack_spec
+
+    plan = _plan_or_exit(stack, project_dir)
+    spec = stack_spec(stack, project_dir)
+    assumptions = Assumptions.of(spec)
+    if expected_gpu_hours is not None:
+        assumptions = replace(assumptions, expected_gpu_hours=expected_gpu_hours)
+    head = estimate_plan(plan, assumptions)
+    if against is None:
+        budget = spec.budget.max_monthly_usd if spec else None
+        sys.stdout.write(RENDERERS[format.value](head, budget))
+        return
+    base = estimate_plan(_read_plan(against), assumptions)
+    sys.stdout.write(DELTA_RENDERERS[format.value](compare(base, head)))
+
+
+def _read_plan(path: Path) -> Plan:
+    """A plan JSON file, or exit 2 naming what is wrong with it."""
+    import json
+
+    from mlplatform.engine.plan import Plan
+
+    try:
+        return Plan.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        typer.echo(f"error: {path} is not a plan JSON file: {exc}", err=True)
+        raise typer.Exit(EXIT_INVALID_CONFIG) from None
+
+
+@app.command()
 def review(
     base_ref: Annotated[str, typer.Argument(help="Git ref to compare with, e.g. origin/main.")],
     output: Annotated[
@@ -195,20 +251,10 @@ def diff(
 ) -> None:
     """What HEAD changes against BASE: added, updated, replaced, deleted and renamed resources.
     Exit 4 when a change would lose data or replace a renamed resource."""
-    import json
-
     from mlplatform.checks.diff import diff_plans
     from mlplatform.checks.diff_views import RENDERERS
-    from mlplatform.engine.plan import Plan
 
-    plans = []
-    for path in (base, head):
-        try:
-            plans.append(Plan.from_json(json.loads(path.read_text(encoding="utf-8"))))
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            typer.echo(f"error: {path} is not a plan JSON file: {exc}", err=True)
-            raise typer.Exit(EXIT_INVALID_CONFIG) from None
-    result = diff_plans(plans[0], plans[1])
+    result = diff_plans(_read_plan(base), _read_plan(head))
     sys.stdout.write(RENDERERS[format.value](result))
     raise typer.Exit(result.exit_code)
 

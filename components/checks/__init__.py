@@ -12,23 +12,38 @@ from mlplatform.checks.report import CheckReport, build_report
 
 if TYPE_CHECKING:
     from mlplatform.engine.plan import Plan
+    from mlplatform.spec.model import PlatformConfig
 
 PACK_DIR = "policies"
 GPU_CAP_POLICY = "platform-gpu-total-under-cap"
+BUDGET_POLICY = "platform-monthly-cost-under-budget"
+PRICED_POLICY = "platform-cost-fully-priced"
 
 
 LEVEL = "enforcementLevel"
 
 
 def pack_config(
-    max_gpus: int | None, given: Mapping[str, Any] | None = None
+    spec: PlatformConfig | None, given: Mapping[str, Any] | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Per-policy config: the stack's own limits (budget.maxGpus), then what the user gave
-    in Pulumi's `--policy-pack-config` shape: {policy: level} or {policy: {enforcementLevel:
-    level, property: value}}, levels mandatory / advisory / disabled."""
+    """Per-policy config: the stack's own limits (budget.maxGpus, budget.maxMonthlyUsd and the
+    cost assumptions), then what the user gave in Pulumi's `--policy-pack-config` shape:
+    {policy: level} or {policy: {enforcementLevel: level, property: value}}, levels mandatory /
+    advisory / disabled."""
     config: dict[str, dict[str, Any]] = {}
-    if max_gpus is not None:
-        config[GPU_CAP_POLICY] = {"maxGpus": max_gpus}
+    if spec is not None and spec.budget.max_gpus is not None:
+        config[GPU_CAP_POLICY] = {"maxGpus": spec.budget.max_gpus}
+    if spec is not None:
+        budget = spec.budget
+        assumptions = {
+            "expectedGpuHours": budget.expected_gpu_hours,
+            "expectedStorageGb": budget.expected_storage_gb,
+            "expectedRegistryGb": budget.expected_registry_gb,
+            "region": spec.region,
+        }
+        config[PRICED_POLICY] = dict(assumptions)
+        if budget.max_monthly_usd is not None:
+            config[BUDGET_POLICY] = {"maxMonthlyUsd": budget.max_monthly_usd, **assumptions}
     for name, values in (given or {}).items():
         entry = config.setdefault(name, {})
         entry.update({LEVEL: values} if isinstance(values, str) else dict(values))
@@ -45,18 +60,16 @@ def check_stack(
     """Plan `stack` offline (unless its `plan` is given) and run the policy pack (default: the
     project's `policies/`) over it."""
     from mlplatform.engine import run_stack
-    from mlplatform.engine.runner import find_project_dir, resolve_stack_file
-    from mlplatform.spec.loader import NAMESPACE, namespace_values, parse, stack_file_config
+    from mlplatform.engine.runner import find_project_dir, stack_spec
 
-    root = project_dir or find_project_dir()
+    root = find_project_dir(project_dir)
     plan = plan or run_stack(stack, root)
-    _, path = resolve_stack_file(stack, root)
-    # A program of your own need not be configured through mlplatform's spec.
-    flat = stack_file_config(path)
-    spec = parse(namespace_values(flat), str(path)) if f"{NAMESPACE}:target" in flat else None
+    spec = stack_spec(stack, root)
     given = _read_config(config_file) if config_file else None
-    config = pack_config(spec.budget.max_gpus if spec else None, given)
-    return build_report(plan.stack, analyze(plan, pack_dir or root / PACK_DIR, config))
+    config = pack_config(spec, given)
+    # The stack's own settings apply where the pack has the policy; what the user gave must.
+    optional = frozenset(config) - frozenset(given or {})
+    return build_report(plan.stack, analyze(plan, pack_dir or root / PACK_DIR, config, optional))
 
 
 def _read_config(path: Path) -> dict[str, Any]:

@@ -155,15 +155,21 @@ def validate_config(
 
 
 def analyze(
-    plan: Plan, pack_dir: Path, config: Mapping[str, Mapping[str, Any]] | None = None
+    plan: Plan,
+    pack_dir: Path,
+    config: Mapping[str, Mapping[str, Any]] | None = None,
+    optional: frozenset[str] = frozenset(),
 ) -> Analysis:
-    """Run the pack at `pack_dir` over `plan` with per-policy `config`."""
+    """Run the pack at `pack_dir` over `plan` with per-policy `config`. Config of the policies
+    named in `optional` (settings taken from the stack, not given by the user) is dropped when
+    the pack has no such policy, as with an older or a team's own pack."""
     import grpc
 
     try:
         with running_pack(pack_dir) as address, grpc.insecure_channel(address) as channel:
             grpc.channel_ready_future(channel).result(timeout=START_TIMEOUT_SECONDS)
-            return _session(analyzer_pb2_grpc.AnalyzerStub(channel), plan, config or {})
+            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+            return _session(stub, plan, config or {}, optional)
     except grpc.FutureTimeoutError:
         raise PackError("the policy pack did not accept a connection") from None
     except grpc.RpcError as exc:
@@ -203,9 +209,13 @@ def _provider(providers: Mapping[str, Any], resource: PlannedResource) -> Any:
     return providers.get(ref) or providers.get(ref.rsplit("::", 1)[0])
 
 
-def _session(stub: Any, plan: Plan, config: Mapping[str, Mapping[str, Any]]) -> Analysis:
+def _session(
+    stub: Any, plan: Plan, config: Mapping[str, Mapping[str, Any]], optional: frozenset[str]
+) -> Analysis:
     """GetAnalyzerInfo, Configure, Analyze per custom resource, AnalyzeStack."""
     info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=CALL_TIMEOUT_SECONDS)
+    present = {p.name for p in info.policies}
+    config = {k: v for k, v in config.items() if k in present or k not in optional}
     checked = validate_config(info, config)
     request = analyzer_pb2.ConfigureAnalyzerRequest()
     for name, (level, settings) in checked.items():

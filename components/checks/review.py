@@ -1,6 +1,7 @@
 """`mlplatform review BASE_REF`: the pull-request report. Every shipped stack is planned at the
 base git ref (its own code, checked out in a temporary worktree) and at the working tree, then
-diffed, checked against the policy pack and given its critical path; the result is one Markdown
+diffed, checked against the policy pack, costed (both plans at the stack's current assumptions)
+and given its critical path; the result is one Markdown
 report, a summary table first and a collapsible section per stack, kept under GitHub's comment
 limit by trimming the sections, never the summary."""
 
@@ -23,8 +24,13 @@ from mlplatform.checks.diff import PlanDiff, diff_plans
 from mlplatform.checks.diff_views import to_markdown as diff_markdown
 from mlplatform.checks.report import CheckReport
 from mlplatform.checks.report import to_markdown as check_markdown
+from mlplatform.cost import Assumptions, Estimate, estimate_plan
+from mlplatform.cost.budget import signed_usd, usd
+from mlplatform.cost.views import compare, delta_markdown
+from mlplatform.cost.views import to_markdown as cost_markdown
 from mlplatform.engine import run_stack
 from mlplatform.engine.plan import Plan
+from mlplatform.engine.runner import stack_spec
 
 COMMENT_LIMIT = 65_536
 """GitHub's limit on a comment body."""
@@ -43,6 +49,9 @@ class StackReview:
     check: CheckReport
     minutes: float
     base_minutes: float | None
+    cost: Estimate
+    base_cost: Estimate | None
+    """None when the stack does not exist at the base."""
     sections: str
 
 
@@ -115,13 +124,29 @@ def review(base_ref: str, root: Path) -> Review:
             check = check_stack(stack, root, plan=after)
             path = critical_path(after)
             base_minutes = critical_path(before).minutes if before is not None else None
+            spec = stack_spec(stack, root)
+            assumptions = Assumptions.of(spec)
+            cost = estimate_plan(after, assumptions)
+            base_cost = estimate_plan(before, assumptions) if before is not None else None
+            budget = spec.budget.max_monthly_usd if spec else None
             parts = [
                 diff_markdown(change) if change else "New stack: nothing to diff against.\n",
                 check_markdown(check),
+                delta_markdown(compare(base_cost, cost)) if base_cost else "",
+                cost_markdown(cost, budget),
                 path_markdown(stack, path),
             ]
             stacks.append(
-                StackReview(stack, change, check, path.minutes, base_minutes, "\n".join(parts))
+                StackReview(
+                    stack,
+                    change,
+                    check,
+                    path.minutes,
+                    base_minutes,
+                    cost,
+                    base_cost,
+                    "\n".join(p for p in parts if p),
+                )
             )
     return Review(base_ref, stacks)
 
@@ -138,8 +163,18 @@ def _row(s: StackReview) -> str:
     delta = "" if s.base_minutes is None else f" ({s.minutes - s.base_minutes:+g})"
     status = "❌" if blocking or mandatory else "✅"
     return (
-        f"| {status} `{s.stack}` | {counts} | {blocking} | {mandatory} | {s.minutes:g} min{delta} |"
+        f"| {status} `{s.stack}` | {counts} | {blocking} | {mandatory} | {_cost(s)} "
+        f"| {s.minutes:g} min{delta} |"
     )
+
+
+def _cost(s: StackReview) -> str:
+    """Expected monthly cost and its change: "$1,234.00 (+$10.00)"; "≥" when part is unknown."""
+    floor = "" if s.cost.complete else "≥ "
+    now = f"{floor}{usd(s.cost.total.expected)}"
+    if s.base_cost is None:
+        return now
+    return f"{now} ({signed_usd(s.cost.total.expected - s.base_cost.total.expected)})"
 
 
 def to_markdown(result: Review, limit: int = COMMENT_LIMIT) -> str:
@@ -149,8 +184,8 @@ def to_markdown(result: Review, limit: int = COMMENT_LIMIT) -> str:
         f"## mlplatform review against `{result.base_ref}`",
         "",
         "| stack | adds | changes | replaces | deletes | blocking | mandatory violations "
-        "| critical path |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| cost a month (expected, change) | critical path |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
         *(_row(s) for s in result.stacks),
         "",
     ]

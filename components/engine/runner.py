@@ -12,7 +12,7 @@ import runpy
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -22,6 +22,9 @@ from mlplatform.engine.plan import Plan
 from mlplatform.engine.values import SECRET, UNKNOWN
 from mlplatform.spec.errors import ConfigError
 from mlplatform.spec.loader import NAMESPACE, SECRET_PLACEHOLDER, stack_file_config
+
+if TYPE_CHECKING:
+    from mlplatform.spec.model import PlatformConfig
 
 STACK_FILE = re.compile(r"^Pulumi\.(?P<stack>[^.]+)\.ya?ml$")
 
@@ -89,6 +92,17 @@ def run_stack(stack: str, project_dir: Path | None = None) -> Plan:
         resources=monitor.captured,
         outputs=outputs,
     )
+
+
+def stack_spec(stack: str, project_dir: Path | None = None) -> PlatformConfig | None:
+    """The stack's environment spec; None for a program of your own that is not configured
+    through mlplatform's spec. Raises `ConfigError` for an invalid spec."""
+    from mlplatform.spec.loader import namespace_values, parse
+
+    root = find_project_dir(project_dir)
+    _, path = resolve_stack_file(stack, root)
+    flat = stack_file_config(path)
+    return parse(namespace_values(flat), str(path)) if f"{NAMESPACE}:target" in flat else None
 
 
 def _target_of(config: dict[str, str]) -> str:

@@ -415,7 +415,16 @@ class BudgetSpec(_Spec):
     max_gpus: Annotated[int, Field(ge=1, le=100000)] | None = None
     """Cap on GPUs across all pools at their maximum size. Default: no cap."""
     max_monthly_usd: Annotated[float, Field(gt=0)] | None = None
-    """Monthly spend cap used by the cost check. Default: no cap."""
+    """Monthly spend cap: `mlplatform check` fails when the expected monthly cost (see
+    `mlplatform cost`) exceeds it, or when part of it has no known price. Default: no cap."""
+    expected_gpu_hours: Annotated[float, Field(ge=0, le=730)] = 160
+    """Hours a month each GPU node above its pool's minimum is expected to run: the expected
+    figure of the cost estimate. Default: 160 (8 hours x 20 working days)."""
+    expected_storage_gb: Annotated[float, Field(ge=0, le=10_000_000)] = 100
+    """GB the cost estimate assumes each object store (bucket, storage account) holds.
+    Default: 100."""
+    expected_registry_gb: Annotated[float, Field(ge=0, le=1_000_000)] = 50
+    """GB of images the cost estimate assumes the container registry holds. Default: 50."""
 
 
 class GcpSpec(_Spec):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from mlplatform_policies import (
     clusters,
+    cost,
     databases,
     governance,
     gpu,
@@ -25,6 +26,7 @@ RULES: tuple[Rule, ...] = (
     *databases.RULES,
     *workloads.RULES,
     *monitoring.RULES,
+    *cost.RULES,
 )
 """Every rule, in the order the pack and the rules table list them."""
 

@@ -35,6 +35,8 @@ class Resource:
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     default_tags: Mapping[str, Any] = field(default_factory=dict)
     """Tags its provider adds (AWS defaultTags, GCP defaultLabels)."""
+    provider_region: str | None = None
+    """The region its provider deploys to (AWS/GCP `region`, azure-native `location`)."""
 
     def depends_on(self, other: Resource, prop: str | None = None) -> bool:
         """Whether this resource takes `other` as an input (through `prop`, when given)."""

@@ -47,6 +47,14 @@ def default_tags(provider: PolicyProviderResource | None) -> Mapping[str, Any]:
     return {}
 
 
+def provider_region(provider: PolicyProviderResource | None) -> str | None:
+    for key in ("region", "location"):
+        found = get(provider.props, key) if provider is not None else None
+        if isinstance(found, str) and found:
+            return found.lower()
+    return None
+
+
 def from_args(args: ResourceValidationArgs) -> Resource:
     """The rule view of a resource the CLI (or `mlplatform check`) sent for analysis."""
     return Resource(
@@ -74,6 +82,7 @@ def from_stack(resource: PolicyResource) -> Resource:
             key: tuple(d.urn for d in deps) for key, deps in property_dependencies.items()
         },
         default_tags=default_tags(resource.provider),
+        provider_region=provider_region(resource.provider),
     )
 
 

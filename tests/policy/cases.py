@@ -1729,6 +1729,84 @@ MONITORING: list[Case] = [
     ),
 ]
 
+# ---- cost ----------------------------------------------------------------------------------
+# gke_pool(): 0-1 x a3-highgpu-8g on-demand ($88.49/h in us-central1) with a 100 GB pd-balanced
+# boot disk ($0.10/GB-month). Expected: 160 h x $88.49 = $14,158.40 and the disk for 160 of
+# 730 h, $2.19: $14,160.59.
+US_CENTRAL = {"region": "us-central1"}
+COST_CONFIG: dict[tuple[str, str], dict[str, Any]] = {
+    ("platform-monthly-cost-under-budget", "within budget"): {"maxMonthlyUsd": 15000, **US_CENTRAL},
+    ("platform-monthly-cost-under-budget", "over budget"): {"maxMonthlyUsd": 10000, **US_CENTRAL},
+    ("platform-monthly-cost-under-budget", "fewer expected hours"): {
+        "maxMonthlyUsd": 10000,
+        "expectedGpuHours": 100,
+        **US_CENTRAL,
+    },
+    ("platform-monthly-cost-under-budget", "unknown maximum"): {
+        "maxMonthlyUsd": 10000,
+        **US_CENTRAL,
+    },
+    ("platform-cost-fully-priced", "priced"): US_CENTRAL,
+    ("platform-cost-fully-priced", "shape not in the price table"): US_CENTRAL,
+    ("platform-cost-fully-priced", "unknown machine type"): US_CENTRAL,
+}
+FLOOR = "the cost estimate is a floor until it is added to the price table"
+COST: list[Case] = [
+    ("platform-monthly-cost-under-budget", "within budget", [gke_pool()], []),
+    (
+        "platform-monthly-cost-under-budget",
+        "over budget",
+        [gke_pool()],
+        [
+            "expected monthly cost $14,160.59 is over budget.maxMonthlyUsd ($10,000.00); lower "
+            "gpuPools[].maxNodes or budget.expectedGpuHours, use spot capacity, or raise "
+            "budget.maxMonthlyUsd deliberately"
+        ],
+    ),
+    ("platform-monthly-cost-under-budget", "fewer expected hours", [gke_pool()], []),
+    (
+        "platform-monthly-cost-under-budget",
+        "unknown maximum",
+        [
+            res(
+                NP,
+                {
+                    "autoscaling": {"totalMinNodeCount": 0, "totalMaxNodeCount": U},
+                    "nodeConfig": {"machineType": "a3-highgpu-8g"},
+                },
+            )
+        ],
+        NOT_EVALUATED,
+    ),
+    ("platform-cost-fully-priced", "priced", [gke_pool()], []),
+    (
+        "platform-cost-fully-priced",
+        "shape not in the price table",
+        [gke_pool(machineType="a3-ultragpu-8g")],
+        [
+            "gke-gpu: 0-1 x a3-ultragpu-8g (on-demand) has no known price (no price for "
+            f"gce:a3-ultragpu-8g in us-central1 in the gcp price table); {FLOOR}"
+        ],
+    ),
+    (
+        "platform-cost-fully-priced",
+        "no region",
+        [gke_pool()],
+        [
+            "gke-gpu: 0-1 x a3-highgpu-8g (on-demand) has no known price (no price for "
+            f"gce:a3-highgpu-8g (no region in the plan) in the gcp price table); {FLOOR}",
+            "gke-gpu: 0-1 x 100 GB balanced disk has no known price (no price for pd:balanced "
+            f"(no region in the plan) in the gcp price table); {FLOOR}",
+        ],
+    ),
+    (
+        "platform-cost-fully-priced",
+        "unknown machine type",
+        [gke_pool(machineType=U)],
+        NOT_EVALUATED,
+    ),
+]
+
 CASES: list[Case] = [
     *GOVERNANCE,
     *STORAGE,
@@ -1738,6 +1816,7 @@ CASES: list[Case] = [
     *DATABASES,
     *WORKLOADS,
     *MONITORING,
+    *COST,
 ]
-CONFIG = GPU_CONFIG
+CONFIG = {**GPU_CONFIG, **COST_CONFIG}
 """Rule config per (rule, case); the rest run on defaults."""

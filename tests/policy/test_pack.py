@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+import yaml
 from mlplatform_policies import PACK_NAME, RULES
 
 from mlplatform.checks import pack_config
@@ -54,9 +55,7 @@ def test_every_shipped_stack_passes_every_mandatory_rule(
     stack: str, shipped_plans: dict[str, Plan]
 ) -> None:
     spec = from_stack_file(resolve_stack_file(stack, ROOT)[1])
-    report = build_report(
-        stack, analyze(shipped_plans[stack], PACK, pack_config(spec.budget.max_gpus))
-    )
+    report = build_report(stack, analyze(shipped_plans[stack], PACK, pack_config(spec)))
     assert report.mandatory_violations == []
     assert report.exit_code == 0
     assert not [r.policy.name for r in report.results if r.status == NOT_EVALUATED]
@@ -191,7 +190,10 @@ def test_policy_config_sets_levels_and_settings(shipped_plans: dict[str, Plan]) 
         "aws-s3-bucket-access-logging": "disabled",
         "aws-ecr-scan-on-push": {"enforcementLevel": "advisory"},
     }
-    report = build_report("aws-dev", analyze(shipped_plans["aws-dev"], PACK, pack_config(4, given)))
+    spec = from_stack_file(resolve_stack_file("aws-dev", ROOT)[1])
+    report = build_report(
+        "aws-dev", analyze(shipped_plans["aws-dev"], PACK, pack_config(spec, given))
+    )
     by_name = {r.policy.name: r for r in report.results}
     tags = by_name["platform-required-tags"]
     assert (tags.status, {v.message for v in tags.violations}) == (
@@ -234,3 +236,45 @@ def test_the_rules_table_is_current() -> None:
     from mlplatform_policies import docs
 
     assert docs.DOC.read_text(encoding="utf-8") == docs.render(), "run scripts/dev docs"
+
+
+def test_azure_stacks_flag_the_unpriced_database_as_advice(shipped_plans: dict[str, Plan]) -> None:
+    spec = from_stack_file(resolve_stack_file("azure-prod", ROOT)[1])
+    report = build_report(
+        "azure-prod", analyze(shipped_plans["azure-prod"], PACK, pack_config(spec))
+    )
+    by_name = {r.policy.name: r for r in report.results}
+    assert by_name["platform-monthly-cost-under-budget"].status == "passed"
+    priced = by_name["platform-cost-fully-priced"]
+    assert (priced.status, priced.policy.enforcement, report.exit_code) == ("failed", "advisory", 0)
+    assert [v.message for v in priced.violations] == [
+        "ml-azure-prod-mlflow-db-server: Standard_D2ds_v5 compute (primary and standby) has no "
+        "known price (no price for postgres:Standard_D2ds_v5 in westeurope in the azure price "
+        "table); the cost estimate is a floor until it is added to the price table"
+    ]
+
+
+def test_check_fails_a_stack_over_its_monthly_budget(tmp_path: Path) -> None:
+    config = yaml.safe_load((ROOT / "stacks" / "Pulumi.aws-dev.yaml").read_text("utf-8"))
+    config["config"]["mlplatform:budget"] = {"maxGpus": 4, "maxMonthlyUsd": 300}
+    path = tmp_path / "Pulumi.tight.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = subprocess.run(
+        [str(CLI), "check", str(path), "-f", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 3, result.stderr
+    document = json.loads(result.stdout)
+    [budget] = [
+        p for p in document["policies"] if p["name"] == "platform-monthly-cost-under-budget"
+    ]
+    # aws-dev's expected cost (mlplatform cost aws-dev) is $396.77.
+    assert [v["message"] for v in budget["violations"]] == [
+        "expected monthly cost $396.77 is over budget.maxMonthlyUsd ($300.00); lower "
+        "gpuPools[].maxNodes or budget.expectedGpuHours, use spot capacity, or raise "
+        "budget.maxMonthlyUsd deliberately"
+    ]

@@ -10,6 +10,7 @@ from pathlib import Path
 from mlplatform.checks.diff import PlanDiff
 from mlplatform.checks.report import CheckReport
 from mlplatform.checks.review import MARKER, Review, StackReview, to_markdown
+from mlplatform.cost import Assumptions, Estimate
 from tests.conftest import ROOT
 
 CLI = Path(sys.executable).parent / "mlplatform"
@@ -38,20 +39,29 @@ def test_review_of_a_stack_change_against_the_base(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     text = report.read_text(encoding="utf-8")
     assert text.startswith(MARKER + "\n## mlplatform review against `HEAD~1`\n")
-    assert "| ✅ `gcp-dev` | 0 | 1 | 0 | 0 | 0 | 0 | 18.5 min (+0) |" in text
+    # One more g2-standard-8 spot node ($0.479872/h) for 160 h: $76.78, its 200 GB pd-balanced
+    # disk ($0.10/GB-month) for 160 of 730 h: $4.38, and Cloud NAT for 160 more VM-hours
+    # ($0.0014): $0.23.
+    assert "| ✅ `gcp-dev` | 0 | 1 | 0 | 0 | 0 | 0 | $590.65 (+$81.39) | 18.5 min (+0) |" in text
     assert "| update | `ml-gcp-dev-gke-l4-spot` | `gcp:container/nodePool:NodePool` | " in text
-    assert "| ✅ `aws-dev` | 0 | 0 | 0 | 0 | 0 | 0 | 24.4 min (+0) |" in text
+    assert "| ✅ `aws-dev` | 0 | 0 | 0 | 0 | 0 | 0 | $396.77 ($0.00) | 24.4 min (+0) |" in text
+    assert "| ✅ `azure-dev` | 0 | 0 | 0 | 0 | 0 | 0 | ≥ $685.02 ($0.00) |" in text
+    assert "| **delta** | $0.00 | +$81.39 | +$371.33 |" in text
+    assert "| `ml-gcp-dev-gke-l4-spot` | +$81.16 |" in text
     assert text.count("<details>") == 7
 
 
 def test_the_report_is_trimmed_to_the_comment_limit_but_keeps_the_summary() -> None:
     check = CheckReport("s", [])
+    cost = Estimate("s", "aws", (), Assumptions(), (), 0)
     stacks = [
-        StackReview(f"stack-{i}", PlanDiff(f"stack-{i}", []), check, 10, 10, "x\n" * 20_000)
+        StackReview(
+            f"stack-{i}", PlanDiff(f"stack-{i}", []), check, 10, 10, cost, cost, "x\n" * 20_000
+        )
         for i in range(3)
     ]
     text = to_markdown(Review("origin/main", stacks), limit=20_000)
     assert len(text) <= 20_000
     for i in range(3):
-        assert f"| ✅ `stack-{i}` | 0 | 0 | 0 | 0 | 0 | 0 | 10 min (+0) |" in text
+        assert f"| ✅ `stack-{i}` | 0 | 0 | 0 | 0 | 0 | 0 | $0.00 ($0.00) | 10 min (+0) |" in text
     assert text.count("trimmed to fit a comment") == 3

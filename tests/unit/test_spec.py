@@ -232,6 +232,11 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "budget.maxGpus: 0 is invalid: input should be greater than or equal to 1",
     ),
     (
+        "more GPU hours than a month has",
+        {**AWS, "budget": {"expectedGpuHours": 800}},
+        "budget.expectedGpuHours: 800 is invalid: input should be less than or equal to 730",
+    ),
+    (
         "prod without protection",
         {**AWS, "environment": "prod", "protect": False},
         "protect: False turns off deletion protection in prod; keep protect: true, or also set "

@@ -1,0 +1,35 @@
+"""Cost estimate (layer 6): what a plan costs a month, from the price tables shipped in
+`prices/`, as a range from every pool at its minimum to every pool at its maximum, with an
+expected figure in between. Prices that are not in the tables are unknown, never zero.
+
+Importable without Pulumi: the policy pack's budget rule uses it too.
+"""
+
+from __future__ import annotations
+
+from mlplatform.cost.estimate import estimate, estimate_plan, from_plan
+from mlplatform.cost.model import (
+    HOURS_PER_MONTH,
+    Assumptions,
+    CostResource,
+    Estimate,
+    Line,
+    Monthly,
+)
+from mlplatform.cost.pricing import Price, PriceBook, PriceTableError, price_book
+
+__all__ = [
+    "HOURS_PER_MONTH",
+    "Assumptions",
+    "CostResource",
+    "Estimate",
+    "Line",
+    "Monthly",
+    "Price",
+    "PriceBook",
+    "PriceTableError",
+    "estimate",
+    "estimate_plan",
+    "from_plan",
+    "price_book",
+]

@@ -1,0 +1,131 @@
+"""The estimator: every resource of a plan through its cloud's pricing rule, into one
+`Estimate`. Types with no rule and not known to be free are reported as unknown."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from mlplatform.cost import aws, azure, gcp, kubernetes
+from mlplatform.cost.context import Context, Rule, UnknownInput, dig, line
+from mlplatform.cost.model import Assumptions, CostResource, Estimate, Line
+from mlplatform.cost.pricing import price_book
+
+if TYPE_CHECKING:
+    from mlplatform.engine.plan import Plan
+
+RULES: dict[str, Rule] = {**aws.RULES, **azure.RULES, **gcp.RULES, **kubernetes.RULES}
+FREE = aws.FREE | azure.FREE | gcp.FREE
+FREE_PREFIXES = (
+    aws.FREE_PREFIXES
+    + azure.FREE_PREFIXES
+    + gcp.FREE_PREFIXES
+    + kubernetes.FREE_PREFIXES
+    + ("random:", "tls:", "command:", "pulumi:")
+)
+PACKAGES = frozenset(
+    {"aws", "azure-native", "gcp", "kubernetes", "random", "tls", "command", "pulumi"}
+)
+"""Provider packages the estimator knows: their types are priced, free or unknown."""
+CLOUD_OF_TARGET = {"aws": "aws", "azure": "azure", "gcp": "gcp", "kubernetes": "kubernetes"}
+PROVIDER_REGION_KEYS = ("region", "location")
+"""Provider inputs that name the region its resources go to (aws / gcp, azure-native)."""
+
+
+CLOUD_PREFIXES = (("aws:", "aws"), ("azure-native:", "azure"), ("gcp:", "gcp"))
+
+
+def infer_target(resources: Iterable[CostResource]) -> str:
+    """The cloud a set of resources deploys to: the first cloud provider's types found, else
+    an existing Kubernetes cluster."""
+    types = [r.type for r in resources]
+    for prefix, cloud in CLOUD_PREFIXES:
+        if any(t.startswith(prefix) for t in types):
+            return cloud
+    return "kubernetes"
+
+
+def is_free(type_: str) -> bool:
+    return (
+        type_ in FREE
+        or type_.startswith(FREE_PREFIXES)
+        or (type_.startswith("gcp:") and type_.endswith(gcp.FREE_SUFFIXES))
+    )
+
+
+def estimate(
+    resources: Iterable[CostResource],
+    target: str,
+    assumptions: Assumptions,
+    stack: str = "",
+) -> Estimate:
+    """The monthly cost of `resources` (custom resources only) on `target` (inferred from the
+    resource types when empty, as for a program of your own)."""
+    listed = list(resources)
+    cloud = CLOUD_OF_TARGET.get(target) or infer_target(listed)
+    if assumptions.region is None:  # Kubernetes objects and global resources: the stack's region
+        regions = Counter(r.region for r in listed if r.region and not r.type.startswith("kub"))
+        if regions:
+            assumptions = replace(assumptions, region=regions.most_common(1)[0][0])
+    ctx = Context(cloud, price_book(cloud), assumptions, {r.urn: r for r in listed})
+    lines: list[Line] = []
+    free = 0
+    for r in listed:
+        if r.custom is False or (r.custom is None and r.type.split(":", 1)[0] not in PACKAGES):
+            continue
+        rule = RULES.get(r.type)
+        if rule is None:
+            if is_free(r.type):
+                free += 1
+            else:
+                lines.append(line(r, r.type, "unknown", basis="no pricing rule for this type"))
+            continue
+        try:
+            charged = list(rule(r, ctx))
+        except UnknownInput as exc:
+            charged = [line(r, r.type, "unknown", basis=f"input {exc} is unknown until deployed")]
+        if charged:
+            lines.extend(charged)
+        else:
+            free += 1
+    regions = sorted({p.region for ln in lines for p in ln.prices})
+    return Estimate(stack, target, tuple(regions), assumptions, tuple(lines), free)
+
+
+def from_plan(plan: Plan) -> list[CostResource]:
+    """The plan's custom resources as the estimator reads them, each with its provider's
+    region."""
+    by_urn = plan.by_urn()
+    found: list[CostResource] = []
+    for r in plan.resources:
+        if not r.custom or r.type.startswith("pulumi:providers:"):
+            continue
+        provider = by_urn.get(r.provider or "")
+        found.append(
+            CostResource(
+                type=r.type,
+                urn=r.urn,
+                name=r.name,
+                inputs=r.inputs,
+                region=provider_region(provider.inputs) if provider else None,
+                dependencies=tuple(r.dependencies),
+                property_dependencies={k: tuple(v) for k, v in r.property_dependencies.items()},
+            )
+        )
+    return found
+
+
+def provider_region(inputs: Mapping[str, object]) -> str | None:
+    """The region a provider's inputs name, if any."""
+    for key in PROVIDER_REGION_KEYS:
+        value = dig(inputs, key)
+        if isinstance(value, str) and value:
+            return value.lower()
+    return None
+
+
+def estimate_plan(plan: Plan, assumptions: Assumptions) -> Estimate:
+    """The monthly cost of a captured plan."""
+    return estimate(from_plan(plan), plan.target, assumptions, plan.stack)
