@@ -42,6 +42,8 @@ SYSTEM_DISK_GB = 50
 CA_GPU_LABEL = "k8s.amazonaws.com/accelerator"
 """The label cluster-autoscaler's AWS provider uses to treat a not-yet-ready node as a GPU node."""
 EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
+DEFAULT_STORAGE_CLASS = "gp3"
+"""The cluster's default StorageClass: encrypted gp3 volumes from the EBS CSI driver."""
 
 
 class EksGpuClusterArgs(GpuClusterArgs, total=False):
@@ -199,7 +201,7 @@ class EksGpuCluster(pulumi.ComponentResource):
         pools = [
             self._gpu_group(pool, resolved, subnets, node_role, addons) for pool, resolved in shapes
         ]
-        self._late_addons(version, system)
+        ebs_csi = self._late_addons(version, system)
         self._kubernetes_version, self._system = version, system
 
         self.needs_device_plugin = any(
@@ -223,6 +225,7 @@ class EksGpuCluster(pulumi.ComponentResource):
             enable_server_side_apply=True,
             opts=child(self, depends_on=[system, *pools]),
         )
+        self._default_storage_class(ebs_csi)
         self.register_outputs(
             {
                 "cluster_name": self.cluster_name,
@@ -312,14 +315,31 @@ class EksGpuCluster(pulumi.ComponentResource):
         """Networking add-ons nodes need to join the cluster."""
         return [self._addon("vpc-cni", version), self._addon("kube-proxy", version)]
 
-    def _late_addons(self, version: str, system: eks.NodeGroup) -> None:
-        """Add-ons whose pods need nodes to run on."""
+    def _late_addons(self, version: str, system: eks.NodeGroup) -> pulumi.Resource:
+        """Add-ons whose pods need nodes to run on; returns the EBS CSI driver."""
         self._addon("coredns", version, [system])
         namespace, account = EBS_CSI_SERVICE_ACCOUNT
         identity = self.workload_identity(
             f"{self._name}-ebs-csi", namespace, account, ["service-role/AmazonEBSCSIDriverPolicy"]
         )
-        self._addon("aws-ebs-csi-driver", version, [system], identity.role_arn)
+        return self._addon("aws-ebs-csi-driver", version, [system], identity.role_arn)
+
+    def _default_storage_class(self, ebs_csi: pulumi.Resource) -> None:
+        """An encrypted gp3 StorageClass, the cluster default: EKS clusters from 1.30 on have
+        no default class, so claims that name none (Prometheus, Grafana) would stay Pending."""
+        k8s.storage.v1.StorageClass(
+            f"{self._name}-gp3",
+            metadata={
+                "name": DEFAULT_STORAGE_CLASS,
+                "annotations": {"storageclass.kubernetes.io/is-default-class": "true"},
+            },
+            provisioner="ebs.csi.aws.com",
+            parameters={"type": "gp3", "encrypted": "true"},
+            volume_binding_mode="WaitForFirstConsumer",
+            allow_volume_expansion=True,
+            reclaim_policy="Delete",
+            opts=child(self, provider=self.provider, depends_on=[ebs_csi]),
+        )
 
     def _launch_template(
         self, name: str, device: str, disk_gb: int, hop_limit: int

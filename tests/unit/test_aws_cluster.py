@@ -202,6 +202,27 @@ def test_kubernetes_provider_waits_for_every_node_group(dev: Plan) -> None:
             assert r.provider == provider.urn
 
 
+def test_the_default_storage_class_is_encrypted_gp3(dev: Plan) -> None:
+    storage_class = one(dev, "kubernetes:storage.k8s.io/v1:StorageClass")
+    assert storage_class.inputs == {
+        "apiVersion": "storage.k8s.io/v1",
+        "kind": "StorageClass",
+        "metadata": {
+            "name": "gp3",
+            "annotations": {"storageclass.kubernetes.io/is-default-class": "true"},
+        },
+        "provisioner": "ebs.csi.aws.com",
+        "parameters": {"type": "gp3", "encrypted": "true"},
+        "volumeBindingMode": "WaitForFirstConsumer",
+        "allowVolumeExpansion": True,
+        "reclaimPolicy": "Delete",
+    }
+    addon = next(
+        a for a in dev.of_type("aws:eks/addon:Addon") if a.name.endswith("-aws-ebs-csi-driver")
+    )
+    assert depends_on(storage_class, addon)
+
+
 def test_device_plugin_only_on_gpu_nodes_and_pinned(dev: Plan) -> None:
     release = one(dev, RELEASE, "-gpu-release")
     assert (release.inputs["chart"], release.inputs["version"]) == (

@@ -38,8 +38,8 @@ def test_no_pulumi_binary_is_reachable() -> None:
 
 
 RESOURCE_COUNTS = {
-    "aws-dev": 122,
-    "aws-prod": 147,
+    "aws-dev": 123,
+    "aws-prod": 148,
     "azure-dev": 88,
     "azure-prod": 112,
     "gcp-dev": 74,
