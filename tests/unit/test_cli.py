@@ -68,7 +68,7 @@ def test_table_is_a_tree_with_counts() -> None:
     assert "ml-platform / aws-dev (target: aws)" in result.stdout
     assert "└── pulumi:pulumi:Stack ml-platform-aws-dev (component)" in result.stdout
     assert "aws:s3/bucket:Bucket ml-aws-dev-artifacts-bucket (protected)" in result.stdout
-    assert "122 resources" in result.stdout
+    assert "123 resources" in result.stdout
 
 
 def test_default_stack_is_aws_dev() -> None:
