@@ -26,6 +26,8 @@ GPU_PRESENT_LABEL = "nvidia.com/gpu.present"
 """Label set to "true" on GPU nodes; the NVIDIA device plugin's affinity selects on it."""
 DEVICE_PLUGIN_CONFIG_LABEL = "nvidia.com/device-plugin.config"
 """Node label naming the NVIDIA device-plugin config a node uses (GPU sharing per pool)."""
+EKS_STORAGE_CLASS = "gp3"
+"""The default StorageClass mlplatform makes on EKS: encrypted gp3 volumes (EBS CSI driver)."""
 GPU_DISK_GB = 200
 """Encrypted boot / image disk of a GPU node: room for large CUDA training images."""
 MLFLOW_REPLICAS = 2
@@ -88,3 +90,11 @@ ALERT_ROUTE = {
 """How Alertmanager (in the cluster or in AMP) groups and repeats the platform's alerts; the
 kube-prometheus-stack heartbeat and inhibition helpers, not meant for people, go to a
 receiver named "null"."""
+
+GMP_PROMETHEUS_IMAGE = {
+    "registry": "gke.gcr.io",
+    "repository": "prometheus-engine/prometheus",
+    "tag": "v2.53.5-gmp.2-gke.0",
+}
+"""Google's Prometheus fork for self-deployed collection, based on Prometheus 2.53.5: the
+build Google's own prometheus-engine chart ships (charts/values.global.yaml, 2026)."""

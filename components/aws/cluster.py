@@ -42,8 +42,6 @@ SYSTEM_DISK_GB = 50
 CA_GPU_LABEL = "k8s.amazonaws.com/accelerator"
 """The label cluster-autoscaler's AWS provider uses to treat a not-yet-ready node as a GPU node."""
 EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
-DEFAULT_STORAGE_CLASS = "gp3"
-"""The cluster's default StorageClass: encrypted gp3 volumes from the EBS CSI driver."""
 
 
 class EksGpuClusterArgs(GpuClusterArgs, total=False):
@@ -330,7 +328,7 @@ class EksGpuCluster(pulumi.ComponentResource):
         k8s.storage.v1.StorageClass(
             f"{self._name}-gp3",
             metadata={
-                "name": DEFAULT_STORAGE_CLASS,
+                "name": defaults.EKS_STORAGE_CLASS,
                 "annotations": {"storageclass.kubernetes.io/is-default-class": "true"},
             },
             provisioner="ebs.csi.aws.com",

@@ -182,6 +182,9 @@ class AksGpuCluster(pulumi.ComponentResource):
                     "min_count": args.get("system_min_nodes", 2),
                     "max_count": args.get("system_max_nodes", 4),
                     "os_disk_size_gb": OS_DISK_GB_SYSTEM,
+                    # Managed, not left to AKS (Ephemeral where the VM size allows): valid
+                    # for every system instance type, and a disk the estimate can price.
+                    "os_disk_type": "Managed",
                     "os_sku": "AzureLinux",
                     "type": "VirtualMachineScaleSets",
                     "vnet_subnet_id": args["node_subnet_id"],

@@ -25,7 +25,7 @@ from mlplatform.checks.diff_views import to_markdown as diff_markdown
 from mlplatform.checks.report import CheckReport
 from mlplatform.checks.report import to_markdown as check_markdown
 from mlplatform.cost import Assumptions, Estimate, estimate_plan
-from mlplatform.cost.budget import signed_usd, usd
+from mlplatform.cost.model import signed_usd, usd
 from mlplatform.cost.views import compare, delta_markdown
 from mlplatform.cost.views import to_markdown as cost_markdown
 from mlplatform.engine import run_stack

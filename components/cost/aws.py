@@ -6,45 +6,53 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from mlplatform.catalog.data import OFFERINGS
-from mlplatform.cost.context import Context, Rule, dig, number
+from mlplatform.cost.context import Context, Rule, dig, number, required, usage_only
 from mlplatform.cost.model import CostResource, Line, Monthly
 
 GPU_SHAPES = frozenset(o.instance_type for o in OFFERINGS if o.cloud == "aws")
 
 
 def eks_cluster(r: CostResource, ctx: Context) -> Iterator[Line]:
+    """Standard support while the version is in it; a cluster that allows extended support
+    pays the extended rate only after the version's standard support ends."""
     region = ctx.region(r)
-    extended = dig(r.inputs, "upgradePolicy", "supportType") != "STANDARD"
-    sku = "eks:cluster-extended" if extended else "eks:cluster"
-    what = "extended" if extended else "standard"
-    yield ctx.fixed(r, f"EKS control plane ({what} support)", region, sku)
+    item = "EKS control plane"
+    extended = ctx.price(region, "eks:cluster-extended")
+    if extended and dig(r.inputs, "upgradePolicy", "supportType") != "STANDARD":
+        version = dig(r.inputs, "version") or "its version"
+        item += f" (${extended.on_demand:g}/h once {version} is in extended support)"
+    yield ctx.fixed(r, item, region, "eks:cluster")
 
 
 def node_group(r: CostResource, ctx: Context) -> Iterator[Line]:
     region = ctx.region(r)
-    shape = dig(r.inputs, "instanceTypes", 0) or "t3.medium"
-    low = number(dig(r.inputs, "scalingConfig", "minSize"), 0.0) or 0.0
-    high = number(dig(r.inputs, "scalingConfig", "maxSize"), low) or low
+    shape = dig(r.inputs, "instanceTypes", 0) or EKS_DEFAULT_INSTANCE_TYPE
+    low = number(dig(r.inputs, "scalingConfig", "minSize"), 1.0) or 0.0
+    high = number(dig(r.inputs, "scalingConfig", "maxSize"), max(low, 2.0)) or low
     spot = dig(r.inputs, "capacityType") == "SPOT"
     taints = dig(r.inputs, "taints") or []
     gpu = shape in GPU_SHAPES or any(dig(t, "key") == "nvidia.com/gpu" for t in taints)
     yield ctx.pool(r, region, shape, f"ec2:{shape}", (low, high), spot, gpu)
     size, volume = _root_volume(r, ctx)
-    if volume != "gp3":
-        yield ctx.missing(r, f"{size:g} GB {volume} node disks", region, f"ebs:{volume}")
-    else:
-        yield ctx.disks(r, region, "ebs:gp3", size, (low, high), gpu)
+    yield ctx.disks(r, region, f"ebs:{volume}", size, (low, high), gpu)
+
+
+EKS_DEFAULT_INSTANCE_TYPE = "t3.medium"
+"""What a managed node group without instance types runs (EKS CreateNodegroup)."""
+EKS_DEFAULT_DISK = (20.0, "gp2")
+"""A node group's disk without a launch template: diskSize (default 20 GiB), gp2."""
 
 
 def _root_volume(r: CostResource, ctx: Context) -> tuple[float, str]:
-    """Boot volume size and type: from the node group's launch template, else its diskSize
-    (EKS default 20 GB; gp2 without a launch template, per the EKS API)."""
+    """Boot volume size and type: from the node group's launch template (both must be set
+    there: otherwise the AMI decides), else its diskSize on gp2 (the EKS API's defaults)."""
     for urn in r.property_dependencies.get("launchTemplate", ()):
         template = ctx.resources.get(urn)
-        ebs = dig(template.inputs, "blockDeviceMappings", 0, "ebs") if template else None
-        if ebs is not None:
-            return number(dig(ebs, "volumeSize"), 8.0) or 8.0, dig(ebs, "volumeType") or "gp2"
-    return number(dig(r.inputs, "diskSize"), 20.0) or 20.0, "gp2"
+        if template is not None:
+            ebs = required(template.inputs, "blockDeviceMappings", 0, "ebs")
+            return required(ebs, "volumeSize"), required(ebs, "volumeType")
+    size, volume = EKS_DEFAULT_DISK
+    return number(dig(r.inputs, "diskSize"), size) or size, volume
 
 
 def nat_gateway(r: CostResource, ctx: Context) -> Iterator[Line]:
@@ -59,20 +67,18 @@ def eip(r: CostResource, ctx: Context) -> Iterator[Line]:
 
 def rds_instance(r: CostResource, ctx: Context) -> Iterator[Line]:
     region = ctx.region(r)
-    shape = dig(r.inputs, "instanceClass") or "db.t4g.micro"
+    shape = required(r.inputs, "instanceClass")
     multi_az = dig(r.inputs, "multiAz") is True
     suffix = ":multi-az" if multi_az else ""
     deployment = "Multi-AZ" if multi_az else "Single-AZ"
     yield ctx.fixed(r, f"{shape} PostgreSQL ({deployment})", region, f"rds:{shape}{suffix}")
     storage = dig(r.inputs, "storageType") or "gp2"
-    size = number(dig(r.inputs, "allocatedStorage"), 20.0) or 20.0
-    grow = number(dig(r.inputs, "maxAllocatedStorage"), size) or size
-    if storage != "gp3":
-        yield ctx.missing(r, f"{size:g} GB {storage} storage", region, f"rds:{storage}{suffix}")
-        return
-    disk = ctx.fixed(r, f"{size:g} GB gp3 storage ({deployment})", region, f"rds:gp3{suffix}", size)
+    size = required(r.inputs, "allocatedStorage")
+    grow = number(dig(r.inputs, "maxAllocatedStorage"), 0.0) or 0.0
+    item = f"{size:g} GB {storage} storage ({deployment})"
+    disk = ctx.fixed(r, item, region, f"rds:{storage}{suffix}", float(size))
     if disk.kind == "priced" and grow > size:
-        high = round(disk.monthly.low / size * grow, 2)
+        high = round(disk.prices[0].on_demand * grow, 2)
         monthly = Monthly(disk.monthly.low, disk.monthly.expected, high)
         basis = f"{disk.basis}; high: autoscaled to {grow:g} GB"
         disk = replace(disk, monthly=monthly, basis=basis)
@@ -111,13 +117,17 @@ def amp_workspace(r: CostResource, ctx: Context) -> Iterator[Line]:
     yield ctx.usage(r, "metric storage", region, "amp:storage")
 
 
-def usage_only(what: str) -> Rule:
-    """A rule for a type billed only per use."""
+def addon(r: CostResource, ctx: Context) -> Iterator[Line]:
+    """Add-ons are free but for the one that ships metrics and logs to CloudWatch."""
+    if dig(r.inputs, "addonName") == CONTAINER_INSIGHTS:
+        region = ctx.region(r)
+        yield ctx.usage(r, "Container Insights metrics and container logs", region, None)
+        yield ctx.usage(r, "container log ingestion", region, "cloudwatch:logs-ingestion")
 
-    def rule(r: CostResource, ctx: Context) -> Iterator[Line]:
-        yield ctx.usage(r, what, ctx.region(r), None)
 
-    return rule
+CONTAINER_INSIGHTS = "amazon-cloudwatch-observability"
+"""The add-on that installs the CloudWatch agent and Fluent Bit (billed per observation and
+per GB of logs)."""
 
 
 RULES: dict[str, Rule] = {
@@ -135,6 +145,7 @@ RULES: dict[str, Rule] = {
     "aws:amp/workspace:Workspace": amp_workspace,
     "aws:amp/ruleGroupNamespace:RuleGroupNamespace": usage_only("rule evaluation (query samples)"),
     "aws:sns/topic:Topic": usage_only("notifications published and delivered"),
+    "aws:eks/addon:Addon": addon,
 }
 """Pricing rule per type."""
 
@@ -152,7 +163,6 @@ FREE = frozenset(
         "aws:ecr/repositoryPolicy:RepositoryPolicy",
         "aws:eks/accessEntry:AccessEntry",
         "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
-        "aws:eks/addon:Addon",
         "aws:eks/podIdentityAssociation:PodIdentityAssociation",
         "aws:kms/alias:Alias",
         "aws:rds/parameterGroup:ParameterGroup",

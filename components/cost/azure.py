@@ -7,7 +7,16 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from mlplatform.catalog.data import OFFERINGS
-from mlplatform.cost.context import Context, Rule, dig, number
+from mlplatform.cost.context import (
+    Context,
+    Rule,
+    dig,
+    line,
+    number,
+    range_of,
+    required,
+    usage_only,
+)
 from mlplatform.cost.model import CostResource, Line
 
 GPU_SHAPES = frozenset(o.instance_type for o in OFFERINGS if o.cloud == "azure")
@@ -34,10 +43,20 @@ def managed_cluster(r: CostResource, ctx: Context) -> Iterator[Line]:
     yield ctx.fixed(r, f"AKS {tier.capitalize()} tier", region, f"aks:{tier}")
     for profile in dig(r.inputs, "agentPoolProfiles") or []:
         yield from _pool(r, ctx, region, profile)
-    if (dig(r.inputs, "networkProfile", "outboundType") or "loadBalancer") == "loadBalancer":
+    if dig(r.inputs, "apiServerAccessProfile", "enablePrivateCluster") is True:
+        yield ctx.fixed(r, "API server private endpoint (made by AKS)", region, "private-endpoint")
+        if (dig(r.inputs, "apiServerAccessProfile", "privateDNSZone") or "system") == "system":
+            yield ctx.fixed(r, "API server private DNS zone (made by AKS)", region, DNS_ZONE)
+    outbound = dig(r.inputs, "networkProfile", "outboundType") or "loadBalancer"
+    if outbound == "loadBalancer":
         yield ctx.fixed(r, "outbound Standard Load Balancer (made by AKS)", region, "lb:standard")
         yield ctx.fixed(r, "outbound public IPv4 (made by AKS)", region, "public-ip:standard")
         yield ctx.usage(r, "load balancer data processed", region, "lb:standard-data")
+    elif outbound not in ("userDefinedRouting", "none"):  # the user's own route costs elsewhere
+        yield ctx.missing(r, f"outbound {outbound}", region, f"aks-outbound:{outbound}")
+
+
+DNS_ZONE = "private-dns-zone"
 
 
 def agent_pool(r: CostResource, ctx: Context) -> Iterator[Line]:
@@ -47,7 +66,7 @@ def agent_pool(r: CostResource, ctx: Context) -> Iterator[Line]:
 def _pool(
     r: CostResource, ctx: Context, region: str | None, pool: Mapping[str, Any]
 ) -> Iterator[Line]:
-    shape = dig(pool, "vmSize") or "Standard_DS2_v2"
+    shape = required(pool, "vmSize")
     count = number(dig(pool, "count"), 1.0) or 0.0
     if dig(pool, "enableAutoScaling") is True:
         low = number(dig(pool, "minCount"), count) or 0.0
@@ -57,9 +76,15 @@ def _pool(
     spot = dig(pool, "scaleSetPriority") == "Spot"
     gpu = shape in GPU_SHAPES
     yield ctx.pool(r, region, shape, f"vm:{shape}", counts, spot, gpu)
-    if dig(pool, "osDiskType") == "Ephemeral":
+    disk_type = dig(pool, "osDiskType")
+    if disk_type == "Ephemeral":  # on the VM's own cache or temp disk, in the VM's price
         return
-    size = number(dig(pool, "osDiskSizeGB"), 128.0) or 128.0
+    size = number(dig(pool, "osDiskSizeGB"))
+    if disk_type != "Managed" or size is None:
+        # AKS picks Ephemeral where the size allows, and a managed size by vCPUs otherwise.
+        why = "osDiskType and osDiskSizeGB not both set: AKS picks the OS disk by VM size"
+        yield line(r, f"{range_of(*counts)} x OS disk", "unknown", basis=why)
+        return
     sku = disk_sku("premium-ssd", size)
     if sku is None:
         yield ctx.missing(r, f"{size:g} GB OS disk", region, "disk:premium-ssd")
@@ -69,12 +94,12 @@ def _pool(
 
 def postgres_server(r: CostResource, ctx: Context) -> Iterator[Line]:
     region = ctx.region(r, "location")
-    sku = dig(r.inputs, "sku", "name") or "Standard_D2ds_v5"
+    sku = required(r.inputs, "sku", "name")
     standby = (dig(r.inputs, "highAvailability", "mode") or "Disabled") != "Disabled"
     copies = 2.0 if standby else 1.0
     what = "primary and standby" if standby else "single server"
     yield ctx.fixed(r, f"{sku} compute ({what})", region, f"postgres:{sku}", copies)
-    size = number(dig(r.inputs, "storage", "storageSizeGB"), 32.0) or 32.0
+    size = float(required(r.inputs, "storage", "storageSizeGB"))
     yield ctx.fixed(r, f"{size:g} GB storage ({what})", region, "postgres:storage", size * copies)
     yield ctx.usage(r, "backup storage beyond the provisioned size", region, "postgres:backup")
 
@@ -107,7 +132,7 @@ def private_endpoint(r: CostResource, ctx: Context) -> Iterator[Line]:
 def private_zone(r: CostResource, ctx: Context) -> Iterator[Line]:
     # Private DNS zones are global; they are priced with the stack's region.
     region = r.region or ctx.assumptions.region
-    yield ctx.fixed(r, "private DNS zone", region, "private-dns-zone")
+    yield ctx.fixed(r, "private DNS zone", region, DNS_ZONE)
 
 
 def metric_alert(r: CostResource, ctx: Context) -> Iterator[Line]:
@@ -124,15 +149,6 @@ def monitor_workspace(r: CostResource, ctx: Context) -> Iterator[Line]:
     yield ctx.usage(r, "Prometheus samples ingested", region, "monitor:prometheus-ingestion")
 
 
-def usage_only(what: str) -> Rule:
-    """A rule for a type billed only per use."""
-
-    def rule(r: CostResource, ctx: Context) -> Iterator[Line]:
-        yield ctx.usage(r, what, ctx.region(r, "location"), None)
-
-    return rule
-
-
 _NS = "azure-native:"
 RULES: dict[str, Rule] = {
     f"{_NS}containerservice:ManagedCluster": managed_cluster,
@@ -145,8 +161,10 @@ RULES: dict[str, Rule] = {
     f"{_NS}monitor:MetricAlert": metric_alert,
     f"{_NS}operationalinsights:Workspace": log_workspace,
     f"{_NS}monitor:AzureMonitorWorkspace": monitor_workspace,
-    f"{_NS}alertsmanagement:PrometheusRuleGroup": usage_only("rule evaluation (query samples)"),
-    f"{_NS}monitor:ActionGroup": usage_only("notifications sent"),
+    f"{_NS}alertsmanagement:PrometheusRuleGroup": usage_only(
+        "rule evaluation (query samples)", "location"
+    ),
+    f"{_NS}monitor:ActionGroup": usage_only("notifications sent", "location"),
 }
 """Pricing rule per type."""
 

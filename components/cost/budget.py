@@ -4,18 +4,7 @@ charges that have no known price. Shared by `mlplatform cost` and the policy pac
 
 from __future__ import annotations
 
-from mlplatform.cost.model import Estimate
-
-
-def usd(amount: float) -> str:
-    """$1,234.56 (negative amounts as -$12.00)."""
-    sign = "-" if amount < 0 else ""
-    return f"{sign}${abs(amount):,.2f}"
-
-
-def signed_usd(amount: float) -> str:
-    """+$1,234.56 for a rise, -$12.00 for a fall, $0.00 for none."""
-    return ("+" if amount > 0 else "") + usd(amount)
+from mlplatform.cost.model import Estimate, usd
 
 
 def budget_findings(estimate: Estimate, max_monthly_usd: float | None) -> list[str]:
@@ -33,9 +22,9 @@ def budget_findings(estimate: Estimate, max_monthly_usd: float | None) -> list[s
 
 
 def unpriced_findings(estimate: Estimate) -> list[str]:
-    """One finding per charge with no known price: the estimate is a floor until they have one."""
+    """One finding per charge with no known price: the estimate is a floor without them."""
     return [
-        f"{line.name}: {line.item} has no known price ({line.basis}); the cost estimate is a "
-        "floor until it is added to the price table"
+        f"{line.name}: {line.item} is not priced ({line.basis}); the cost estimate is a floor "
+        "without it"
         for line in estimate.unknown
     ]

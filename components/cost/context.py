@@ -19,14 +19,16 @@ from mlplatform.cost.model import (
 )
 from mlplatform.cost.pricing import Price, PriceBook
 
-UNKNOWN_VALUE = "[unknown]"
+NOT_KNOWN = frozenset({"[unknown]", "[secret]"})
+"""How the offline plan shows values unknown until deployment, and secrets."""
 _ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
 PER_MONTH = {"hour": HOURS_PER_MONTH, "vm-hour": HOURS_PER_MONTH, "day": DAYS_PER_MONTH}
 """Factor from a price's unit to a month; every other unit is already per month or per use."""
 
 
 class UnknownInput(LookupError):
-    """An input the estimate needs is not known until deployment."""
+    """An input the estimate needs is not known until deployment (or is a secret, or is not
+    set where the provider has no default to price)."""
 
 
 Rule = Callable[["CostResource", "Context"], Iterator[Line]]
@@ -34,7 +36,8 @@ Rule = Callable[["CostResource", "Context"], Iterator[Line]]
 
 
 def dig(value: Any, *path: str | int) -> Any:
-    """`value[path[0]][path[1]]...`, None where a step is missing; an unknown raises."""
+    """`value[path[0]][path[1]]...`, None where a step is missing; an unknown or secret value
+    raises `UnknownInput`."""
     for step in path:
         if isinstance(step, int):
             if not isinstance(value, Sequence) or isinstance(value, str) or len(value) <= step:
@@ -44,26 +47,55 @@ def dig(value: Any, *path: str | int) -> Any:
             value = value.get(step)
         else:
             return None
-        if value == UNKNOWN_VALUE:
-            raise UnknownInput(".".join(map(str, path)))
+        if isinstance(value, str) and value in NOT_KNOWN:
+            raise UnknownInput(f"input {'.'.join(map(str, path))} is unknown until deployed")
     return value
 
 
+def required(value: Any, *path: str | int) -> Any:
+    """`dig`, for an input without a provider default: not set raises `UnknownInput`."""
+    found = dig(value, *path)
+    if found is None:
+        raise UnknownInput(f"input {'.'.join(map(str, path))} is not set")
+    return found
+
+
 def number(value: Any, default: float | None = None) -> float | None:
-    """A captured number (inputs come back as floats, or as strings from some providers)."""
+    """A captured number (inputs come back as floats, or as strings from some providers);
+    `default` when not set. Anything else is not a number to price with."""
     if value is None:
         return default
     try:
         return float(value)
     except (TypeError, ValueError):
-        return default
+        raise UnknownInput(f"{value!r} is not a number") from None
 
 
 def region_name(value: str) -> str:
-    """A region from a location: lowercased, a GCP zone reduced to its region."""
-    lowered = value.lower()
+    """A region from a location: lowercased without spaces ("West Europe" is westeurope), a
+    GCP zone reduced to its region."""
+    lowered = value.lower().replace(" ", "")
     zone = _ZONE.match(lowered)
     return zone.group(1) if zone else lowered
+
+
+def is_zone(location: str) -> bool:
+    """Whether a GCP location is a zone (us-central1-a) rather than a region."""
+    return _ZONE.match(location.lower()) is not None
+
+
+def usage_only(what: str, *keys: str) -> Rule:
+    """A rule for a type billed only per use; `keys` name its own location inputs."""
+
+    def rule(r: CostResource, ctx: Context) -> Iterator[Line]:
+        yield ctx.usage(r, what, ctx.region(r, *keys), None)
+
+    return rule
+
+
+def times(quantity: float) -> str:
+    """The "3 x " before an item of several units; nothing for one."""
+    return "" if quantity == 1 else f"{quantity:g} x "
 
 
 @dataclass
@@ -106,7 +138,7 @@ class Context:
         factor = PER_MONTH.get(price.unit, 1.0)
         amount = price.on_demand * factor * quantity
         per = f"/{price.unit}" if price.unit in PER_MONTH else f" per {price.unit}"
-        basis = f"{_qty(quantity)}${price.on_demand:g}{per}"
+        basis = f"{times(quantity)}${price.on_demand:g}{per}"
         if price.unit in PER_MONTH:
             basis += f" x {factor:g} {'days' if price.unit == 'day' else 'h'}"
         return line(r, item, "priced", Monthly.flat(amount), basis, (price,))
@@ -139,11 +171,13 @@ class Context:
         counts: tuple[float, float],
         spot: bool,
         gpu: bool,
+        per_node: float = 1.0,
     ) -> Line:
-        """The machines of an autoscaling pool between `counts` nodes."""
+        """The machines of an autoscaling pool between `counts` nodes (`per_node` units of
+        `sku` on each, e.g. attached GPUs)."""
         low, high = counts
         capacity = "spot" if spot else "on-demand"
-        item = f"{_range(low, high)} x {shape} ({capacity})"
+        item = f"{range_of(low, high)} x {times(per_node)}{shape} ({capacity})"
         price = self.price(region, sku)
         rate = None if price is None else price.rate(spot)
         if price is None or rate is None:
@@ -151,11 +185,11 @@ class Context:
                 return line(r, item, "unknown", basis=f"no spot price for {sku} in {region}")
             return self.missing(r, item, region, sku)
         hours = self.node_hours(low, high, gpu)
-        basis = f"${rate:g}/h x node-hours {_hours(hours)}"
+        basis = f"{times(per_node)}${rate:g}/h x node-hours {_hours(hours)}"
         if gpu and high > low:
             basis += f" (expected: {self.assumptions.expected_gpu_hours:g} h a month per node "
             basis += "above the minimum)"
-        return line(r, item, "priced", hours.times(rate), basis, (price,))
+        return line(r, item, "priced", hours.times(rate * per_node), basis, (price,))
 
     def disks(
         self,
@@ -169,7 +203,7 @@ class Context:
     ) -> Line:
         """Node boot disks, one per node, billed while the node exists. `per_disk`: the price
         is per disk-month (a size tier), not per GB-month."""
-        item = f"{_range(*counts)} x {size_gb:g} GB {sku.split(':', 1)[-1]} disk"
+        item = f"{range_of(*counts)} x {size_gb:g} GB {sku.split(':', 1)[-1]} disk"
         price = self.price(region, sku)
         if price is None:
             return self.missing(r, item, region, sku)
@@ -200,11 +234,8 @@ def line(
     )
 
 
-def _qty(quantity: float) -> str:
-    return "" if quantity == 1 else f"{quantity:g} x "
-
-
-def _range(low: float, high: float) -> str:
+def range_of(low: float, high: float) -> str:
+    """A node count for display: 2 when fixed, 0-3 for a range."""
     return f"{low:g}" if low == high else f"{low:g}-{high:g}"
 
 

@@ -25,11 +25,10 @@ FREE_PREFIXES = (
     + kubernetes.FREE_PREFIXES
     + ("random:", "tls:", "command:", "pulumi:")
 )
-PACKAGES = frozenset(
-    {"aws", "azure-native", "gcp", "kubernetes", "random", "tls", "command", "pulumi"}
-)
-"""Provider packages the estimator knows: their types are priced, free or unknown."""
-CLOUD_OF_TARGET = {"aws": "aws", "azure": "azure", "gcp": "gcp", "kubernetes": "kubernetes"}
+COMPONENT_PACKAGES = frozenset({"mlplatform", "awsx", "eks"})
+"""Packages of component resources: where the policy pack cannot tell components from custom
+resources, these are skipped (their children are priced); any other unknown type is not."""
+TARGETS = frozenset({"aws", "azure", "gcp", "kubernetes"})
 PROVIDER_REGION_KEYS = ("region", "location")
 """Provider inputs that name the region its resources go to (aws / gcp, azure-native)."""
 
@@ -60,11 +59,12 @@ def estimate(
     target: str,
     assumptions: Assumptions,
     stack: str = "",
+    unknown_errors: tuple[type[Exception], ...] = (UnknownInput,),
 ) -> Estimate:
     """The monthly cost of `resources` (custom resources only) on `target` (inferred from the
     resource types when empty, as for a program of your own)."""
     listed = list(resources)
-    cloud = CLOUD_OF_TARGET.get(target) or infer_target(listed)
+    cloud = target if target in TARGETS else infer_target(listed)
     if assumptions.region is None:  # Kubernetes objects and global resources: the stack's region
         regions = Counter(r.region for r in listed if r.region and not r.type.startswith("kub"))
         if regions:
@@ -73,7 +73,8 @@ def estimate(
     lines: list[Line] = []
     free = 0
     for r in listed:
-        if r.custom is False or (r.custom is None and r.type.split(":", 1)[0] not in PACKAGES):
+        package = r.type.split(":", 1)[0]
+        if r.custom is False or (r.custom is None and package in COMPONENT_PACKAGES):
             continue
         rule = RULES.get(r.type)
         if rule is None:
@@ -82,10 +83,14 @@ def estimate(
             else:
                 lines.append(line(r, r.type, "unknown", basis="no pricing rule for this type"))
             continue
+        charged: list[Line] = []
         try:
-            charged = list(rule(r, ctx))
-        except UnknownInput as exc:
-            charged = [line(r, r.type, "unknown", basis=f"input {exc} is unknown until deployed")]
+            charged.extend(rule(r, ctx))
+        except unknown_errors as exc:  # what was priced before it stays
+            why = (
+                str(exc) if isinstance(exc, UnknownInput) else "an input is unknown until deployed"
+            )
+            charged.append(line(r, r.type, "unknown", basis=why))
         if charged:
             lines.extend(charged)
         else:
@@ -118,9 +123,12 @@ def from_plan(plan: Plan) -> list[CostResource]:
 
 
 def provider_region(inputs: Mapping[str, object]) -> str | None:
-    """The region a provider's inputs name, if any."""
+    """The region a provider's inputs name, if any (None while unknown)."""
     for key in PROVIDER_REGION_KEYS:
-        value = dig(inputs, key)
+        try:
+            value = dig(inputs, key)
+        except UnknownInput:
+            return None
         if isinstance(value, str) and value:
             return value.lower()
     return None

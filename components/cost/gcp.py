@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from typing import Any
 
-from mlplatform.cost.context import Context, Rule, dig, line, number
-from mlplatform.cost.model import CostResource, Line, Monthly
+from mlplatform.cost.context import Context, Rule, dig, is_zone, line, number, required
+from mlplatform.cost.model import HOURS_PER_MONTH, ZERO, CostResource, Line, Monthly
 
 _CUSTOM_TIER = re.compile(r"^db-custom-(\d+)-(\d+)$")
 NAT_VM_CAP = 32
@@ -21,7 +20,8 @@ def cluster(r: CostResource, ctx: Context) -> Iterator[Line]:
     region = ctx.region(r, "location")
     yield ctx.fixed(r, "GKE cluster management fee", region, "gke:cluster")
     if dig(r.inputs, "removeDefaultNodePool") is not True:
-        count = number(dig(r.inputs, "initialNodeCount"), 0.0) or 0.0
+        per_zone = number(dig(r.inputs, "initialNodeCount"), 0.0) or 0.0
+        count = per_zone * zones(r.inputs)
         if count:
             yield from _machines(r, ctx, region, dig(r.inputs, "nodeConfig") or {}, (count, count))
 
@@ -31,23 +31,42 @@ def node_pool(r: CostResource, ctx: Context) -> Iterator[Line]:
     yield from _machines(r, ctx, region, dig(r.inputs, "nodeConfig") or {}, node_counts(r))
 
 
+def zones(inputs: Mapping[str, Any]) -> float:
+    """Zones a pool's per-zone counts apply to: its nodeLocations, else one for a zonal
+    location, else the region's three."""
+    locations = dig(inputs, "nodeLocations") or []
+    if locations:
+        return float(len(locations))
+    location = dig(inputs, "location")
+    return 1.0 if isinstance(location, str) and is_zone(location) else REGION_ZONES
+
+
+REGION_ZONES = 3.0
+"""Zones a regional cluster spreads a pool over when nodeLocations does not say."""
+
+
 def node_counts(r: CostResource) -> tuple[float, float]:
     """Nodes of a GKE pool, low and high: total bounds, else per-zone bounds times its zones,
-    else its fixed size. Per-zone bounds without nodeLocations assume the region's 3 zones."""
+    else its fixed per-zone size times its zones."""
     inputs = r.inputs
     total_low = number(dig(inputs, "autoscaling", "totalMinNodeCount"))
     total_high = number(dig(inputs, "autoscaling", "totalMaxNodeCount"))
     if total_low is not None or total_high is not None:
         low = total_low or 0.0
         return low, total_high if total_high is not None else low
-    zones = float(len(dig(inputs, "nodeLocations") or []) or 3)
+    per_zone = zones(inputs)
     per_zone_low = number(dig(inputs, "autoscaling", "minNodeCount"))
     per_zone_high = number(dig(inputs, "autoscaling", "maxNodeCount"))
     if per_zone_low is not None or per_zone_high is not None:
-        low = (per_zone_low or 0.0) * zones
-        return low, (per_zone_high or 0.0) * zones or low
+        low = (per_zone_low or 0.0) * per_zone
+        return low, (per_zone_high or 0.0) * per_zone or low
     fixed = number(dig(inputs, "nodeCount"), number(dig(inputs, "initialNodeCount"), 1.0)) or 0.0
-    return fixed * zones, fixed * zones
+    return fixed * per_zone, fixed * per_zone
+
+
+GKE_DEFAULT_MACHINE = "e2-medium"
+GKE_DEFAULT_DISK = (100.0, "pd-balanced")
+"""What a GKE node without machineType / diskSizeGb / diskType gets (GKE API defaults)."""
 
 
 def _machines(
@@ -57,31 +76,19 @@ def _machines(
     config: Mapping[str, Any],
     counts: tuple[float, float],
 ) -> Iterator[Line]:
-    shape = dig(config, "machineType") or "e2-medium"
+    shape = dig(config, "machineType") or GKE_DEFAULT_MACHINE
     spot = dig(config, "spot") is True or dig(config, "preemptible") is True
     accelerators = dig(config, "guestAccelerators") or []
     gpu = bool(accelerators)
     yield ctx.pool(r, region, shape, f"gce:{shape}", counts, spot, gpu)
     if shape.split("-")[0] == "n1":  # N1 bills attached GPUs apart; A2, A3, G2 include them
         for accelerator in accelerators:
-            kind = dig(accelerator, "type")
+            kind = required(accelerator, "type")
             per_node = number(dig(accelerator, "count"), 1.0) or 1.0
-            gpus = ctx.pool(r, region, f"{kind} GPU", f"gpu:{kind}", counts, spot, gpu)
-            yield _times(gpus, per_node, f"{per_node:g} per node")
-    size = number(dig(config, "diskSizeGb"), 100.0) or 100.0
-    disk = str(dig(config, "diskType") or "pd-balanced").removeprefix("pd-")
+            yield ctx.pool(r, region, f"{kind} GPU", f"gpu:{kind}", counts, spot, gpu, per_node)
+    size = number(dig(config, "diskSizeGb"), GKE_DEFAULT_DISK[0]) or GKE_DEFAULT_DISK[0]
+    disk = str(dig(config, "diskType") or GKE_DEFAULT_DISK[1]).removeprefix("pd-")
     yield ctx.disks(r, region, f"pd:{disk}", size, counts, gpu)
-
-
-def _times(charge: Line, factor: float, why: str) -> Line:
-    if charge.kind != "priced" or factor == 1:
-        return charge
-    return replace(
-        charge,
-        item=f"{charge.item}, {why}",
-        monthly=charge.monthly.times(factor).rounded(),
-        basis=f"{charge.basis} x {factor:g}",
-    )
 
 
 def router_nat(r: CostResource, ctx: Context) -> Iterator[Line]:
@@ -91,27 +98,34 @@ def router_nat(r: CostResource, ctx: Context) -> Iterator[Line]:
     if price is None:
         yield ctx.missing(r, "Cloud NAT gateway", region, "nat:vm")
     else:
-        hours = Monthly(0.0, 0.0, 0.0)
+        hours = ZERO
         for pool in ctx.resources.values():
             if pool.type == NODE_POOL:
                 gpu = bool(dig(pool.inputs, "nodeConfig", "guestAccelerators"))
                 hours = hours + ctx.node_hours(*node_counts(pool), gpu)
-        cap = NAT_VM_CAP * 730.0
+        cap = NAT_VM_CAP * HOURS_PER_MONTH
         capped = Monthly(min(hours.low, cap), min(hours.expected, cap), min(hours.high, cap))
         basis = f"${price.on_demand:g} per VM-hour x node-hours of the plan's node pools "
         basis += f"(at most {NAT_VM_CAP} VMs)"
         monthly = capped.times(price.on_demand)
         yield line(r, "Cloud NAT gateway (per VM)", "priced", monthly, basis, (price,))
+    if dig(r.inputs, "natIpAllocateOption") == "MANUAL_ONLY":
+        ips = float(len(dig(r.inputs, "natIps") or []))
+    else:  # AUTO_ONLY: Google allocates as many as the ports need, at least one
+        ips = 1.0
+    yield ctx.fixed(r, f"{ips:g} NAT external IP address(es)", region, "nat:ip", ips)
     yield ctx.usage(r, "Cloud NAT data processed", region, "nat:data")
 
 
 def sql_instance(r: CostResource, ctx: Context) -> Iterator[Line]:
     region = ctx.region(r, "region")
-    settings = dig(r.inputs, "settings") or {}
-    tier = str(dig(settings, "tier") or "db-f1-micro")
+    settings = required(r.inputs, "settings")
+    tier = str(required(settings, "tier"))
     ha = dig(settings, "availabilityType") == "REGIONAL"
     suffix, what = (":ha", "HA") if ha else ("", "zonal")
-    edition = str(dig(settings, "edition") or "ENTERPRISE")
+    # Without it, the edition depends on the database version (Enterprise Plus from
+    # PostgreSQL 16): only an explicit ENTERPRISE is priced per vCPU and GB.
+    edition = str(required(settings, "edition"))
     custom = _CUSTOM_TIER.match(tier)
     if edition != "ENTERPRISE" or custom is None:
         yield ctx.missing(r, f"{tier} ({edition}, {what})", region, f"cloudsql:{tier}")
@@ -120,11 +134,15 @@ def sql_instance(r: CostResource, ctx: Context) -> Iterator[Line]:
         yield ctx.fixed(r, f"{vcpus:g} vCPU ({what})", region, f"cloudsql:vcpu{suffix}", vcpus)
         item = f"{memory_gb:g} GB memory ({what})"
         yield ctx.fixed(r, item, region, f"cloudsql:memory{suffix}", memory_gb)
-    size = number(dig(settings, "diskSize"), 10.0) or 10.0
+    size = number(dig(settings, "diskSize"), SQL_DEFAULT_DISK_GB) or SQL_DEFAULT_DISK_GB
     kind = "ssd" if str(dig(settings, "diskType") or "PD_SSD") == "PD_SSD" else "hdd"
     item = f"{size:g} GB {kind.upper()} ({what})"
     yield ctx.fixed(r, item, region, f"cloudsql:{kind}{suffix}", size)
     yield ctx.usage(r, "backups and transaction logs", region, "cloudsql:backup")
+
+
+SQL_DEFAULT_DISK_GB = 10.0
+"""Cloud SQL's storage without diskSize (the API default)."""
 
 
 def bucket(r: CostResource, ctx: Context) -> Iterator[Line]:

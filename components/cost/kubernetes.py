@@ -9,14 +9,15 @@ named); a chart's values are searched for the claims it makes (`volumeClaimTempl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from mlplatform import defaults
 from mlplatform.cost.azure import disk_sku
-from mlplatform.cost.context import Context, Rule, dig, number
+from mlplatform.cost.context import Context, Rule, dig, number, times
 from mlplatform.cost.model import CostResource, Line
 
-DEFAULT_CLASS = {"aws": "gp3", "azure": "managed-csi", "gcp": "standard-rwo"}
+DEFAULT_CLASS = {"aws": defaults.EKS_STORAGE_CLASS, "azure": "managed-csi", "gcp": "standard-rwo"}
 """The storage class a claim without one gets: the gp3 class mlplatform makes on EKS, and the
 AKS and GKE defaults."""
 CLASS_DISKS = {
@@ -54,7 +55,7 @@ def volume(
     """One claim's disk (times `copies`, e.g. a StatefulSet's replicas)."""
     amount = gib(size)
     name = storage_class or DEFAULT_CLASS.get(ctx.cloud, "the cluster default")
-    item = f"{_copies(copies)}{size} volume ({name})"
+    item = f"{times(copies)}{size} volume ({name})"
     region = r.region or ctx.assumptions.region
     disk = CLASS_DISKS.get(ctx.cloud, {}).get(name)
     if amount is None or disk is None:
@@ -82,21 +83,28 @@ def stateful_set(r: CostResource, ctx: Context) -> Iterator[Line]:
 
 
 def release(r: CostResource, ctx: Context) -> Iterator[Line]:
-    """The claims a chart's values ask for."""
-    for size, storage_class, copies in chart_claims(dig(r.inputs, "values") or {}):
+    """The claims a chart's values ask for; Google's Prometheus build also sends every sample
+    to Managed Service for Prometheus, billed per sample."""
+    values = dig(r.inputs, "values") or {}
+    for size, storage_class, copies in chart_claims(values):
         yield volume(r, ctx, size, storage_class, copies)
+    image = dig(values, "prometheus", "prometheusSpec", "image", "repository")
+    if image == defaults.GMP_PROMETHEUS_IMAGE["repository"]:
+        region = r.region or ctx.assumptions.region
+        yield ctx.usage(r, "Managed Service for Prometheus samples ingested", region, None)
 
 
-def chart_claims(values: Any, copies: float = 1.0) -> Iterator[tuple[Any, str | None, float]]:
+def chart_claims(values: Any, replicas: float = 1.0) -> Iterator[tuple[Any, str | None, float]]:
     """(size, storage class, copies) of every claim in chart values: each `volumeClaimTemplate`
-    and each enabled `persistence` block, times the `replicas` set beside it."""
-    if isinstance(values, list):
+    (one per replica, with `replicas` set on its spec or the one above it) and each enabled
+    `persistence` block (one claim, shared by a Deployment's pods)."""
+    if isinstance(values, Sequence) and not isinstance(values, str):
         for item in values:
-            yield from chart_claims(item, copies)
+            yield from chart_claims(item)
         return
     if not isinstance(values, Mapping):
         return
-    here = number(values.get("replicas"), copies) or 0.0
+    here = number(values.get("replicas"), replicas) or 0.0
     template = values.get("volumeClaimTemplate")
     if isinstance(template, Mapping):
         spec = dig(template, "spec") or {}
@@ -104,10 +112,18 @@ def chart_claims(values: Any, copies: float = 1.0) -> Iterator[tuple[Any, str | 
     persistence = values.get("persistence")
     if isinstance(persistence, Mapping) and dig(persistence, "enabled") is True:
         size = dig(persistence, "size") or "8Gi"
-        yield size, dig(persistence, "storageClass") or dig(persistence, "storageClassName"), here
+        yield size, dig(persistence, "storageClass") or dig(persistence, "storageClassName"), 1.0
     for key, value in values.items():
         if key not in ("volumeClaimTemplate", "persistence"):
-            yield from chart_claims(value, here)
+            # `replicas` reaches one level down (prometheusSpec.replicas to its storageSpec).
+            yield from chart_claims(value, number(values.get("replicas"), 1.0) or 0.0)
+
+
+def ingress(r: CostResource, ctx: Context) -> Iterator[Line]:
+    """On a cloud an Ingress usually becomes a load balancer, which its controller makes."""
+    if ctx.cloud in LOAD_BALANCER:
+        region = r.region or ctx.assumptions.region
+        yield ctx.missing(r, "load balancer an ingress controller makes", region, "ingress")
 
 
 def service(r: CostResource, ctx: Context) -> Iterator[Line]:
@@ -118,15 +134,12 @@ def service(r: CostResource, ctx: Context) -> Iterator[Line]:
     yield ctx.fixed(r, "load balancer for a Service", region, sku)
 
 
-def _copies(copies: float) -> str:
-    return "" if copies == 1 else f"{copies:g} x "
-
-
 RULES: dict[str, Rule] = {
     "kubernetes:core/v1:PersistentVolumeClaim": claim,
     "kubernetes:apps/v1:StatefulSet": stateful_set,
     "kubernetes:helm.sh/v3:Release": release,
     "kubernetes:core/v1:Service": service,
+    "kubernetes:networking.k8s.io/v1:Ingress": ingress,
 }
 """Pricing rule per type; every other Kubernetes object costs nothing by itself."""
 FREE_PREFIXES = ("kubernetes:",)

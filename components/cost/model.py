@@ -76,6 +76,18 @@ class Monthly:
 
 ZERO = Monthly(0.0, 0.0, 0.0)
 
+
+def usd(amount: float) -> str:
+    """$1,234.56 (negative amounts as -$12.00)."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.2f}"
+
+
+def signed_usd(amount: float) -> str:
+    """+$1,234.56 for a rise, -$12.00 for a fall, $0.00 for none."""
+    return ("+" if amount > 0 else "") + usd(amount)
+
+
 Kind = Literal["priced", "usage", "unknown"]
 """priced: in the totals; usage: billed per use, shown with its unit price, not estimated;
 unknown: the price is not in the table (or an input is unknown), so the total is a floor."""

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from mlplatform.cost.budget import budget_findings, signed_usd, usd
-from mlplatform.cost.model import ZERO, Estimate, Line, Monthly
+from mlplatform.cost.budget import budget_findings
+from mlplatform.cost.model import ZERO, Estimate, Line, Monthly, signed_usd, usd
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def _short(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
 
 
-def _range(m: Monthly) -> str:
+def _triple(m: Monthly) -> str:
     return f"{usd(m.low)} / {usd(m.expected)} / {usd(m.high)}"
 
 
@@ -210,8 +210,8 @@ def delta_text(d: CostDelta) -> str:
     out = [
         f"{d.head.stack}: monthly cost change against {d.base.stack or 'the base'} (USD, low / "
         "expected / high)",
-        f"  base   {_range(d.base.total)}",
-        f"  head   {_range(d.head.total)}",
+        f"  base   {_triple(d.base.total)}",
+        f"  head   {_triple(d.head.total)}",
         f"  delta  {signed_usd(d.total.low)} / {signed_usd(d.total.expected)} / "
         f"{signed_usd(d.total.high)}",
     ]

@@ -416,7 +416,8 @@ class BudgetSpec(_Spec):
     """Cap on GPUs across all pools at their maximum size. Default: no cap."""
     max_monthly_usd: Annotated[float, Field(gt=0)] | None = None
     """Monthly spend cap: `mlplatform check` fails when the expected monthly cost (see
-    `mlplatform cost`) exceeds it, or when part of it has no known price. Default: no cap."""
+    `mlplatform cost`) exceeds it; charges with no known price are listed as advice and not
+    counted. Default: no cap."""
     expected_gpu_hours: Annotated[float, Field(ge=0, le=730)] = 160
     """Hours a month each GPU node above its pool's minimum is expected to run: the expected
     figure of the cost estimate. Default: 160 (8 hours x 20 working days)."""

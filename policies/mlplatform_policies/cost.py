@@ -7,8 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from pulumi_policy.proxy import UnknownValueError
+
 from mlplatform.cost import Assumptions, CostResource, Estimate, estimate
 from mlplatform.cost.budget import budget_findings, unpriced_findings
+from mlplatform.cost.context import UnknownInput
 from mlplatform.cost.estimate import RULES as PRICED
 from mlplatform_policies.model import Config, Resource, Rule
 
@@ -64,13 +67,13 @@ def stack_estimate(resources: Sequence[Resource], config: Config) -> Estimate:
         for r in resources
         if not r.type.startswith("pulumi:providers:")
     ]
-    return estimate(costed, "", assumptions)
+    return estimate(costed, "", assumptions, unknown_errors=(UnknownInput, UnknownValueError))
 
 
 def _budget(resources: Sequence[Resource], config: Config) -> Iterator[tuple[str, str]]:
     result = stack_estimate(resources, config)
     costs = result.by_resource()
-    top = max(costs, key=lambda urn: costs[urn].expected, default=resources[0].urn)
+    top = max(costs, key=lambda urn: costs[urn].expected, default="")
     for message in budget_findings(result, float(config["maxMonthlyUsd"])):
         yield message, top
 

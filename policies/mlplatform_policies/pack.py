@@ -22,7 +22,9 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.proxy import UnknownValueError
 
+from mlplatform.cost.estimate import provider_region as cost_provider_region
 from mlplatform_policies.model import Resource, Rule, get
 
 LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}
@@ -48,11 +50,13 @@ def default_tags(provider: PolicyProviderResource | None) -> Mapping[str, Any]:
 
 
 def provider_region(provider: PolicyProviderResource | None) -> str | None:
-    for key in ("region", "location"):
-        found = get(provider.props, key) if provider is not None else None
-        if isinstance(found, str) and found:
-            return found.lower()
-    return None
+    """The region the provider deploys to, as the cost estimate reads it."""
+    if provider is None:
+        return None
+    try:
+        return cost_provider_region(provider.props)
+    except UnknownValueError:
+        return None
 
 
 def from_args(args: ResourceValidationArgs) -> Resource:

@@ -1746,11 +1746,23 @@ COST_CONFIG: dict[tuple[str, str], dict[str, Any]] = {
         "maxMonthlyUsd": 10000,
         **US_CENTRAL,
     },
+    ("platform-monthly-cost-under-budget", "unknown maximum beside a priced pool"): {
+        "maxMonthlyUsd": 10000,
+        **US_CENTRAL,
+    },
     ("platform-cost-fully-priced", "priced"): US_CENTRAL,
     ("platform-cost-fully-priced", "shape not in the price table"): US_CENTRAL,
     ("platform-cost-fully-priced", "unknown machine type"): US_CENTRAL,
 }
-FLOOR = "the cost estimate is a floor until it is added to the price table"
+FLOOR = "the cost estimate is a floor without it"
+UNKNOWN_MAX_POOL = res(
+    NP,
+    {
+        "autoscaling": {"totalMinNodeCount": 0, "totalMaxNodeCount": U},
+        "nodeConfig": {"machineType": "a3-highgpu-8g"},
+    },
+    name="unknown-max",
+)
 COST: list[Case] = [
     ("platform-monthly-cost-under-budget", "within budget", [gke_pool()], []),
     (
@@ -1764,19 +1776,17 @@ COST: list[Case] = [
         ],
     ),
     ("platform-monthly-cost-under-budget", "fewer expected hours", [gke_pool()], []),
+    # An unknown input leaves that pool out; the rest still counts.
+    ("platform-monthly-cost-under-budget", "unknown maximum", [UNKNOWN_MAX_POOL], []),
     (
         "platform-monthly-cost-under-budget",
-        "unknown maximum",
+        "unknown maximum beside a priced pool",
+        [gke_pool(), UNKNOWN_MAX_POOL],
         [
-            res(
-                NP,
-                {
-                    "autoscaling": {"totalMinNodeCount": 0, "totalMaxNodeCount": U},
-                    "nodeConfig": {"machineType": "a3-highgpu-8g"},
-                },
-            )
+            "expected monthly cost at least $14,160.59 is over budget.maxMonthlyUsd ($10,000.00); "
+            "lower gpuPools[].maxNodes or budget.expectedGpuHours, use spot capacity, or raise "
+            "budget.maxMonthlyUsd deliberately"
         ],
-        NOT_EVALUATED,
     ),
     ("platform-cost-fully-priced", "priced", [gke_pool()], []),
     (
@@ -1784,7 +1794,7 @@ COST: list[Case] = [
         "shape not in the price table",
         [gke_pool(machineType="a3-ultragpu-8g")],
         [
-            "gke-gpu: 0-1 x a3-ultragpu-8g (on-demand) has no known price (no price for "
+            "gke-gpu: 0-1 x a3-ultragpu-8g (on-demand) is not priced (no price for "
             f"gce:a3-ultragpu-8g in us-central1 in the gcp price table); {FLOOR}"
         ],
     ),
@@ -1793,9 +1803,9 @@ COST: list[Case] = [
         "no region",
         [gke_pool()],
         [
-            "gke-gpu: 0-1 x a3-highgpu-8g (on-demand) has no known price (no price for "
+            "gke-gpu: 0-1 x a3-highgpu-8g (on-demand) is not priced (no price for "
             f"gce:a3-highgpu-8g (no region in the plan) in the gcp price table); {FLOOR}",
-            "gke-gpu: 0-1 x 100 GB balanced disk has no known price (no price for pd:balanced "
+            "gke-gpu: 0-1 x 100 GB balanced disk is not priced (no price for pd:balanced "
             f"(no region in the plan) in the gcp price table); {FLOOR}",
         ],
     ),
@@ -1803,7 +1813,10 @@ COST: list[Case] = [
         "platform-cost-fully-priced",
         "unknown machine type",
         [gke_pool(machineType=U)],
-        NOT_EVALUATED,
+        [
+            "gke-gpu: gcp:container/nodePool:NodePool is not priced (an input is unknown until "
+            f"deployed); {FLOOR}"
+        ],
     ),
 ]
 

@@ -248,9 +248,9 @@ def test_azure_stacks_flag_the_unpriced_database_as_advice(shipped_plans: dict[s
     priced = by_name["platform-cost-fully-priced"]
     assert (priced.status, priced.policy.enforcement, report.exit_code) == ("failed", "advisory", 0)
     assert [v.message for v in priced.violations] == [
-        "ml-azure-prod-mlflow-db-server: Standard_D2ds_v5 compute (primary and standby) has no "
-        "known price (no price for postgres:Standard_D2ds_v5 in westeurope in the azure price "
-        "table); the cost estimate is a floor until it is added to the price table"
+        "ml-azure-prod-mlflow-db-server: Standard_D2ds_v5 compute (primary and standby) is not "
+        "priced (no price for postgres:Standard_D2ds_v5 in westeurope in the azure price "
+        "table); the cost estimate is a floor without it"
     ]
 
 

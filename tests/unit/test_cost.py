@@ -175,7 +175,7 @@ def test_spot_capacity_is_priced_at_the_spot_figure() -> None:
     # Without a launch template the disk is gp2, which the table does not price.
     assert lines(found) == [
         ("1-3 x g4dn.xlarge (spot)", "priced", Monthly(148.85, 189.63, 446.54)),
-        ("100 GB gp2 node disks", "unknown", None),
+        ("1-3 x 100 GB gp2 disk", "unknown", None),
     ]
 
 
@@ -349,15 +349,131 @@ def test_storage_quantities_in_gib(quantity: str, expected: float | None) -> Non
     assert gib(quantity) == expected
 
 
+def test_the_pack_view_skips_components_but_not_unknown_custom_types() -> None:
+    found = estimate(
+        [
+            CostResource("mlplatform:index:EksGpuCluster", "urn:c", "c", {}, custom=None),
+            CostResource("aws-native:s3:Bucket", "urn:b", "b", {}, custom=None),
+        ],
+        "aws",
+        Assumptions(),
+    )
+    assert [(ln.name, ln.kind, ln.basis) for ln in found.lines] == [
+        ("b", "unknown", "no pricing rule for this type")
+    ]
+
+
+def test_chart_claims_read_the_policy_packs_list_proxies() -> None:
+    from pulumi_policy.proxy import unknown_checking_proxy
+
+    values = unknown_checking_proxy(
+        {"extraVolumes": [{"persistence": {"enabled": True, "size": "5Gi"}}], "replicas": 3}
+    )
+    assert list(chart_claims(values)) == [("5Gi", None, 1.0)]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "counts"),
+    [
+        ({"location": "us-central1-a", "nodeCount": 2}, (2.0, 2.0)),
+        (
+            {"location": "us-central1", "autoscaling": {"minNodeCount": 1, "maxNodeCount": 2}},
+            (3.0, 6.0),
+        ),
+        (
+            {"location": "us-central1", "nodeLocations": ["us-central1-a"], "nodeCount": 1},
+            (1.0, 1.0),
+        ),
+        ({"autoscaling": {"totalMinNodeCount": 1, "totalMaxNodeCount": 4}}, (1.0, 4.0)),
+    ],
+)
+def test_gke_node_counts_by_location(inputs: dict[str, Any], counts: tuple[float, float]) -> None:
+    from mlplatform.cost.gcp import node_counts
+
+    assert node_counts(res("gcp:container/nodePool:NodePool", inputs)) == counts
+
+
+def test_aks_cluster_charges_and_what_aks_picks_itself() -> None:
+    cluster = {
+        "location": "westeurope",
+        "sku": {"name": "Base", "tier": "Standard"},
+        "apiServerAccessProfile": {"enablePrivateCluster": True},
+        "networkProfile": {"outboundType": "managedNATGateway"},
+        "agentPoolProfiles": [{"vmSize": "Standard_D4ds_v5", "count": 2, "osDiskSizeGB": 64}],
+    }
+    found = estimate(
+        [res("azure-native:containerservice:ManagedCluster", cluster)], "azure", Assumptions()
+    )
+    # $0.10/h Standard tier; 2 x $0.272/h; the private endpoint ($0.01/h) and DNS zone
+    # ($0.50/month) AKS makes for a private API server.
+    assert [(ln.item, ln.kind, ln.monthly.expected) for ln in found.lines] == [
+        ("AKS Standard tier", "priced", 73.0),
+        ("2 x Standard_D4ds_v5 (on-demand)", "priced", 397.12),
+        ("2 x OS disk", "unknown", 0.0),
+        ("API server private endpoint (made by AKS)", "priced", 7.3),
+        ("API server private DNS zone (made by AKS)", "priced", 0.5),
+        ("outbound managedNATGateway", "unknown", 0.0),
+    ]
+    assert found.unknown[0].basis == (
+        "osDiskType and osDiskSizeGB not both set: AKS picks the OS disk by VM size"
+    )
+
+
+def test_eks_extended_support_and_container_insights() -> None:
+    cluster = res("aws:eks/cluster:Cluster", {"version": "1.36"}, region=USE1)
+    addon = res("aws:eks/addon:Addon", {"addonName": "amazon-cloudwatch-observability"})
+    free_addon = res("aws:eks/addon:Addon", {"addonName": "coredns"}, name="dns")
+    found = estimate([cluster, addon, free_addon], "aws", Assumptions())
+    assert [(ln.item, ln.kind, ln.monthly.expected) for ln in found.lines] == [
+        ("EKS control plane ($0.6/h once 1.36 is in extended support)", "priced", 73.0),
+        ("Container Insights metrics and container logs", "usage", 0.0),
+        ("container log ingestion", "usage", 0.0),
+    ]
+    assert found.free == 1
+
+
+def test_google_prometheus_is_billed_per_sample() -> None:
+    values = {"prometheus": {"prometheusSpec": {"image": dict(defaults.GMP_PROMETHEUS_IMAGE)}}}
+    found = estimate(
+        [res("kubernetes:helm.sh/v3:Release", {"values": values}, region="us-central1")],
+        "gcp",
+        Assumptions(),
+    )
+    assert [(ln.item, ln.kind) for ln in found.lines] == [
+        ("Managed Service for Prometheus samples ingested", "usage")
+    ]
+
+
+def test_over_budget_with_unknown_charges_says_at_least() -> None:
+    from mlplatform.cost.budget import budget_findings
+    from mlplatform.cost.views import budget_state
+
+    pools = [
+        res(NG, {"instanceTypes": ["p5.48xlarge"], "scalingConfig": {"minSize": 1, "maxSize": 1}}),
+        res(NG, {"instanceTypes": ["p5e.48xlarge"], "scalingConfig": {"minSize": 1}}, name="e"),
+    ]
+    found = estimate(pools, "aws", Assumptions(region=USE1))
+    # One p5.48xlarge all month: 730 h x $55.04 = $40,179.20 (p5e.48xlarge and gp2 disks have
+    # no price).
+    assert budget_findings(found, 40000) == [
+        "expected monthly cost at least $40,179.20 is over budget.maxMonthlyUsd ($40,000.00); "
+        "lower gpuPools[].maxNodes or budget.expectedGpuHours, use spot capacity, or raise "
+        "budget.maxMonthlyUsd deliberately"
+    ]
+    assert budget_state(found, 50000) == (
+        "priced charges within budget; 3 charge(s) have no known price"
+    )
+
+
 # ---- the shipped stacks -----------------------------------------------------------------------
 
 SHIPPED_TOTALS = {
     "aws-dev": ((324.51, 396.77, 809.26), 0),
     "aws-prod": ((597.97, 27007.85, 121255.02), 0),
-    "azure-dev": ((520.41, 685.02, 1690.99), 1),
-    "azure-prod": ((597.63, 54643.25, 247600.33), 1),
-    "gcp-dev": ((346.48, 509.26, 1296.86), 0),
-    "gcp-prod": ((498.72, 38237.83, 172891.08), 0),
+    "azure-dev": ((528.21, 692.82, 1698.79), 1),
+    "azure-prod": ((605.43, 54651.05, 247608.13), 1),
+    "gcp-dev": ((350.13, 512.91, 1300.51), 0),
+    "gcp-prod": ((502.37, 38241.48, 172894.73), 0),
     "local": ((0.0, 0.0, 0.0), 5),
 }
 """(low, expected, high) USD a month and the number of charges with unknown prices. Azure's
@@ -453,11 +569,18 @@ def test_cost_command_table_and_expected_hours_override() -> None:
 def test_cost_against_a_base_plan(tmp_path: Path) -> None:
     base = tmp_path / "base.json"
     assert run("plan", "aws-dev", "-f", "json", "-o", str(base)).returncode == 0
-    result = run("cost", "aws-dev", "--against", str(base), "-f", "json")
+    grown = tmp_path / "Pulumi.aws-dev.yaml"
+    text = (ROOT / "stacks" / "Pulumi.aws-dev.yaml").read_text(encoding="utf-8")
+    grown.write_text(text.replace("maxNodes: 2", "maxNodes: 3"), encoding="utf-8")
+    result = run("cost", str(grown), "--against", str(base), "-f", "json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["delta"] == {"low": 0.0, "expected": 0.0, "high": 0.0}
-    assert document["changes"] == []
+    # One more g4dn.xlarge spot node: 160 h x $0.2039 = $32.62 and its 200 GB gp3 disk for
+    # 160 of 730 h ($3.51); around the clock at the high end: $148.85 + $16.00.
+    assert document["delta"] == {"low": 0.0, "expected": 36.13, "high": 164.85}
+    assert [(c["urn"].rsplit("::", 1)[1], c["delta"]["expected"]) for c in document["changes"]] == [
+        ("ml-aws-dev-eks-t4-spot", 36.13)
+    ]
     bad = run("cost", "aws-dev", "--against", str(tmp_path / "missing.json"))
     assert bad.returncode == 2
     assert bad.stderr.startswith(f"error: {tmp_path / 'missing.json'} is not a plan JSON file:")

@@ -23,6 +23,8 @@ from typing import Any, Required, TypedDict
 
 import pulumi
 
+from mlplatform import defaults
+
 LOCAL_BUFFER_RETENTION = "2d"
 """What the in-cluster Prometheus keeps when a managed Prometheus holds the history."""
 PROMETHEUS_SERVICE_ACCOUNT = "prometheus"
@@ -37,13 +39,7 @@ AZURE_PROMETHEUS_PLUGIN = "grafana-azureprometheus-datasource"
 """Grafana's data source type for Azure Monitor managed Prometheus (Entra ID)."""
 AZURE_WORKLOAD_IDENTITY_LABEL = {"azure.workload.identity/use": "true"}
 
-GMP_PROMETHEUS_IMAGE = {
-    "registry": "gke.gcr.io",
-    "repository": "prometheus-engine/prometheus",
-    "tag": "v2.53.5-gmp.2-gke.0",
-}
-"""Google's Prometheus fork for self-deployed collection, based on Prometheus 2.53.5: the
-build Google's own prometheus-engine chart ships (charts/values.global.yaml, 2026)."""
+GMP_PROMETHEUS_IMAGE = defaults.GMP_PROMETHEUS_IMAGE
 GMP_PROMETHEUS_VERSION = "v2.53.5"
 """The upstream version the fork is built on: the operator renders flags and config for it."""
 GMP_FRONTEND_IMAGE = "gke.gcr.io/prometheus-engine/frontend:v0.15.3-gke.0"
