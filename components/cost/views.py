@@ -56,10 +56,13 @@ def _triple(m: Monthly) -> str:
     return f"{usd(m.low)} / {usd(m.expected)} / {usd(m.high)}"
 
 
+def _floor(e: Estimate) -> str:
+    return "" if e.complete else f" (a floor: {len(e.unknown)} charge(s) unknown)"
+
+
 def _heading(e: Estimate) -> str:
     where = ", ".join(e.regions) or "no priced region"
-    floor = "" if e.complete else f" (a floor: {len(e.unknown)} charge(s) unknown)"
-    return f"{e.stack} ({e.target}, {where}): monthly cost in USD{floor}"
+    return f"{e.stack} ({e.target}, {where}): monthly cost in USD{_floor(e)}"
 
 
 def _assumed(e: Estimate) -> str:
@@ -78,9 +81,7 @@ def _provenance(e: Estimate) -> str:
     if not dates:
         return "no prices used"
     span = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
-    return (
-        f"prices from mlplatform's {e.target} price table, dated {span}; -f json gives each source"
-    )
+    return f"prices from mlplatform's {e.target} price table, dated {span} (-f json: sources)"
 
 
 def budget_state(e: Estimate, max_monthly_usd: float) -> str:
@@ -184,7 +185,7 @@ def to_markdown(e: Estimate, max_monthly_usd: float | None = None) -> str:
     out = [
         f"### Cost: `{e.stack}`",
         "",
-        _heading(e).split(": ", 1)[1].capitalize() + ". " + _assumed(e).capitalize() + ".",
+        f"Monthly cost in USD{_floor(e)}; {_assumed(e)}.",
         "",
         "| | low | expected | high |",
         "| --- | ---: | ---: | ---: |",
@@ -202,7 +203,8 @@ def to_markdown(e: Estimate, max_monthly_usd: float | None = None) -> str:
         if lines:
             out += ["", f"{title}:", ""]
             out += [f"- `{ln.name}`: {ln.item} ({ln.basis})" for ln in lines]
-    out += ["", _provenance(e).capitalize() + "."]
+    where = _provenance(e)
+    out += ["", f"{where[0].upper()}{where[1:]}."]
     return "\n".join(out) + "\n"
 
 
