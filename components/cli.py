@@ -104,14 +104,14 @@ class CheckFormat(StrEnum):
     MARKDOWN = "markdown"
 
 
+StackArgument = Annotated[str, typer.Argument(help="Stack name or a path to a stack config file.")]
+ReportFormat = Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
 @app.command()
 def check(
-    stack: Annotated[
-        str, typer.Argument(help="Stack name or a path to a stack config file.")
-    ] = DEFAULT_STACK,
-    format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CheckFormat.TABLE,
+    stack: StackArgument = DEFAULT_STACK,
+    format: ReportFormat = CheckFormat.TABLE,
     policy_config: Annotated[
         Path | None,
         typer.Option(
@@ -146,12 +146,8 @@ def check(
 
 @app.command("critical-path")
 def critical_path(
-    stack: Annotated[
-        str, typer.Argument(help="Stack name or a path to a stack config file.")
-    ] = DEFAULT_STACK,
-    format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CheckFormat.TABLE,
+    stack: StackArgument = DEFAULT_STACK,
+    format: ReportFormat = CheckFormat.TABLE,
     project_dir: ProjectDir = None,
 ) -> None:
     """Estimate a first `pulumi up`'s wall time: the longest chain of resources that wait for
@@ -164,12 +160,8 @@ def critical_path(
 
 @app.command()
 def cost(
-    stack: Annotated[
-        str, typer.Argument(help="Stack name or a path to a stack config file.")
-    ] = DEFAULT_STACK,
-    format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CheckFormat.TABLE,
+    stack: StackArgument = DEFAULT_STACK,
+    format: ReportFormat = CheckFormat.TABLE,
     against: Annotated[
         Path | None,
         typer.Option(help="Plan JSON of the base (plan --format json): show the cost change."),
@@ -245,9 +237,7 @@ def review(
 def diff(
     base: Annotated[Path, typer.Argument(help="Plan JSON of the base (plan --format json).")],
     head: Annotated[Path, typer.Argument(help="Plan JSON of the change.")],
-    format: Annotated[
-        CheckFormat, typer.Option("--format", "-f", help="Output format.")
-    ] = CheckFormat.TABLE,
+    format: ReportFormat = CheckFormat.TABLE,
 ) -> None:
     """What HEAD changes against BASE: added, updated, replaced, deleted and renamed resources.
     Exit 4 when a change would lose data or replace a renamed resource."""
