@@ -43,6 +43,9 @@ def test_wheel_ships_the_mlplatform_package(tmp_path: Path) -> None:
         "mlplatform/catalog/data.py",
         "mlplatform/aws/storage.py",
         "mlplatform/engine/runner.py",
+        "mlplatform/cost/prices/aws.toml",
+        "mlplatform/cost/prices/azure.toml",
+        "mlplatform/cost/prices/gcp.toml",
     ):
         assert expected in names
     assert not [n for n in names if n.startswith(("components/", "tests/", "stacks/"))]
@@ -58,6 +61,20 @@ def test_wheel_ships_the_mlplatform_package(tmp_path: Path) -> None:
         env={"PYTHONPATH": str(unpacked)},
     )
     assert Path(result.stdout.strip()).is_relative_to(unpacked)
+    # The price tables are package data: the installed cost estimate finds them.
+    probe = (
+        "from mlplatform.cost import price_book; "
+        "print(price_book('gcp').get('us-central1', 'gke:cluster').on_demand)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(unpacked)},
+    )
+    assert result.stdout == "0.1\n"
 
 
 def test_extras_split_the_clouds() -> None:
