@@ -63,10 +63,10 @@ class MlPlatform(pulumi.ComponentResource):
     mlflow_admin_password: pulumi.Output[str] | None
     """Password of MLflow's `admin` user (secret); None when MLflow is off."""
     mlflow_credentials_secret: pulumi.Output[str] | None
-    grafana_admin_password: pulumi.Output[str] | None
-    """Password of Grafana's `admin` user (secret); None without monitoring or Grafana."""
     """`namespace/name` of the Kubernetes Secret holding MLflow's credentials (database URI,
     admin password, Flask key); None when MLflow is off."""
+    grafana_admin_password: pulumi.Output[str] | None
+    """Password of Grafana's `admin` user (secret); None without monitoring or Grafana."""
 
     def __init__(
         self, name: str, args: MlPlatformArgs, opts: pulumi.ResourceOptions | None = None
