@@ -52,6 +52,13 @@ ALERT_VOLUME_FULL_PERCENT = 90
 """Volume use (%) that PersistentVolumeNearlyFull warns at."""
 MONITORING_NAMESPACE = "monitoring"
 """Namespace of the in-cluster monitoring stack (Prometheus, Alertmanager, Grafana, DCGM)."""
+EXPECTED_GPU_HOURS = 160
+"""Hours a month the cost estimate assumes each GPU node above its pool's minimum runs
+(8 hours on 20 working days)."""
+EXPECTED_STORAGE_GB = 100
+"""GB the cost estimate assumes each object store holds."""
+EXPECTED_REGISTRY_GB = 50
+"""GB of images the cost estimate assumes each container registry holds."""
 LOG_RETENTION_DAYS = 30
 """Days cluster logs are kept (CloudWatch, Log Analytics)."""
 CLOUDWATCH_RETENTION_DAYS = (

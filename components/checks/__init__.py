@@ -34,16 +34,12 @@ def pack_config(
     if spec is not None and spec.budget.max_gpus is not None:
         config[GPU_CAP_POLICY] = {"maxGpus": spec.budget.max_gpus}
     if spec is not None:
-        budget = spec.budget
-        assumptions = {
-            "expectedGpuHours": budget.expected_gpu_hours,
-            "expectedStorageGb": budget.expected_storage_gb,
-            "expectedRegistryGb": budget.expected_registry_gb,
-            "region": spec.region,
-        }
+        from mlplatform.cost import Assumptions
+
+        assumptions = Assumptions.of(spec).config()
         config[PRICED_POLICY] = dict(assumptions)
-        if budget.max_monthly_usd is not None:
-            config[BUDGET_POLICY] = {"maxMonthlyUsd": budget.max_monthly_usd, **assumptions}
+        if spec.budget.max_monthly_usd is not None:
+            config[BUDGET_POLICY] = {"maxMonthlyUsd": spec.budget.max_monthly_usd, **assumptions}
     for name, values in (given or {}).items():
         entry = config.setdefault(name, {})
         entry.update({LEVEL: values} if isinstance(values, str) else dict(values))

@@ -50,7 +50,7 @@ def _root_volume(r: CostResource, ctx: Context) -> tuple[float, str]:
         template = ctx.resources.get(urn)
         if template is not None:
             ebs = required(template.inputs, "blockDeviceMappings", 0, "ebs")
-            return required(ebs, "volumeSize"), required(ebs, "volumeType")
+            return number(required(ebs, "volumeSize")) or 0.0, required(ebs, "volumeType")
     size, volume = EKS_DEFAULT_DISK
     return number(dig(r.inputs, "diskSize"), size) or size, volume
 
@@ -73,10 +73,10 @@ def rds_instance(r: CostResource, ctx: Context) -> Iterator[Line]:
     deployment = "Multi-AZ" if multi_az else "Single-AZ"
     yield ctx.fixed(r, f"{shape} PostgreSQL ({deployment})", region, f"rds:{shape}{suffix}")
     storage = dig(r.inputs, "storageType") or "gp2"
-    size = required(r.inputs, "allocatedStorage")
+    size = number(required(r.inputs, "allocatedStorage")) or 0.0
     grow = number(dig(r.inputs, "maxAllocatedStorage"), 0.0) or 0.0
     item = f"{size:g} GB {storage} storage ({deployment})"
-    disk = ctx.fixed(r, item, region, f"rds:{storage}{suffix}", float(size))
+    disk = ctx.fixed(r, item, region, f"rds:{storage}{suffix}", size)
     if disk.kind == "priced" and grow > size:
         high = round(disk.prices[0].on_demand * grow, 2)
         monthly = Monthly(disk.monthly.low, disk.monthly.expected, high)

@@ -11,6 +11,7 @@ from typing import Any
 from mlplatform.cost.model import (
     DAYS_PER_MONTH,
     HOURS_PER_MONTH,
+    ZERO,
     Assumptions,
     CostResource,
     Kind,
@@ -179,11 +180,11 @@ class Context:
         capacity = "spot" if spot else "on-demand"
         item = f"{range_of(low, high)} x {times(per_node)}{shape} ({capacity})"
         price = self.price(region, sku)
-        rate = None if price is None else price.rate(spot)
-        if price is None or rate is None:
-            if price is not None:
-                return line(r, item, "unknown", basis=f"no spot price for {sku} in {region}")
+        if price is None:
             return self.missing(r, item, region, sku)
+        rate = price.rate(spot)
+        if rate is None:
+            return line(r, item, "unknown", basis=f"no spot price for {sku} in {region}")
         hours = self.node_hours(low, high, gpu)
         basis = f"{times(per_node)}${rate:g}/h x node-hours {_hours(hours)}"
         if gpu and high > low:
@@ -228,7 +229,7 @@ def line(
         name=r.name,
         item=item,
         kind=kind,
-        monthly=(monthly or Monthly.flat(0.0)).rounded(),
+        monthly=(monthly or ZERO).rounded(),
         basis=basis,
         prices=prices,
     )

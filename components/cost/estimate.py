@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mlplatform.cost import aws, azure, gcp, kubernetes
-from mlplatform.cost.context import Context, Rule, UnknownInput, dig, line
+from mlplatform.cost.context import Context, Rule, UnknownInput, dig, line, region_name
 from mlplatform.cost.model import Assumptions, CostResource, Estimate, Line
 from mlplatform.cost.pricing import price_book
 
@@ -62,11 +62,13 @@ def estimate(
     unknown_errors: tuple[type[Exception], ...] = (UnknownInput,),
 ) -> Estimate:
     """The monthly cost of `resources` (custom resources only) on `target` (inferred from the
-    resource types when empty, as for a program of your own)."""
+    resource types when it is not a target, as for a program of your own or the pack's view)."""
     listed = list(resources)
     cloud = target if target in TARGETS else infer_target(listed)
     if assumptions.region is None:  # Kubernetes objects and global resources: the stack's region
-        regions = Counter(r.region for r in listed if r.region and not r.type.startswith("kub"))
+        regions = Counter(
+            r.region for r in listed if r.region and not r.type.startswith("kubernetes:")
+        )
         if regions:
             assumptions = replace(assumptions, region=regions.most_common(1)[0][0])
     ctx = Context(cloud, price_book(cloud), assumptions, {r.urn: r for r in listed})
@@ -96,7 +98,7 @@ def estimate(
         else:
             free += 1
     regions = sorted({p.region for ln in lines for p in ln.prices})
-    return Estimate(stack, target, tuple(regions), assumptions, tuple(lines), free)
+    return Estimate(stack, cloud, tuple(regions), assumptions, tuple(lines), free)
 
 
 def from_plan(plan: Plan) -> list[CostResource]:
@@ -115,7 +117,6 @@ def from_plan(plan: Plan) -> list[CostResource]:
                 name=r.name,
                 inputs=r.inputs,
                 region=provider_region(provider.inputs) if provider else None,
-                dependencies=tuple(r.dependencies),
                 property_dependencies={k: tuple(v) for k, v in r.property_dependencies.items()},
             )
         )
@@ -130,7 +131,7 @@ def provider_region(inputs: Mapping[str, object]) -> str | None:
         except UnknownInput:
             return None
         if isinstance(value, str) and value:
-            return value.lower()
+            return region_name(value)
     return None
 
 

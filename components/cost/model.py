@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from mlplatform import defaults
 from mlplatform.cost.pricing import Price
 
 if TYPE_CHECKING:
@@ -26,11 +28,11 @@ DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 class Assumptions:
     """The usage figures a plan cannot know: how long GPU nodes run, how much is stored."""
 
-    expected_gpu_hours: float = 160.0
-    """Hours a month each GPU node above the pool's minimum runs (160: 8 h x 20 working days)."""
-    storage_gb: float = 100.0
+    expected_gpu_hours: float = defaults.EXPECTED_GPU_HOURS
+    """Hours a month each GPU node above the pool's minimum runs."""
+    storage_gb: float = defaults.EXPECTED_STORAGE_GB
     """GB kept in each object store (bucket, storage account)."""
-    registry_gb: float = 50.0
+    registry_gb: float = defaults.EXPECTED_REGISTRY_GB
     """GB of images kept in each container registry."""
     region: str | None = None
     """Region to price in when the plan does not say (a provider without a region)."""
@@ -46,6 +48,25 @@ class Assumptions:
             storage_gb=budget.expected_storage_gb,
             registry_gb=budget.expected_registry_gb,
             region=spec.region,
+        )
+
+    def config(self) -> dict[str, Any]:
+        """As the policy pack's rule config (the keys of `budget.*`, camelCase)."""
+        return {
+            "expectedGpuHours": self.expected_gpu_hours,
+            "expectedStorageGb": self.storage_gb,
+            "expectedRegistryGb": self.registry_gb,
+            "region": self.region,
+        }
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Assumptions:
+        """Back from the policy pack's rule config."""
+        return cls(
+            expected_gpu_hours=float(config["expectedGpuHours"]),
+            storage_gb=float(config["expectedStorageGb"]),
+            registry_gb=float(config["expectedRegistryGb"]),
+            region=config["region"],
         )
 
 
@@ -119,11 +140,11 @@ class CostResource:
     inputs: Mapping[str, Any]
     region: str | None = None
     """The region of its provider, where the resource's own inputs do not say."""
-    dependencies: Sequence[str] = ()
     property_dependencies: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """URNs each input came from (a node group's launch template)."""
     custom: bool | None = True
-    """False for components; None when not known (the policy pack's view), in which case types
-    of packages without pricing rules are taken for components and skipped."""
+    """False for components; None when not known (the policy pack's view), in which case the
+    types of known component packages are skipped and every other type is priced."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +159,7 @@ class Estimate:
     free: int
     """Resources that cost nothing by themselves (IAM, routes, Kubernetes objects, ...)."""
 
-    @property
+    @cached_property
     def total(self) -> Monthly:
         """The sum of every priced line (a floor when `unknown` is not empty)."""
         total = ZERO
@@ -147,11 +168,11 @@ class Estimate:
                 total = total + line.monthly
         return total.rounded()
 
-    @property
+    @cached_property
     def unknown(self) -> tuple[Line, ...]:
         return tuple(line for line in self.lines if line.kind == "unknown")
 
-    @property
+    @cached_property
     def usage(self) -> tuple[Line, ...]:
         return tuple(line for line in self.lines if line.kind == "usage")
 

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlplatform.cost.budget import budget_findings
-from mlplatform.cost.model import ZERO, Estimate, Line, Monthly, signed_usd, usd
+from mlplatform.cost.model import (
+    HOURS_PER_MONTH,
+    ZERO,
+    Estimate,
+    Line,
+    Monthly,
+    signed_usd,
+    usd,
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,8 @@ def _assumed(e: Estimate) -> str:
     a = e.assumptions
     return (
         f"expected: GPU nodes above their pool's minimum run {a.expected_gpu_hours:g} h a month; "
-        f"{a.storage_gb:g} GB per object store, {a.registry_gb:g} GB per registry; 730 h a month"
+        f"{a.storage_gb:g} GB per object store, {a.registry_gb:g} GB per registry; "
+        f"{HOURS_PER_MONTH:g} h a month"
     )
 
 
@@ -157,7 +166,7 @@ def estimate_json(e: Estimate, max_monthly_usd: float | None = None) -> dict[str
         "target": e.target,
         "regions": list(e.regions),
         "currency": "USD",
-        "hoursPerMonth": 730,
+        "hoursPerMonth": int(HOURS_PER_MONTH),
         "assumptions": {
             "expectedGpuHours": a.expected_gpu_hours,
             "storageGb": a.storage_gb,

@@ -418,13 +418,15 @@ class BudgetSpec(_Spec):
     """Monthly spend cap: `mlplatform check` fails when the expected monthly cost (see
     `mlplatform cost`) exceeds it; charges with no known price are listed as advice and not
     counted. Default: no cap."""
-    expected_gpu_hours: Annotated[float, Field(ge=0, le=730)] = 160
+    expected_gpu_hours: Annotated[float, Field(ge=0, le=730)] = defaults.EXPECTED_GPU_HOURS
     """Hours a month each GPU node above its pool's minimum is expected to run: the expected
     figure of the cost estimate. Default: 160 (8 hours x 20 working days)."""
-    expected_storage_gb: Annotated[float, Field(ge=0, le=10_000_000)] = 100
+    expected_storage_gb: Annotated[float, Field(ge=0, le=10_000_000)] = defaults.EXPECTED_STORAGE_GB
     """GB the cost estimate assumes each object store (bucket, storage account) holds.
     Default: 100."""
-    expected_registry_gb: Annotated[float, Field(ge=0, le=1_000_000)] = 50
+    expected_registry_gb: Annotated[float, Field(ge=0, le=1_000_000)] = (
+        defaults.EXPECTED_REGISTRY_GB
+    )
     """GB of images the cost estimate assumes the container registry holds. Default: 50."""
 
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
-from mlplatform.cost import Assumptions, CostResource, Estimate, estimate
+from mlplatform import defaults
+from mlplatform.cost import HOURS_PER_MONTH, Assumptions, CostResource, Estimate, estimate
 from mlplatform.cost.budget import budget_findings, unpriced_findings
 from mlplatform.cost.context import UnknownInput
 from mlplatform.cost.estimate import RULES as PRICED
@@ -19,20 +20,20 @@ ASSUMPTIONS: dict[str, dict[str, Any]] = {
     "expectedGpuHours": {
         "type": "number",
         "minimum": 0,
-        "maximum": 730,
-        "default": 160,
+        "maximum": int(HOURS_PER_MONTH),
+        "default": defaults.EXPECTED_GPU_HOURS,
         "description": "Hours a month each GPU node above its pool's minimum runs.",
     },
     "expectedStorageGb": {
         "type": "number",
         "minimum": 0,
-        "default": 100,
+        "default": defaults.EXPECTED_STORAGE_GB,
         "description": "GB assumed in each object store.",
     },
     "expectedRegistryGb": {
         "type": "number",
         "minimum": 0,
-        "default": 50,
+        "default": defaults.EXPECTED_REGISTRY_GB,
         "description": "GB of images assumed in each container registry.",
     },
     "region": {
@@ -47,12 +48,7 @@ ASSUMPTIONS: dict[str, dict[str, Any]] = {
 
 def stack_estimate(resources: Sequence[Resource], config: Config) -> Estimate:
     """The stack's cost estimate, as `mlplatform cost` makes it, from the pack's view."""
-    assumptions = Assumptions(
-        expected_gpu_hours=float(config["expectedGpuHours"]),
-        storage_gb=float(config["expectedStorageGb"]),
-        registry_gb=float(config["expectedRegistryGb"]),
-        region=config["region"],
-    )
+    assumptions = Assumptions.from_config(config)
     costed = [
         CostResource(
             type=r.type,
@@ -60,7 +56,6 @@ def stack_estimate(resources: Sequence[Resource], config: Config) -> Estimate:
             name=r.name,
             inputs=r.props,
             region=r.provider_region,
-            dependencies=r.dependencies,
             property_dependencies=r.property_dependencies,
             custom=None,
         )

@@ -51,30 +51,25 @@ def test_wheel_ships_the_mlplatform_package(tmp_path: Path) -> None:
     assert not [n for n in names if n.startswith(("components/", "tests/", "stacks/"))]
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
-    probe = "import mlplatform, mlplatform.spec, mlplatform.aws.storage; print(mlplatform.__file__)"
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=tmp_path,
-        check=True,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(unpacked)},
+
+    def run(probe: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", probe],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": str(unpacked)},
+        )
+        return result.stdout
+
+    found = run(
+        "import mlplatform, mlplatform.spec, mlplatform.aws.storage; print(mlplatform.__file__)"
     )
-    assert Path(result.stdout.strip()).is_relative_to(unpacked)
+    assert Path(found.strip()).is_relative_to(unpacked)
     # The price tables are package data: the installed cost estimate finds them.
-    probe = (
-        "from mlplatform.cost import price_book; "
-        "print(price_book('gcp').get('us-central1', 'gke:cluster').on_demand)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=tmp_path,
-        check=True,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(unpacked)},
-    )
-    assert result.stdout == "0.1\n"
+    price = "print(price_book('gcp').get('us-central1', 'gke:cluster').on_demand)"
+    assert run(f"from mlplatform.cost import price_book; {price}") == "0.1\n"
 
 
 def test_extras_split_the_clouds() -> None:
