@@ -1,55 +1,15 @@
-"""Args contracts shared by every cloud's implementation of a capability.
+"""What every cloud's components share: the GPU pool args, child options, pool labels.
 
-A capability (artifact store, container registry) has one args shape on every
-target; each cloud's component extends it only with what that cloud needs to
-place the resource (resource group, project, namespace).
+A capability (artifact store, registry, GPU cluster) takes the same field, with the same
+name, type and default, on every target that honours it; each component's args list only
+the fields it honours (an Azure registry has no `scan_on_push`), so none is silently
+ignored. `tests/unit/test_public_api.py` holds the shared fields to one definition.
 """
 
-from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Required, TypedDict
 
 import pulumi
-
-
-class ArtifactStoreArgs(TypedDict, total=False):
-    """What every artifact store takes, whatever the cloud."""
-
-    tags: Mapping[str, str]
-    """Tags / labels put on every taggable child. Default: none."""
-    noncurrent_version_days: int
-    """Days an overwritten or deleted object version is kept. Default: 30."""
-    abort_incomplete_upload_days: int
-    """Days before an unfinished multipart upload is removed (AWS, GCP). Default: 7."""
-    soft_delete_days: int
-    """Days a deleted object can be restored (Azure, GCP). Default: 7."""
-    kms_key_id: pulumi.Input[str] | None
-    """Customer-managed key to encrypt with. Default: AWS creates a dedicated rotating KMS key;
-    Azure and GCP use their platform-managed encryption."""
-    protect: bool
-    """Protect the stateful children from deletion. Default: protected."""
-
-
-class RegistryArgs(TypedDict, total=False):
-    """What every container registry takes, whatever the cloud."""
-
-    tags: Mapping[str, str]
-    """Tags / labels put on every taggable child. Default: none."""
-    immutable_tags: bool
-    """Refuse to overwrite a pushed tag. Default: immutable."""
-    scan_on_push: bool
-    """Scan images for vulnerabilities on push (AWS). Default: on."""
-    untagged_expiry_days: int
-    """Days before an untagged image is deleted. Default: 14."""
-    keep_last_images: int
-    """Tagged images kept (AWS, GCP). Default: 50."""
-    kms_key_id: pulumi.Input[str] | None
-    """Customer-managed key to encrypt images with. Default: AWS creates a dedicated rotating
-    KMS key; Azure and GCP use their platform-managed encryption."""
-    protect: bool
-    """Protect the registry from deletion. Default: protected."""
-
 
 SECONDS_PER_DAY = 86_400
 
@@ -86,39 +46,6 @@ class GpuPoolArgs(TypedDict, total=False):
     """Encrypted boot disk in GB. Default: 200."""
     zones: Sequence[str]
     """Zones (Azure zone numbers, GCP zone names). Default: the cluster's zones."""
-
-
-class GpuClusterArgs(TypedDict, total=False):
-    """What every GPU cluster takes, whatever the cloud."""
-
-    kubernetes_version: Required[str]
-    """Kubernetes minor version, e.g. "1.34"."""
-    gpu_pools: Sequence[GpuPoolArgs]
-    """GPU node pools. Default: none."""
-    public_endpoint: bool
-    """Expose the API server publicly (to `public_access_cidrs` only). Default: private."""
-    public_access_cidrs: Sequence[str]
-    """CIDRs allowed to a public endpoint. Default: none."""
-    private_access_cidrs: Sequence[str]
-    """CIDRs inside the network allowed to the private endpoint (runners, VPN, bastion).
-    Default: none beyond the nodes."""
-    system_instance_type: str
-    """CPU node shape of the system pool. Default: per cloud (m6i.large, Standard_D4ds_v5,
-    e2-standard-4)."""
-    system_min_nodes: int
-    """System pool lower bound. Default: 2."""
-    system_max_nodes: int
-    """System pool upper bound. Default: 4."""
-    release_channel: str
-    """rapid, regular or stable (AKS, GKE). Default: regular."""
-    admins: Sequence[str]
-    """Cluster administrators (IAM ARNs on AWS, Entra group ids on Azure). Default: none."""
-    log_retention_days: int
-    """Days control-plane / container logs are kept (AWS, Azure). Default: 30."""
-    tags: Mapping[str, str]
-    """Tags / labels on every taggable child. Default: none."""
-    protect: bool
-    """Protect the cluster from deletion. Default: protected."""
 
 
 def pool_labels(pool: GpuPoolArgs) -> dict[str, str]:

@@ -4,15 +4,13 @@ Each target's builder imports only its own cloud's SDK modules, so a
 single-cloud stack never loads another cloud's provider classes.
 """
 
-from __future__ import annotations
-
 import importlib
-from typing import TypedDict
+from typing import Any, Required, TypedDict, cast
 
 import pulumi
 
 from mlplatform.compose.common import Built
-from mlplatform.spec import PlatformConfig, Target
+from mlplatform.spec import PlatformConfig, Target, parse
 
 MANAGED_BY = "mlplatform"
 BUILDERS = {
@@ -23,13 +21,16 @@ BUILDERS = {
 }
 
 
-class MlPlatformArgs(TypedDict):
+class MlPlatformArgs(TypedDict, total=False):
     """Args of `MlPlatform`."""
 
-    config: PlatformConfig
-    """The validated environment spec of the stack."""
+    config: Required[dict[str, Any]]
+    """The environment spec: the keys of a stack's `mlplatform:` config, camelCase, as in
+    `stacks/Pulumi.<stack>.yaml`. Every rule is checked before any resource exists, and every
+    problem is reported with its path and fix. From Python, `MlPlatform.from_config` takes a
+    validated `PlatformConfig` instead."""
     stack: str
-    """Stack name, put in every resource's tags."""
+    """Stack name, put in every resource's tags. Default: the running Pulumi stack."""
 
 
 def platform_tags(cfg: PlatformConfig, stack: str) -> dict[str, str]:
@@ -71,9 +72,9 @@ class MlPlatform(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: MlPlatformArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        cfg = _spec_of(name, args["config"])
         super().__init__("mlplatform:index:MlPlatform", name, None, opts)
-        cfg = args["config"]
-        tags = platform_tags(cfg, args["stack"])
+        tags = platform_tags(cfg, args.get("stack") or pulumi.get_stack())
         builder = importlib.import_module(f"mlplatform.compose.{BUILDERS[cfg.target]}")
         built: Built = builder.build(self, name, cfg, tags)
         self.artifact_uri = built.artifact_uri
@@ -100,3 +101,30 @@ class MlPlatform(pulumi.ComponentResource):
                 "grafana_admin_password": self.grafana_admin_password,
             }
         )
+
+    @classmethod
+    def from_config(
+        cls,
+        name: str,
+        config: PlatformConfig,
+        stack: str | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> "MlPlatform":
+        """The platform of an already validated spec (`mlplatform.spec.from_pulumi()`,
+        `parse(...)` or a `PlatformConfig` built in Python)."""
+        args: dict[str, Any] = {"config": config}
+        if stack is not None:
+            args["stack"] = stack
+        return cls(name, cast(MlPlatformArgs, args), opts)  # a PlatformConfig passes as is
+
+
+def _spec_of(name: str, given: object) -> PlatformConfig:
+    """The validated spec from a `PlatformConfig` or a config document."""
+    if isinstance(given, PlatformConfig):
+        return given
+    if not isinstance(given, dict):
+        raise TypeError(
+            f"MlPlatform {name!r}: config must be a plain object of spec keys (as under "
+            f"`mlplatform:` in a stack file), not {type(given).__name__}; keep secrets out of it"
+        )
+    return parse(given, f"MlPlatform {name!r} config")

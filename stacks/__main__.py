@@ -10,7 +10,7 @@ except spec.ConfigError as error:
     raise pulumi.RunError(str(error)) from error
 
 stack = pulumi.get_stack()
-platform = MlPlatform(f"ml-{stack}", {"config": config, "stack": stack})
+platform = MlPlatform.from_config(f"ml-{stack}", config, stack)
 
 pulumi.export("target", config.target.value)
 pulumi.export("environment", config.environment.value)

@@ -6,15 +6,14 @@ Auto Scaling groups (EKS tags every managed node group's ASG with
 taints through `eks:DescribeNodegroup`.
 """
 
-from __future__ import annotations
-
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, Required, TypedDict
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from mlplatform import defaults
-from mlplatform.aws.cluster import EksGpuCluster
+from mlplatform.aws.iam import AwsWorkloadIdentity
 from mlplatform.contracts import child
 from mlplatform.kubernetes import charts
 
@@ -57,22 +56,57 @@ def autoscaler_policy(cluster_name: str) -> list[dict[str, Any]]:
     ]
 
 
+class EksClusterAutoscalerArgs(TypedDict, total=False):
+    """Args of `EksClusterAutoscaler`. Give the cluster's Kubernetes provider in the resource
+    options (`providers`)."""
+
+    cluster_name: Required[pulumi.Input[str]]
+    """The EKS cluster's name (`EksGpuCluster.cluster_name`)."""
+    oidc_provider_arn: Required[pulumi.Input[str]]
+    """The cluster's IAM OIDC provider ARN (`EksGpuCluster.oidc_provider_arn`)."""
+    oidc_issuer_url: Required[pulumi.Input[str]]
+    """The cluster's OIDC issuer URL (`EksGpuCluster.oidc_issuer_url`)."""
+    region: Required[str]
+    """AWS region of the cluster."""
+    kubernetes_version: Required[str]
+    """The cluster's Kubernetes minor version: picks the matching autoscaler image."""
+    tags: Mapping[str, str]
+    """Tags on the autoscaler's IAM role. Default: none."""
+
+
 class EksClusterAutoscaler(pulumi.ComponentResource):
     """The cluster-autoscaler Helm release with its own workload identity."""
+
+    role_arn: pulumi.Output[str]
+    """ARN of the IAM role the autoscaler's service account assumes."""
 
     def __init__(
         self,
         name: str,
-        cluster: EksGpuCluster,
-        region: str,
-        kubernetes_version: str,
+        args: EksClusterAutoscalerArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        version = args["kubernetes_version"]
+        if version not in charts.CLUSTER_AUTOSCALER_IMAGE_TAGS:
+            known = ", ".join(sorted(charts.CLUSTER_AUTOSCALER_IMAGE_TAGS))
+            raise ValueError(
+                f"EksClusterAutoscaler {name!r}: kubernetes_version {version!r} has no pinned "
+                f"cluster-autoscaler image; use one of {known}"
+            )
         super().__init__("mlplatform:index:EksClusterAutoscaler", name, None, opts)
-        identity = cluster.workload_identity(
-            f"{name}-identity", NAMESPACE, SERVICE_ACCOUNT, parent=self
+        identity = AwsWorkloadIdentity(
+            f"{name}-identity",
+            {
+                "oidc_provider_arn": args["oidc_provider_arn"],
+                "oidc_issuer_url": args["oidc_issuer_url"],
+                "namespace": NAMESPACE,
+                "service_account": SERVICE_ACCOUNT,
+                "tags": dict(args.get("tags", {})),
+            },
+            pulumi.ResourceOptions(parent=self),
         )
-        identity.allow("autoscaling", cluster.cluster_name.apply(autoscaler_policy))
+        cluster_name = pulumi.Output.from_input(args["cluster_name"])
+        identity.allow("autoscaling", cluster_name.apply(autoscaler_policy))
         chart = charts.CLUSTER_AUTOSCALER
         k8s.helm.v3.Release(
             f"{name}-release",
@@ -83,9 +117,9 @@ class EksClusterAutoscaler(pulumi.ComponentResource):
             namespace=NAMESPACE,
             values={
                 "cloudProvider": "aws",
-                "awsRegion": region,
-                "autoDiscovery": {"clusterName": cluster.cluster_name},
-                "image": {"tag": charts.CLUSTER_AUTOSCALER_IMAGE_TAGS[kubernetes_version]},
+                "awsRegion": args["region"],
+                "autoDiscovery": {"clusterName": cluster_name},
+                "image": {"tag": charts.CLUSTER_AUTOSCALER_IMAGE_TAGS[version]},
                 "rbac": {
                     "serviceAccount": {
                         "create": True,
@@ -102,6 +136,7 @@ class EksClusterAutoscaler(pulumi.ComponentResource):
             },
             atomic=True,
             cleanup_on_fail=True,
-            opts=child(self, provider=cluster.provider),
+            opts=child(self),
         )
-        self.register_outputs({})
+        self.role_arn = identity.role_arn
+        self.register_outputs({"role_arn": self.role_arn})

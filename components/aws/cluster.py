@@ -5,11 +5,9 @@ Uses the native pulumi_aws resources (not pulumi-eks) so every child is visible
 to the offline engine and the policy pack.
 """
 
-from __future__ import annotations
-
 import json
-from collections.abc import Sequence
-from typing import Required
+from collections.abc import Mapping, Sequence
+from typing import Required, TypedDict
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -18,8 +16,8 @@ from pulumi_aws import cloudwatch, ec2, eks, iam, vpc
 from mlplatform import catalog, defaults
 from mlplatform.aws.iam import AwsWorkloadIdentity, ServiceRole, service_role
 from mlplatform.aws.kms import data_key
-from mlplatform.catalog.eks_addons import ADDON_VERSIONS
-from mlplatform.contracts import GpuClusterArgs, GpuPoolArgs, child, pool_labels
+from mlplatform.catalog.eks_addons import ADDON_VERSIONS, SUPPORTED_VERSIONS
+from mlplatform.contracts import GpuPoolArgs, child, pool_labels
 
 CONTROL_PLANE_LOGS = ["api", "audit", "authenticator"]
 CLOUDWATCH_AGENT_SERVICE_ACCOUNT = ("amazon-cloudwatch", "cloudwatch-agent")
@@ -44,9 +42,34 @@ CA_GPU_LABEL = "k8s.amazonaws.com/accelerator"
 EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
 
 
-class EksGpuClusterArgs(GpuClusterArgs, total=False):
-    """Args of `EksGpuCluster`: the shared cluster contract plus its network."""
+class EksGpuClusterArgs(TypedDict, total=False):
+    """Args of `EksGpuCluster`."""
 
+    kubernetes_version: Required[str]
+    """Kubernetes minor version, e.g. "1.36"."""
+    gpu_pools: Sequence[GpuPoolArgs]
+    """GPU node pools. Default: none."""
+    public_endpoint: bool
+    """Expose the API server publicly (to `public_access_cidrs` only). Default: private."""
+    public_access_cidrs: Sequence[str]
+    """CIDRs allowed to a public endpoint. Default: none."""
+    private_access_cidrs: Sequence[str]
+    """CIDRs inside the network allowed to the private endpoint (runners, VPN, bastion).
+    Default: none beyond the nodes."""
+    system_instance_type: str
+    """EC2 instance type of the system pool. Default: m6i.large."""
+    system_min_nodes: int
+    """System pool lower bound. Default: 2."""
+    system_max_nodes: int
+    """System pool upper bound. Default: 4."""
+    admins: Sequence[str]
+    """IAM role or user ARNs given cluster admin through EKS access entries. Default: none."""
+    log_retention_days: int
+    """Days control-plane logs are kept. Default: 30."""
+    tags: Mapping[str, str]
+    """Tags on every taggable child. Default: none."""
+    protect: bool
+    """Protect the cluster from deletion. Default: protected."""
     private_subnet_ids: Required[Sequence[pulumi.Input[str]]]
     """Private subnets (2+ AZs) for the control plane ENIs and all nodes."""
     region: Required[str]
@@ -104,14 +127,17 @@ class EksGpuCluster(pulumi.ComponentResource):
     """IAM OIDC provider ARN, for IRSA trust policies."""
     kubeconfig: pulumi.Output[str]
     """Kubeconfig (secret) using `aws eks get-token`."""
-    provider: k8s.Provider
-    """Kubernetes provider that waits for the system and GPU node groups."""
     needs_device_plugin: bool
     """True when a GPU pool's image does not ship the NVIDIA device plugin."""
 
     def __init__(
         self, name: str, args: EksGpuClusterArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        if args["kubernetes_version"] not in SUPPORTED_VERSIONS:
+            raise ValueError(
+                f"EksGpuCluster {name!r}: kubernetes_version {args['kubernetes_version']!r} has "
+                f"no pinned EKS add-on versions; use one of {', '.join(SUPPORTED_VERSIONS)}"
+            )
         super().__init__("mlplatform:index:EksGpuCluster", name, None, opts)
         self._name = name
         tags = dict(args.get("tags", {}))
@@ -217,7 +243,7 @@ class EksGpuCluster(pulumi.ComponentResource):
                 self.cluster.certificate_authority.apply(lambda c: c.data or ""),
             ).apply(lambda v: kubeconfig(v[0], v[1], v[2], args["region"]))
         )
-        self.provider = k8s.Provider(
+        self._kubernetes_provider = k8s.Provider(
             f"{name}-k8s",
             kubeconfig=self.kubeconfig,
             enable_server_side_apply=True,
@@ -233,6 +259,12 @@ class EksGpuCluster(pulumi.ComponentResource):
                 "kubeconfig": self.kubeconfig,
             }
         )
+
+    @property
+    def provider(self) -> k8s.Provider:
+        """Kubernetes provider that waits for the system and GPU node groups.
+        Python only: in other languages, make one from `kubeconfig`."""
+        return self._kubernetes_provider
 
     def workload_identity(
         self,

@@ -2,8 +2,6 @@
 TLS enforced (`rds.force_ssl=1`), automated backups, deletion protection with a final
 snapshot, Multi-AZ when asked (prod), reachable only from the EKS cluster's security group."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import Required, TypedDict
 

@@ -1,7 +1,5 @@
 """IAM building blocks: service roles and IRSA workload identities (no static keys anywhere)."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass

@@ -6,8 +6,6 @@ Load Balancer Controller uses to discover them. Prod gets one NAT gateway per
 AZ (an AZ outage does not cut egress); other environments share one.
 """
 
-from __future__ import annotations
-
 import ipaddress
 from collections.abc import Mapping
 from typing import Required, TypedDict

@@ -3,8 +3,6 @@ https subscribers, a Container Insights alarm on failed nodes, and alarms on the
 database (CPU, free storage, connections). Nothing is hard-coded: no subscriber, no alarm
 action beyond the topic."""
 
-from __future__ import annotations
-
 import json
 from collections.abc import Mapping, Sequence
 from typing import Required, TypedDict

@@ -2,8 +2,6 @@
 the in-cluster Prometheus remote-writes, evaluates the platform's alert rules (the same groups
 as the in-cluster PrometheusRule) and routes alerts to the platform's SNS topic."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import Any, Required, TypedDict
 

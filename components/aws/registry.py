@@ -1,8 +1,8 @@
 """ECR registry: a private repository with scan on push, immutable tags, KMS and lifecycle."""
 
-from __future__ import annotations
-
 import json
+from collections.abc import Mapping
+from typing import TypedDict
 
 import pulumi
 from pulumi_aws import ecr
@@ -10,11 +10,27 @@ from pulumi_aws import ecr
 from mlplatform import defaults
 from mlplatform.aws.iam import AwsWorkloadIdentity
 from mlplatform.aws.kms import data_key
-from mlplatform.contracts import RegistryArgs, child
+from mlplatform.contracts import child
 
 
-class EcrRegistryArgs(RegistryArgs, total=False):
-    """Args of `EcrRegistry`: the shared registry contract; nothing AWS-only."""
+class EcrRegistryArgs(TypedDict, total=False):
+    """Args of `EcrRegistry`."""
+
+    tags: Mapping[str, str]
+    """Tags on the repository and the key it creates. Default: none."""
+    immutable_tags: bool
+    """Refuse to overwrite a pushed tag. Default: immutable."""
+    scan_on_push: bool
+    """Basic scanning of every pushed image. Default: on."""
+    untagged_expiry_days: int
+    """Days before an untagged image is deleted. Default: 14."""
+    keep_last_images: int
+    """Newest images always kept. Default: 50."""
+    kms_key_id: pulumi.Input[str] | None
+    """ARN of a customer-managed KMS key to encrypt images with. Default: a dedicated KMS key
+    with rotation is created."""
+    protect: bool
+    """Protect the repository and the key it creates from deletion. Default: protected."""
 
 
 def lifecycle_policy(untagged_days: int, keep_last: int) -> str:

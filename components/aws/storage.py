@@ -1,8 +1,8 @@
 """S3 artifact store: private, versioned, KMS-encrypted, TLS-only, with lifecycle rules."""
 
-from __future__ import annotations
-
 import json
+from collections.abc import Mapping
+from typing import TypedDict
 
 import pulumi
 from pulumi_aws import s3
@@ -10,11 +10,23 @@ from pulumi_aws import s3
 from mlplatform import defaults
 from mlplatform.aws.iam import AwsWorkloadIdentity
 from mlplatform.aws.kms import data_key
-from mlplatform.contracts import ArtifactStoreArgs, child
+from mlplatform.contracts import child
 
 
-class S3ArtifactStoreArgs(ArtifactStoreArgs, total=False):
-    """Args of `S3ArtifactStore`: the shared artifact-store contract; nothing AWS-only."""
+class S3ArtifactStoreArgs(TypedDict, total=False):
+    """Args of `S3ArtifactStore`."""
+
+    tags: Mapping[str, str]
+    """Tags on the bucket and the key it creates. Default: none."""
+    noncurrent_version_days: int
+    """Days an overwritten or deleted object version is kept. Default: 30."""
+    abort_incomplete_upload_days: int
+    """Days before an unfinished multipart upload is removed. Default: 7."""
+    kms_key_id: pulumi.Input[str] | None
+    """ARN of a customer-managed KMS key to encrypt with. Default: a dedicated KMS key with
+    rotation is created."""
+    protect: bool
+    """Protect the bucket and the key it creates from deletion. Default: protected."""
 
 
 def tls_only_policy(bucket_arn: str) -> str:

@@ -7,11 +7,10 @@ AKS installs the NVIDIA driver on GPU pools (gpuProfile driver Install); the dev
 comes from the platform's GPU enablement. AKS's own cluster autoscaler scales pools from zero.
 """
 
-from __future__ import annotations
-
 import base64
 import json
-from typing import Required
+from collections.abc import Mapping, Sequence
+from typing import Required, TypedDict
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -20,7 +19,7 @@ from pulumi_azure_native import authorization, containerservice, monitor, operat
 
 from mlplatform import catalog, defaults
 from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
-from mlplatform.contracts import GpuClusterArgs, GpuPoolArgs, child, pool_labels
+from mlplatform.contracts import GpuPoolArgs, child, pool_labels
 
 UPGRADE_CHANNELS = {"rapid": "rapid", "regular": "stable", "stable": "patch"}
 """spec release channel -> AKS auto-upgrade channel (stable = latest patch of N-1 minor,
@@ -47,9 +46,34 @@ SPOT_TAINT = "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"
 OS_DISK_GB_SYSTEM = 64
 
 
-class AksGpuClusterArgs(GpuClusterArgs, total=False):
-    """Args of `AksGpuCluster`: the shared cluster contract plus where it lives."""
+class AksGpuClusterArgs(TypedDict, total=False):
+    """Args of `AksGpuCluster`."""
 
+    kubernetes_version: Required[str]
+    """Kubernetes minor version, e.g. "1.36"."""
+    gpu_pools: Sequence[GpuPoolArgs]
+    """GPU node pools. Default: none."""
+    public_endpoint: bool
+    """Expose the API server publicly (to `public_access_cidrs` only). Default: private."""
+    public_access_cidrs: Sequence[str]
+    """CIDRs allowed to a public endpoint. Default: none."""
+    system_instance_type: str
+    """VM size of the system pool. Default: Standard_D4ds_v5."""
+    system_min_nodes: int
+    """System pool lower bound. Default: 2."""
+    system_max_nodes: int
+    """System pool upper bound. Default: 4."""
+    release_channel: str
+    """rapid, regular or stable: how the control plane and nodes are upgraded. Default:
+    regular."""
+    admins: Sequence[str]
+    """Entra group object ids given cluster admin. Default: none."""
+    log_retention_days: int
+    """Days control-plane and container logs are kept. Default: 30."""
+    tags: Mapping[str, str]
+    """Tags on every taggable child. Default: none."""
+    protect: bool
+    """Protect the cluster from deletion. Default: protected."""
     resource_group_name: Required[pulumi.Input[str]]
     """Resource group of the cluster."""
     location: Required[str]
@@ -94,8 +118,6 @@ class AksGpuCluster(pulumi.ComponentResource):
     """Object id of the kubelet identity (give it AcrPull on the registry)."""
     kubeconfig: pulumi.Output[str]
     """Kubeconfig (secret) using kubelogin with the Azure CLI."""
-    provider: k8s.Provider
-    """Kubernetes provider that waits for the GPU pools."""
     needs_device_plugin: bool
     """True when there are GPU pools: AKS installs drivers but not the device plugin."""
 
@@ -240,7 +262,7 @@ class AksGpuCluster(pulumi.ComponentResource):
         self.kubeconfig = pulumi.Output.secret(
             credentials.kubeconfigs.apply(lambda k: kubeconfig(k[0].value))
         )
-        self.provider = k8s.Provider(
+        self._kubernetes_provider = k8s.Provider(
             f"{name}-k8s",
             kubeconfig=self.kubeconfig,
             enable_server_side_apply=True,
@@ -253,6 +275,12 @@ class AksGpuCluster(pulumi.ComponentResource):
                 "kubeconfig": self.kubeconfig,
             }
         )
+
+    @property
+    def provider(self) -> k8s.Provider:
+        """Kubernetes provider that waits for the GPU pools.
+        Python only: in other languages, make one from `kubeconfig`."""
+        return self._kubernetes_provider
 
     def _control_plane_logs(self, workspace: operationalinsights.Workspace) -> None:
         """The control plane's API server, admin audit, scheduler, controller-manager,

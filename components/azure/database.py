@@ -3,8 +3,6 @@ integration through a delegated subnet and a private DNS zone, public network ac
 `require_secure_transport=on`, automated backups, zone-redundant HA when asked (prod), storage
 auto-grow, and Pulumi protect."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Required, TypedDict
 

@@ -1,8 +1,6 @@
 """Azure Workload Identity: a user-assigned managed identity federated with exactly one
 Kubernetes service account of an AKS cluster (no client secrets)."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Required, TypedDict
 

@@ -2,8 +2,6 @@
 private endpoints and private DNS for the storage account and registry (their public
 network access is off, so this is how the cluster reaches them)."""
 
-from __future__ import annotations
-
 import ipaddress
 from collections.abc import Mapping
 from typing import Required, TypedDict

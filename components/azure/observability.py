@@ -3,8 +3,6 @@ webhook receivers, and metric alerts on the MLflow database (availability, CPU, 
 failed connections). Container Insights and its Log Analytics workspace belong to the AKS
 cluster (`AksGpuCluster`)."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import Required, TypedDict
 

@@ -3,8 +3,6 @@ what the in-cluster Prometheus remote-writes (through our own data collection en
 rule), evaluates the platform's alert rules as Prometheus rule groups and alerts through the
 platform's action group."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Required, TypedDict

@@ -1,14 +1,14 @@
 """Azure Container Registry: Premium, private, admin user off, anonymous pull off, retention."""
 
-from __future__ import annotations
+from collections.abc import Mapping
+from typing import Required, TypedDict
 
 import pulumi
 from pulumi_azure_native import containerregistry
 
 from mlplatform import defaults
 from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
-from mlplatform.azure.storage import AzurePlacement
-from mlplatform.contracts import RegistryArgs, child
+from mlplatform.contracts import child
 from mlplatform.naming import compact_name
 
 REGISTRY_NAME_MAX = 50
@@ -16,8 +16,21 @@ SKU = "Premium"
 """Premium is the tier with private endpoints, public network off and untagged retention."""
 
 
-class AcrRegistryArgs(RegistryArgs, AzurePlacement, total=False):
-    """Args of `AcrRegistry`: the shared contract plus where to put it."""
+class AcrRegistryArgs(TypedDict, total=False):
+    """Args of `AcrRegistry`."""
+
+    resource_group_name: Required[pulumi.Input[str]]
+    """Resource group of the registry."""
+    location: pulumi.Input[str]
+    """Azure region. Default: the resource group's location."""
+    zone_redundant: bool
+    """Zone-redundant registry. Default: off."""
+    tags: Mapping[str, str]
+    """Tags on the registry. Default: none."""
+    untagged_expiry_days: int
+    """Days before an untagged image is deleted. Default: 14."""
+    protect: bool
+    """Protect the registry from deletion. Default: protected."""
 
 
 class AcrRegistry(pulumi.ComponentResource):

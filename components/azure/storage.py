@@ -5,8 +5,7 @@ TLS 1.2 only, HTTPS only, no public blob access, shared-key access off
 container soft delete, and a lifecycle rule for old versions.
 """
 
-from __future__ import annotations
-
+from collections.abc import Mapping
 from typing import Required, TypedDict
 
 import pulumi
@@ -14,26 +13,30 @@ from pulumi_azure_native import storage
 
 from mlplatform import defaults
 from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
-from mlplatform.contracts import ArtifactStoreArgs, child
+from mlplatform.contracts import child
 from mlplatform.naming import compact_name
 
 ACCOUNT_NAME_MAX = 24
 CONTAINER_NAME = "artifacts"
 
 
-class AzurePlacement(TypedDict, total=False):
-    """Where an Azure data service goes (shared by the artifact store and the registry)."""
+class AzureBlobArtifactStoreArgs(TypedDict, total=False):
+    """Args of `AzureBlobArtifactStore`."""
 
     resource_group_name: Required[pulumi.Input[str]]
-    """Resource group. Required."""
+    """Resource group of the storage account."""
     location: pulumi.Input[str]
     """Azure region. Default: the resource group's location."""
     zone_redundant: bool
-    """Replicate across availability zones (ZRS storage, zone-redundant ACR). Default: off."""
-
-
-class AzureBlobArtifactStoreArgs(ArtifactStoreArgs, AzurePlacement, total=False):
-    """Args of `AzureBlobArtifactStore`: the shared contract plus where to put it."""
+    """Zone-redundant storage (Standard_ZRS) instead of Standard_LRS. Default: off."""
+    tags: Mapping[str, str]
+    """Tags on the storage account. Default: none."""
+    noncurrent_version_days: int
+    """Days an overwritten or deleted object version is kept. Default: 30."""
+    soft_delete_days: int
+    """Days a deleted blob or container can be restored. Default: 7."""
+    protect: bool
+    """Protect the storage account from deletion. Default: protected."""
 
 
 class AzureBlobArtifactStore(pulumi.ComponentResource):

@@ -9,13 +9,13 @@ import pulumi_aws as aws
 
 from mlplatform import defaults
 from mlplatform.aws.autoscaler import EksClusterAutoscaler
-from mlplatform.aws.cluster import EksGpuCluster
+from mlplatform.aws.cluster import EksGpuCluster, EksGpuClusterArgs
 from mlplatform.aws.database import RdsPostgres, RdsPostgresArgs
 from mlplatform.aws.network import AwsNetwork
 from mlplatform.aws.observability import AwsAlarms, AwsAlarmsArgs
 from mlplatform.aws.prometheus import AmpWorkspace
-from mlplatform.aws.registry import EcrRegistry
-from mlplatform.aws.storage import S3ArtifactStore
+from mlplatform.aws.registry import EcrRegistry, EcrRegistryArgs
+from mlplatform.aws.storage import S3ArtifactStore, S3ArtifactStoreArgs
 from mlplatform.compose.common import (
     Built,
     Identity,
@@ -23,10 +23,11 @@ from mlplatform.compose.common import (
     add_monitoring,
     add_teams,
     alert_thresholds,
-    cluster_args,
+    cluster_settings,
     enable_gpus,
-    registry_args,
-    store_args,
+    registry_settings,
+    settings_for,
+    store_settings,
 )
 from mlplatform.kubernetes.mlflow_config import WORKERS
 from mlplatform.kubernetes.monitoring import managed
@@ -46,10 +47,14 @@ def build(
     built = Built()
     store = registry = None
     if cfg.artifact_store.enabled:
-        store = S3ArtifactStore(f"{name}-artifacts", store_args(cfg, tags), opts)
+        store = S3ArtifactStore(
+            f"{name}-artifacts", settings_for(S3ArtifactStoreArgs, store_settings(cfg, tags)), opts
+        )
         built.artifact_uri = store.artifact_uri
     if cfg.registry.enabled:
-        registry = EcrRegistry(f"{name}-registry", registry_args(cfg, tags), opts)
+        registry = EcrRegistry(
+            f"{name}-registry", settings_for(EcrRegistryArgs, registry_settings(cfg, tags)), opts
+        )
         built.registry_url = registry.repository_url
 
     existing = cfg.network.existing
@@ -69,22 +74,28 @@ def build(
     else:
         subnets = list(existing.subnet_ids)
         vpc_id = existing.network_id
-    cluster = EksGpuCluster(
-        f"{name}-eks",
-        {
-            **cluster_args(cfg, tags),
-            "private_subnet_ids": subnets,
-            "region": cfg.region,
-        },
-        opts,
-    )
+    cluster_args = {
+        **cluster_settings(cfg, tags),
+        "private_subnet_ids": subnets,
+        "region": cfg.region,
+    }
+    cluster = EksGpuCluster(f"{name}-eks", settings_for(EksGpuClusterArgs, cluster_args), opts)
     built.cluster_name, built.kubeconfig = cluster.cluster_name, cluster.kubeconfig
 
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
     enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts)
     if cfg.gpu_pools:
         EksClusterAutoscaler(
-            f"{name}-autoscaler", cluster, cfg.region, cfg.cluster.kubernetes_version, opts
+            f"{name}-autoscaler",
+            {
+                "cluster_name": cluster.cluster_name,
+                "oidc_provider_arn": cluster.oidc_provider_arn,
+                "oidc_issuer_url": cluster.oidc_issuer_url,
+                "region": cfg.region,
+                "kubernetes_version": cfg.cluster.kubernetes_version,
+                "tags": tags,
+            },
+            pulumi.ResourceOptions(parent=parent, providers=[provider, cluster.provider]),
         )
 
     def team_identity(team: str) -> Identity:

@@ -16,8 +16,8 @@ from mlplatform.azure.identity import USE_LABEL
 from mlplatform.azure.network import AzureNetwork
 from mlplatform.azure.observability import AzureAlarms, AzureAlarmsArgs
 from mlplatform.azure.prometheus import AzureManagedPrometheus
-from mlplatform.azure.registry import AcrRegistry
-from mlplatform.azure.storage import AzureBlobArtifactStore, AzurePlacement
+from mlplatform.azure.registry import AcrRegistry, AcrRegistryArgs
+from mlplatform.azure.storage import AzureBlobArtifactStore, AzureBlobArtifactStoreArgs
 from mlplatform.compose.common import (
     Built,
     Identity,
@@ -25,10 +25,11 @@ from mlplatform.compose.common import (
     add_monitoring,
     add_teams,
     alert_thresholds,
-    cluster_args,
+    cluster_settings,
     enable_gpus,
-    registry_args,
-    store_args,
+    registry_settings,
+    settings_for,
+    store_settings,
 )
 from mlplatform.kubernetes.monitoring import managed
 from mlplatform.kubernetes.monitoring.rules import rule_groups
@@ -60,7 +61,7 @@ def build(
         )
         rg = group.name
     prod = cfg.environment is Environment.PROD
-    placement: AzurePlacement = {
+    placement = {
         "resource_group_name": rg,
         "location": location,
         "zone_redundant": prod,
@@ -68,24 +69,28 @@ def build(
     built = Built()
     store = registry = None
     if cfg.artifact_store.enabled:
+        store_args = {**store_settings(cfg, tags), **placement}
         store = AzureBlobArtifactStore(
-            f"{name}-artifacts", {**store_args(cfg, tags), **placement}, opts
+            f"{name}-artifacts", settings_for(AzureBlobArtifactStoreArgs, store_args), opts
         )
         built.artifact_uri = store.artifact_uri
     if cfg.registry.enabled:
-        registry = AcrRegistry(f"{name}-registry", {**registry_args(cfg, tags), **placement}, opts)
+        registry_args = {**registry_settings(cfg, tags), **placement}
+        registry = AcrRegistry(
+            f"{name}-registry", settings_for(AcrRegistryArgs, registry_args), opts
+        )
         built.registry_url = registry.login_server
 
     network, node_subnet, vnet_id = _network(name, cfg, tags, opts, rg, store, registry)
-    args: AksGpuClusterArgs = {
-        **cluster_args(cfg, tags),
+    cluster_args = {
+        **cluster_settings(cfg, tags),
         "resource_group_name": rg,
         "location": location,
         "node_subnet_id": node_subnet,
         "standard_tier": prod,
         "deployer_principal_type": cfg.azure.deployer_principal_type if cfg.azure else "User",
     }
-    cluster = AksGpuCluster(f"{name}-aks", args, opts)
+    cluster = AksGpuCluster(f"{name}-aks", settings_for(AksGpuClusterArgs, cluster_args), opts)
     built.cluster_name, built.kubeconfig = cluster.cluster_name, cluster.kubeconfig
     if registry is not None:
         registry.grant_pull_to_principal(f"{name}-kubelet-acr-pull", cluster.kubelet_object_id)

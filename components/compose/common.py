@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import pulumi
 
 from mlplatform import defaults
-from mlplatform.contracts import ArtifactStoreArgs, GpuClusterArgs, GpuPoolArgs, RegistryArgs
+from mlplatform.contracts import GpuPoolArgs
 from mlplatform.spec import PlatformConfig
 from mlplatform.spec.model import EndpointAccess, GpuEnablement
 
@@ -73,8 +73,23 @@ def pool_args(cfg: PlatformConfig) -> list[GpuPoolArgs]:
     ]
 
 
-def store_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> ArtifactStoreArgs:
-    """The spec's artifact store settings in the shared store contract."""
+Args = TypeVar("Args")
+
+
+def settings_for(args_type: type[Args], settings: Mapping[str, Any]) -> Args:
+    """The settings a component's args TypedDict takes: a spec setting the target does not
+    honour (Azure's registry has no scan on push) is left out, as is one left unset (None).
+    A required field missing is an error in this package, not in the spec."""
+    fields = args_type.__annotations__
+    chosen = {k: v for k, v in settings.items() if k in fields and v is not None}
+    missing = sorted(set(getattr(args_type, "__required_keys__", ())) - set(chosen))
+    if missing:
+        raise TypeError(f"{args_type.__name__} needs {', '.join(missing)}")
+    return cast(Args, chosen)
+
+
+def store_settings(cfg: PlatformConfig, tags: Mapping[str, str]) -> dict[str, Any]:
+    """The spec's artifact store settings, by args field name."""
     a = cfg.artifact_store
     return {
         "tags": tags,
@@ -86,8 +101,8 @@ def store_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> ArtifactStoreArg
     }
 
 
-def registry_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> RegistryArgs:
-    """The spec's registry settings in the shared registry contract."""
+def registry_settings(cfg: PlatformConfig, tags: Mapping[str, str]) -> dict[str, Any]:
+    """The spec's registry settings, by args field name."""
     r = cfg.registry
     return {
         "tags": tags,
@@ -99,10 +114,10 @@ def registry_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> RegistryArgs:
     }
 
 
-def cluster_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> GpuClusterArgs:
-    """The spec's cluster settings in the shared cluster contract."""
+def cluster_settings(cfg: PlatformConfig, tags: Mapping[str, str]) -> dict[str, Any]:
+    """The spec's cluster settings, by args field name."""
     cluster = cfg.cluster
-    args: GpuClusterArgs = {
+    return {
         "kubernetes_version": cluster.kubernetes_version,
         "gpu_pools": pool_args(cfg),
         "public_endpoint": cluster.endpoint_access is EndpointAccess.PUBLIC,
@@ -116,10 +131,8 @@ def cluster_args(cfg: PlatformConfig, tags: Mapping[str, str]) -> GpuClusterArgs
         "log_retention_days": cluster.log_retention_days,
         "tags": dict(tags),
         "protect": cfg.protect,
+        "system_instance_type": cluster.system_pool.instance_type,
     }
-    if cluster.system_pool.instance_type:
-        args["system_instance_type"] = cluster.system_pool.instance_type
-    return args
 
 
 def gpu_enablement_mode(cfg: PlatformConfig, image_lacks_plugin: bool) -> str | None:
@@ -286,7 +299,7 @@ def mlflow_server(
     if ingress := ingress_args(cfg):
         args["ingress"] = ingress
     if monitoring is not None:
-        args["scraped_after"] = monitoring.crds_ready
+        args["scraped_by"] = monitoring.operator_release
     return MlflowServer(f"{name}-mlflow", args, opts)
 
 
@@ -320,7 +333,7 @@ def add_monitoring(
         "prometheus_memory": spec.prometheus_memory,
         "grafana": spec.grafana,
         "gpu_nodes": bool(cfg.gpu_pools) or cfg.target.value == "kubernetes",
-        "thresholds": alert_thresholds(cfg),
+        "thresholds": alert_thresholds(cfg).args(),
         "mlflow": cfg.mlflow.enabled,
         "gke": cfg.target.value == "gcp",
         "webhooks": [pulumi.Output.secret(url) for url in spec.notifications.webhooks],

@@ -15,18 +15,19 @@ from mlplatform.compose.common import (
     add_monitoring,
     add_teams,
     alert_thresholds,
-    cluster_args,
+    cluster_settings,
     enable_gpus,
-    registry_args,
-    store_args,
+    registry_settings,
+    settings_for,
+    store_settings,
 )
 from mlplatform.gcp.cluster import GkeGpuCluster, GkeGpuClusterArgs
 from mlplatform.gcp.database import CloudSqlPostgres, CloudSqlPostgresArgs
 from mlplatform.gcp.network import PODS_RANGE, SERVICES_RANGE, GcpNetwork
 from mlplatform.gcp.observability import GcpAlarms, GcpAlarmsArgs
 from mlplatform.gcp.prometheus import GmpAlertPolicies
-from mlplatform.gcp.registry import ArtifactRegistryDocker
-from mlplatform.gcp.storage import GcsArtifactStore
+from mlplatform.gcp.registry import ArtifactRegistryDocker, ArtifactRegistryDockerArgs
+from mlplatform.gcp.storage import GcsArtifactStore, GcsArtifactStoreArgs
 from mlplatform.kubernetes.mlflow_config import WORKERS
 from mlplatform.kubernetes.monitoring import managed
 from mlplatform.kubernetes.monitoring.rules import rule_groups
@@ -48,20 +49,26 @@ def build(
     if cfg.artifact_store.enabled:
         store = GcsArtifactStore(
             f"{name}-artifacts",
-            {**store_args(cfg, tags), "project": project, "location": region},
+            settings_for(
+                GcsArtifactStoreArgs,
+                {**store_settings(cfg, tags), "project": project, "location": region},
+            ),
             opts,
         )
         built.artifact_uri = store.artifact_uri
     if cfg.registry.enabled:
         registry = ArtifactRegistryDocker(
             f"{name}-registry",
-            {**registry_args(cfg, tags), "project": project, "location": region},
+            settings_for(
+                ArtifactRegistryDockerArgs,
+                {**registry_settings(cfg, tags), "project": project, "location": region},
+            ),
             opts,
         )
         built.registry_url = registry.repository_url
 
-    args: GkeGpuClusterArgs = {
-        **cluster_args(cfg, tags),
+    cluster_args = {
+        **cluster_settings(cfg, tags),
         "project": project,
         "region": region,
         "network": "",
@@ -70,6 +77,7 @@ def build(
         "services_range_name": SERVICES_RANGE,
         "managed_prometheus": cfg.cluster.managed_prometheus,
     }
+    args = settings_for(GkeGpuClusterArgs, cluster_args)
     existing = cfg.network.existing
     network = None
     if existing is None:
@@ -139,7 +147,8 @@ def _database(
         "labels": tags,
     }
     if network is not None:
-        db_args["depends_on"] = [network.private_services_access(db_name)]
+        # The peering's own network output: the instance waits for the peering.
+        db_args["network_id"] = network.private_services_access(db_name).network
     else:  # a network of yours already has private services access (see the README)
         db_args["network_id"] = network_path(cfg.gcp.project, network_id)
     if cfg.mlflow.database.instance_class:

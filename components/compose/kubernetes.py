@@ -119,7 +119,7 @@ def _mlflow(
     args: MlflowServerArgs = {
         "namespace": namespace,
         "database_uri": database.database_uri,
-        "artifacts_destination": store.artifact_uri.apply(lambda u: u.removeprefix("file://")),
+        "artifacts_destination": store.mount_path,
         "artifact_volume_claim": store.claim_name,
         "replicas": cfg.mlflow.replicas,
         "allowed_namespaces": allowed_namespaces(cfg),

@@ -42,15 +42,34 @@ def find_project_dir(start: Path | None = None) -> Path:
     raise PlanError(f"no Pulumi.yaml found in {here} or above; run from the project directory")
 
 
+def _document(project_dir: Path) -> dict[str, Any]:
+    return yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
+
+
 def _project(project_dir: Path) -> tuple[str, Path, Path]:
     """Project name, program directory and stack config directory from Pulumi.yaml."""
-    document = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
+    document = _document(project_dir)
     name = document.get("name")
     if not name:
         raise PlanError(f"{project_dir / 'Pulumi.yaml'} has no project name")
     main = project_dir / str(document.get("main", "."))
     config_dir = project_dir / str(document.get("stackConfigDir", "."))
     return str(name), main, config_dir
+
+
+def _program(project_dir: Path, program: Path) -> Callable[[], None]:
+    """The project's program: its `__main__.py`, or the Pulumi.yaml itself (runtime yaml)."""
+    document = _document(project_dir)
+    runtime = document.get("runtime")
+    if (runtime.get("name") if isinstance(runtime, dict) else runtime) != "yaml":
+        return _file_program(program)
+    from mlplatform.engine.yaml_program import YamlProgramError
+    from mlplatform.engine.yaml_program import program as yaml_program
+
+    try:
+        return yaml_program(document, str(project_dir / "Pulumi.yaml"))
+    except YamlProgramError as exc:
+        raise PlanError(str(exc)) from None
 
 
 def resolve_stack_file(stack: str, project_dir: Path) -> tuple[str, Path]:
@@ -83,7 +102,7 @@ def run_stack(stack: str, project_dir: Path | None = None) -> Plan:
     target = _target_of(config)
     context = contextvars.Context()
     monitor, outputs = context.run(
-        _execute, _file_program(program), project, stack_name, config, str(path)
+        _execute, _program(root, program), project, stack_name, config, str(path)
     )
     return Plan(
         project=project,

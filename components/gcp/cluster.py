@@ -6,17 +6,16 @@ GKE installs the NVIDIA driver (gpu_driver_installation_config) and runs the
 device plugin itself, and its cluster autoscaler scales pools from zero.
 """
 
-from __future__ import annotations
-
 import json
-from typing import Required
+from collections.abc import Mapping, Sequence
+from typing import Required, TypedDict
 
 import pulumi
 import pulumi_kubernetes as k8s
 from pulumi_gcp import container, kms, logging, organizations, projects, serviceaccount
 
 from mlplatform import catalog, defaults
-from mlplatform.contracts import GpuClusterArgs, GpuPoolArgs, child, pool_labels
+from mlplatform.contracts import GpuPoolArgs, child, pool_labels
 from mlplatform.gcp.identity import GcpWorkloadIdentity, account_id
 
 RELEASE_CHANNELS = {"rapid": "RAPID", "regular": "REGULAR", "stable": "STABLE"}
@@ -29,9 +28,35 @@ SYSTEM_DISK_GB = 50
 OAUTH_SCOPES = ["https://www.googleapis.com/auth/cloud-platform"]
 
 
-class GkeGpuClusterArgs(GpuClusterArgs, total=False):
-    """Args of `GkeGpuCluster`: the shared cluster contract plus where it lives."""
+class GkeGpuClusterArgs(TypedDict, total=False):
+    """Args of `GkeGpuCluster`."""
 
+    kubernetes_version: Required[str]
+    """Kubernetes minor version, e.g. "1.36"."""
+    gpu_pools: Sequence[GpuPoolArgs]
+    """GPU node pools. Default: none."""
+    public_endpoint: bool
+    """Expose the API server publicly (to `public_access_cidrs` only). Default: private."""
+    public_access_cidrs: Sequence[str]
+    """CIDRs allowed to a public endpoint. Default: none."""
+    private_access_cidrs: Sequence[str]
+    """CIDRs inside the network allowed to the private endpoint (runners, VPN, bastion).
+    Default: none beyond the nodes."""
+    system_instance_type: str
+    """Machine type of the system pool. Default: e2-standard-4."""
+    system_min_nodes: int
+    """System pool lower bound. Default: 2."""
+    system_max_nodes: int
+    """System pool upper bound. Default: 4."""
+    release_channel: str
+    """rapid, regular or stable: how the control plane and nodes are upgraded. Default:
+    regular."""
+    log_retention_days: int
+    """Days cluster logs in their own bucket are kept. Default: 30."""
+    tags: Mapping[str, str]
+    """Labels on every labelled child. Default: none."""
+    protect: bool
+    """Protect the cluster from deletion. Default: protected."""
     project: Required[str]
     """GCP project id."""
     region: Required[str]
@@ -87,8 +112,6 @@ class GkeGpuCluster(pulumi.ComponentResource):
     """Kubeconfig (secret) using gke-gcloud-auth-plugin."""
     node_service_account: pulumi.Output[str]
     """Email of the nodes' dedicated service account."""
-    provider: k8s.Provider
-    """Kubernetes provider that waits for the system and GPU pools."""
     needs_device_plugin: bool
     """Always False: GKE runs the NVIDIA device plugin on GPU nodes itself."""
 
@@ -206,7 +229,7 @@ class GkeGpuCluster(pulumi.ComponentResource):
                 self.cluster.master_auth.apply(lambda a: a.cluster_ca_certificate or ""),
             ).apply(lambda v: kubeconfig(v[0], v[1], v[2]))
         )
-        self.provider = k8s.Provider(
+        self._kubernetes_provider = k8s.Provider(
             f"{name}-k8s",
             kubeconfig=self.kubeconfig,
             enable_server_side_apply=True,
@@ -219,6 +242,12 @@ class GkeGpuCluster(pulumi.ComponentResource):
                 "node_service_account": self.node_service_account,
             }
         )
+
+    @property
+    def provider(self) -> k8s.Provider:
+        """Kubernetes provider that waits for the system and GPU pools.
+        Python only: in other languages, make one from `kubeconfig`."""
+        return self._kubernetes_provider
 
     def workload_identity(
         self,

@@ -2,9 +2,7 @@
 IPv4), `ENCRYPTED_ONLY` connections, daily backups with point-in-time recovery, deletion
 protection in Pulumi and in the API, backups kept after deletion, REGIONAL (HA) when asked."""
 
-from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Required, TypedDict
 
 import pulumi
@@ -37,9 +35,9 @@ class CloudSqlPostgresArgs(TypedDict, total=False):
     region: Required[str]
     """Region of the instance."""
     network_id: Required[pulumi.Input[str]]
-    """VPC (projects/P/global/networks/N) with private services access configured."""
-    depends_on: Sequence[pulumi.Resource]
-    """What must exist first: the private services access peering. Default: none."""
+    """VPC (projects/P/global/networks/N) with private services access configured. When the
+    peering is made in the same program, give its `network` output, so the instance waits
+    for the peering."""
     tier: str
     """Machine tier. Default: db-custom-1-3840 (db-custom-2-7680 when regional)."""
     storage_gb: int
@@ -109,7 +107,6 @@ class CloudSqlPostgres(pulumi.ComponentResource):
             opts=child(
                 self,
                 protect=protect,
-                depends_on=list(args.get("depends_on", [])),
                 ignore_changes=["settings.diskSize"],
             ),
         )

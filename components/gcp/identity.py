@@ -1,7 +1,5 @@
 """GKE Workload Identity: a Google service account one Kubernetes service account can act as."""
 
-from __future__ import annotations
-
 import hashlib
 from typing import Required, TypedDict
 

@@ -1,8 +1,6 @@
 """GCP network for a GKE cluster: custom-mode VPC, one subnetwork with pod and service
 secondary ranges, Private Google Access, and Cloud NAT for egress from private nodes."""
 
-from __future__ import annotations
-
 import ipaddress
 from typing import Required, TypedDict
 

@@ -2,8 +2,6 @@
 webhooks, and alert policies on the MLflow Cloud SQL instance (up, CPU, disk, connections) and
 on the GKE cluster's nodes (not Ready)."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Required, TypedDict
 

@@ -3,8 +3,6 @@ Cloud Monitoring alert policies with PromQL conditions, on the metrics the in-cl
 Prometheus (Google's fork) exports, notifying the platform's channels; Google service accounts
 for the exporter (metric writer) and the query frontend (viewer)."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Required, TypedDict

@@ -1,27 +1,40 @@
 """Artifact Registry docker repository: private, immutable tags, scanning, cleanup policies."""
 
-from __future__ import annotations
-
 import re
-from typing import Required
+from collections.abc import Mapping
+from typing import Required, TypedDict
 
 import pulumi
 from pulumi_gcp import artifactregistry
 
 from mlplatform import defaults
-from mlplatform.contracts import SECONDS_PER_DAY, RegistryArgs, child
+from mlplatform.contracts import SECONDS_PER_DAY, child
 from mlplatform.gcp.identity import GcpWorkloadIdentity
 
 REPOSITORY_ID_MAX = 63
 
 
-class ArtifactRegistryDockerArgs(RegistryArgs, total=False):
-    """Args of `ArtifactRegistryDocker`: the shared contract plus where to put it."""
+class ArtifactRegistryDockerArgs(TypedDict, total=False):
+    """Args of `ArtifactRegistryDocker`."""
 
     project: Required[pulumi.Input[str]]
-    """GCP project id. Required."""
+    """GCP project id."""
     location: Required[pulumi.Input[str]]
-    """Repository region, e.g. us-central1. Required."""
+    """Repository region, e.g. us-central1."""
+    tags: Mapping[str, str]
+    """Labels on the repository. Default: none."""
+    immutable_tags: bool
+    """Refuse to overwrite a pushed tag. Default: immutable."""
+    scan_on_push: bool
+    """Artifact Analysis scanning of pushed images (the project's setting). Default: on."""
+    untagged_expiry_days: int
+    """Days before an untagged image is deleted. Default: 14."""
+    keep_last_images: int
+    """Newest images always kept. Default: 50."""
+    kms_key_id: pulumi.Input[str] | None
+    """Cloud KMS key to encrypt images with. Default: Google-managed encryption."""
+    protect: bool
+    """Protect the repository from deletion. Default: protected."""
 
 
 def repository_id(name: str) -> str:

@@ -1,24 +1,37 @@
 """GCS artifact store: uniform access, public access prevention, versioning, soft delete."""
 
-from __future__ import annotations
-
-from typing import Required
+from collections.abc import Mapping
+from typing import Required, TypedDict
 
 import pulumi
 from pulumi_gcp import kms, storage
 
 from mlplatform import defaults
-from mlplatform.contracts import SECONDS_PER_DAY, ArtifactStoreArgs, child
+from mlplatform.contracts import SECONDS_PER_DAY, child
 from mlplatform.gcp.identity import GcpWorkloadIdentity
 
 
-class GcsArtifactStoreArgs(ArtifactStoreArgs, total=False):
-    """Args of `GcsArtifactStore`: the shared contract plus where to put it."""
+class GcsArtifactStoreArgs(TypedDict, total=False):
+    """Args of `GcsArtifactStore`."""
 
     project: Required[pulumi.Input[str]]
-    """GCP project id. Required."""
+    """GCP project id."""
     location: Required[pulumi.Input[str]]
-    """Bucket location (a region such as us-central1). Required."""
+    """Bucket location (a region such as us-central1)."""
+    tags: Mapping[str, str]
+    """Labels on the bucket. Default: none."""
+    noncurrent_version_days: int
+    """Days an overwritten or deleted object version is kept. Default: 30."""
+    abort_incomplete_upload_days: int
+    """Days before an unfinished multipart upload is removed. Default: 7."""
+    soft_delete_days: int
+    """Days a deleted object can be restored. Default: 7."""
+    kms_key_id: pulumi.Input[str] | None
+    """Cloud KMS key (projects/P/locations/L/keyRings/R/cryptoKeys/K) to encrypt with; the
+    project's Cloud Storage service agent is granted its use. Default: Google-managed
+    encryption."""
+    protect: bool
+    """Protect the bucket from deletion. Default: protected."""
 
 
 class GcsArtifactStore(pulumi.ComponentResource):

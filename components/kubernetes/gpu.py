@@ -6,8 +6,6 @@ MPS, MIG strategy) is per pool: each pool gets a named device-plugin config,
 selected by the node label `nvidia.com/device-plugin.config`.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import Any, Required, TypedDict
 

@@ -7,8 +7,6 @@ the basic-auth config); the pods run non-root with a read-only root filesystem,
 behind a ClusterIP Service, a PodDisruptionBudget and a NetworkPolicy.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import Required, TypedDict
 
@@ -33,6 +31,8 @@ RESOURCES: k8s.core.v1.ResourceRequirementsArgsDict = {
 }
 PASSWORD_LENGTH = 32
 MIGRATION_LABEL = {"app.kubernetes.io/component": "migration"}
+SCRAPED_BY_ANNOTATION = "mlplatform.io/scraped-by"
+"""On MLflow's ServiceMonitor: the Prometheus operator release that scrapes it."""
 CLIENT_LABELS = {"app.kubernetes.io/name": "mlflow", "app.kubernetes.io/part-of": "mlplatform"}
 """Labels every MLflow pod (server and migration) carries: what the database admits."""
 
@@ -74,9 +74,10 @@ class MlflowServerArgs(TypedDict, total=False):
     beyond the server's own namespace."""
     ingress: MlflowIngressArgs
     """An Ingress with TLS in front of the Service. Default: none (in-cluster only)."""
-    scraped_after: pulumi.Resource
-    """The resource that installs the Prometheus operator's CRDs: when given, a ServiceMonitor
-    has Prometheus scrape /metrics with the admin credentials. Default: not scraped."""
+    scraped_by: pulumi.Input[str]
+    """`MonitoringStack.operator_release`, the Helm release that installs the Prometheus
+    operator's CRDs: when given, a ServiceMonitor, created after that release, has Prometheus
+    scrape /metrics with the admin credentials. Default: not scraped."""
     artifact_volume_claim: pulumi.Input[str] | None
     """PVC mounted at the artifacts destination path (kubernetes target). Default: none."""
     tags: Mapping[str, str]
@@ -231,9 +232,9 @@ class MlflowServer(pulumi.ComponentResource):
             },
             opts=child(self),
         )
-        if (scraped_after := args.get("scraped_after")) is not None:
+        if (scraped_by := args.get("scraped_by")) is not None:
             _service_monitor(
-                f"{name}-metrics", namespace, meta, match, secret_name, self, scraped_after
+                f"{name}-metrics", namespace, meta, match, secret_name, self, scraped_by
             )
         self.external_uri = None
         if ingress is not None:
@@ -265,14 +266,21 @@ def _service_monitor(
     match: Mapping[str, str],
     secret_name: pulumi.Input[str],
     parent: pulumi.Resource,
-    crds: pulumi.Resource,
+    scraped_by: pulumi.Input[str],
 ) -> k8s.apiextensions.CustomResource:
-    """Prometheus scrapes every replica's /metrics (behind basic auth) as job "mlflow"."""
+    """Prometheus scrapes every replica's /metrics (behind basic auth) as job "mlflow". The
+    operator's release name, an output of that release, is written on the object: that makes
+    it wait for the release and its CRDs, in any language."""
     return k8s.apiextensions.CustomResource(
         resource_name,
         api_version="monitoring.coreos.com/v1",
         kind="ServiceMonitor",
-        metadata={"name": "mlflow", "namespace": namespace, "labels": dict(meta)},
+        metadata={
+            "name": "mlflow",
+            "namespace": namespace,
+            "labels": dict(meta),
+            "annotations": {SCRAPED_BY_ANNOTATION: scraped_by},
+        },
         spec={
             "jobLabel": "app.kubernetes.io/name",
             "selector": {"matchLabels": dict(match)},
@@ -291,7 +299,7 @@ def _service_monitor(
                 }
             ],
         },
-        opts=child(parent, depends_on=[crds]),
+        opts=child(parent),
     )
 
 

@@ -5,8 +5,6 @@ Stand-in for the managed databases of the clouds (RDS, Flexible Server, Cloud SQ
 replicas, backups or TLS of its own, so the cloud targets never use it.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Required, TypedDict
 

@@ -6,16 +6,15 @@ through the cluster's own registry mirror setup (kind and k3d document a
 `localhost:5000` mirror); that node-side configuration is the cluster owner's.
 """
 
-from __future__ import annotations
-
-from typing import Required
+from collections.abc import Mapping
+from typing import Required, TypedDict
 
 import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from mlplatform import defaults
-from mlplatform.contracts import RegistryArgs, child
+from mlplatform.contracts import child
 from mlplatform.kubernetes.labels import labels, selector
 from mlplatform.kubernetes.security import RESTRICTED_CONTAINER, restricted_pod
 
@@ -30,15 +29,19 @@ RESOURCES: k8s.core.v1.ResourceRequirementsArgsDict = {
 }
 
 
-class InClusterRegistryArgs(RegistryArgs, total=False):
-    """Args of `InClusterRegistry`: the shared contract plus placement and volume."""
+class InClusterRegistryArgs(TypedDict, total=False):
+    """Args of `InClusterRegistry`."""
 
     namespace: Required[pulumi.Input[str]]
-    """Namespace for the registry. Required."""
+    """Namespace for the registry."""
     size_gi: int
     """Image storage volume in GiB. Default: 50."""
     storage_class: str | None
     """StorageClass name. Default: the cluster's default StorageClass."""
+    tags: Mapping[str, str]
+    """Labels on every object. Default: none."""
+    protect: bool
+    """Protect the image volume from deletion. Default: protected."""
 
 
 REGISTRY_USER = "mlplatform"

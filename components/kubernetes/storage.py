@@ -4,29 +4,32 @@ MLflow's artifact proxy (`--serve-artifacts --artifacts-destination`) mounts
 the claim at `ARTIFACT_MOUNT_PATH`; clients never reach the volume directly.
 """
 
-from __future__ import annotations
-
-from typing import Required
+from collections.abc import Mapping
+from typing import Required, TypedDict
 
 import pulumi
 import pulumi_kubernetes as k8s
 
 from mlplatform import defaults
-from mlplatform.contracts import ArtifactStoreArgs, child
+from mlplatform.contracts import child
 from mlplatform.kubernetes.labels import labels
 
 ARTIFACT_MOUNT_PATH = "/mlartifacts"
 
 
-class PvcArtifactStoreArgs(ArtifactStoreArgs, total=False):
-    """Args of `PvcArtifactStore`: the shared contract plus the volume."""
+class PvcArtifactStoreArgs(TypedDict, total=False):
+    """Args of `PvcArtifactStore`."""
 
     namespace: Required[pulumi.Input[str]]
-    """Namespace of the claim. Required."""
+    """Namespace of the claim."""
     size_gi: int
     """Volume size in GiB. Default: 50."""
     storage_class: str | None
     """StorageClass name. Default: the cluster's default StorageClass."""
+    tags: Mapping[str, str]
+    """Labels on the claim. Default: none."""
+    protect: bool
+    """Protect the claim from deletion. Default: protected."""
 
 
 class PvcArtifactStore(pulumi.ComponentResource):
@@ -40,6 +43,9 @@ class PvcArtifactStore(pulumi.ComponentResource):
     """PersistentVolumeClaim name."""
     artifact_uri: pulumi.Output[str]
     """`file://` path where MLflow's artifact proxy mounts the claim."""
+    mount_path: pulumi.Output[str]
+    """The same path without `file://`: give it as `MlflowServer.artifacts_destination`, with
+    `claim_name` as its `artifact_volume_claim`."""
 
     def __init__(
         self, name: str, args: PvcArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
@@ -66,4 +72,11 @@ class PvcArtifactStore(pulumi.ComponentResource):
         )
         self.claim_name = claim.metadata.apply(lambda m: m.name or "")
         self.artifact_uri = pulumi.Output.from_input(f"file://{ARTIFACT_MOUNT_PATH}")
-        self.register_outputs({"claim_name": self.claim_name, "artifact_uri": self.artifact_uri})
+        self.mount_path = pulumi.Output.from_input(ARTIFACT_MOUNT_PATH)
+        self.register_outputs(
+            {
+                "claim_name": self.claim_name,
+                "artifact_uri": self.artifact_uri,
+                "mount_path": self.mount_path,
+            }
+        )

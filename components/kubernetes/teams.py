@@ -5,8 +5,6 @@ and the service account `ml-workload`, annotated for the cloud's workload
 identity so jobs reach the artifact store and registry without static keys.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from typing import Required, TypedDict
 

@@ -58,9 +58,25 @@ def documented_fields(cls: type) -> dict[str, tuple[str, bool]]:
     return fields
 
 
-NOT_YET_PORTABLE = {"EksClusterAutoscaler": "takes the EksGpuCluster object, not an args dict"}
-"""Components whose inputs other languages cannot give yet (issue 8). Exact: a component
-made portable must leave this list, and no other may join it."""
+CAPABILITIES = {
+    "artifact store": (
+        "S3ArtifactStore",
+        "AzureBlobArtifactStore",
+        "GcsArtifactStore",
+        "PvcArtifactStore",
+    ),
+    "registry": ("EcrRegistry", "AcrRegistry", "ArtifactRegistryDocker", "InClusterRegistry"),
+    "gpu cluster": ("EksGpuCluster", "AksGpuCluster", "GkeGpuCluster"),
+    "database": ("RdsPostgres", "AzurePostgres", "CloudSqlPostgres", "InClusterPostgres"),
+    "network": ("AwsNetwork", "AzureNetwork", "GcpNetwork"),
+    "workload identity": ("AwsWorkloadIdentity", "AzureWorkloadIdentity", "GcpWorkloadIdentity"),
+    "alarms": ("AwsAlarms", "AzureAlarms", "GcpAlarms"),
+}
+"""One capability on every target: a field two of them take is the same field."""
+
+# Fields that share a name across a capability but rightly differ in type (a cloud's own
+# identifier format is still a string; these differ in being an Input or not).
+PLACEMENT = {"location", "region", "project"}
 
 
 def args_classes(component: type) -> list[type]:
@@ -101,13 +117,61 @@ def test_every_output_is_documented_and_no_component(component: type) -> None:
     assert mentions == {}
 
 
-def test_only_the_known_components_take_objects_instead_of_args() -> None:
+def test_every_component_takes_name_args_and_options_only() -> None:
     objects = {
         c.__name__
         for c in COMPONENTS
-        if set(inspect.signature(c.__init__).parameters) - {"self", "name", "args", "opts"}
+        if list(inspect.signature(c.__init__).parameters) != ["self", "name", "args", "opts"]
     }
-    assert objects == set(NOT_YET_PORTABLE)
+    assert objects == set()
+
+
+def test_args_inherit_nothing_so_every_field_is_documented_where_it_is_read() -> None:
+    # Pulumi's schema analyzer reads field docstrings from the args class's own source only.
+    inheriting = {
+        args.__name__: [b.__name__ for b in getattr(args, "__orig_bases__", ())]
+        for c in COMPONENTS
+        for args in args_classes(c)
+        if [
+            b for b in getattr(args, "__orig_bases__", ()) if b.__module__.startswith("mlplatform.")
+        ]
+    }
+    assert inheriting == {}
+
+
+@pytest.mark.parametrize("capability", sorted(CAPABILITIES))
+def test_a_field_shared_by_a_capability_has_one_type(capability: str) -> None:
+    by_name = {c.__name__: c for c in COMPONENTS}
+    seen: dict[str, dict[str, str]] = {}
+    for component in CAPABILITIES[capability]:
+        for args in args_classes(by_name[component]):
+            for field, (annotation, _) in documented_fields(args).items():
+                if field not in PLACEMENT:
+                    seen.setdefault(field, {})[component] = annotation.removeprefix("Required[")
+    differing = {f: a for f, a in seen.items() if len(set(a.values())) > 1}
+    assert differing == {}
+
+
+def test_shared_fields_of_the_stores_and_registries() -> None:
+    by_name = {c.__name__: c for c in COMPONENTS}
+
+    def fields(component: str) -> set[str]:
+        return {f for a in args_classes(by_name[component]) for f in documented_fields(a)}
+
+    assert fields("S3ArtifactStore") & fields("AzureBlobArtifactStore") & fields(
+        "GcsArtifactStore"
+    ) == {"tags", "noncurrent_version_days", "protect"}
+    assert fields("AcrRegistry") - fields("EcrRegistry") == {
+        "resource_group_name",
+        "location",
+        "zone_redundant",
+    }
+    assert fields("EcrRegistry") - fields("AcrRegistry") == {
+        "immutable_tags",
+        "scan_on_push",
+        "keep_last_images",
+        "kms_key_id",
+    }
 
 
 @pytest.mark.parametrize("component", COMPONENTS, ids=lambda c: c.__name__)

@@ -16,8 +16,6 @@ are off: the managed side evaluates the platform's rules and alerts through the 
 channel.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping, Sequence
 from typing import Any, Required, TypedDict
 

@@ -5,11 +5,11 @@ Every rule carries a severity, a summary, a description and a runbook text; expr
 templates (`@name`, so PromQL's and Go templates' `$` stay literal) filled from `Thresholds`.
 """
 
-from __future__ import annotations
-
 from dataclasses import asdict, dataclass
 from string import Template
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, cast
+
+from pydantic import ValidationError
 
 from mlplatform import defaults
 from mlplatform.kubernetes.monitoring.metrics import MLFLOW_JOB
@@ -19,6 +19,29 @@ Severity = Literal["critical", "warning"]
 
 class _Fill(Template):
     delimiter = "@"
+
+
+class AlertThresholds(TypedDict, total=False):
+    """Alert thresholds as a component takes them; each one left out keeps the platform's."""
+
+    gpu_idle_percent: float
+    """Utilization (%) below which a GPU a pod holds counts as idle (1-100). Default: 10."""
+    gpu_idle_minutes: int
+    """Minutes of idleness before GpuIdleWhileAllocated fires (5-1440). Default: 60."""
+    gpu_memory_percent: float
+    """GPU memory use (%) that GpuMemoryNearlyFull warns at (50-100). Default: 95."""
+    gpu_temperature_celsius: float
+    """GPU temperature (°C) that GpuTemperatureHigh warns at (50-110). Default: 85."""
+    gpu_pending_minutes: int
+    """Minutes a GPU pod may stay Pending before GpuPodPendingTooLong fires (1-1440).
+    Default: 30."""
+    node_not_ready_minutes: int
+    """Minutes a GPU node may be NotReady before GpuNodeNotReady fires (1-120). Default: 5."""
+    mlflow_error_percent: float
+    """Share (%) of MLflow requests failing with 5xx that MlflowHighErrorRate fires at
+    (above 0, at most 100). Default: 5."""
+    volume_full_percent: float
+    """Volume use (%) that PersistentVolumeNearlyFull warns at (50 to below 100). Default: 90."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +56,22 @@ class Thresholds:
     node_not_ready_minutes: int = defaults.ALERT_NODE_NOT_READY_MINUTES
     mlflow_error_percent: float = defaults.ALERT_MLFLOW_ERROR_PERCENT
     volume_full_percent: float = defaults.ALERT_VOLUME_FULL_PERCENT
+
+    @classmethod
+    def of(cls, given: AlertThresholds, at: str) -> "Thresholds":
+        """Component args validated with the spec's own ranges; `at` names them in errors."""
+        from mlplatform.spec.errors import from_validation_error
+        from mlplatform.spec.model import AlertsSpec
+
+        try:
+            checked = AlertsSpec.model_validate(given)
+        except ValidationError as exc:
+            raise from_validation_error(AlertsSpec, exc, at) from None
+        return cls(**checked.model_dump())
+
+    def args(self) -> AlertThresholds:
+        """These thresholds as component args."""
+        return cast(AlertThresholds, asdict(self))
 
 
 @dataclass(frozen=True)

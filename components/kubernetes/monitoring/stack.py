@@ -6,8 +6,6 @@ The DCGM exporter runs on GPU nodes only, with the kubelet pod-resources socket 
 chart always mounts it) so every GPU series carries the pod and namespace that hold the GPU.
 """
 
-from __future__ import annotations
-
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -26,7 +24,7 @@ from mlplatform.kubernetes.monitoring.dashboards import DASHBOARD_LABEL, dashboa
 from mlplatform.kubernetes.monitoring.managed import ManagedPrometheus, apply_managed
 from mlplatform.kubernetes.monitoring.metrics import dcgm_counters_csv
 from mlplatform.kubernetes.monitoring.query_frontend import query_frontend
-from mlplatform.kubernetes.monitoring.rules import Thresholds, rule_groups
+from mlplatform.kubernetes.monitoring.rules import AlertThresholds, Thresholds, rule_groups
 
 NAMESPACE = defaults.MONITORING_NAMESPACE
 ALERTMANAGER_STORAGE_GI = 5
@@ -54,7 +52,7 @@ class MonitoringStackArgs(TypedDict, total=False):
     """Install Grafana with the dashboards. Default: on."""
     gpu_nodes: bool
     """Install the DCGM exporter on GPU nodes. Default: on."""
-    thresholds: Thresholds
+    thresholds: AlertThresholds
     """Alert thresholds. Default: the platform's."""
     mlflow: bool
     """MLflow runs here: include its alert group. Default: off."""
@@ -77,16 +75,19 @@ class MonitoringStack(pulumi.ComponentResource):
     """Namespace of the stack (the MLflow NetworkPolicy admits it)."""
     grafana_admin_password: pulumi.Output[str] | None
     """Password of Grafana's `admin` user (secret); None without Grafana."""
-    crds_ready: pulumi.Resource
-    """The release that installs the monitoring.coreos.com CRDs: ServiceMonitors and
-    PrometheusRules elsewhere must depend on it."""
+    operator_release: pulumi.Output[str]
+    """Name of the Helm release that installs the Prometheus operator and its
+    monitoring.coreos.com CRDs; give it to `MlflowServer.scraped_by` so MLflow's
+    ServiceMonitor is created after them."""
 
     def __init__(
         self, name: str, args: MonitoringStackArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        thresholds = Thresholds.of(
+            args.get("thresholds", {}), f"MonitoringStack {name!r} thresholds"
+        )
         super().__init__("mlplatform:index:MonitoringStack", name, None, opts)
         tags = dict(args.get("tags", {}))
-        thresholds = args.get("thresholds", Thresholds())
         namespace = k8s.core.v1.Namespace(
             f"{name}-namespace",
             metadata={
@@ -183,8 +184,10 @@ class MonitoringStack(pulumi.ComponentResource):
                     opts=child(self),
                 )
         self.namespace = ns
-        self.crds_ready = stack
-        self.register_outputs({"namespace": self.namespace})
+        self.operator_release = stack.name.apply(lambda n: n or charts.KUBE_PROMETHEUS_STACK.name)
+        self.register_outputs(
+            {"namespace": self.namespace, "operator_release": self.operator_release}
+        )
 
 
 def prometheus_stack_values(args: MonitoringStackArgs) -> dict[str, Any]:

@@ -1,0 +1,318 @@
+"""Pulumi YAML programs offline: a program using the mlplatform component package
+(`type: mlplatform:index:<Component>`) runs under the same mocks as a Python one.
+
+It does what the YAML runtime and the component provider do for such a program, and no
+more: config with defaults, resources in dependency order, `${name}` and
+`${resource.output}` interpolation, the `providers`, `dependsOn` and `protect` options, and
+outputs. Component inputs are checked against the package schema (unknown names, missing
+required inputs, an output given to a plain input) and constructed by the SDK's own
+component provider, numbers sent as floats as they are over the wire. Any other resource
+type or YAML feature is refused by name, never skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from graphlib import CycleError, TopologicalSorter
+from typing import Any
+
+import pulumi
+
+PACKAGE = "mlplatform"
+KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
+KUBERNETES_OBJECT = re.compile(r"kubernetes:(?P<group>[\w.-]+)/(?P<version>\w+):(?P<kind>\w+)")
+"""A Kubernetes object's type token, e.g. kubernetes:core/v1:Namespace."""
+REFERENCE = re.compile(r"\$\{([^}]+)\}")
+TOP_LEVEL = {"name", "runtime", "description", "packages", "config", "resources", "outputs"}
+RESOURCE_KEYS = {"type", "properties", "options"}
+OPTIONS = {"providers", "dependsOn", "protect"}
+CONFIG_TYPES: dict[str, Callable[[pulumi.Config, str], Any]] = {
+    "string": lambda c, k: c.get(k),
+    "integer": lambda c, k: c.get_int(k),
+    "boolean": lambda c, k: c.get_bool(k),
+}
+
+
+class YamlProgramError(ValueError):
+    """A YAML program this engine cannot run as written: the message names the place."""
+
+
+def program(document: Mapping[str, Any], source: str) -> Callable[[], None]:
+    """The Pulumi program function of a parsed `Pulumi.yaml` with `runtime: yaml`."""
+    unknown = sorted(set(document) - TOP_LEVEL)
+    if unknown:
+        raise YamlProgramError(f"{source}: unsupported top-level keys {unknown}")
+    resources: dict[str, Any] = dict(document.get("resources") or {})
+    for name, spec in resources.items():
+        extra = sorted(set(spec) - RESOURCE_KEYS)
+        if extra:
+            raise YamlProgramError(f"{source}: resources.{name}: unsupported keys {extra}")
+        extra = sorted(set(spec.get("options") or {}) - OPTIONS)
+        if extra:
+            raise YamlProgramError(f"{source}: resources.{name}.options: unsupported {extra}")
+    uses_package = any(_component(s.get("type", "")) for s in resources.values())
+    if uses_package and PACKAGE not in (document.get("packages") or {}):
+        raise YamlProgramError(f"{source}: packages has no {PACKAGE!r} entry")
+    config: dict[str, Any] = dict(document.get("config") or {})
+    order = _order(resources, set(config), source)
+
+    def main() -> None:
+        values: dict[str, Any] = {}
+        settings = pulumi.Config()
+        for key, spec in config.items():
+            values[key] = _config_value(settings, key, spec, source)
+        built = _Built()
+        for name in order:
+            values[name] = built.resource(name, resources[name], values, source)
+        for key, expression in (document.get("outputs") or {}).items():
+            pulumi.export(key, _evaluate(expression, values, f"outputs.{key}", wire=False))
+
+    return main
+
+
+def _component(token: str) -> str | None:
+    """The component class name of `mlplatform:index:X` or `mlplatform:X`."""
+    parts = token.split(":")
+    if parts[0] != PACKAGE or len(parts) not in (2, 3):
+        return None
+    if len(parts) == 3 and parts[1] not in ("index", ""):
+        return None
+    return parts[-1]
+
+
+def _config_value(settings: pulumi.Config, key: str, spec: Any, source: str) -> Any:
+    spec = spec if isinstance(spec, dict) else {"type": "string", "default": spec}
+    kind = spec.get("type", "string")
+    read = CONFIG_TYPES.get(kind)
+    if read is None:
+        raise YamlProgramError(f"{source}: config.{key}: type {kind!r} is not supported")
+    value = read(settings, key)
+    if value is None:
+        if "default" not in spec:
+            raise YamlProgramError(
+                f"{source}: config.{key} has no value in the stack config and no default"
+            )
+        value = spec["default"]
+    return value
+
+
+def _references(value: Any) -> Iterator[str]:
+    """The root names `${...}` expressions in `value` refer to."""
+    if isinstance(value, str):
+        for found in REFERENCE.finditer(value):
+            yield found.group(1).split(".")[0].split("[")[0]
+    elif isinstance(value, list):
+        for item in value:
+            yield from _references(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _references(item)
+
+
+def _order(resources: Mapping[str, Any], config: set[str], source: str) -> list[str]:
+    graph: dict[str, set[str]] = {}
+    for name, spec in resources.items():
+        refs = set(_references([spec.get("properties"), spec.get("options")]))
+        unknown = sorted(refs - set(resources) - config)
+        if unknown:
+            raise YamlProgramError(f"{source}: resources.{name} refers to unknown {unknown}")
+        graph[name] = refs & set(resources)
+    try:
+        return list(TopologicalSorter(graph).static_order())
+    except CycleError as exc:
+        raise YamlProgramError(f"{source}: resources refer to each other: {exc.args[1]}") from None
+
+
+def _lookup(path: str, values: Mapping[str, Any], at: str) -> Any:
+    root, *attributes = path.split(".")
+    if root not in values:
+        raise YamlProgramError(f"{at}: unknown name {root!r}")
+    value = values[root]
+    for attribute in attributes:
+        if isinstance(value, _Component):
+            value = value.output(attribute, at)
+        elif isinstance(value, dict):
+            value = value[attribute]
+        elif isinstance(value, pulumi.Output):
+            value = value.apply(lambda v, a=attribute: v[a])
+        elif isinstance(value, pulumi.Resource) and isinstance(
+            getattr(value, attribute, None), pulumi.Output
+        ):
+            value = getattr(value, attribute)
+        else:
+            raise YamlProgramError(f"{at}: {path}: {type(value).__name__} has no {attribute!r}")
+    return value.resource if isinstance(value, _Component) else value
+
+
+def _evaluate(value: Any, values: Mapping[str, Any], at: str, wire: bool = True) -> Any:
+    """A property value with `${...}` resolved; numbers as floats when `wire` (the protocol
+    carries every number as a double)."""
+    if isinstance(value, str):
+        whole = REFERENCE.fullmatch(value)
+        if whole:
+            return _lookup(whole.group(1), values, at)
+        parts: list[Any] = []
+        position = 0
+        for found in REFERENCE.finditer(value):
+            parts += [value[position : found.start()], _lookup(found.group(1), values, at)]
+            position = found.end()
+        if not parts:
+            return value
+        return pulumi.Output.concat(*parts, value[position:])
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return float(value) if wire else value
+    if isinstance(value, list):
+        return [_evaluate(v, values, f"{at}[{i}]", wire) for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {k: _evaluate(v, values, f"{at}.{k}", wire) for k, v in value.items()}
+    raise YamlProgramError(f"{at}: unsupported value {value!r}")
+
+
+def _has_output(value: Any) -> bool:
+    if isinstance(value, pulumi.Output | pulumi.Resource):
+        return True
+    if isinstance(value, list):
+        return any(_has_output(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_output(v) for v in value.values())
+    return False
+
+
+class _Component:
+    """A constructed component and its outputs by schema name."""
+
+    def __init__(
+        self, resource: pulumi.Resource, state: Mapping[str, Any], token: str, names: set[str]
+    ):
+        self.resource, self.state, self.token, self.names = resource, state, token, names
+
+    def output(self, name: str, at: str) -> Any:
+        if name not in self.names:
+            raise YamlProgramError(
+                f"{at}: {self.token} has no output {name!r}; it has {sorted(self.names)}"
+            )
+        return self.state.get(name)  # an optional output left unset is absent from the state
+
+
+class _Built:
+    """Creates each resource of the program, one component provider per component type."""
+
+    def __init__(self) -> None:
+        self._providers: dict[str, Any] = {}
+
+    def _provider(self, component: type) -> tuple[Any, Any]:
+        """The SDK's component provider for `component`, and its definition in it."""
+        from pulumi.provider.experimental.analyzer import Analyzer
+        from pulumi.provider.experimental.component import ComponentProvider
+
+        import mlplatform
+
+        name = component.__name__
+        if name not in self._providers:
+            provider = ComponentProvider([component], PACKAGE, None, mlplatform.__version__)
+            definition = Analyzer(PACKAGE).analyze([component])["component_definitions"][name]
+            self._providers[name] = (provider, definition)
+        return self._providers[name]
+
+    def resource(
+        self, name: str, spec: Mapping[str, Any], values: Mapping[str, Any], source: str
+    ) -> Any:
+        at = f"{source}: resources.{name}"
+        token = str(spec.get("type", ""))
+        properties = _evaluate(spec.get("properties") or {}, values, f"{at}.properties")
+        opts = self._options(spec.get("options") or {}, values, at)
+        plain = _evaluate(spec.get("properties") or {}, values, f"{at}.properties", False)
+        if token == KUBERNETES_PROVIDER:
+            import pulumi_kubernetes as k8s
+
+            return k8s.Provider(name, opts=opts, **{_snake(k): v for k, v in plain.items()})
+        if (kind := KUBERNETES_OBJECT.fullmatch(token)) is not None:
+            return _kubernetes_object(name, kind, plain, opts)
+        class_name = _component(token)
+        if class_name is None:
+            raise YamlProgramError(
+                f"{at}: type {token!r} is not supported offline (only {PACKAGE} components, "
+                f"Kubernetes objects and {KUBERNETES_PROVIDER})"
+            )
+        import mlplatform
+
+        component = getattr(mlplatform, class_name, None)
+        if not (isinstance(component, type) and issubclass(component, pulumi.ComponentResource)):
+            raise YamlProgramError(f"{at}: {PACKAGE} has no component {class_name!r}")
+        return self._construct(name, component, properties, opts, at)
+
+    def _construct(
+        self,
+        name: str,
+        component: type,
+        properties: dict[str, Any],
+        opts: pulumi.ResourceOptions,
+        at: str,
+    ) -> _Component:
+        from pulumi.errors import InputPropertyError
+
+        provider, definition = self._provider(component)
+        token = f"{PACKAGE}:index:{component.__name__}"
+        schema = json.loads(provider.schema)["resources"][token]
+        inputs = schema.get("inputProperties", {})
+        unknown = sorted(set(properties) - set(inputs))
+        if unknown:
+            raise YamlProgramError(
+                f"{at}: {token} has no inputs {unknown}; it takes {sorted(inputs)}"
+            )
+        plain = sorted(
+            k for k, v in properties.items() if inputs[k].get("plain") and _has_output(v)
+        )
+        if plain:
+            raise YamlProgramError(
+                f"{at}: {plain} take a value known when the program runs, not another "
+                "resource's output"
+            )
+        # What ComponentProvider.construct does: schema names to Python names (required
+        # inputs checked, integers restored), the component built, its outputs by schema name.
+        try:
+            mapped = provider.map_inputs(properties, definition)
+        except InputPropertyError as exc:
+            raise YamlProgramError(f"{at}: {exc.reason}") from None
+        resource = component(name, mapped, opts)
+        state = provider.get_state(resource, definition)
+        return _Component(resource, state, token, set(schema.get("properties", {})))
+
+    @staticmethod
+    def _options(
+        options: Mapping[str, Any], values: Mapping[str, Any], at: str
+    ) -> pulumi.ResourceOptions:
+        evaluated = _evaluate(dict(options), values, f"{at}.options", wire=False)
+        providers = evaluated.get("providers", [])
+        if not isinstance(providers, list) or not all(
+            isinstance(p, pulumi.ProviderResource) for p in providers
+        ):
+            raise YamlProgramError(f"{at}.options.providers must be a list of providers")
+        depends_on = evaluated.get("dependsOn", [])
+        if not isinstance(depends_on, list):
+            raise YamlProgramError(f"{at}.options.dependsOn must be a list of resources")
+        return pulumi.ResourceOptions(
+            providers=providers,
+            depends_on=depends_on,
+            protect=evaluated.get("protect"),
+        )
+
+
+def _kubernetes_object(
+    name: str, kind: re.Match[str], properties: dict[str, Any], opts: pulumi.ResourceOptions
+) -> pulumi.CustomResource:
+    """A Kubernetes object registered as the kubernetes SDK registers it: schema (camelCase)
+    properties, with apiVersion and kind filled in from the type token."""
+    group = kind["group"]
+    api_version = kind["version"] if group == "core" else f"{group}/{kind['version']}"
+    props = {**properties, "apiVersion": api_version, "kind": kind["kind"]}
+    props.setdefault("metadata", None)
+    return pulumi.CustomResource(kind.string, name, props, opts)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()

@@ -1,0 +1,258 @@
+"""The component package other languages use: the host starts offline and serves the
+checked-in schema over its gRPC protocol, the schema and reference pages are current, and a
+component constructed the way the provider constructs it (camelCase inputs, numbers as
+floats) builds exactly what the Python program builds."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+import yaml
+from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+
+import mlplatform
+from mlplatform import provider, reference
+from mlplatform.engine import Plan, run_program
+from mlplatform.spec import ConfigError
+from mlplatform.spec.loader import stack_file_config
+from tests.conftest import ROOT
+
+PLUGIN = ROOT / "provider"
+
+
+def test_the_package_serves_every_exported_component() -> None:
+    served = {c.__name__ for c in provider.components()}
+    assert len(served) == 33
+    assert {"MlPlatform", "EksGpuCluster", "MlflowServer", "EksClusterAutoscaler"} <= served
+    exported = [n for n in mlplatform.__all__ if n.endswith("Args") and n[:-4] in served]
+    assert len(exported) == 33
+
+
+def test_checked_in_schema_is_current() -> None:
+    assert (PLUGIN / "schema.json").read_text(encoding="utf-8") == provider.schema_text(), (
+        "run scripts/dev docs"
+    )
+
+
+def test_reference_pages_are_current() -> None:
+    pages = reference.render(json.loads((PLUGIN / "schema.json").read_text(encoding="utf-8")))
+    on_disk = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "docs/reference").glob("*")}
+    assert on_disk == pages, "run scripts/dev docs"
+    assert len(pages) == 35  # 33 components, the nested types and the index
+
+
+def test_schema_describes_every_input_and_output() -> None:
+    schema = provider.schema()
+    assert schema["name"] == "mlplatform"
+    assert schema["version"] == mlplatform.__version__
+    assert sorted(schema["types"]) == [
+        "mlplatform:index:AlertThresholds",
+        "mlplatform:index:GpuPoolArgs",
+        "mlplatform:index:ManagedPrometheus",
+        "mlplatform:index:MlflowIngressArgs",
+    ]
+    undocumented = [
+        f"{token}.{name}"
+        for token, resource in schema["resources"].items()
+        for section in ("inputProperties", "properties")
+        for name, prop in resource.get(section, {}).items()
+        if not prop.get("description")
+    ] + [
+        f"{token}.{name}"
+        for token, spec in schema["types"].items()
+        for name, prop in spec["properties"].items()
+        if not prop.get("description")
+    ]
+    assert undocumented == []
+    eks = schema["resources"]["mlplatform:index:EksGpuCluster"]
+    assert eks["requiredInputs"] == ["kubernetesVersion", "privateSubnetIds", "region"]
+    assert eks["inputProperties"]["gpuPools"]["items"]["$ref"] == (
+        "#/types/mlplatform:index:GpuPoolArgs"
+    )
+    # Python-only helpers are not part of the package: the Kubernetes provider object.
+    assert "provider" not in eks["properties"]
+    assert schema["resources"]["mlplatform:index:MlPlatform"]["inputProperties"]["config"] == {
+        "description": _doc("MlPlatform", "config"),
+        "type": "object",
+        "additionalProperties": {
+            "description": _doc("MlPlatform", "config"),
+            "$ref": "pulumi.json#/Any",
+            "plain": True,
+        },
+        "plain": True,
+    }
+
+
+def _doc(component: str, field: str) -> str:
+    schema = json.loads((PLUGIN / "schema.json").read_text(encoding="utf-8"))
+    return schema["resources"][f"mlplatform:index:{component}"]["inputProperties"][field][
+        "description"
+    ]
+
+
+def test_plugin_manifest() -> None:
+    manifest = yaml.safe_load((PLUGIN / "PulumiPlugin.yaml").read_text(encoding="utf-8"))
+    assert manifest == {
+        "runtime": {"name": "python", "options": {"toolchain": "pip", "virtualenv": "venv"}},
+        "requiredPulumiVersion": ">=3.221.0",
+    }
+    requirements = (PLUGIN / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    assert [line for line in requirements if not line.startswith("#")] == ["..[all]"]
+
+
+def test_host_starts_offline_and_serves_its_schema_over_grpc() -> None:
+    # The engine starts a plugin as `python <plugin dir> <engine address>` and reads the port
+    # it prints. GetSchema and GetPluginInfo never call the engine, so none runs here.
+    process = subprocess.Popen(
+        [sys.executable, str(PLUGIN), "127.0.0.1:1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        port = int(process.stdout.readline())
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = provider_pb2_grpc.ResourceProviderStub(channel)
+            served = stub.GetSchema(provider_pb2.GetSchemaRequest(version=0), timeout=60)
+            info = stub.GetPluginInfo(_empty(), timeout=60)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    assert json.loads(served.schema) == json.loads(
+        (PLUGIN / "schema.json").read_text(encoding="utf-8")
+    )
+    assert info.version == mlplatform.__version__
+
+
+def _empty() -> Any:
+    from google.protobuf import empty_pb2
+
+    return empty_pb2.Empty()
+
+
+def _as_wire(value: Any) -> Any:
+    """Values as the provider protocol carries them: every number a double."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, list):
+        return [_as_wire(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_wire(v) for k, v in value.items()}
+    return value
+
+
+def _construct(component: type, name: str, inputs: dict[str, Any]) -> None:
+    """What the component provider does on a Construct call, in this process."""
+    from pulumi.provider.experimental.component import ComponentProvider
+
+    host = ComponentProvider([component], "mlplatform", None, mlplatform.__version__)
+    host.construct(name, f"mlplatform:index:{component.__name__}", _as_wire(inputs), None)
+
+
+def _spec_document(stack: str) -> dict[str, Any]:
+    flat = stack_file_config(ROOT / "stacks" / f"Pulumi.{stack}.yaml")
+    return {
+        key.removeprefix("mlplatform:"): json.loads(value) if value[:1] in "[{" else value
+        for key, value in flat.items()
+        if key.startswith("mlplatform:")
+    }
+
+
+def _shape(plan: Plan) -> list[tuple[str, str, str | None, str]]:
+    return sorted(
+        (r.urn, r.type, r.parent, json.dumps(r.inputs, sort_keys=True)) for r in plan.resources
+    )
+
+
+@pytest.mark.parametrize("stack", ["aws-dev", "local"])
+def test_platform_through_the_package_equals_the_python_program(
+    stack: str, shipped_plans: dict[str, Plan]
+) -> None:
+    document = _spec_document(stack)
+    plan = run_program(
+        lambda: _construct(mlplatform.MlPlatform, f"ml-{stack}", {"config": document}),
+        project="ml-platform",
+        stack=stack,
+    )
+    assert _shape(plan) == _shape(shipped_plans[stack])
+
+
+def test_platform_config_errors_name_the_path_before_any_resource() -> None:
+    captured: list[str] = []
+
+    def program() -> None:
+        try:
+            _construct(
+                mlplatform.MlPlatform,
+                "ml",
+                {"config": {"target": "aws", "region": "us-east-1", "gpuPools": [{"gpu": "T5"}]}},
+            )
+        except Exception as exc:  # the provider wraps the component's error
+            captured.append(str(exc.__cause__ or exc))
+
+    plan = run_program(program)
+    assert [r.type for r in plan.resources] == ["pulumi:pulumi:Stack"]
+    [message] = captured
+    assert "MlPlatform 'ml' config" in message
+    assert "gpuPools[0].gpu" in message
+    assert "gpuPools[0].name" in message
+
+
+def test_platform_refuses_a_config_that_is_not_an_object() -> None:
+    with pytest.raises(ConfigError):
+        mlplatform.spec.parse({"target": "nowhere"})
+    errors: list[BaseException] = []
+
+    def program() -> None:
+        try:
+            mlplatform.MlPlatform("ml", {"config": "target: aws"})  # type: ignore[typeddict-item]
+        except TypeError as exc:
+            errors.append(exc)
+
+    run_program(program)
+    assert [str(e) for e in errors] == [
+        "MlPlatform 'ml': config must be a plain object of spec keys (as under `mlplatform:` "
+        "in a stack file), not str; keep secrets out of it"
+    ]
+
+
+def test_reference_type_words() -> None:
+    assert reference.type_of({"type": "string", "plain": True}) == "string"
+    assert reference.type_of({"type": "string"}) == "Input<string>"
+    assert (
+        reference.type_of(
+            {"type": "array", "items": {"type": "string", "plain": True}, "plain": True}
+        )
+        == "list of string"
+    )
+    assert (
+        reference.type_of(
+            {"type": "object", "additionalProperties": {"type": "integer"}, "plain": True}
+        )
+        == "map of Input<integer>"
+    )
+    assert (
+        reference.type_of({"$ref": "#/types/mlplatform:index:GpuPoolArgs", "plain": True})
+        == "[GpuPoolArgs](types.md#gpupoolargs)"
+    )
+
+
+def test_reference_page_states_defaults_and_requirements() -> None:
+    page = (ROOT / "docs/reference/EcrRegistry.md").read_text(encoding="utf-8")
+    assert (
+        "| `untaggedExpiryDays` | integer | 14 | Days before an untagged image is deleted. |"
+        in (page)
+    )
+    assert "| `protect` | boolean | protected |" in page
+    s3 = (ROOT / "docs/reference/S3ArtifactStore.md").read_text(encoding="utf-8")
+    assert "softDeleteDays" not in s3  # S3 has no soft delete: the field is not offered
+    assert Path(ROOT / "docs/reference/README.md").read_text(encoding="utf-8").count(".md)") == 34
