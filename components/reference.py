@@ -35,9 +35,9 @@ def _anchor(name: str) -> str:
     return name.lower()
 
 
-def type_of(prop: dict[str, Any], types_page: str = "types.md") -> str:
+def type_of(prop: dict[str, Any], types_page: str = "types.md", output: bool = False) -> str:
     """A property's type in words: `string`, `list of string`, `map of integer`, a link to a
-    nested type; `Input<…>` when it also takes another resource's output."""
+    nested type; for an input, `Input<…>` when it also takes another resource's output."""
     if "$ref" in prop:
         ref: str = prop["$ref"]
         if ref == "pulumi.json#/Any":
@@ -46,12 +46,12 @@ def type_of(prop: dict[str, Any], types_page: str = "types.md") -> str:
             name = _short(ref.removeprefix("#/types/"))
             text = f"[{name}]({types_page}#{_anchor(name)})"
     elif prop.get("type") == "array":
-        text = f"list of {type_of(prop['items'], types_page)}"
+        text = f"list of {type_of(prop['items'], types_page, output)}"
     elif prop.get("type") == "object" and "additionalProperties" in prop:
-        text = f"map of {type_of(prop['additionalProperties'], types_page)}"
+        text = f"map of {type_of(prop['additionalProperties'], types_page, output)}"
     else:
         text = prop["type"]
-    return text if prop.get("plain") else f"Input<{text}>"
+    return text if output or prop.get("plain") else f"Input<{text}>"
 
 
 def _split(description: str | None) -> tuple[str, str]:
@@ -80,7 +80,7 @@ def _outputs_table(properties: dict[str, Any], required: list[str]) -> list[str]
     lines = ["| output | type | description |", "| --- | --- | --- |"]
     for name, prop in properties.items():
         text = " ".join(prop.get("description", "").split())
-        kind = type_of({**prop, "plain": True})
+        kind = type_of(prop, output=True)
         if name not in required:
             kind += " (may be absent)"
         lines.append(f"| `{name}` | {kind} | {_cell(text)} |")

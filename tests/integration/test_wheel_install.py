@@ -1,0 +1,131 @@
+"""Packaging as a user meets it: the wheel and the sdist build, the sdist rebuilds the same
+wheel, and the wheel installed into a fresh virtual environment with only the `aws` extra
+plans the AWS example exactly as the development install does, with no other cloud's SDK
+present."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from mlplatform.engine import run_stack
+from tests.conftest import ROOT
+
+EXAMPLE = ROOT / "examples" / "aws-gpu-mlflow"
+
+
+def run(*args: str, cwd: Path, timeout: int = 900) -> str:
+    result = subprocess.run(
+        args, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def build_wheel(source: Path, out: Path) -> Path:
+    pip = (sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet")
+    run(*pip, "-w", str(out), str(source), cwd=source)
+    [wheel] = out.glob("mlplatform-*.whl")
+    return wheel
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    build_wheel(ROOT, out)
+    probe = f"import setuptools.build_meta as m; print(m.build_sdist({str(out)!r}))"
+    run(sys.executable, "-c", probe, cwd=ROOT)
+    return out
+
+
+def test_sdist_carries_the_sources_and_rebuilds_the_same_wheel(dist: Path) -> None:
+    [sdist] = dist.glob("mlplatform-*.tar.gz")
+    [wheel] = dist.glob("mlplatform-*.whl")
+    with tarfile.open(sdist) as archive:
+        names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
+        archive.extractall(dist / "src", filter="data")
+    assert {"pyproject.toml", "README.md", "CHANGELOG.md", "components/provider.py"} <= names
+    assert "components/cost/prices/aws.toml" in names
+    assert not [n for n in names if n.startswith(("tests/", "stacks/", "examples/", ".venv"))]
+    [source] = (dist / "src").iterdir()
+    again = build_wheel(source, dist / "rebuilt")
+    assert sorted(zipfile.ZipFile(again).namelist()) == sorted(zipfile.ZipFile(wheel).namelist())
+
+
+def test_wheel_ships_the_package_and_its_data(dist: Path) -> None:
+    [wheel] = dist.glob("mlplatform-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for expected in (
+        "mlplatform/__init__.py",
+        "mlplatform/py.typed",
+        "mlplatform/cli.py",
+        "mlplatform/provider.py",
+        "mlplatform/catalog/data.py",
+        "mlplatform/aws/storage.py",
+        "mlplatform/engine/yaml_program.py",
+        "mlplatform/cost/prices/aws.toml",
+        "mlplatform/cost/prices/azure.toml",
+        "mlplatform/cost/prices/gcp.toml",
+    ):
+        assert expected in names
+    assert not [n for n in names if n.startswith(("components/", "tests/", "stacks/"))]
+    unpacked = dist / "site"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+
+    def probe(code: str) -> str:
+        return run(
+            sys.executable,
+            "-I",
+            "-c",
+            f"import sys; sys.path.insert(0, {str(unpacked)!r}); {code}",
+            cwd=dist,
+        )
+
+    found = probe(
+        "import mlplatform, mlplatform.spec, mlplatform.aws.storage; print(mlplatform.__file__)"
+    )
+    assert Path(found.strip()).is_relative_to(unpacked)
+    # The price tables are package data: the installed cost estimate finds them.
+    price = "print(price_book('gcp').get('us-central1', 'gke:cluster').on_demand)"
+    assert probe(f"from mlplatform.cost import price_book; {price}") == "0.1\n"
+
+
+def test_wheel_with_only_the_aws_extra_plans_the_aws_example(dist: Path) -> None:
+    [wheel] = dist.glob("mlplatform-*.whl")
+    venv = dist / "venv"
+    run(sys.executable, "-m", "venv", str(venv), cwd=dist)
+    python = venv / "bin" / "python"
+    run(str(python), "-m", "pip", "install", "--quiet", f"{wheel}[aws]", cwd=dist, timeout=1800)
+    present = run(
+        str(python),
+        "-c",
+        "import importlib.util as u; print([m for m in ('pulumi_aws', 'pulumi_azure_native', "
+        "'pulumi_gcp', 'pytest') if u.find_spec(m)])",
+        cwd=dist,
+    )
+    assert present == "['pulumi_aws']\n"
+    out = dist / "plan.json"
+    run(
+        str(venv / "bin" / "mlplatform"),
+        "plan",
+        "dev",
+        "--project-dir",
+        str(EXAMPLE),
+        "--format",
+        "json",
+        "--output",
+        str(out),
+        cwd=dist,
+    )
+    installed = json.loads(out.read_text(encoding="utf-8"))
+    here = run_stack("dev", EXAMPLE)
+    assert len(installed["resources"]) == len(here.resources) == 77
+    assert [(r["urn"], r["inputs"]) for r in installed["resources"]] == [
+        (r.urn, json.loads(json.dumps(r.inputs))) for r in here.resources
+    ]
