@@ -1,22 +1,96 @@
 """The component package: every mlplatform component served to other languages.
 
 `pulumi package add` runs `provider/__main__.py`, which calls `main()`: Pulumi's component
-provider host infers the package schema from the components' type annotations and
-docstrings and constructs them on request. `schema()` gives the same schema without
-starting a server; `provider/schema.json` is its checked-in copy and the reference docs
-are generated from it.
+provider infers the package schema from the components' type annotations and docstrings
+and constructs them on request. `schema()` gives the same schema without starting a
+server; `provider/schema.json` is its checked-in copy and the reference docs are generated
+from it.
+
+`Provider` is the SDK's `ComponentProvider` with one fix: the protocol carries every number
+as a double, and the SDK (3.272) converts integer inputs with `int()` but then keeps the
+float, so `max_gpus` would arrive as 2.0 and a volume as "50.0Gi". Integer inputs, in lists,
+maps and nested types too, reach the components as `int`. It also dedents the descriptions
+it takes from docstrings.
 """
 
-import importlib
 import inspect
 import json
+import sys
 from typing import Any
 
 import pulumi
+from pulumi.errors import InputPropertyError
+from pulumi.provider.experimental.analyzer import PropertyDefinition, PropertyType
+from pulumi.provider.experimental.component import ComponentProvider
 
 import mlplatform
 
 PACKAGE = "mlplatform"
+
+
+def _integers(value: Any, prop: PropertyDefinition, path: str) -> Any:
+    """`value` with the integers `prop` declares as `int` (within outputs, lists, maps)."""
+    if isinstance(value, pulumi.Output):
+        return value.apply(lambda v: _integers(v, prop, path))
+    if prop.type == PropertyType.INTEGER and isinstance(value, float):
+        if not value.is_integer():
+            raise InputPropertyError(path, f"{path} must be a whole number, not {value}")
+        return int(value)
+    if prop.type == PropertyType.ARRAY and prop.items is not None and isinstance(value, list):
+        return [_integers(v, prop.items, f"{path}[{i}]") for i, v in enumerate(value)]
+    extra = prop.additional_properties
+    if prop.type == PropertyType.OBJECT and extra is not None and isinstance(value, dict):
+        return {k: _integers(v, extra, f"{path}.{k}") for k, v in value.items()}
+    return value
+
+
+def _clean_descriptions(node: Any) -> Any:
+    """Docstrings as text: the SDK keeps their source indentation, which Markdown renders
+    as code in every generated SDK's docs."""
+    if isinstance(node, dict):
+        return {
+            k: inspect.cleandoc(v)
+            if k == "description" and isinstance(v, str)
+            else _clean_descriptions(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_clean_descriptions(v) for v in node]
+    return node
+
+
+class Provider(ComponentProvider):
+    """The SDK's component provider, integer inputs restored and descriptions dedented (see
+    the module docstring)."""
+
+    def __init__(
+        self,
+        components: list[type[pulumi.ComponentResource]],
+        name: str,
+        namespace: str | None = None,
+        version: str = "0.0.0",
+    ) -> None:
+        super().__init__(components, name, namespace, version)
+        assert self.schema is not None  # the component provider always infers one
+        self.schema = json.dumps(_clean_descriptions(json.loads(self.schema)))
+
+    def map_input_properties(
+        self,
+        inputs: Any,
+        properties: dict[str, PropertyDefinition],
+        mapping: dict[str, str],
+        component_name: str,
+        property_path: str,
+    ) -> Any:
+        mapped = dict(
+            super().map_input_properties(inputs, properties, mapping, component_name, property_path)
+        )
+        for schema_name, prop in properties.items():
+            name = mapping[schema_name]
+            if name in mapped and not prop.ref:  # nested types were mapped by this method
+                path = f"{property_path}.{schema_name}" if property_path else schema_name
+                mapped[name] = _integers(mapped[name], prop, path)
+        return mapped
 
 
 def components() -> list[type[pulumi.ComponentResource]]:
@@ -27,9 +101,8 @@ def components() -> list[type[pulumi.ComponentResource]]:
 
 def schema() -> dict[str, Any]:
     """The package schema the host serves over GetSchema."""
-    component = importlib.import_module("pulumi.provider.experimental.component")
-    provider = component.ComponentProvider(components(), PACKAGE, None, mlplatform.__version__)
-    return json.loads(provider.schema)
+    provider = Provider(components(), PACKAGE, None, mlplatform.__version__)
+    return json.loads(provider.schema or "{}")
 
 
 def schema_text() -> str:
@@ -38,7 +111,8 @@ def schema_text() -> str:
 
 
 def main() -> None:
-    """Serve the components over Pulumi's provider protocol (the engine starts this)."""
-    from pulumi.provider.experimental import component_provider_host
+    """Serve the components over Pulumi's provider protocol (the engine starts this and
+    reads the port it prints): what `component_provider_host` does, with `Provider`."""
+    from pulumi.provider import main as serve
 
-    component_provider_host(components=components(), name=PACKAGE, version=mlplatform.__version__)
+    serve(Provider(components(), PACKAGE, None, mlplatform.__version__), sys.argv[1:])

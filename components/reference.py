@@ -63,6 +63,23 @@ def _split(description: str | None) -> tuple[str, str]:
     return text[: found.start()].strip(), found.group(1)
 
 
+def _camel(snake: str) -> str:
+    head, *rest = snake.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def camel_references(text: str, names: set[str]) -> str:
+    """Docstrings name fields in Python's snake_case: `public_access_cidrs`,
+    `MonitoringStack.operator_release`; the schema's readers know them in camelCase."""
+
+    def swap(found: re.Match[str]) -> str:
+        prefix, field = found.group(1) or "", found.group(2)
+        camel = _camel(field)
+        return f"`{prefix}{camel}`" if camel in names else found.group(0)
+
+    return re.sub(r"`([A-Z]\w*\.)?([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`", swap, text)
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -155,8 +172,31 @@ def index_page(schema: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _property_names(schema: dict[str, Any]) -> set[str]:
+    names: set[str] = set()
+    for resource in schema["resources"].values():
+        names |= set(resource.get("inputProperties", {})) | set(resource.get("properties", {}))
+    for spec in schema.get("types", {}).values():
+        names |= set(spec.get("properties", {}))
+    return names
+
+
+def _camel_descriptions(node: Any, names: set[str]) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: camel_references(v, names)
+            if k == "description" and isinstance(v, str)
+            else _camel_descriptions(v, names)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_camel_descriptions(v, names) for v in node]
+    return node
+
+
 def render(schema: dict[str, Any]) -> dict[str, str]:
     """Every reference page, by file name."""
+    schema = _camel_descriptions(schema, _property_names(schema))
     pages = {"README.md": index_page(schema), "types.md": types_page(schema.get("types", {}))}
     for token, resource in schema["resources"].items():
         pages[f"{_short(token)}.md"] = component_page(token, resource)

@@ -70,7 +70,7 @@ class EksGpuClusterArgs(TypedDict, total=False):
     """Tags on every taggable child. Default: none."""
     protect: bool
     """Protect the cluster from deletion. Default: protected."""
-    private_subnet_ids: Required[Sequence[pulumi.Input[str]]]
+    private_subnet_ids: Required[pulumi.Input[Sequence[pulumi.Input[str]]]]
     """Private subnets (2+ AZs) for the control plane ENIs and all nodes."""
     region: Required[str]
     """AWS region, for the kubeconfig's token command."""
@@ -143,7 +143,7 @@ class EksGpuCluster(pulumi.ComponentResource):
         tags = dict(args.get("tags", {}))
         protect = args.get("protect", True)
         version = args["kubernetes_version"]
-        subnets = list(args["private_subnet_ids"])
+        subnets = _as_list(args["private_subnet_ids"])
 
         secrets_key = data_key(f"{name}-secrets", "Kubernetes secrets", self, protect, tags)
         cluster_role = service_role(
@@ -403,7 +403,7 @@ class EksGpuCluster(pulumi.ComponentResource):
     def _system_group(
         self,
         args: EksGpuClusterArgs,
-        subnets: list[pulumi.Input[str]],
+        subnets: pulumi.Input[Sequence[pulumi.Input[str]]],
         node_role: ServiceRole,
         addons: list[pulumi.Resource],
     ) -> eks.NodeGroup:
@@ -440,7 +440,7 @@ class EksGpuCluster(pulumi.ComponentResource):
         self,
         pool: GpuPoolArgs,
         resolved: catalog.ResolvedGpu,
-        subnets: list[pulumi.Input[str]],
+        subnets: pulumi.Input[Sequence[pulumi.Input[str]]],
         node_role: ServiceRole,
         addons: list[pulumi.Resource],
     ) -> eks.NodeGroup:
@@ -475,3 +475,10 @@ class EksGpuCluster(pulumi.ComponentResource):
                 ignore_changes=["scalingConfig.desiredSize"],
             ),
         )
+
+
+def _as_list(
+    value: pulumi.Input[Sequence[pulumi.Input[str]]],
+) -> pulumi.Input[Sequence[pulumi.Input[str]]]:
+    """A list given in code as a list; an output (another resource's list) as it is."""
+    return list(value) if isinstance(value, list | tuple) else value

@@ -28,7 +28,7 @@ class RdsPostgresArgs(TypedDict, total=False):
 
     vpc_id: Required[pulumi.Input[str]]
     """VPC of the database."""
-    subnet_ids: Required[Sequence[pulumi.Input[str]]]
+    subnet_ids: Required[pulumi.Input[Sequence[pulumi.Input[str]]]]
     """Private subnets (2+ AZs) for the subnet group."""
     client_security_group_id: Required[pulumi.Input[str]]
     """The only security group allowed to connect (the EKS cluster's)."""
@@ -65,7 +65,7 @@ class RdsPostgres(pulumi.ComponentResource):
         multi_az = args.get("multi_az", False)
         key = data_key(f"{name}-storage", "the MLflow database", self, protect, tags)
         subnets = rds.SubnetGroup(
-            f"{name}-subnets", subnet_ids=list(args["subnet_ids"]), tags=tags, opts=child(self)
+            f"{name}-subnets", subnet_ids=args["subnet_ids"], tags=tags, opts=child(self)
         )
         group = ec2.SecurityGroup(
             f"{name}-sg",

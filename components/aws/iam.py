@@ -140,9 +140,12 @@ class AwsWorkloadIdentity(pulumi.ComponentResource):
 
     def allow(self, purpose: str, statements: pulumi.Input[Sequence[Mapping[str, Any]]]) -> None:
         """Attach an inline policy named `{name}-{purpose}` with these IAM statements."""
-        document = pulumi.Output.from_input(statements).apply(
-            lambda s: json.dumps({"Version": "2012-10-17", "Statement": list(s)})
-        )
+        document = pulumi.Output.from_input(statements).apply(policy_document)
         iam.RolePolicy(
             f"{self._name}-{purpose}", role=self.role.id, policy=document, opts=child(self)
         )
+
+
+def policy_document(statements: Sequence[Mapping[str, Any]]) -> str:
+    """An IAM policy document (JSON) holding these statements."""
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})

@@ -2,13 +2,13 @@
 
 import json
 from collections.abc import Mapping
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import pulumi
 from pulumi_aws import ecr
 
 from mlplatform import defaults
-from mlplatform.aws.iam import AwsWorkloadIdentity
+from mlplatform.aws.iam import AwsWorkloadIdentity, policy_document
 from mlplatform.aws.kms import data_key
 from mlplatform.contracts import child
 
@@ -78,6 +78,10 @@ class EcrRegistry(pulumi.ComponentResource):
     """`<account>.dkr.ecr.<region>.amazonaws.com/<name>` to push and pull."""
     repository_arn: pulumi.Output[str]
     """Repository ARN, for IAM policies."""
+    pull_policy: pulumi.Output[str]
+    """IAM policy document (JSON) to pull the repository's images and decrypt them: what
+    `grant_pull` attaches; in other languages, attach it to a workload's role as an inline
+    policy."""
 
     def __init__(
         self, name: str, args: EcrRegistryArgs, opts: pulumi.ResourceOptions | None = None
@@ -111,25 +115,37 @@ class EcrRegistry(pulumi.ComponentResource):
         self.repository_url = repo.repository_url
         self.repository_arn = repo.arn
         self._key_arn = pulumi.Output.from_input(key_arn)
+        self._pull = _pull_statements(self.repository_arn, self._key_arn)
+        self.pull_policy = self._pull.apply(policy_document)
         self.register_outputs(
-            {"repository_url": self.repository_url, "repository_arn": self.repository_arn}
+            {
+                "repository_url": self.repository_url,
+                "repository_arn": self.repository_arn,
+                "pull_policy": self.pull_policy,
+            }
         )
 
     def grant_pull(self, identity: AwsWorkloadIdentity) -> None:
         """Let `identity` pull images from the repository."""
-        statements = pulumi.Output.all(self.repository_arn, self._key_arn).apply(
-            lambda v: [
-                {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
-                {
-                    "Effect": "Allow",
-                    "Action": [
-                        "ecr:BatchGetImage",
-                        "ecr:GetDownloadUrlForLayer",
-                        "ecr:BatchCheckLayerAvailability",
-                    ],
-                    "Resource": v[0],
-                },
-                {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": v[1]},
-            ]
-        )
-        identity.allow("registry-pull", statements)
+        identity.allow("registry-pull", self._pull)
+
+
+def _pull_statements(
+    repository_arn: pulumi.Output[str], key_arn: pulumi.Output[str]
+) -> pulumi.Output[list[dict[str, Any]]]:
+    """IAM statements to pull images from the repository (and decrypt them with its key)."""
+    return pulumi.Output.all(repository_arn, key_arn).apply(
+        lambda v: [
+            {"Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*"},
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "ecr:BatchGetImage",
+                    "ecr:GetDownloadUrlForLayer",
+                    "ecr:BatchCheckLayerAvailability",
+                ],
+                "Resource": v[0],
+            },
+            {"Effect": "Allow", "Action": "kms:Decrypt", "Resource": v[1]},
+        ]
+    )

@@ -2,13 +2,13 @@
 
 import json
 from collections.abc import Mapping
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import pulumi
 from pulumi_aws import s3
 
 from mlplatform import defaults
-from mlplatform.aws.iam import AwsWorkloadIdentity
+from mlplatform.aws.iam import AwsWorkloadIdentity, policy_document
 from mlplatform.aws.kms import data_key
 from mlplatform.contracts import child
 
@@ -64,6 +64,10 @@ class S3ArtifactStore(pulumi.ComponentResource):
     """`s3://bucket` URI for MLflow's --artifacts-destination."""
     kms_key_arn: pulumi.Output[str]
     """ARN of the key that encrypts the bucket."""
+    read_write_policy: pulumi.Output[str]
+    """IAM policy document (JSON) to list the bucket and read, write and delete its objects
+    with its key: what `grant_read_write` attaches; in other languages, attach it to a
+    workload's role as an inline policy."""
 
     def __init__(
         self, name: str, args: S3ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
@@ -158,40 +162,49 @@ class S3ArtifactStore(pulumi.ComponentResource):
         self.artifact_uri = bucket.bucket.apply(lambda b: f"s3://{b}")
         self.kms_key_arn = pulumi.Output.from_input(key_arn)
         self._key_arn = pulumi.Output.from_input(key_arn)
+        self._read_write = _read_write_statements(self.bucket_arn, self._key_arn)
+        self.read_write_policy = self._read_write.apply(policy_document)
         self.register_outputs(
             {
                 "bucket_name": self.bucket_name,
                 "bucket_arn": self.bucket_arn,
                 "artifact_uri": self.artifact_uri,
                 "kms_key_arn": self.kms_key_arn,
+                "read_write_policy": self.read_write_policy,
             }
         )
 
     def grant_read_write(self, identity: AwsWorkloadIdentity) -> None:
         """Let `identity` list the bucket and read, write and delete objects (and use its key)."""
-        statements = pulumi.Output.all(self.bucket_arn, self._key_arn).apply(
-            lambda v: [
-                {
-                    "Effect": "Allow",
-                    "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
-                    "Resource": v[0],
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": [
-                        "s3:GetObject",
-                        "s3:PutObject",
-                        "s3:DeleteObject",
-                        "s3:AbortMultipartUpload",
-                        "s3:ListMultipartUploadParts",
-                    ],
-                    "Resource": f"{v[0]}/*",
-                },
-                {
-                    "Effect": "Allow",
-                    "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                    "Resource": v[1],
-                },
-            ]
-        )
-        identity.allow("artifacts-rw", statements)
+        identity.allow("artifacts-rw", self._read_write)
+
+
+def _read_write_statements(
+    bucket_arn: pulumi.Output[str], key_arn: pulumi.Output[str]
+) -> pulumi.Output[list[dict[str, Any]]]:
+    """IAM statements to list the bucket and read, write and delete objects with its key."""
+    return pulumi.Output.all(bucket_arn, key_arn).apply(
+        lambda v: [
+            {
+                "Effect": "Allow",
+                "Action": ["s3:ListBucket", "s3:GetBucketLocation"],
+                "Resource": v[0],
+            },
+            {
+                "Effect": "Allow",
+                "Action": [
+                    "s3:GetObject",
+                    "s3:PutObject",
+                    "s3:DeleteObject",
+                    "s3:AbortMultipartUpload",
+                    "s3:ListMultipartUploadParts",
+                ],
+                "Resource": f"{v[0]}/*",
+            },
+            {
+                "Effect": "Allow",
+                "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                "Resource": v[1],
+            },
+        ]
+    )

@@ -36,8 +36,8 @@ class AcrRegistryArgs(TypedDict, total=False):
 class AcrRegistry(pulumi.ComponentResource):
     """A private Azure Container Registry for ML images, secure by default.
 
-    Tag immutability in ACR is a per-repository lock, not a registry setting;
-    `immutable_tags` has no registry-wide equivalent (lock repositories with
+    Tag immutability in ACR is a per-repository lock, not a registry setting, so this
+    component has no immutable-tags input (lock repositories with
     `az acr repository update --write-enabled false` after pushing).
     """
 

@@ -193,19 +193,33 @@ PROVIDER_TYPE_PREFIX = "pulumi:providers:"
 
 def _providers(plan: Plan) -> dict[str, Any]:
     """Every provider of the plan as the engine describes one to the pack (its inputs carry
-    the default tags), by URN; built once, sent with each resource."""
-    return {
+    the default tags), by URN; built once, sent with each resource. A cloud's default
+    provider, which the engine makes from the stack config, by `default:<package>`."""
+    found = {
         r.urn: analyzer_pb2.AnalyzerProviderResource(
             type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name
         )
         for r in plan.resources
         if r.type.startswith(PROVIDER_TYPE_PREFIX)
     }
+    for key, value in plan.provider_config.items():
+        package, setting = key.split(":", 1)
+        kind = f"{PROVIDER_TYPE_PREFIX}{package}"
+        found[f"default:{package}"] = analyzer_pb2.AnalyzerProviderResource(
+            type=kind,
+            properties=_struct({setting: value}),
+            urn=f"urn:pulumi:{plan.stack}::{plan.project}::{kind}::default",
+            name="default",
+        )
+    return found
 
 
 def _provider(providers: Mapping[str, Any], resource: PlannedResource) -> Any:
-    """The resource's provider; a reference is the provider's URN, or `URN::ID`."""
+    """The resource's provider; a reference is the provider's URN, or `URN::ID`; none is
+    its package's default provider."""
     ref = resource.provider or ""
+    if not ref:
+        return providers.get(f"default:{resource.type.split(':')[0]}")
     return providers.get(ref) or providers.get(ref.rsplit("::", 1)[0])
 
 

@@ -103,20 +103,27 @@ def estimate(
 
 def from_plan(plan: Plan) -> list[CostResource]:
     """The plan's custom resources as the estimator reads them, each with its provider's
-    region."""
+    region (a default provider's from the stack config)."""
     by_urn = plan.by_urn()
+    defaults = {
+        key.split(":")[0]: region_name(value) for key, value in plan.provider_config.items()
+    }
     found: list[CostResource] = []
     for r in plan.resources:
         if not r.custom or r.type.startswith("pulumi:providers:"):
             continue
         provider = by_urn.get(r.provider or "")
+        if provider is not None:
+            region = provider_region(provider.inputs)
+        else:  # the package's default provider, placed by the stack config
+            region = defaults.get(r.type.split(":")[0])
         found.append(
             CostResource(
                 type=r.type,
                 urn=r.urn,
                 name=r.name,
                 inputs=r.inputs,
-                region=provider_region(provider.inputs) if provider else None,
+                region=region,
                 property_dependencies={k: tuple(v) for k, v in r.property_dependencies.items()},
             )
         )

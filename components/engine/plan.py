@@ -87,6 +87,9 @@ class Plan:
     target: str
     resources: list[PlannedResource]
     outputs: dict[str, Any] = field(default_factory=dict)
+    provider_config: dict[str, str] = field(default_factory=dict)
+    """The stack's settings for default providers that place resources (`aws:region`,
+    `gcp:region`, `azure-native:location`): where a resource with no explicit provider goes."""
 
     def __post_init__(self) -> None:
         self.resources = tree_order(self.resources)
@@ -115,16 +118,20 @@ class Plan:
             target=document.get("target", ""),
             resources=[PlannedResource.from_json(r) for r in document["resources"]],
             outputs=dict(document.get("outputs", {})),
+            provider_config=dict(document.get("providerConfig", {})),
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        document = {
             "project": self.project,
             "stack": self.stack,
             "target": self.target,
             "resources": [r.to_json() for r in self.resources],
             "outputs": self.outputs,
         }
+        if self.provider_config:
+            document["providerConfig"] = self.provider_config
+        return document
 
 
 def tree_order(resources: list[PlannedResource]) -> list[PlannedResource]:

@@ -12,6 +12,8 @@ type or YAML feature is refused by name, never skipped.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -57,6 +59,12 @@ def program(document: Mapping[str, Any], source: str) -> Callable[[], None]:
         raise YamlProgramError(f"{source}: packages has no {PACKAGE!r} entry")
     config: dict[str, Any] = dict(document.get("config") or {})
     order = _order(resources, set(config), source)
+    for key, expression in (document.get("outputs") or {}).items():
+        unknown = sorted(
+            set(_references(expression, f"{source}: outputs.{key}")) - set(resources) - set(config)
+        )
+        if unknown:
+            raise YamlProgramError(f"{source}: outputs.{key} refers to unknown {unknown}")
 
     def main() -> None:
         values: dict[str, Any] = {}
@@ -84,6 +92,9 @@ def _component(token: str) -> str | None:
 
 def _config_value(settings: pulumi.Config, key: str, spec: Any, source: str) -> Any:
     spec = spec if isinstance(spec, dict) else {"type": "string", "default": spec}
+    extra = sorted(set(spec) - {"type", "default", "secret", "description"})
+    if extra:
+        raise YamlProgramError(f"{source}: config.{key}: unsupported {extra}")
     kind = spec.get("type", "string")
     read = CONFIG_TYPES.get(kind)
     if read is None:
@@ -95,26 +106,35 @@ def _config_value(settings: pulumi.Config, key: str, spec: Any, source: str) -> 
                 f"{source}: config.{key} has no value in the stack config and no default"
             )
         value = spec["default"]
-    return value
+    return pulumi.Output.secret(value) if spec.get("secret") else value
 
 
-def _references(value: Any) -> Iterator[str]:
-    """The root names `${...}` expressions in `value` refer to."""
+def _references(value: Any, at: str) -> Iterator[str]:
+    """The root names `${...}` expressions in `value` refer to. Built-in functions (`fn::`)
+    and index access (`${a.b[0]}`) are refused by name: this engine does not evaluate them."""
     if isinstance(value, str):
         for found in REFERENCE.finditer(value):
-            yield found.group(1).split(".")[0].split("[")[0]
+            if not re.fullmatch(r"[A-Za-z_][\w-]*(\.[A-Za-z_]\w*)*", found.group(1)):
+                raise YamlProgramError(
+                    f"{at}: ${{{found.group(1)}}}: only ${{name}} and "
+                    "${name.output} are supported offline"
+                )
+            yield found.group(1).split(".")[0]
     elif isinstance(value, list):
-        for item in value:
-            yield from _references(item)
+        for i, item in enumerate(value):
+            yield from _references(item, f"{at}[{i}]")
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _references(item)
+        for key, item in value.items():
+            if str(key).startswith("fn::"):
+                raise YamlProgramError(f"{at}: {key} is not supported offline")
+            yield from _references(item, f"{at}.{key}")
 
 
 def _order(resources: Mapping[str, Any], config: set[str], source: str) -> list[str]:
     graph: dict[str, set[str]] = {}
     for name, spec in resources.items():
-        refs = set(_references([spec.get("properties"), spec.get("options")]))
+        refs = set(_references(spec.get("properties"), f"{source}: resources.{name}.properties"))
+        refs |= set(_references(spec.get("options"), f"{source}: resources.{name}.options"))
         unknown = sorted(refs - set(resources) - config)
         if unknown:
             raise YamlProgramError(f"{source}: resources.{name} refers to unknown {unknown}")
@@ -152,7 +172,8 @@ def _evaluate(value: Any, values: Mapping[str, Any], at: str, wire: bool = True)
     if isinstance(value, str):
         whole = REFERENCE.fullmatch(value)
         if whole:
-            return _lookup(whole.group(1), values, at)
+            found = _lookup(whole.group(1), values, at)
+            return _evaluate(found, {}, at, wire) if isinstance(found, int | float) else found
         parts: list[Any] = []
         position = 0
         for found in REFERENCE.finditer(value):
@@ -172,14 +193,27 @@ def _evaluate(value: Any, values: Mapping[str, Any], at: str, wire: bool = True)
     raise YamlProgramError(f"{at}: unsupported value {value!r}")
 
 
-def _has_output(value: Any) -> bool:
+def _outputs_in_plain(
+    value: Any, prop: Mapping[str, Any], path: str, types: Mapping[str, Any]
+) -> Iterator[str]:
+    """Where `value` puts an output in a property the schema marks plain."""
     if isinstance(value, pulumi.Output | pulumi.Resource):
-        return True
-    if isinstance(value, list):
-        return any(_has_output(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_output(v) for v in value.values())
-    return False
+        if prop.get("plain"):
+            yield path
+        return
+    ref = str(prop.get("$ref", ""))
+    if ref.startswith("#/types/") and isinstance(value, dict):
+        nested = types[ref.removeprefix("#/types/")].get("properties", {})
+        for key, item in value.items():
+            if key in nested:
+                yield from _outputs_in_plain(item, nested[key], f"{path}.{key}", types)
+    elif "items" in prop and isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _outputs_in_plain(item, prop["items"], f"{path}[{i}]", types)
+    elif "additionalProperties" in prop and isinstance(value, dict):
+        extra = prop["additionalProperties"]
+        for key, item in value.items():
+            yield from _outputs_in_plain(item, extra, f"{path}.{key}", types)
 
 
 class _Component:
@@ -205,15 +239,15 @@ class _Built:
         self._providers: dict[str, Any] = {}
 
     def _provider(self, component: type) -> tuple[Any, Any]:
-        """The SDK's component provider for `component`, and its definition in it."""
+        """The package's component provider for `component`, and its definition in it."""
         from pulumi.provider.experimental.analyzer import Analyzer
-        from pulumi.provider.experimental.component import ComponentProvider
 
         import mlplatform
+        from mlplatform.provider import Provider
 
         name = component.__name__
         if name not in self._providers:
-            provider = ComponentProvider([component], PACKAGE, None, mlplatform.__version__)
+            provider = Provider([component], PACKAGE, None, mlplatform.__version__)
             definition = Analyzer(PACKAGE).analyze([component])["component_definitions"][name]
             self._providers[name] = (provider, definition)
         return self._providers[name]
@@ -229,9 +263,10 @@ class _Built:
         if token == KUBERNETES_PROVIDER:
             import pulumi_kubernetes as k8s
 
+            _known_properties(k8s.Provider, plain, at)
             return k8s.Provider(name, opts=opts, **{_snake(k): v for k, v in plain.items()})
         if (kind := KUBERNETES_OBJECT.fullmatch(token)) is not None:
-            return _kubernetes_object(name, kind, plain, opts)
+            return _kubernetes_object(name, kind, plain, opts, at)
         class_name = _component(token)
         if class_name is None:
             raise YamlProgramError(
@@ -264,16 +299,18 @@ class _Built:
             raise YamlProgramError(
                 f"{at}: {token} has no inputs {unknown}; it takes {sorted(inputs)}"
             )
-        plain = sorted(
-            k for k, v in properties.items() if inputs[k].get("plain") and _has_output(v)
-        )
+        types = json.loads(provider.schema).get("types", {})
+        plain = [
+            p for k, v in properties.items() for p in _outputs_in_plain(v, inputs[k], k, types)
+        ]
         if plain:
             raise YamlProgramError(
                 f"{at}: {plain} take a value known when the program runs, not another "
                 "resource's output"
             )
-        # What ComponentProvider.construct does: schema names to Python names (required
-        # inputs checked, integers restored), the component built, its outputs by schema name.
+        # What the provider's Construct does: schema names to Python names (required inputs
+        # checked, integers restored by mlplatform.provider.Provider), the component built,
+        # its outputs by schema name.
         try:
             mapped = provider.map_inputs(properties, definition)
         except InputPropertyError as exc:
@@ -302,11 +339,33 @@ class _Built:
         )
 
 
+def _known_properties(sdk_class: type, properties: Mapping[str, Any], at: str) -> None:
+    """Refuse a property the SDK class does not take (its keyword arguments, camelCase)."""
+    init = getattr(sdk_class, "_internal_init", sdk_class.__init__)  # generated SDK classes
+    taken = set(inspect.signature(init).parameters) - {"__self__", "resource_name", "opts"}
+    unknown = sorted(k for k in properties if _snake(k) not in taken)
+    if unknown:
+        raise YamlProgramError(f"{at}: {sdk_class.__name__} has no properties {unknown}")
+
+
 def _kubernetes_object(
-    name: str, kind: re.Match[str], properties: dict[str, Any], opts: pulumi.ResourceOptions
+    name: str,
+    kind: re.Match[str],
+    properties: dict[str, Any],
+    opts: pulumi.ResourceOptions,
+    at: str,
 ) -> pulumi.CustomResource:
     """A Kubernetes object registered as the kubernetes SDK registers it: schema (camelCase)
-    properties, with apiVersion and kind filled in from the type token."""
+    properties, with apiVersion and kind filled in from the type token. Only kinds the SDK
+    has as resources (not its Helm and YAML components, nor custom resources)."""
+    module = f"pulumi_kubernetes.{kind['group'].split('.')[0]}.{kind['version']}"
+    try:
+        sdk_class = getattr(importlib.import_module(module), kind["kind"])
+    except (ImportError, AttributeError):
+        sdk_class = None
+    if not (isinstance(sdk_class, type) and issubclass(sdk_class, pulumi.CustomResource)):
+        raise YamlProgramError(f"{at}: {kind.string} is not a Kubernetes kind this engine plans")
+    _known_properties(sdk_class, properties, at)
     group = kind["group"]
     api_version = kind["version"] if group == "core" else f"{group}/{kind['version']}"
     props = {**properties, "apiVersion": api_version, "kind": kind["kind"]}

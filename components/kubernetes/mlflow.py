@@ -14,6 +14,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from mlplatform import defaults
 from mlplatform.contracts import child
 from mlplatform.kubernetes import mlflow_config as cfg
 from mlplatform.kubernetes.labels import labels, selector
@@ -77,7 +78,8 @@ class MlflowServerArgs(TypedDict, total=False):
     scraped_by: pulumi.Input[str]
     """`MonitoringStack.operator_release`, the Helm release that installs the Prometheus
     operator's CRDs: when given, a ServiceMonitor, created after that release, has Prometheus
-    scrape /metrics with the admin credentials. Default: not scraped."""
+    scrape /metrics with the admin credentials, and the monitoring namespace is admitted.
+    Default: not scraped."""
     artifact_volume_claim: pulumi.Input[str] | None
     """PVC mounted at the artifacts destination path (kubernetes target). Default: none."""
     tags: Mapping[str, str]
@@ -213,9 +215,12 @@ class MlflowServer(pulumi.ComponentResource):
             spec={"min_available": 1, "selector": {"match_labels": match}},
             opts=child(self),
         )
+        admitted = list(args.get("allowed_namespaces", []))
+        if args.get("scraped_by") is not None:  # Prometheus runs in the MonitoringStack's
+            admitted.append(defaults.MONITORING_NAMESPACE)
         allowed: list[k8s.networking.v1.NetworkPolicyPeerArgsDict] = [
             {"namespace_selector": {"match_labels": {"kubernetes.io/metadata.name": ns}}}
-            for ns in args.get("allowed_namespaces", [])
+            for ns in dict.fromkeys(admitted)
         ]
         k8s.networking.v1.NetworkPolicy(
             f"{name}-ingress",

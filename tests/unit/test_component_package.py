@@ -18,7 +18,7 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 import mlplatform
 from mlplatform import provider, reference
-from mlplatform.engine import Plan, run_program
+from mlplatform.engine import Plan, run_program, run_stack
 from mlplatform.spec import ConfigError
 from mlplatform.spec.loader import stack_file_config
 from tests.conftest import ROOT
@@ -256,3 +256,131 @@ def test_reference_page_states_defaults_and_requirements() -> None:
     s3 = (ROOT / "docs/reference/S3ArtifactStore.md").read_text(encoding="utf-8")
     assert "softDeleteDays" not in s3  # S3 has no soft delete: the field is not offered
     assert Path(ROOT / "docs/reference/README.md").read_text(encoding="utf-8").count(".md)") == 34
+
+
+def test_aws_grants_cross_the_boundary_as_policy_documents() -> None:
+    # Other languages have no grant methods: they attach the published policy documents.
+    def program() -> None:
+        import pulumi
+
+        identity = mlplatform.AwsWorkloadIdentity(
+            "job",
+            {
+                "oidc_provider_arn": "arn:aws:iam::1:oidc-provider/x",
+                "oidc_issuer_url": "https://x",
+                "namespace": "team",
+                "service_account": "job",
+            },
+        )
+        store = mlplatform.S3ArtifactStore("artifacts", {"kms_key_id": "arn:aws:kms:k"})
+        registry = mlplatform.EcrRegistry("images", {"kms_key_id": "arn:aws:kms:k"})
+        store.grant_read_write(identity)
+        registry.grant_pull(identity)
+        pulumi.export("readWrite", store.read_write_policy)
+        pulumi.export("pull", registry.pull_policy)
+
+    plan = run_program(program)
+    attached = {r.name: r.inputs["policy"] for r in plan.of_type("aws:iam/rolePolicy:RolePolicy")}
+    assert attached == {
+        "job-artifacts-rw": plan.outputs["readWrite"],
+        "job-registry-pull": plan.outputs["pull"],
+    }
+    statements = json.loads(plan.outputs["readWrite"])["Statement"]
+    assert statements[2] == {
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": "arn:aws:kms:k",
+    }
+
+
+def _schema_form(value: Any, prop: Any, types: dict[str, Any]) -> Any:
+    """A Python args value as another language sends it: schema (camelCase) names inside
+    nested types, every number a double; outputs as they are."""
+    from pulumi import Output
+
+    if isinstance(value, Output) or value is None:
+        return value
+    if prop.ref and prop.ref.startswith("#/types/") and isinstance(value, dict):
+        nested = types[prop.ref.rsplit(":", 1)[-1]]
+        names = {py: schema for schema, py in nested.properties_mapping.items()}
+        return {
+            names[k]: _schema_form(v, nested.properties[names[k]], types) for k, v in value.items()
+        }
+    if prop.items is not None and isinstance(value, list | tuple):
+        return [_schema_form(v, prop.items, types) for v in value]
+    if prop.additional_properties is not None and isinstance(value, dict):
+        return {k: _schema_form(v, prop.additional_properties, types) for k, v in value.items()}
+    return _as_wire(value)
+
+
+@pytest.mark.parametrize("stack", ["aws-prod", "azure-prod", "gcp-prod", "local"])
+def test_every_component_through_the_provider_builds_the_same_plan(
+    stack: str, shipped_plans: dict[str, Plan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Each component the platform creates gets its args the way the component provider
+    # delivers them from another language, then builds: the plan must not change.
+    from pulumi.provider.experimental.analyzer import Analyzer
+
+    for component in provider.components():
+        if component is mlplatform.MlPlatform:
+            continue  # its config document crosses as is (tested above)
+        analyzed = Analyzer("mlplatform").analyze([component])
+        definition = analyzed["component_definitions"][component.__name__]
+        types = analyzed["type_definitions"]
+        host = provider.Provider([component], "mlplatform", None, mlplatform.__version__)
+        names = {py: schema for schema, py in definition.inputs_mapping.items()}
+        original = component.__init__
+
+        def rebuilt(
+            self: Any,
+            name: str,
+            args: dict[str, Any],
+            opts: Any = None,
+            _original: Any = original,
+            _names: dict[str, str] = names,
+            _definition: Any = definition,
+            _types: dict[str, Any] = types,
+            _host: Any = host,
+        ) -> None:
+            wire = {
+                _names[k]: _schema_form(v, _definition.inputs[_names[k]], _types)
+                for k, v in args.items()
+            }
+            _original(self, name, _host.map_inputs(wire, _definition), opts)
+
+        monkeypatch.setattr(component, "__init__", rebuilt)
+    assert _shape(run_stack(stack, ROOT)) == _shape(shipped_plans[stack])
+
+
+def test_integer_inputs_reach_the_component_as_integers() -> None:
+    from pulumi.provider.experimental.analyzer import Analyzer
+
+    component = mlplatform.EksGpuCluster
+    definition = Analyzer("mlplatform").analyze([component])["component_definitions"][
+        "EksGpuCluster"
+    ]
+    host = provider.Provider([component], "mlplatform", None, mlplatform.__version__)
+    mapped = host.map_inputs(
+        {
+            "kubernetesVersion": "1.36",
+            "privateSubnetIds": ["a", "b"],
+            "region": "us-east-1",
+            "systemMinNodes": 3.0,
+            "gpuPools": [{"name": "l4", "gpu": "L4", "maxNodes": 4.0}],
+        },
+        definition,
+    )
+    assert mapped["system_min_nodes"] == 3 and type(mapped["system_min_nodes"]) is int
+    assert type(mapped["gpu_pools"][0]["max_nodes"]) is int
+    from pulumi.errors import InputPropertyError
+
+    with pytest.raises(InputPropertyError, match=r"gpuPools\[0\]\.maxNodes must be a whole"):
+        host.map_inputs(
+            {
+                "kubernetesVersion": "1.36",
+                "privateSubnetIds": ["a"],
+                "region": "r",
+                "gpuPools": [{"name": "l4", "gpu": "L4", "maxNodes": 1.5}],
+            },
+            definition,
+        )

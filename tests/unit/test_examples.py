@@ -4,6 +4,7 @@ engine refuses, and how it says so."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections import Counter
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from mlplatform.cost import Assumptions, Monthly, estimate_plan
 from mlplatform.engine import Plan, PlanError, run_stack
 from tests.conftest import ROOT
 from tests.helpers import depends_on, one
@@ -90,6 +92,16 @@ def test_python_example_wires_mlflow_to_its_identity_and_monitoring(
     }
 
 
+def test_python_example_is_costed_in_its_default_providers_region(python_example: Plan) -> None:
+    # No explicit aws.Provider: resources go where `aws:region` in the stack config says.
+    assert python_example.provider_config == {"aws:region": "us-east-1"}
+    found = estimate_plan(python_example, Assumptions())
+    assert found.regions == ("us-east-1",)
+    assert found.unknown == ()
+    # Expected: the L4 pool's 4 nodes above its minimum each run 160 h at the spot price.
+    assert found.total == Monthly(280.61, 539.15, 1615.26)
+
+
 def test_python_example_passes_every_mandatory_rule() -> None:
     result = subprocess.run(
         [
@@ -102,6 +114,8 @@ def test_python_example_passes_every_mandatory_rule() -> None:
             str(EXAMPLES / "aws-gpu-mlflow"),
             "--policy-pack",
             str(ROOT / "policies"),
+            "--format",
+            "json",
         ],
         capture_output=True,
         text=True,
@@ -109,7 +123,11 @@ def test_python_example_passes_every_mandatory_rule() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 mandatory violation(s)" in result.stdout
+    report = json.loads(result.stdout)
+    assert report["mandatoryViolations"] == 0
+    # Advice the example leaves to its owner; every resource is priced (default provider).
+    failed = {p["name"] for p in report["policies"] if p["status"] == "failed"}
+    assert failed == {"aws-s3-bucket-access-logging", "platform-cluster-network-policy"}
 
 
 def test_yaml_example_builds_the_platform_on_an_existing_cluster(yaml_example: Plan) -> None:
@@ -143,8 +161,20 @@ def test_yaml_example_builds_the_platform_on_an_existing_cluster(yaml_example: P
 
 
 def test_yaml_example_values_reach_the_objects(yaml_example: Plan) -> None:
+    # Numbers cross as doubles (config values too); the provider gives the components ints.
     quota = one(yaml_example, "kubernetes:core/v1:ResourceQuota")
     assert quota.inputs["spec"] == {"hard": {"requests.nvidia.com/gpu": "1"}}  # stack config
+    claim = one(yaml_example, "kubernetes:core/v1:PersistentVolumeClaim")
+    assert claim.inputs["spec"]["resources"] == {"requests": {"storage": "50Gi"}}
+    database = one(yaml_example, "kubernetes:apps/v1:StatefulSet")
+    [template] = database.inputs["spec"]["volumeClaimTemplates"]
+    assert template["spec"]["resources"] == {"requests": {"storage": "20Gi"}}
+    policy = one(yaml_example, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "mlflow-ingress")
+    admitted = [
+        peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]
+        for peer in policy.inputs["spec"]["ingress"][0]["from"][1:]
+    ]
+    assert admitted == ["research", "monitoring"]  # scraped: Prometheus is let in
     rules = one(yaml_example, "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
     idle = next(
         rule
@@ -174,7 +204,7 @@ def _yaml_project(tmp_path: Path, resources: dict[str, Any], **extra: Any) -> Pa
     document = {
         "name": "p",
         "runtime": "yaml",
-        "packages": {"mlplatform": "github.com/o/r/provider@v0.2.0"},
+        "packages": {"mlplatform": "github.com/o/r/provider@v0.1.0"},
         "resources": resources,
         **extra,
     }
@@ -235,6 +265,36 @@ TEAM = {"type": "mlplatform:index:TeamNamespace", "properties": {"namespace": "a
             {},
             "resources.t.options: unsupported ['parent']",
         ),
+        (
+            {"n": {"type": "kubernetes:core/v1:Namspace", "properties": {}}},
+            {},
+            "resources.n: kubernetes:core/v1:Namspace is not a Kubernetes kind this engine plans",
+        ),
+        (
+            {"n": {"type": "kubernetes:core/v1:Namespace", "properties": {"metdata": {}}}},
+            {},
+            "resources.n: Namespace has no properties ['metdata']",
+        ),
+        (
+            {"c": {"type": "kubernetes:helm.sh/v3:Chart", "properties": {}}},
+            {},
+            "resources.c: kubernetes:helm.sh/v3:Chart is not a Kubernetes kind this engine plans",
+        ),
+        (
+            {"t": {**TEAM, "properties": {"namespace": {"fn::secret": "a"}, "maxGpus": 1}}},
+            {},
+            "resources.t.properties.namespace: fn::secret is not supported offline",
+        ),
+        (
+            {"t": TEAM, "u": {**TEAM, "properties": {"namespace": "${t.tags[0]}", "maxGpus": 1}}},
+            {},
+            "${t.tags[0]}: only ${name} and ${name.output} are supported offline",
+        ),
+        (
+            {"t": TEAM},
+            {"config": {"a": {"type": "string", "default": "x", "value": "y"}}},
+            "config.a: unsupported ['value']",
+        ),
     ],
 )
 def test_yaml_engine_refuses_what_it_cannot_run_faithfully(
@@ -244,3 +304,25 @@ def test_yaml_engine_refuses_what_it_cannot_run_faithfully(
     with pytest.raises(PlanError) as raised:
         run_stack("dev", project)
     assert message in str(raised.value)
+
+
+def test_yaml_engine_lets_outputs_into_input_items_of_plain_lists(tmp_path: Path) -> None:
+    # `webhooks` is a plain list whose items are Inputs: an interpolated output is fine there.
+    project = _yaml_project(
+        tmp_path,
+        {
+            "t": TEAM,
+            "m": {
+                "type": "mlplatform:index:MonitoringStack",
+                "properties": {"webhooks": ["https://hooks.example/${t.namespace}"]},
+            },
+        },
+        config={"hook": {"type": "string", "default": "s3cret", "secret": True}},
+        outputs={"hook": "${hook}"},
+    )
+    plan = run_stack("dev", project)
+    assert plan.outputs == {"hook": "[secret]"}
+    assert (
+        one(plan, "kubernetes:core/v1:Namespace", "t-namespace").inputs["metadata"]["name"] == "a"
+    )
+    assert len(plan.of_type("mlplatform:index:MonitoringStack")) == 1

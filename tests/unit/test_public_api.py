@@ -16,6 +16,7 @@ import pulumi
 import pytest
 
 import mlplatform
+from tests.conftest import ROOT
 
 LAYERS = ("aws", "azure", "gcp", "kubernetes", "compose")
 
@@ -192,3 +193,52 @@ def test_the_package_exports_a_short_stable_list() -> None:
     assert mlplatform.__all__ == sorted(mlplatform.__all__)
     for name in mlplatform.__all__:
         assert getattr(mlplatform, name) is not None
+
+
+PYTHON_ONLY = {
+    "AcrRegistry": ["grant_pull", "grant_pull_to_principal"],
+    "AksGpuCluster": ["provider", "workload_identity"],
+    "ArtifactRegistryDocker": ["grant_pull"],
+    "AwsWorkloadIdentity": ["allow"],
+    "AzureBlobArtifactStore": ["grant_read_write"],
+    "AzureNetwork": ["database_subnet", "private_endpoint"],
+    "EcrRegistry": ["grant_pull"],
+    "EksGpuCluster": ["provider", "workload_identity", "enable_container_insights"],
+    "GcpNetwork": ["private_services_access"],
+    "GcsArtifactStore": ["grant_read_write"],
+    "GkeGpuCluster": ["provider", "workload_identity"],
+    "MlPlatform": ["from_config"],
+    "S3ArtifactStore": ["grant_read_write"],
+}
+"""Public methods and properties: Python only, not in the package schema. Each is named in
+the README with what other languages do instead; a new one must join both lists."""
+
+
+def test_python_only_helpers_are_the_documented_ones() -> None:
+    found = {
+        c.__name__: names
+        for c in COMPONENTS
+        if (names := [n for n in vars(c) if not n.startswith("_") and n not in ("__init__",)])
+    }
+    assert found == PYTHON_ONLY
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("Python-only helpers") :]
+    assert [n for names in PYTHON_ONLY.values() for n in names if f"{n}" not in section] == []
+
+
+def test_the_exported_names_are_pinned() -> None:
+    components = sorted(c.__name__ for c in COMPONENTS)
+    assert mlplatform.__all__ == sorted(
+        [
+            *components,
+            *(f"{c}Args" for c in components),
+            "AlertThresholds",
+            "ConfigError",
+            "GpuPoolArgs",
+            "ManagedPrometheus",
+            "MlflowIngressArgs",
+            "PlatformConfig",
+            "catalog",
+            "spec",
+        ]
+    )
