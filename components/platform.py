@@ -5,6 +5,7 @@ single-cloud stack never loads another cloud's provider classes.
 """
 
 import importlib
+from collections.abc import Sequence
 from typing import Any, Required, TypedDict, cast
 
 import pulumi
@@ -31,6 +32,10 @@ class MlPlatformArgs(TypedDict, total=False):
     validated `PlatformConfig` instead."""
     stack: str
     """Stack name, put in every resource's tags. Default: the running Pulumi stack."""
+    notification_webhooks: Sequence[pulumi.Input[str]]
+    """More https webhooks that receive the alerts, after the spec's
+    `monitoring.notifications.webhooks`: give the ones that embed a token here, from secret
+    config, since `config` crosses as plain values. They stay secrets. Default: none."""
 
 
 def platform_tags(cfg: PlatformConfig, stack: str) -> dict[str, str]:
@@ -73,10 +78,12 @@ class MlPlatform(pulumi.ComponentResource):
         self, name: str, args: MlPlatformArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         cfg = _spec_of(name, args["config"])
+        extra = [_https(name, url) for url in args.get("notification_webhooks", [])]
         super().__init__("mlplatform:index:MlPlatform", name, None, opts)
         tags = platform_tags(cfg, args.get("stack") or pulumi.get_stack())
         builder = importlib.import_module(f"mlplatform.compose.{BUILDERS[cfg.target]}")
-        built: Built = builder.build(self, name, cfg, tags)
+        webhooks = [*cfg.monitoring.notifications.webhooks, *extra]
+        built: Built = builder.build(self, name, cfg, tags, webhooks)
         self.artifact_uri = built.artifact_uri
         self.registry_url = built.registry_url
         self.cluster_name = built.cluster_name
@@ -116,6 +123,20 @@ class MlPlatform(pulumi.ComponentResource):
         if stack is not None:
             args["stack"] = stack
         return cls(name, cast(MlPlatformArgs, args), opts)  # a PlatformConfig passes as is
+
+
+def _https(name: str, url: pulumi.Input[str]) -> pulumi.Output[str]:
+    """A secret webhook URL, checked like the spec's own: now when given as text, once its
+    value is known when it is an output."""
+
+    def checked(value: str) -> str:
+        if not value.startswith("https://") or any(c.isspace() for c in value):
+            raise ValueError(f"MlPlatform {name!r}: notification_webhooks take https:// URLs")
+        return value
+
+    if isinstance(url, str):
+        checked(url)
+    return pulumi.Output.secret(pulumi.Output.from_input(url).apply(checked))
 
 
 def _spec_of(name: str, given: object) -> PlatformConfig:

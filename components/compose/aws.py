@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -37,7 +37,11 @@ from mlplatform.spec import Environment, PlatformConfig
 
 
 def build(
-    parent: pulumi.Resource, name: str, cfg: PlatformConfig, tags: Mapping[str, str]
+    parent: pulumi.Resource,
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    webhooks: Sequence[pulumi.Input[str]],
 ) -> Built:
     assert cfg.region is not None  # guaranteed by the spec rules
     provider = aws.Provider(
@@ -112,10 +116,10 @@ def build(
     prometheus = None
     if cfg.monitoring.enabled:
         cluster.enable_container_insights()
-        alarms = _alarms(name, cfg, tags, opts, cluster, database)
+        alarms = _alarms(name, cfg, tags, webhooks, opts, cluster, database)
         if cfg.monitoring.prometheus == "managed":
             prometheus = _managed_prometheus(name, cfg, tags, opts, cluster, alarms)
-    monitoring = add_monitoring(name, cfg, tags, k8s_opts, managed=prometheus)
+    monitoring = add_monitoring(name, cfg, tags, webhooks, k8s_opts, managed=prometheus)
     built.set_monitoring(monitoring)
     if database is not None and store is not None:
         built.set_mlflow(
@@ -199,6 +203,7 @@ def _alarms(
     name: str,
     cfg: PlatformConfig,
     tags: Mapping[str, str],
+    webhooks: Sequence[pulumi.Input[str]],
     opts: pulumi.ResourceOptions,
     cluster: EksGpuCluster,
     database: RdsPostgres | None,
@@ -209,7 +214,7 @@ def _alarms(
     args: AwsAlarmsArgs = {
         "cluster_name": cluster.cluster_name,
         "emails": list(notify.emails),
-        "webhooks": list(notify.webhooks),
+        "webhooks": list(webhooks),
         "managed_prometheus": cfg.monitoring.prometheus == "managed",
         "protect": cfg.protect,
         "tags": tags,

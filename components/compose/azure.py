@@ -3,7 +3,7 @@ the NVIDIA device plugin and team identities."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pulumi
 import pulumi_azure_native as azure_native
@@ -41,7 +41,11 @@ ACR_ZONE = "privatelink.azurecr.io"
 
 
 def build(
-    parent: pulumi.Resource, name: str, cfg: PlatformConfig, tags: Mapping[str, str]
+    parent: pulumi.Resource,
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    webhooks: Sequence[pulumi.Input[str]],
 ) -> Built:
     assert cfg.region is not None  # guaranteed by the spec rules
     location = cfg.region
@@ -110,11 +114,11 @@ def build(
     database = None
     if cfg.mlflow.enabled and store is not None:
         database = _database(name, cfg, tags, opts, rg, location, vnet_id, network)
-    alarms = _alarms(name, cfg, tags, opts, rg, database)
+    alarms = _alarms(name, cfg, tags, webhooks, opts, rg, database)
     prometheus = None
     if alarms is not None and cfg.monitoring.prometheus == "managed":
         prometheus = _managed_prometheus(name, cfg, tags, opts, rg, cluster, alarms)
-    monitoring = add_monitoring(name, cfg, tags, k8s_opts, managed=prometheus)
+    monitoring = add_monitoring(name, cfg, tags, webhooks, k8s_opts, managed=prometheus)
     built.set_monitoring(monitoring)
     if database is not None and store is not None:
         built.set_mlflow(
@@ -209,6 +213,7 @@ def _alarms(
     name: str,
     cfg: PlatformConfig,
     tags: Mapping[str, str],
+    webhooks: Sequence[pulumi.Input[str]],
     opts: pulumi.ResourceOptions,
     rg: pulumi.Input[str],
     database: AzurePostgres | None,
@@ -221,7 +226,7 @@ def _alarms(
     args: AzureAlarmsArgs = {
         "resource_group_name": rg,
         "emails": list(notify.emails),
-        "webhooks": list(notify.webhooks),
+        "webhooks": list(webhooks),
         "tags": tags,
     }
     if database is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
@@ -314,12 +314,14 @@ def add_monitoring(
     name: str,
     cfg: PlatformConfig,
     tags: Mapping[str, str],
+    webhooks: Sequence[pulumi.Input[str]],
     opts: pulumi.ResourceOptions,
     storage_class: str | None = None,
     managed: ManagedPrometheus | None = None,
 ) -> MonitoringStack | None:
     """The in-cluster monitoring stack, when the spec turns it on, feeding a managed
-    Prometheus when one is given."""
+    Prometheus when one is given; Alertmanager posts to `webhooks` (the spec's and the
+    platform's secret ones)."""
     if not cfg.monitoring.enabled:
         return None
     from mlplatform.kubernetes.monitoring.stack import MonitoringStack, MonitoringStackArgs
@@ -336,7 +338,7 @@ def add_monitoring(
         "thresholds": alert_thresholds(cfg).args(),
         "mlflow": cfg.mlflow.enabled,
         "gke": cfg.target.value == "gcp",
-        "webhooks": [pulumi.Output.secret(url) for url in spec.notifications.webhooks],
+        "webhooks": [pulumi.Output.secret(url) for url in webhooks],
         "tags": tags,
     }
     if managed is not None:

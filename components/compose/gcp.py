@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pulumi
 import pulumi_gcp as gcp
@@ -36,7 +36,11 @@ from mlplatform.spec import PlatformConfig
 
 
 def build(
-    parent: pulumi.Resource, name: str, cfg: PlatformConfig, tags: Mapping[str, str]
+    parent: pulumi.Resource,
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    webhooks: Sequence[pulumi.Input[str]],
 ) -> Built:
     assert cfg.gcp is not None and cfg.region is not None  # guaranteed by the spec rules
     project, region = cfg.gcp.project, cfg.region
@@ -111,10 +115,10 @@ def build(
         database = _database(name, cfg, opts, tags, args["network"], network)
     prometheus = None
     if cfg.monitoring.enabled:
-        alarms = _alarms(name, cfg, opts, cluster, database)
+        alarms = _alarms(name, cfg, webhooks, opts, cluster, database)
         if cfg.monitoring.prometheus == "managed":
             prometheus = _managed_prometheus(name, cfg, opts, cluster, alarms)
-    monitoring = add_monitoring(name, cfg, tags, k8s_opts, managed=prometheus)
+    monitoring = add_monitoring(name, cfg, tags, webhooks, k8s_opts, managed=prometheus)
     built.set_monitoring(monitoring)
     if database is not None and store is not None:
         built.set_mlflow(
@@ -159,6 +163,7 @@ def _database(
 def _alarms(
     name: str,
     cfg: PlatformConfig,
+    webhooks: Sequence[pulumi.Input[str]],
     opts: pulumi.ResourceOptions,
     cluster: GkeGpuCluster,
     database: CloudSqlPostgres | None,
@@ -170,7 +175,7 @@ def _alarms(
         "project": cfg.gcp.project,
         "cluster_name": cluster.cluster_name,
         "emails": list(notify.emails),
-        "webhooks": list(notify.webhooks),
+        "webhooks": list(webhooks),
     }
     if database is not None:
         alarms["database_instance"] = database.instance_name

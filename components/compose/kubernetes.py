@@ -3,7 +3,7 @@ namespaces with GPU quotas, and the NVIDIA device plugin when asked for."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pulumi
 import pulumi_kubernetes as k8s
@@ -27,7 +27,11 @@ from mlplatform.spec.model import KubernetesSpec
 
 
 def build(
-    parent: pulumi.Resource, name: str, cfg: PlatformConfig, tags: Mapping[str, str]
+    parent: pulumi.Resource,
+    name: str,
+    cfg: PlatformConfig,
+    tags: Mapping[str, str],
+    webhooks: Sequence[pulumi.Input[str]],
 ) -> Built:
     settings = cfg.kubernetes or KubernetesSpec()
     provider = k8s.Provider(
@@ -73,7 +77,7 @@ def build(
             opts,
         )
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=provider)
-    monitoring = add_monitoring(name, cfg, tags, opts, settings.storage_class)
+    monitoring = add_monitoring(name, cfg, tags, webhooks, opts, settings.storage_class)
     built_mlflow = None
     if cfg.mlflow.enabled and store is not None:
         built_mlflow = _mlflow(

@@ -326,3 +326,54 @@ def test_yaml_engine_lets_outputs_into_input_items_of_plain_lists(tmp_path: Path
         one(plan, "kubernetes:core/v1:Namespace", "t-namespace").inputs["metadata"]["name"] == "a"
     )
     assert len(plan.of_type("mlplatform:index:MonitoringStack")) == 1
+
+
+def test_yaml_program_builds_the_whole_platform_with_a_secret_webhook(tmp_path: Path) -> None:
+    # The same spec document as stacks/Pulumi.local.yaml, plus a webhook from secret config:
+    # the document crosses as plain values, the token-bearing URL as a secret of its own.
+    stack = yaml.safe_load((ROOT / "stacks" / "Pulumi.local.yaml").read_text(encoding="utf-8"))
+    document = {k.removeprefix("mlplatform:"): v for k, v in stack["config"].items()}
+    project = _yaml_project(
+        tmp_path,
+        {
+            "platform": {
+                "type": "mlplatform:index:MlPlatform",
+                "properties": {
+                    "config": document,
+                    "stack": "local",
+                    "notificationWebhooks": ["${alerts}"],
+                },
+            }
+        },
+        config={
+            "alerts": {
+                "type": "string",
+                "secret": True,
+                "default": "https://hooks.example.com/services/T0/B0/token",
+            }
+        },
+        outputs={"trackingUri": "${platform.trackingUri}"},
+    )
+    plan = run_stack("dev", project)
+    assert plan.outputs == {"trackingUri": "http://platform-mlflow.mlplatform.svc.cluster.local"}
+    release = one(plan, "kubernetes:helm.sh/v3:Release", "monitoring-prometheus")
+    assert release.inputs["values"]["alertmanager"]["config"] == "[secret]"
+    assert "hooks.example.com" not in json.dumps([r.inputs for r in plan.resources])
+
+
+def test_platform_refuses_a_webhook_that_is_not_https(tmp_path: Path) -> None:
+    project = _yaml_project(
+        tmp_path,
+        {
+            "platform": {
+                "type": "mlplatform:index:MlPlatform",
+                "properties": {
+                    "config": {"target": "kubernetes", "environment": "dev"},
+                    "notificationWebhooks": ["http://hooks.example.com/x"],
+                },
+            }
+        },
+    )
+    with pytest.raises(PlanError, match="notification_webhooks take https:// URLs") as raised:
+        run_stack("dev", project)
+    assert "hooks.example.com" not in str(raised.value)
