@@ -153,7 +153,7 @@ def _lookup(path: str, values: Mapping[str, Any], at: str) -> Any:
     for attribute in attributes:
         if isinstance(value, _Component):
             value = value.output(attribute, at)
-        elif isinstance(value, dict):
+        elif isinstance(value, dict) and attribute in value:
             value = value[attribute]
         elif isinstance(value, pulumi.Output):
             value = value.apply(lambda v, a=attribute: v[a])
@@ -177,10 +177,15 @@ def _evaluate(value: Any, values: Mapping[str, Any], at: str, wire: bool = True)
         parts: list[Any] = []
         position = 0
         for found in REFERENCE.finditer(value):
-            parts += [value[position : found.start()], _lookup(found.group(1), values, at)]
+            part = _lookup(found.group(1), values, at)
+            parts += [value[position : found.start()], part]
+            if not isinstance(part, pulumi.Output | str):
+                parts[-1] = str(part).lower() if isinstance(part, bool) else str(part)
             position = found.end()
         if not parts:
             return value
+        if not any(isinstance(p, pulumi.Output) for p in parts):  # known now: plain text
+            return "".join(parts) + value[position:]
         return pulumi.Output.concat(*parts, value[position:])
     if isinstance(value, bool) or value is None:
         return value

@@ -377,3 +377,20 @@ def test_platform_refuses_a_webhook_that_is_not_https(tmp_path: Path) -> None:
     with pytest.raises(PlanError, match="notification_webhooks take https:// URLs") as raised:
         run_stack("dev", project)
     assert "hooks.example.com" not in str(raised.value)
+
+
+def test_yaml_interpolation_of_known_values_stays_plain(tmp_path: Path) -> None:
+    # "${...}" of config values is known when the program runs, so it fits a plain input.
+    project = _yaml_project(
+        tmp_path,
+        {"t": {**TEAM, "properties": {"namespace": "team-${n}-${flag}", "maxGpus": "${n}"}}},
+        config={
+            "n": {"type": "integer", "default": 2},
+            "flag": {"type": "boolean", "default": True},
+        },
+    )
+    plan = run_stack("dev", project)
+    namespace = one(plan, "kubernetes:core/v1:Namespace", "t-namespace")
+    assert namespace.inputs["metadata"]["name"] == "team-2-true"
+    quota = one(plan, "kubernetes:core/v1:ResourceQuota")
+    assert quota.inputs["spec"] == {"hard": {"requests.nvidia.com/gpu": "2"}}
