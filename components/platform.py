@@ -116,27 +116,23 @@ class MlPlatform(pulumi.ComponentResource):
         config: PlatformConfig,
         stack: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        notification_webhooks: Sequence[pulumi.Input[str]] = (),
     ) -> "MlPlatform":
         """The platform of an already validated spec (`mlplatform.spec.from_pulumi()`,
         `parse(...)` or a `PlatformConfig` built in Python)."""
-        args: dict[str, Any] = {"config": config}
+        args: dict[str, Any] = {"config": config, "notification_webhooks": notification_webhooks}
         if stack is not None:
             args["stack"] = stack
         return cls(name, cast(MlPlatformArgs, args), opts)  # a PlatformConfig passes as is
 
 
 def _https(name: str, url: pulumi.Input[str]) -> pulumi.Output[str]:
-    """A secret webhook URL, checked like the spec's own: now when given as text, once its
-    value is known when it is an output."""
-
-    def checked(value: str) -> str:
-        if not value.startswith("https://") or any(c.isspace() for c in value):
-            raise ValueError(f"MlPlatform {name!r}: notification_webhooks take https:// URLs")
-        return value
-
-    if isinstance(url, str):
-        checked(url)
-    return pulumi.Output.secret(pulumi.Output.from_input(url).apply(checked))
+    """A webhook URL as a secret. Text is checked like the spec's own URLs, before any
+    resource exists; an output (a secret from config) is the cloud's to refuse, since its
+    value is not known to a preview everywhere (offline it never is)."""
+    if isinstance(url, str) and (not url.startswith("https://") or any(c.isspace() for c in url)):
+        raise ValueError(f"MlPlatform {name!r}: notification_webhooks take https:// URLs")
+    return pulumi.Output.secret(url)
 
 
 def _spec_of(name: str, given: object) -> PlatformConfig:

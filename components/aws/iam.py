@@ -110,6 +110,9 @@ class AwsWorkloadIdentity(pulumi.ComponentResource):
 
     role_arn: pulumi.Output[str]
     """The role's ARN."""
+    role_name: pulumi.Output[str]
+    """The role's name: where other languages attach an inline policy (`aws.iam.RolePolicy`
+    with `S3ArtifactStore.read_write_policy` or `EcrRegistry.pull_policy`)."""
     annotations: pulumi.Output[dict[str, str]]
     """Service account annotations: `eks.amazonaws.com/role-arn`."""
 
@@ -135,8 +138,15 @@ class AwsWorkloadIdentity(pulumi.ComponentResource):
                 opts=child(self),
             )
         self.role_arn = self.role.arn
+        self.role_name = self.role.name
         self.annotations = self.role.arn.apply(lambda arn: {IRSA_ANNOTATION: arn})
-        self.register_outputs({"role_arn": self.role_arn, "annotations": self.annotations})
+        self.register_outputs(
+            {
+                "role_arn": self.role_arn,
+                "role_name": self.role_name,
+                "annotations": self.annotations,
+            }
+        )
 
     def allow(self, purpose: str, statements: pulumi.Input[Sequence[Mapping[str, Any]]]) -> None:
         """Attach an inline policy named `{name}-{purpose}` with these IAM statements."""

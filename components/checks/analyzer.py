@@ -10,6 +10,7 @@ evaluated (the pack's "can't run policy ... during preview" diagnostic), never a
 
 from __future__ import annotations
 
+import json
 import select
 import subprocess
 import sys
@@ -202,16 +203,29 @@ def _providers(plan: Plan) -> dict[str, Any]:
         for r in plan.resources
         if r.type.startswith(PROVIDER_TYPE_PREFIX)
     }
+    settings: dict[str, dict[str, Any]] = {}
     for key, value in plan.provider_config.items():
         package, setting = key.split(":", 1)
+        settings.setdefault(package, {})[setting] = _config_value(value)
+    for package, properties in settings.items():
         kind = f"{PROVIDER_TYPE_PREFIX}{package}"
         found[f"default:{package}"] = analyzer_pb2.AnalyzerProviderResource(
             type=kind,
-            properties=_struct({setting: value}),
+            properties=_struct(properties),
             urn=f"urn:pulumi:{plan.stack}::{plan.project}::{kind}::default",
             name="default",
         )
     return found
+
+
+def _config_value(value: str) -> Any:
+    """A config value as the provider reads it: structured ones arrive as JSON text."""
+    if value[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
 
 
 def _provider(providers: Mapping[str, Any], resource: PlannedResource) -> Any:

@@ -33,6 +33,9 @@ PROVIDER_REGION_KEYS = ("region", "location")
 """Provider inputs that name the region its resources go to (aws / gcp, azure-native)."""
 
 
+DEFAULT_PLACEMENT = ("aws:region", "gcp:region", "azure-native:location")
+"""The stack config keys that place a cloud's default provider."""
+
 CLOUD_PREFIXES = (("aws:", "aws"), ("azure-native:", "azure"), ("gcp:", "gcp"))
 
 
@@ -106,7 +109,9 @@ def from_plan(plan: Plan) -> list[CostResource]:
     region (a default provider's from the stack config)."""
     by_urn = plan.by_urn()
     defaults = {
-        key.split(":")[0]: region_name(value) for key, value in plan.provider_config.items()
+        key.split(":")[0]: region_name(value)
+        for key, value in plan.provider_config.items()
+        if key in DEFAULT_PLACEMENT
     }
     found: list[CostResource] = []
     for r in plan.resources:

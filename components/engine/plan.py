@@ -88,8 +88,9 @@ class Plan:
     resources: list[PlannedResource]
     outputs: dict[str, Any] = field(default_factory=dict)
     provider_config: dict[str, str] = field(default_factory=dict)
-    """The stack's settings for default providers that place resources (`aws:region`,
-    `gcp:region`, `azure-native:location`): where a resource with no explicit provider goes."""
+    """The stack's config of the clouds' default providers (`aws:*`, `gcp:*`,
+    `azure-native:*`, as the engine gives it; secure values as `[secret]`): where a resource
+    with no explicit provider goes and what default tags it gets."""
 
     def __post_init__(self) -> None:
         self.resources = tree_order(self.resources)

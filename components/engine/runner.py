@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from mlplatform.spec.model import PlatformConfig
 
 STACK_FILE = re.compile(r"^Pulumi\.(?P<stack>[^.]+)\.ya?ml$")
-DEFAULT_PROVIDER_PLACEMENT = ("aws:region", "gcp:region", "azure-native:location")
-"""Config keys that place the resources of a cloud's default provider."""
+DEFAULT_PROVIDER_PACKAGES = ("aws", "gcp", "azure-native")
+"""Clouds whose default provider the engine configures from the stack config."""
 
 
 class PlanError(RuntimeError):
@@ -112,7 +112,9 @@ def run_stack(stack: str, project_dir: Path | None = None) -> Plan:
         target=target,
         resources=monitor.captured,
         outputs=outputs,
-        provider_config={k: str(config[k]) for k in DEFAULT_PROVIDER_PLACEMENT if k in config},
+        provider_config={
+            k: str(v) for k, v in config.items() if k.split(":")[0] in DEFAULT_PROVIDER_PACKAGES
+        },
     )
 
 

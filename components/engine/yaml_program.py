@@ -106,7 +106,10 @@ def _config_value(settings: pulumi.Config, key: str, spec: Any, source: str) -> 
                 f"{source}: config.{key} has no value in the stack config and no default"
             )
         value = spec["default"]
-    return pulumi.Output.secret(value) if spec.get("secret") else value
+    from pulumi.runtime.config import is_config_secret
+
+    secret = spec.get("secret") or is_config_secret(f"{pulumi.get_project()}:{key}")
+    return pulumi.Output.secret(value) if secret else value
 
 
 def _references(value: Any, at: str) -> Iterator[str]:
@@ -360,9 +363,9 @@ def _kubernetes_object(
     opts: pulumi.ResourceOptions,
     at: str,
 ) -> pulumi.CustomResource:
-    """A Kubernetes object registered as the kubernetes SDK registers it: schema (camelCase)
-    properties, with apiVersion and kind filled in from the type token. Only kinds the SDK
-    has as resources (not its Helm and YAML components, nor custom resources)."""
+    """A Kubernetes object made by the kubernetes SDK's own class for the type token (nested
+    values keep their schema camelCase keys). Only kinds the SDK has as resources (not its
+    Helm and YAML components, nor custom resources)."""
     module = f"pulumi_kubernetes.{kind['group'].split('.')[0]}.{kind['version']}"
     try:
         sdk_class = getattr(importlib.import_module(module), kind["kind"])
@@ -371,11 +374,8 @@ def _kubernetes_object(
     if not (isinstance(sdk_class, type) and issubclass(sdk_class, pulumi.CustomResource)):
         raise YamlProgramError(f"{at}: {kind.string} is not a Kubernetes kind this engine plans")
     _known_properties(sdk_class, properties, at)
-    group = kind["group"]
-    api_version = kind["version"] if group == "core" else f"{group}/{kind['version']}"
-    props = {**properties, "apiVersion": api_version, "kind": kind["kind"]}
-    props.setdefault("metadata", None)
-    return pulumi.CustomResource(kind.string, name, props, opts)
+    # The SDK class itself: it fills in apiVersion and kind and keeps Secret data secret.
+    return sdk_class(name, opts=opts, **{_snake(k): v for k, v in properties.items()})
 
 
 def _snake(name: str) -> str:

@@ -112,6 +112,9 @@ class GkeGpuCluster(pulumi.ComponentResource):
     """Kubeconfig (secret) using gke-gcloud-auth-plugin."""
     node_service_account: pulumi.Output[str]
     """Email of the nodes' dedicated service account."""
+    workload_pool: pulumi.Output[str]
+    """The cluster's Workload Identity pool (`<project>.svc.id.goog`), for
+    `GcpWorkloadIdentity.workload_pool`: an output of the cluster, so a binding waits for it."""
     needs_device_plugin: bool
     """Always False: GKE runs the NVIDIA device plugin on GPU nodes itself."""
 
@@ -235,11 +238,15 @@ class GkeGpuCluster(pulumi.ComponentResource):
             enable_server_side_apply=True,
             opts=child(self, depends_on=[system, *pools]),
         )
+        self.workload_pool = self.cluster.workload_identity_config.apply(
+            lambda c: (c.workload_pool if c else None) or f"{self._project}.svc.id.goog"
+        )
         self.register_outputs(
             {
                 "cluster_name": self.cluster_name,
                 "kubeconfig": self.kubeconfig,
                 "node_service_account": self.node_service_account,
+                "workload_pool": self.workload_pool,
             }
         )
 
@@ -257,14 +264,11 @@ class GkeGpuCluster(pulumi.ComponentResource):
         parent: pulumi.Resource | None = None,
     ) -> GcpWorkloadIdentity:
         """A Google service account only `namespace/service_account` can act as."""
-        pool = self.cluster.workload_identity_config.apply(
-            lambda c: (c.workload_pool if c else None) or f"{self._project}.svc.id.goog"
-        )
         return GcpWorkloadIdentity(
             name,
             {
                 "project": self._project,
-                "workload_pool": pool,
+                "workload_pool": self.workload_pool,
                 "namespace": namespace,
                 "service_account": service_account,
             },

@@ -384,3 +384,28 @@ def test_integer_inputs_reach_the_component_as_integers() -> None:
             },
             definition,
         )
+
+
+def test_secret_webhooks_reach_the_cloud_alarms(shipped_plans: dict[str, Plan]) -> None:
+    from pulumi import Output
+
+    document = _spec_document("aws-dev")
+    hook = Output.secret("https://hooks.example.com/services/T0/B0/token")
+    plan = run_program(
+        lambda: _construct(
+            mlplatform.MlPlatform,
+            "ml-aws-dev",
+            {"config": document, "notificationWebhooks": [hook]},
+        ),
+        project="ml-platform",
+        stack="aws-dev",
+    )
+    kind = "aws:sns/topicSubscription:TopicSubscription"
+    before = shipped_plans["aws-dev"].of_type(kind)
+    after = plan.of_type(kind)
+    added = [r for r in after if r.urn not in {b.urn for b in before}]
+    # aws-dev's spec has no webhooks of its own: this one is the first.
+    assert [(r.name, r.inputs["protocol"], r.inputs["endpoint"]) for r in added] == [
+        ("ml-aws-dev-alarms-webhook-0", "https", "[secret]")
+    ]
+    assert "hooks.example.com" not in json.dumps([r.inputs for r in plan.resources])

@@ -394,3 +394,52 @@ def test_yaml_interpolation_of_known_values_stays_plain(tmp_path: Path) -> None:
     assert namespace.inputs["metadata"]["name"] == "team-2-true"
     quota = one(plan, "kubernetes:core/v1:ResourceQuota")
     assert quota.inputs["spec"] == {"hard": {"requests.nvidia.com/gpu": "2"}}
+
+
+def test_yaml_secure_config_stays_secret_through_the_platform(tmp_path: Path) -> None:
+    # A `secure:` stack value (unknowable offline) as a notification webhook, and a Secret
+    # object: neither shows in the plan.
+    stack = yaml.safe_load((ROOT / "stacks" / "Pulumi.local.yaml").read_text(encoding="utf-8"))
+    document = {k.removeprefix("mlplatform:"): v for k, v in stack["config"].items()}
+    project = _yaml_project(
+        tmp_path,
+        {
+            "platform": {
+                "type": "mlplatform:index:MlPlatform",
+                "properties": {"config": document, "notificationWebhooks": ["${alerts}"]},
+            },
+            "token": {
+                "type": "kubernetes:core/v1:Secret",
+                "properties": {"metadata": {"name": "t"}, "stringData": {"token": "hunter2"}},
+            },
+        },
+        config={"alerts": {"type": "string"}},
+    )
+    (project / "Pulumi.dev.yaml").write_text(
+        "config:\n  p:alerts:\n    secure: AAABAGtleQ==\n", encoding="utf-8"
+    )
+    plan = run_stack("dev", project)
+    release = one(plan, "kubernetes:helm.sh/v3:Release", "monitoring-prometheus")
+    assert release.inputs["values"]["alertmanager"]["config"] == "[secret]"
+    secret = one(plan, "kubernetes:core/v1:Secret", "token")
+    assert secret.inputs["stringData"] == "[secret]"
+    assert secret.inputs["apiVersion"] == "v1" and secret.inputs["kind"] == "Secret"
+    assert "hunter2" not in json.dumps([r.inputs for r in plan.resources])
+
+
+def test_the_pack_gets_the_default_provider_the_engine_would_make() -> None:
+    from google.protobuf import json_format
+
+    from mlplatform.checks.analyzer import _provider, _providers
+
+    plan = run_stack("dev", EXAMPLES / "aws-gpu-mlflow")
+    plan.provider_config["aws:defaultTags"] = '{"tags": {"owner": "ml-platform"}}'
+    bucket = one(plan, "aws:s3/bucket:Bucket")
+    given = _provider(_providers(plan), bucket)
+    assert given.type == "pulumi:providers:aws"
+    assert json_format.MessageToDict(given.properties) == {
+        "region": "us-east-1",
+        "defaultTags": {"tags": {"owner": "ml-platform"}},
+    }
+    cluster_object = one(plan, "kubernetes:core/v1:Namespace", "mlflow-namespace")
+    assert _provider(_providers(plan), cluster_object).type == "pulumi:providers:kubernetes"
