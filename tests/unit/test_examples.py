@@ -328,11 +328,16 @@ def test_yaml_engine_lets_outputs_into_input_items_of_plain_lists(tmp_path: Path
     assert len(plan.of_type("mlplatform:index:MonitoringStack")) == 1
 
 
+def _local_spec() -> dict[str, Any]:
+    """stacks/Pulumi.local.yaml's spec as a document: its `mlplatform:` keys, unprefixed."""
+    stack = yaml.safe_load((ROOT / "stacks" / "Pulumi.local.yaml").read_text(encoding="utf-8"))
+    return {k.removeprefix("mlplatform:"): v for k, v in stack["config"].items()}
+
+
 def test_yaml_program_builds_the_whole_platform_with_a_secret_webhook(tmp_path: Path) -> None:
     # The same spec document as stacks/Pulumi.local.yaml, plus a webhook from secret config:
     # the document crosses as plain values, the token-bearing URL as a secret of its own.
-    stack = yaml.safe_load((ROOT / "stacks" / "Pulumi.local.yaml").read_text(encoding="utf-8"))
-    document = {k.removeprefix("mlplatform:"): v for k, v in stack["config"].items()}
+    document = _local_spec()
     project = _yaml_project(
         tmp_path,
         {
@@ -399,8 +404,7 @@ def test_yaml_interpolation_of_known_values_stays_plain(tmp_path: Path) -> None:
 def test_yaml_secure_config_stays_secret_through_the_platform(tmp_path: Path) -> None:
     # A `secure:` stack value (unknowable offline) as a notification webhook, and a Secret
     # object: neither shows in the plan.
-    stack = yaml.safe_load((ROOT / "stacks" / "Pulumi.local.yaml").read_text(encoding="utf-8"))
-    document = {k.removeprefix("mlplatform:"): v for k, v in stack["config"].items()}
+    document = _local_spec()
     project = _yaml_project(
         tmp_path,
         {
