@@ -20,7 +20,12 @@ from typing import Any
 
 import pulumi
 from pulumi.errors import InputPropertyError
-from pulumi.provider.experimental.analyzer import PropertyDefinition, PropertyType
+from pulumi.provider.experimental.analyzer import (
+    ComponentDefinition,
+    PropertyDefinition,
+    PropertyType,
+    TypeDefinition,
+)
 from pulumi.provider.experimental.component import ComponentProvider
 
 import mlplatform
@@ -72,7 +77,18 @@ class Provider(ComponentProvider):
     ) -> None:
         super().__init__(components, name, namespace, version)
         assert self.schema is not None  # the component provider always infers one
-        self.schema = json.dumps(_clean_descriptions(json.loads(self.schema)))
+        self.document: dict[str, Any] = _clean_descriptions(json.loads(self.schema))
+        """The schema it serves, parsed."""
+        self.schema = json.dumps(self.document)
+
+    def definition(self, component: str) -> ComponentDefinition:
+        """How the provider maps `component`: its inputs, outputs and their Python names."""
+        return self._component_defs[component]
+
+    @property
+    def types(self) -> dict[str, TypeDefinition]:
+        """The nested types it maps, by name."""
+        return self._type_defs
 
     def map_input_properties(
         self,
@@ -101,8 +117,7 @@ def components() -> list[type[pulumi.ComponentResource]]:
 
 def schema() -> dict[str, Any]:
     """The package schema the host serves over GetSchema."""
-    provider = Provider(components(), PACKAGE, None, mlplatform.__version__)
-    return json.loads(provider.schema or "{}")
+    return Provider(components(), PACKAGE, None, mlplatform.__version__).document
 
 
 def schema_text() -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 import inspect
-import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from graphlib import CycleError, TopologicalSorter
@@ -246,18 +245,14 @@ class _Built:
     def __init__(self) -> None:
         self._providers: dict[str, Any] = {}
 
-    def _provider(self, component: type) -> tuple[Any, Any]:
-        """The package's component provider for `component`, and its definition in it."""
-        from pulumi.provider.experimental.analyzer import Analyzer
-
+    def _provider(self, component: type) -> Any:
+        """The package's component provider for `component`, made once per type."""
         import mlplatform
         from mlplatform.provider import Provider
 
         name = component.__name__
         if name not in self._providers:
-            provider = Provider([component], PACKAGE, None, mlplatform.__version__)
-            definition = Analyzer(PACKAGE).analyze([component])["component_definitions"][name]
-            self._providers[name] = (provider, definition)
+            self._providers[name] = Provider([component], PACKAGE, None, mlplatform.__version__)
         return self._providers[name]
 
     def resource(
@@ -265,17 +260,18 @@ class _Built:
     ) -> Any:
         at = f"{source}: resources.{name}"
         token = str(spec.get("type", ""))
-        properties = _evaluate(spec.get("properties") or {}, values, f"{at}.properties")
         opts = self._options(spec.get("options") or {}, values, at)
-        plain = _evaluate(spec.get("properties") or {}, values, f"{at}.properties", False)
+        # Components get what the protocol carries (numbers as doubles); SDK classes, values.
+        class_name = _component(token)
+        wire = class_name is not None
+        properties = _evaluate(spec.get("properties") or {}, values, f"{at}.properties", wire)
         if token == KUBERNETES_PROVIDER:
             import pulumi_kubernetes as k8s
 
-            _known_properties(k8s.Provider, plain, at)
-            return k8s.Provider(name, opts=opts, **{_snake(k): v for k, v in plain.items()})
+            _known_properties(k8s.Provider, properties, at)
+            return k8s.Provider(name, opts=opts, **{_snake(k): v for k, v in properties.items()})
         if (kind := KUBERNETES_OBJECT.fullmatch(token)) is not None:
-            return _kubernetes_object(name, kind, plain, opts, at)
-        class_name = _component(token)
+            return _kubernetes_object(name, kind, properties, opts, at)
         if class_name is None:
             raise YamlProgramError(
                 f"{at}: type {token!r} is not supported offline (only {PACKAGE} components, "
@@ -298,16 +294,17 @@ class _Built:
     ) -> _Component:
         from pulumi.errors import InputPropertyError
 
-        provider, definition = self._provider(component)
+        provider = self._provider(component)
+        definition = provider.definition(component.__name__)
         token = f"{PACKAGE}:index:{component.__name__}"
-        schema = json.loads(provider.schema)["resources"][token]
+        schema = provider.document["resources"][token]
         inputs = schema.get("inputProperties", {})
         unknown = sorted(set(properties) - set(inputs))
         if unknown:
             raise YamlProgramError(
                 f"{at}: {token} has no inputs {unknown}; it takes {sorted(inputs)}"
             )
-        types = json.loads(provider.schema).get("types", {})
+        types = provider.document.get("types", {})
         plain = [
             p for k, v in properties.items() for p in _outputs_in_plain(v, inputs[k], k, types)
         ]

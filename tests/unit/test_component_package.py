@@ -152,9 +152,7 @@ def _as_wire(value: Any) -> Any:
 
 def _construct(component: type, name: str, inputs: dict[str, Any]) -> None:
     """What the component provider does on a Construct call, in this process."""
-    from pulumi.provider.experimental.component import ComponentProvider
-
-    host = ComponentProvider([component], "mlplatform", None, mlplatform.__version__)
+    host = provider.Provider([component], "mlplatform", None, mlplatform.__version__)
     host.construct(name, f"mlplatform:index:{component.__name__}", _as_wire(inputs), None)
 
 
@@ -319,15 +317,11 @@ def test_every_component_through_the_provider_builds_the_same_plan(
 ) -> None:
     # Each component the platform creates gets its args the way the component provider
     # delivers them from another language, then builds: the plan must not change.
-    from pulumi.provider.experimental.analyzer import Analyzer
-
     for component in provider.components():
         if component is mlplatform.MlPlatform:
             continue  # its config document crosses as is (tested above)
-        analyzed = Analyzer("mlplatform").analyze([component])
-        definition = analyzed["component_definitions"][component.__name__]
-        types = analyzed["type_definitions"]
         host = provider.Provider([component], "mlplatform", None, mlplatform.__version__)
+        definition, types = host.definition(component.__name__), host.types
         names = {py: schema for schema, py in definition.inputs_mapping.items()}
         original = component.__init__
 
@@ -353,13 +347,9 @@ def test_every_component_through_the_provider_builds_the_same_plan(
 
 
 def test_integer_inputs_reach_the_component_as_integers() -> None:
-    from pulumi.provider.experimental.analyzer import Analyzer
-
     component = mlplatform.EksGpuCluster
-    definition = Analyzer("mlplatform").analyze([component])["component_definitions"][
-        "EksGpuCluster"
-    ]
     host = provider.Provider([component], "mlplatform", None, mlplatform.__version__)
+    definition = host.definition("EksGpuCluster")
     mapped = host.map_inputs(
         {
             "kubernetesVersion": "1.36",
