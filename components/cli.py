@@ -1,11 +1,12 @@
 """The `mlplatform` command line: `mlplatform plan STACK` and friends.
 
 Exit codes: 0 success, 1 any other failure, 2 invalid stack config, 3 mandatory policy
-violations (`check`), 4 blocking changes (`diff`), 5 anything blocking (`review`).
+violations (`check`, `summary`), 4 blocking changes (`diff`), 5 anything blocking (`review`).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -234,6 +235,45 @@ def review(
 
 
 @app.command()
+def summary(
+    stacks: Annotated[
+        list[str] | None,
+        typer.Argument(help="Stacks to include. Default: every Pulumi.<stack>.yaml here."),
+    ] = None,
+    format: ReportFormat = CheckFormat.TABLE,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            help="Processes that plan (forked from this one, one target's stacks each at a "
+            "time; Linux). 0, the default: one per CPU. 1: every stack in this process.",
+        ),
+    ] = 0,
+    project_dir: ProjectDir = None,
+) -> None:
+    """Every stack planned, checked against the policy pack, costed and given its critical
+    path, in one command (the engine and each cloud's SDK imported once, one pack for all):
+    one row per stack. Exit 3 when any stack has a mandatory violation."""
+    from mlplatform.checks import PackError
+    from mlplatform.checks.summary import RENDERERS, summarize
+    from mlplatform.engine import PlanError
+    from mlplatform.engine.runner import find_project_dir
+    from mlplatform.spec import ConfigError
+
+    try:
+        workers = jobs or os.cpu_count() or 1
+        result = summarize(project_dir or find_project_dir(), stacks or None, workers)
+    except ConfigError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_INVALID_CONFIG) from None
+    except (PlanError, PackError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(EXIT_FAILURE) from None
+    sys.stdout.write(RENDERERS[format.value](result))
+    raise typer.Exit(result.exit_code)
+
+
+@app.command()
 def diff(
     base: Annotated[Path, typer.Argument(help="Plan JSON of the base (plan --format json).")],
     head: Annotated[Path, typer.Argument(help="Plan JSON of the change.")],
@@ -251,4 +291,7 @@ def diff(
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    from mlplatform.engine.process import short_lived
+
+    with short_lived():
+        app()

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mlplatform.checks.analyzer import PackError, PolicyConfigError, analyze
+from mlplatform.checks.analyzer import PackError, PolicyConfigError, analyze, pack_session
 from mlplatform.checks.report import CheckReport, build_report
 
 if TYPE_CHECKING:
@@ -52,9 +52,10 @@ def check_stack(
     config_file: Path | None = None,
     pack_dir: Path | None = None,
     plan: Plan | None = None,
+    session: Any = None,
 ) -> CheckReport:
     """Plan `stack` offline (unless its `plan` is given) and run the policy pack (default: the
-    project's `policies/`) over it."""
+    project's `policies/`, or the running `session` of `pack_session`) over it."""
     from mlplatform.engine import run_stack
     from mlplatform.engine.runner import find_project_dir, stack_spec
 
@@ -65,7 +66,8 @@ def check_stack(
     config = pack_config(spec, given)
     # The stack's own settings apply where the pack has the policy; what the user gave must.
     optional = frozenset(config) - frozenset(given or {})
-    return build_report(plan.stack, analyze(plan, pack_dir or root / PACK_DIR, config, optional))
+    pack = pack_dir or root / PACK_DIR
+    return build_report(plan.stack, analyze(plan, pack, config, optional, session))
 
 
 def _read_config(path: Path) -> dict[str, Any]:
@@ -80,4 +82,4 @@ def _read_config(path: Path) -> dict[str, Any]:
     return given
 
 
-__all__ = ["PackError", "PolicyConfigError", "check_stack", "pack_config"]
+__all__ = ["PackError", "PolicyConfigError", "check_stack", "pack_config", "pack_session"]

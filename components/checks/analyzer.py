@@ -155,26 +155,37 @@ def validate_config(
     return checked
 
 
-def analyze(
-    plan: Plan,
-    pack_dir: Path,
-    config: Mapping[str, Mapping[str, Any]] | None = None,
-    optional: frozenset[str] = frozenset(),
-) -> Analysis:
-    """Run the pack at `pack_dir` over `plan` with per-policy `config`. Config of the policies
-    named in `optional` (settings taken from the stack, not given by the user) is dropped when
-    the pack has no such policy, as with an older or a team's own pack."""
+@contextmanager
+def pack_session(pack_dir: Path) -> Iterator[Any]:
+    """The pack at `pack_dir` started and connected; yields its analyzer stub. One session can
+    analyse several plans in turn: each analysis configures the pack afresh."""
     import grpc
 
     try:
         with running_pack(pack_dir) as address, grpc.insecure_channel(address) as channel:
             grpc.channel_ready_future(channel).result(timeout=START_TIMEOUT_SECONDS)
-            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
-            return _session(stub, plan, config or {}, optional)
+            yield analyzer_pb2_grpc.AnalyzerStub(channel)
     except grpc.FutureTimeoutError:
         raise PackError("the policy pack did not accept a connection") from None
     except grpc.RpcError as exc:
         raise PackError(f"the policy pack failed: {exc}") from None
+
+
+def analyze(
+    plan: Plan,
+    pack_dir: Path,
+    config: Mapping[str, Mapping[str, Any]] | None = None,
+    optional: frozenset[str] = frozenset(),
+    session: Any = None,
+) -> Analysis:
+    """Run the pack at `pack_dir` (or the running `session` of `pack_session`) over `plan` with
+    per-policy `config`. Config of the policies named in `optional` (settings taken from the
+    stack, not given by the user) is dropped when the pack has no such policy, as with an older
+    or a team's own pack."""
+    if session is not None:
+        return _session(session, plan, config or {}, optional)
+    with pack_session(pack_dir) as stub:
+        return _session(stub, plan, config or {}, optional)
 
 
 def _struct(values: Mapping[str, Any]) -> struct_pb2.Struct:

@@ -5,6 +5,11 @@ weighted by typical create durations per type.
 
 The durations are estimates in minutes (`Duration.basis` says where each comes from); types not
 listed take DEFAULT_MINUTES, components and providers nothing.
+
+Each step has a stage. A cloud stack's path should be its foundations (network, keys, log
+workspace, roles), then the cluster, then a node pool, then the add-ons; on an existing cluster,
+add-ons only. Anything else on the path (a database, an add-on the pool waits for) is work that
+could run beside the cluster and does not.
 """
 
 from __future__ import annotations
@@ -58,11 +63,78 @@ DURATIONS: dict[str, Duration] = {
 }
 
 
+FOUNDATIONS, CLUSTER, NODE_POOL, ADD_ONS, OTHER = (
+    "foundations",
+    "cluster",
+    "node pool",
+    "add-ons",
+    "other",
+)
+CLOUD_CHAIN = (FOUNDATIONS, CLUSTER, NODE_POOL, ADD_ONS)
+"""The path of a stack that creates its cluster."""
+IN_CLUSTER_CHAIN = (ADD_ONS,)
+"""The path of a stack on an existing cluster."""
+
+CLUSTER_TYPES = frozenset(
+    {
+        "aws:eks/cluster:Cluster",
+        # EKS's managed add-ons come with the cluster; vpc-cni and kube-proxy precede nodes.
+        "aws:eks/addon:Addon",
+        "azure-native:containerservice:ManagedCluster",
+        "gcp:container/cluster:Cluster",
+    }
+)
+NODE_POOL_TYPES = frozenset(
+    {
+        "aws:eks/nodeGroup:NodeGroup",
+        "azure-native:containerservice:AgentPool",
+        "gcp:container/nodePool:NodePool",
+    }
+)
+FOUNDATION_PREFIXES = (
+    "aws:ec2/",
+    "aws:iam/",
+    "aws:kms/",
+    "aws:cloudwatch/logGroup:",
+    "azure-native:resources:",
+    "azure-native:network:",
+    "azure-native:operationalinsights:",
+    "azure-native:managedidentity:",
+    "azure-native:authorization:",
+    "gcp:compute/",
+    "gcp:kms/",
+    "gcp:serviceaccount/",
+    "gcp:projects/",
+)
+
+
+def stage(type_: str) -> str:
+    """The deployment stage a resource type belongs to."""
+    if type_ in CLUSTER_TYPES:
+        return CLUSTER
+    if type_ in NODE_POOL_TYPES:
+        return NODE_POOL
+    if type_.startswith("kubernetes:"):
+        return ADD_ONS
+    if type_.startswith(FOUNDATION_PREFIXES):
+        return FOUNDATIONS
+    return OTHER
+
+
+def expected_chain(target: str) -> tuple[str, ...]:
+    """The stages a stack of `target` should have on its path, in order."""
+    return IN_CLUSTER_CHAIN if target == "kubernetes" else CLOUD_CHAIN
+
+
 @dataclass(frozen=True)
 class Step:
     urn: str
     type: str
     minutes: float
+
+    @property
+    def stage(self) -> str:
+        return stage(self.type)
 
 
 @dataclass(frozen=True)
@@ -73,6 +145,15 @@ class CriticalPath:
     @property
     def types(self) -> list[str]:
         return [s.type for s in self.steps]
+
+    @property
+    def chain(self) -> tuple[str, ...]:
+        """The stages along the path, each once, in order: ("foundations", "cluster", ...)."""
+        stages: list[str] = []
+        for step in self.steps:
+            if not stages or stages[-1] != step.stage:
+                stages.append(step.stage)
+        return tuple(stages)
 
 
 def minutes(resource: PlannedResource) -> float:
@@ -131,27 +212,33 @@ def to_markdown(stack: str, path: CriticalPath) -> str:
     lines = [
         f"### Critical path: `{stack}`, about {path.minutes:g} min",
         "",
-        "| step | resource | type | minutes |",
-        "| --- | --- | --- | --- |",
+        f"Stages: {' → '.join(path.chain)}",
+        "",
+        "| step | resource | type | stage | minutes |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for i, step in enumerate(path.steps, 1):
         name = step.urn.rsplit("::", 1)[-1]
-        lines.append(f"| {i} | `{name}` | `{step.type}` | {step.minutes:g} |")
+        lines.append(f"| {i} | `{name}` | `{step.type}` | {step.stage} | {step.minutes:g} |")
     return "\n".join(lines) + "\n"
 
 
 def to_json(stack: str, path: CriticalPath) -> str:
     import json
 
-    steps = [{"urn": s.urn, "type": s.type, "minutes": s.minutes} for s in path.steps]
-    return json.dumps({"stack": stack, "minutes": path.minutes, "steps": steps}, indent=2) + "\n"
+    steps = [
+        {"urn": s.urn, "type": s.type, "stage": s.stage, "minutes": s.minutes} for s in path.steps
+    ]
+    document = {"stack": stack, "minutes": path.minutes, "chain": list(path.chain), "steps": steps}
+    return json.dumps(document, indent=2) + "\n"
 
 
 def to_text(stack: str, path: CriticalPath) -> str:
     chain = "\n".join(
-        f"  {s.minutes:>5g} min  {s.urn.rsplit('::', 1)[-1]}  ({s.type})" for s in path.steps
+        f"  {s.minutes:>5g} min  {s.urn.rsplit('::', 1)[-1]}  ({s.type}, {s.stage})"
+        for s in path.steps
     )
-    return f"{stack}: about {path.minutes:g} min\n{chain}\n"
+    return f"{stack}: about {path.minutes:g} min ({' → '.join(path.chain)})\n{chain}\n"
 
 
 RENDERERS = {"table": to_text, "json": to_json, "markdown": to_markdown}

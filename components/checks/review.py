@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlplatform.checks import check_stack
+from mlplatform.checks import PACK_DIR, check_stack, pack_session
 from mlplatform.checks.critical_path import critical_path
 from mlplatform.checks.critical_path import to_markdown as path_markdown
 from mlplatform.checks.diff import PlanDiff, diff_plans
@@ -30,7 +30,7 @@ from mlplatform.cost.views import compare, delta_markdown
 from mlplatform.cost.views import to_markdown as cost_markdown
 from mlplatform.engine import run_stack
 from mlplatform.engine.plan import Plan
-from mlplatform.engine.runner import stack_spec
+from mlplatform.engine.runner import project_stacks, stack_spec
 
 COMMENT_LIMIT = 65_536
 """GitHub's limit on a comment body."""
@@ -69,12 +69,6 @@ class Review:
     @property
     def exit_code(self) -> int:
         return EXIT_FAILED if self.failed else EXIT_CLEAN
-
-
-def shipped_stacks(root: Path) -> list[str]:
-    return sorted(
-        p.name[len("Pulumi.") : -len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml")
-    )
 
 
 @contextmanager
@@ -116,12 +110,16 @@ def plan_at(base: Path, stack: str, out: Path) -> Plan | None:
 
 def review(base_ref: str, root: Path) -> Review:
     stacks: list[StackReview] = []
-    with worktree(root, base_ref) as base, tempfile.TemporaryDirectory() as scratch:
-        for stack in shipped_stacks(root):
+    with (
+        worktree(root, base_ref) as base,
+        tempfile.TemporaryDirectory() as scratch,
+        pack_session(root / PACK_DIR) as session,
+    ):
+        for stack in project_stacks(root):
             before = plan_at(base, stack, Path(scratch) / f"{stack}.json")
             after = run_stack(stack, root)
             change = diff_plans(before, after) if before is not None else None
-            check = check_stack(stack, root, plan=after)
+            check = check_stack(stack, root, plan=after, session=session)
             path = critical_path(after)
             base_minutes = critical_path(before).minutes if before is not None else None
             spec = stack_spec(stack, root)

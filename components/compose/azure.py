@@ -15,7 +15,6 @@ from mlplatform.azure.database import AzurePostgres, AzurePostgresArgs
 from mlplatform.azure.identity import USE_LABEL
 from mlplatform.azure.network import AzureNetwork
 from mlplatform.azure.observability import AzureAlarms, AzureAlarmsArgs
-from mlplatform.azure.prometheus import AzureManagedPrometheus
 from mlplatform.azure.registry import AcrRegistry, AcrRegistryArgs
 from mlplatform.azure.storage import AzureBlobArtifactStore, AzureBlobArtifactStoreArgs
 from mlplatform.compose.common import (
@@ -175,6 +174,9 @@ def _managed_prometheus(
 ) -> managed.ManagedPrometheus:
     """An Azure Monitor workspace running the platform's rules, alerting to the action group;
     workload identities for Prometheus to write to it and Grafana to read it."""
+    # Its SDK modules (alertsmanagement, monitor) load only for a stack that asks for it.
+    from mlplatform.azure.prometheus import AzureManagedPrometheus
+
     assert cfg.region is not None
     namespace = defaults.MONITORING_NAMESPACE
     writer = cluster.workload_identity(

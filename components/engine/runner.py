@@ -19,6 +19,7 @@ import yaml
 from mlplatform.engine.capture import RecordingMonitor
 from mlplatform.engine.mocks import PlatformMocks
 from mlplatform.engine.plan import Plan
+from mlplatform.engine.source_positions import without_source_positions
 from mlplatform.engine.values import SECRET, UNKNOWN
 from mlplatform.spec.errors import ConfigError
 from mlplatform.spec.loader import NAMESPACE, SECRET_PLACEHOLDER, stack_file_config
@@ -85,11 +86,17 @@ def resolve_stack_file(stack: str, project_dir: Path) -> tuple[str, Path]:
     _, _, config_dir = _project(project_dir)
     path = config_dir / f"Pulumi.{stack}.yaml"
     if not path.is_file():
-        available = sorted(
-            m["stack"] for p in config_dir.glob("Pulumi.*.yaml") if (m := STACK_FILE.match(p.name))
-        )
-        raise PlanError(f"no stack {stack!r} ({path} not found); stacks: {', '.join(available)}")
+        available = ", ".join(project_stacks(project_dir))
+        raise PlanError(f"no stack {stack!r} ({path} not found); stacks: {available}")
     return stack, path
+
+
+def project_stacks(project_dir: Path) -> list[str]:
+    """Every stack with a `Pulumi.<stack>.yaml` in the project's stack config directory."""
+    _, _, config_dir = _project(project_dir)
+    return sorted(
+        m["stack"] for p in config_dir.glob("Pulumi.*.yaml") if (m := STACK_FILE.match(p.name))
+    )
 
 
 def run_stack(stack: str, project_dir: Path | None = None) -> Plan:
@@ -176,7 +183,8 @@ def _execute(
     mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor)
     root = settings.get_root_resource()
     try:
-        _sync_await(run_pulumi_func(main))
+        with without_source_positions():
+            _sync_await(run_pulumi_func(main))
     except pulumi.RunError as exc:
         if isinstance(exc.__cause__, ConfigError):
             cause = exc.__cause__

@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-
-from rich.console import Console
-from rich.table import Table
-from rich.tree import Tree
+from typing import TYPE_CHECKING
 
 from mlplatform.engine.plan import Plan, PlannedResource
+
+if TYPE_CHECKING:
+    from rich.tree import Tree
 
 FORMATS = ("table", "json", "markdown", "mermaid", "urns")
 
@@ -23,6 +23,10 @@ def _label(r: PlannedResource) -> str:
 
 def render_table(plan: Plan, width: int = 120, color: bool = False) -> str:
     """A tree by parent, then resource counts per type."""
+    from rich.console import Console  # only this view needs rich
+    from rich.table import Table
+    from rich.tree import Tree
+
     buffer = io.StringIO()
     console = Console(
         file=buffer,

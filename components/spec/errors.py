@@ -10,7 +10,18 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-_MISSING = object()
+
+class _Missing:
+    """No value given; one object, also after pickling (an error crosses from a worker)."""
+
+    def __reduce__(self) -> str:
+        return "_MISSING"
+
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING = _Missing()
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,9 @@ class ConfigError(ValueError):
         self.source = source
         lines = "\n".join(f"  - {issue}" for issue in self.issues)
         super().__init__(f"invalid {source} ({len(self.issues)} problem(s)):\n{lines}")
+
+    def __reduce__(self) -> tuple[type[ConfigError], tuple[list[ConfigIssue], str]]:
+        return ConfigError, (self.issues, self.source)
 
 
 def format_path(loc: Iterable[int | str]) -> str:

@@ -15,7 +15,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=900, check=False)
 
 
-SOURCES = ("components", "stacks", "policies", "tests", "examples", "provider")
+SOURCES = ("components", "stacks", "policies", "tests", "examples", "provider", "bench")
 
 
 def test_ruff_lint() -> None:

@@ -38,13 +38,13 @@ def test_no_pulumi_binary_is_reachable() -> None:
 
 
 RESOURCE_COUNTS = {
-    "aws-dev": 123,
-    "aws-prod": 148,
-    "azure-dev": 88,
-    "azure-prod": 112,
-    "gcp-dev": 74,
-    "gcp-prod": 111,
-    "local": 44,
+    "aws-dev": 124,
+    "aws-prod": 149,
+    "azure-dev": 89,
+    "azure-prod": 113,
+    "gcp-dev": 75,
+    "gcp-prod": 112,
+    "local": 45,
 }
 
 
@@ -68,7 +68,7 @@ def test_table_is_a_tree_with_counts() -> None:
     assert "ml-platform / aws-dev (target: aws)" in result.stdout
     assert "└── pulumi:pulumi:Stack ml-platform-aws-dev (component)" in result.stdout
     assert "aws:s3/bucket:Bucket ml-aws-dev-artifacts-bucket (protected)" in result.stdout
-    assert "123 resources" in result.stdout
+    assert "124 resources" in result.stdout
 
 
 def test_default_stack_is_aws_dev() -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from mlplatform.checks.critical_path import DURATIONS, critical_path
+from mlplatform.checks.critical_path import (
+    CLOUD_CHAIN,
+    DURATIONS,
+    IN_CLUSTER_CHAIN,
+    critical_path,
+    expected_chain,
+    stage,
+)
 from mlplatform.engine import Plan
 from mlplatform.engine.plan import PlannedResource
 from tests.conftest import SHIPPED_STACKS
@@ -27,25 +34,29 @@ DATABASES = {
     "gcp:sql/databaseInstance:DatabaseInstance",
 }
 MINUTES = {
-    "aws-dev": 24.4,
-    "aws-prod": 24.4,
-    "azure-dev": 20.3,
-    "azure-prod": 20.3,
-    "gcp-dev": 18.5,
-    "gcp-prod": 18.5,
-    "local": 6.2,
+    "aws-dev": 21.5,
+    "aws-prod": 21.5,
+    "azure-dev": 17.4,
+    "azure-prod": 17.4,
+    "gcp-dev": 15.6,
+    "gcp-prod": 15.6,
+    "local": 3.3,
 }
-"""cluster + core add-ons (EKS) + a node pool + the monitoring releases, and no more."""
+"""cluster + core add-ons (EKS) + a node pool + one monitoring release (the DCGM exporter
+installs beside the Prometheus operator) + a ServiceMonitor, and no more."""
 
 
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_the_critical_path_is_cluster_then_pools_then_add_ons(
     stack: str, shipped_plans: dict[str, Plan]
 ) -> None:
-    path = critical_path(shipped_plans[stack])
+    plan = shipped_plans[stack]
+    path = critical_path(plan)
     types = path.types
     assert path.minutes == MINUTES[stack]
-    assert types[-1] == "kubernetes:helm.sh/v3:Release"
+    assert path.chain == expected_chain(plan.target)
+    assert types.count("kubernetes:helm.sh/v3:Release") == 1
+    assert types[-1] == "kubernetes:monitoring.coreos.com/v1:ServiceMonitor"
     assert not DATABASES & set(types)
     if stack == "local":  # an existing cluster: only the in-cluster add-ons
         assert all(t.startswith("kubernetes:") for t in types)
@@ -79,3 +90,27 @@ def test_a_needless_dependency_serializes_independent_work() -> None:
 
 def test_every_duration_says_where_it_comes_from() -> None:
     assert all(d.minutes > 0 and d.basis for d in DURATIONS.values())
+
+
+def test_stages_name_the_chain_and_a_database_on_the_path_breaks_it() -> None:
+    assert (
+        expected_chain("aws") == CLOUD_CHAIN == ("foundations", "cluster", "node pool", "add-ons")
+    )
+    assert expected_chain("kubernetes") == IN_CLUSTER_CHAIN == ("add-ons",)
+    assert [
+        stage(t)
+        for t in (
+            "aws:ec2/subnet:Subnet",
+            "gcp:kms/cryptoKey:CryptoKey",
+            "aws:eks/addon:Addon",
+            "gcp:container/nodePool:NodePool",
+            "kubernetes:helm.sh/v3:Release",
+            "aws:rds/instance:Instance",
+        )
+    ] == ["foundations", "foundations", "cluster", "node pool", "add-ons", "other"]
+    subnet = res("subnet", "aws:ec2/subnet:Subnet")
+    cluster = res("eks", "aws:eks/cluster:Cluster", deps=("aws:ec2/subnet:Subnet::subnet",))
+    db = res("db", "aws:rds/instance:Instance", deps=("aws:eks/cluster:Cluster::eks",))
+    path = critical_path(Plan("p", "s", "aws", [subnet, cluster, db]))
+    assert path.chain == ("foundations", "cluster", "other")
+    assert path.chain != expected_chain("aws")

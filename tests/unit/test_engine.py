@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
+import pytest
 from google.protobuf import struct_pb2
 
 from mlplatform.engine import Plan, PlannedResource, run_program, run_stack
@@ -264,3 +266,37 @@ def test_aliases_ignore_and_replace_options_are_captured() -> None:
     ]
     assert (resource.ignore_changes, resource.replace_on_changes) == (["length"], ["special"])
     assert resource.to_json()["aliases"] == resource.aliases
+
+
+def test_registrations_skip_the_sdks_stack_walk_only_while_a_program_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pulumi.runtime import resource
+
+    import mlplatform.engine.runner as runner
+    from mlplatform.engine.source_positions import SDK_FUNCTION
+
+    sdk_walk = getattr(resource, SDK_FUNCTION)  # a newer SDK without it fails here: look again
+    during: list[object] = []
+
+    def program() -> None:
+        during.append(getattr(resource, SDK_FUNCTION))
+        _some_resources()
+
+    skipped = run_program(program)
+    assert during[0] is not sdk_walk
+    assert getattr(resource, SDK_FUNCTION) is sdk_walk  # back once the run ends
+    # The capture is the same as with the SDK's own walk.
+    monkeypatch.setattr(runner, "without_source_positions", contextlib.nullcontext)
+    walked = run_program(_some_resources)
+    assert len(walked.resources) == 6
+    assert [r.to_json() for r in walked.resources] == [r.to_json() for r in skipped.resources]
+
+
+def _some_resources() -> None:
+    import pulumi_random as random
+
+    from mlplatform.kubernetes.teams import TeamNamespace
+
+    random.RandomPassword("password", length=16)
+    TeamNamespace("team", {"namespace": "research", "max_gpus": 2})

@@ -45,7 +45,7 @@ def test_python_example_builds_only_what_it_asks_for(python_example: Plan) -> No
         "mlplatform:index:MonitoringStack": 1,
         "mlplatform:index:MlflowServer": 1,
     }
-    assert len(python_example.resources) == 77
+    assert len(python_example.resources) == 78
     # The VPC is the team's own: nothing of a network is created.
     network = {
         "vpc:Vpc",
@@ -77,7 +77,9 @@ def test_python_example_wires_mlflow_to_its_identity_and_monitoring(
     account = one(python_example, "kubernetes:core/v1:ServiceAccount", "mlflow-sa")
     assert account.inputs["metadata"]["name"] == "mlflow"
     assert depends_on(account, role)
-    monitor = one(python_example, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor")
+    monitor = one(
+        python_example, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "mlflow-metrics"
+    )
     release = one(python_example, "kubernetes:helm.sh/v3:Release", "monitoring-prometheus")
     assert depends_on(monitor, release)
     autoscaler = one(python_example, "kubernetes:helm.sh/v3:Release", "autoscaler-release")
@@ -140,7 +142,7 @@ def test_yaml_example_builds_the_platform_on_an_existing_cluster(yaml_example: P
         "mlplatform:index:NvidiaGpuEnablement": 1,
         "mlplatform:index:TeamNamespace": 1,
     }
-    assert len(yaml_example.resources) == 39
+    assert len(yaml_example.resources) == 40
     provider = one(yaml_example, "pulumi:providers:kubernetes")
     assert provider.inputs["context"] == "kind-ml"
     kubernetes = [r for r in yaml_example.resources if r.type.startswith("kubernetes:")]
@@ -189,7 +191,9 @@ def test_yaml_example_values_reach_the_objects(yaml_example: Plan) -> None:
     assert {"name": "artifacts", "persistentVolumeClaim": {"claimName": "artifacts-artifacts"}} in (
         volumes
     )
-    monitor = one(yaml_example, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor")
+    monitor = one(
+        yaml_example, "kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "mlflow-metrics"
+    )
     assert monitor.inputs["metadata"]["annotations"] == {
         "mlplatform.io/scraped-by": "kube-prometheus-stack"
     }

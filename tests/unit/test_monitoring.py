@@ -44,7 +44,10 @@ def test_charts_are_pinned_upstream_releases(shipped_plans: dict[str, Plan]) -> 
         {"repo": "https://nvidia.github.io/dcgm-exporter/helm-charts"},
     )
     assert stack.inputs["namespace"] == dcgm.inputs["namespace"] == "monitoring"
-    assert depends_on(dcgm, stack)
+    # The exporter installs beside the operator; only its ServiceMonitor needs the CRDs.
+    assert not depends_on(dcgm, stack)
+    monitor = one(plan, MONITOR, "-dcgm-exporter-monitor")
+    assert depends_on(monitor, stack)
 
 
 def test_dcgm_exporter_runs_only_on_gpu_nodes_with_our_counters(
@@ -59,17 +62,39 @@ def test_dcgm_exporter_runs_only_on_gpu_nodes_with_our_counters(
     }
     assert values["customMetrics"] == dcgm_counters_csv()
     assert "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL, counter" in values["customMetrics"]
-    # The workload's pod/namespace labels win; GPUs no pod holds carry none.
-    assert values["serviceMonitor"] == {
-        "enabled": True,
-        "interval": "15s",
-        "honorLabels": True,
-        "relabelings": [{"action": "labeldrop", "regex": "pod|namespace|container"}],
-    }
+    assert values["serviceMonitor"] == {"enabled": False}  # ours, below, waits for the CRDs
     assert "extraVolumeMounts" not in values  # the chart's counters-file mount stays
     assert values["podAnnotations"]["mlplatform.io/counters-sha256"] == (
         hashlib.sha256(dcgm_counters_csv().encode()).hexdigest()
     )
+
+
+def test_dcgm_exporter_is_scraped_by_our_service_monitor(shipped_plans: dict[str, Plan]) -> None:
+    plan = shipped_plans["aws-dev"]
+    monitor = one(plan, MONITOR, "-dcgm-exporter-monitor")
+    assert monitor.inputs["metadata"]["name"] == "mlplatform-dcgm-exporter"
+    assert monitor.inputs["metadata"]["namespace"] == "monitoring"
+    # The chart's own selector: its Service carries the release's name and instance labels.
+    assert monitor.inputs["spec"] == {
+        "selector": {
+            "matchLabels": {
+                "app.kubernetes.io/name": "dcgm-exporter",
+                "app.kubernetes.io/instance": "dcgm-exporter",
+            }
+        },
+        "namespaceSelector": {"matchNames": ["monitoring"]},
+        # The workload's pod/namespace labels win; GPUs no pod holds carry none.
+        "endpoints": [
+            {
+                "port": "metrics",
+                "path": "/metrics",
+                "interval": "15s",
+                "honorLabels": True,
+                "relabelings": [{"action": "labeldrop", "regex": "pod|namespace|container"}],
+            }
+        ],
+    }
+    assert release(plan, "dcgm-exporter").inputs["name"] == "dcgm-exporter"
 
 
 def test_dcgm_exporter_on_gke_finds_the_host_driver(shipped_plans: dict[str, Plan]) -> None:
@@ -166,7 +191,7 @@ def test_dashboards_are_sidecar_configmaps_of_valid_json(shipped_plans: dict[str
 
 def test_mlflow_is_scraped_with_its_admin_credentials(shipped_plans: dict[str, Plan]) -> None:
     plan = shipped_plans["aws-dev"]
-    monitor = one(plan, MONITOR)
+    monitor = one(plan, MONITOR, "-mlflow-metrics")
     secret = one(plan, "kubernetes:core/v1:Secret", "-mlflow-credentials")
     secret_name = secret.inputs["metadata"]["name"]
     assert monitor.inputs["metadata"]["namespace"] == "mlflow"

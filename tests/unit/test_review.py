@@ -42,9 +42,9 @@ def test_review_of_a_stack_change_against_the_base(tmp_path: Path) -> None:
     # One more g2-standard-8 spot node ($0.479872/h) for 160 h: $76.78, its 200 GB pd-balanced
     # disk ($0.10/GB-month) for 160 of 730 h: $4.38, and Cloud NAT for 160 more VM-hours
     # ($0.0014): $0.23.
-    assert "| ✅ `gcp-dev` | 0 | 1 | 0 | 0 | 0 | 0 | $594.30 (+$81.39) | 18.5 min (+0) |" in text
+    assert "| ✅ `gcp-dev` | 0 | 1 | 0 | 0 | 0 | 0 | $594.30 (+$81.39) | 15.6 min (+0) |" in text
     assert "| update | `ml-gcp-dev-gke-l4-spot` | `gcp:container/nodePool:NodePool` | " in text
-    assert "| ✅ `aws-dev` | 0 | 0 | 0 | 0 | 0 | 0 | $396.77 ($0.00) | 24.4 min (+0) |" in text
+    assert "| ✅ `aws-dev` | 0 | 0 | 0 | 0 | 0 | 0 | $396.77 ($0.00) | 21.5 min (+0) |" in text
     assert "| ✅ `azure-dev` | 0 | 0 | 0 | 0 | 0 | 0 | ≥ $692.82 ($0.00) |" in text
     assert "| **delta** | $0.00 | +$81.39 | +$371.33 |" in text
     assert "| `ml-gcp-dev-gke-l4-spot` | +$81.16 |" in text

@@ -155,8 +155,9 @@ class MonitoringStack(pulumi.ComponentResource):
                 values=dcgm_exporter_values(gke=args.get("gke", False)),
                 atomic=True,
                 cleanup_on_fail=True,
-                opts=child(self, depends_on=[stack]),  # its ServiceMonitor needs the CRD
+                opts=child(self),  # installs beside the operator, not after it
             )
+            dcgm_service_monitor(f"{name}-dcgm-exporter-monitor", ns, tags, stack, self)
         if managed is None:  # a managed Prometheus evaluates the same groups itself
             k8s.apiextensions.CustomResource(
                 f"{name}-rules",
@@ -248,14 +249,60 @@ GKE_DRIVER_DIR = "/home/kubernetes/bin/nvidia"
 """Where GKE's driver installer puts the NVIDIA libraries on COS nodes."""
 
 
-def dcgm_exporter_values(gke: bool = False) -> dict[str, Any]:
-    """DCGM exporter on GPU nodes only (spot included), scraped every 15 s, with the
-    platform's counters file (ECC, retired pages and thermal violations switched on).
+DCGM_SERVICE_MONITOR = "mlplatform-dcgm-exporter"
+"""Not the chart's own name, which its ServiceMonitor held until 0.1.0."""
+
+
+def dcgm_service_monitor(
+    resource_name: str,
+    namespace: pulumi.Input[str],
+    tags: Mapping[str, str],
+    operator: pulumi.Resource,
+    parent: pulumi.Resource,
+) -> k8s.apiextensions.CustomResource:
+    """The DCGM exporter scraped every 15 s, created after the operator's release (its CRDs),
+    so the exporter's release need not wait for it. The selector and endpoint are the chart's
+    own ServiceMonitor's (deployment/templates/service-monitor.yaml); the job label stays the
+    Service's name, `dcgm-exporter`.
 
     The exporter's own labels win (honorLabels) and the scrape's pod/namespace/container
     target labels are dropped: `pod` and `namespace` on a GPU series name the workload that
-    holds the GPU, and are absent when none does. On GKE the driver lives on the host under
-    /home/kubernetes/bin/nvidia and GPUs are named by device (nvidia0)."""
+    holds the GPU, and are absent when none does."""
+    return k8s.apiextensions.CustomResource(
+        resource_name,
+        api_version="monitoring.coreos.com/v1",
+        kind="ServiceMonitor",
+        metadata={
+            "name": DCGM_SERVICE_MONITOR,
+            "namespace": namespace,
+            "labels": labels(charts.DCGM_EXPORTER.name, "metrics", tags),
+        },
+        spec={
+            "selector": {
+                "matchLabels": {
+                    "app.kubernetes.io/name": charts.DCGM_EXPORTER.name,
+                    "app.kubernetes.io/instance": charts.DCGM_EXPORTER.name,
+                }
+            },
+            "namespaceSelector": {"matchNames": [namespace]},
+            "endpoints": [
+                {
+                    "port": "metrics",
+                    "path": "/metrics",
+                    "interval": DCGM_SCRAPE_INTERVAL,
+                    "honorLabels": True,
+                    "relabelings": [{"action": "labeldrop", "regex": "pod|namespace|container"}],
+                }
+            ],
+        },
+        opts=child(parent, depends_on=[operator]),
+    )
+
+
+def dcgm_exporter_values(gke: bool = False) -> dict[str, Any]:
+    """DCGM exporter on GPU nodes only (spot included), with the platform's counters file
+    (ECC, retired pages and thermal violations switched on). On GKE the driver lives on the
+    host under /home/kubernetes/bin/nvidia and GPUs are named by device (nvidia0)."""
     counters = dcgm_counters_csv()
     values: dict[str, Any] = {
         "nodeSelector": GPU_NODE_SELECTOR,
@@ -265,12 +312,9 @@ def dcgm_exporter_values(gke: bool = False) -> dict[str, Any]:
         "podAnnotations": {
             "mlplatform.io/counters-sha256": hashlib.sha256(counters.encode()).hexdigest()
         },
-        "serviceMonitor": {
-            "enabled": True,
-            "interval": DCGM_SCRAPE_INTERVAL,
-            "honorLabels": True,
-            "relabelings": [{"action": "labeldrop", "regex": "pod|namespace|container"}],
-        },
+        # Scraped through our own ServiceMonitor (dcgm_service_monitor), which waits for the
+        # operator's CRDs: the chart's own would make the whole release wait for them.
+        "serviceMonitor": {"enabled": False},
     }
     if gke:
         values["arguments"] = [

@@ -1,0 +1,321 @@
+"""The benchmark of the offline engine and of the deployment graph, with its budgets.
+
+    scripts/dev bench [--runs N] [--json FILE]
+
+Every figure is a whole process, measured several times (median):
+
+- each shipped stack's `mlplatform plan` beside its floor (bench/floor.py): a process that
+  imports exactly the provider classes the stack uses and registers as many trivial resources
+  under the same mocks. plan / floor is what mlplatform adds on top of the SDKs;
+- every stack planned, checked and costed in one command (`mlplatform summary`);
+- plans of a stack grown to 1, 10, 25 and 50 GPU pools and team namespaces: the cost per unit;
+- the modules each stack's plan imports (a single-cloud stack imports no other cloud's SDK);
+- each stack's deployment critical path and its stages.
+
+It prints a Markdown report (the README's performance section is one) and exits 1 when a budget
+is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from measure import Sample, imported_modules, measure
+from scaling import UNITS, per_unit, spread, write_stacks
+from sdk_classes import sdk_class
+
+from mlplatform.checks.critical_path import critical_path, expected_chain
+from mlplatform.engine.plan import Plan
+from mlplatform.engine.runner import project_stacks
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+MLPLATFORM = [PYTHON, "-m", "mlplatform"]
+
+PLAN_OVER_FLOOR = 1.3
+"""A stack's plan takes at most this many times its floor's wall time."""
+ALL_STACKS_SECONDS = 15.0
+"""Every stack planned, checked and costed in one command, on a 2-core machine."""
+SCALING_SPREAD = 0.20
+"""The CPU time and the memory per added pool and team stay within this of themselves from 10
+to 50 units (CPU time: the machine's other load shows in wall time, not in it)."""
+
+CLOUD_SDKS = {"aws": "pulumi_aws", "azure": "pulumi_azure_native", "gcp": "pulumi_gcp"}
+SDKS = (*CLOUD_SDKS.values(), "pulumi_kubernetes", "pulumi_random")
+
+
+@dataclass(frozen=True)
+class Budget:
+    name: str
+    limit: str
+    measured: str
+    met: bool
+
+
+def plan_command(stack: str, output: Path) -> list[str]:
+    return [*MLPLATFORM, "plan", stack, "--format", "json", "--output", str(output)]
+
+
+def floor_spec(plan: Plan, path: Path) -> Path:
+    """The floor of `plan`: its provider classes, and its registrations less the root stack."""
+    classes = sorted({sdk_class(r.type) for r in plan.resources if r.custom})
+    spec = {"classes": classes, "resources": len(plan.resources) - 1}
+    path.write_text(json.dumps(spec, indent=2), encoding="utf-8")
+    return path
+
+
+def sdk_counts(modules: set[str]) -> dict[str, int]:
+    return {sdk: sum(1 for m in modules if m.split(".")[0] == sdk) for sdk in SDKS}
+
+
+def provider_modules(modules: set[str]) -> set[str]:
+    """The SDKs' submodules (a package itself is reported as imported only by its first
+    importer, whichever submodule that was)."""
+    return {m for m in modules if m.split(".")[0] in SDKS and "." in m}
+
+
+def bench_stacks(stacks: list[str], runs: int, scratch: Path) -> dict[str, dict[str, Any]]:
+    results: dict[str, dict[str, Any]] = {}
+    for stack in stacks:
+        out = scratch / f"{stack}.json"
+        measure({"warm": plan_command(stack, out)}, 0, ROOT)
+        plan = Plan.from_json(json.loads(out.read_text(encoding="utf-8")))
+        spec = floor_spec(plan, scratch / f"{stack}-floor.json")
+        floor = [PYTHON, str(ROOT / "bench" / "floor.py"), str(spec)]
+        samples = measure({"plan": plan_command(stack, out), "floor": floor}, runs, ROOT)
+        plan_modules = imported_modules(plan_command(stack, out), ROOT)
+        floor_modules = imported_modules(floor, ROOT)
+        path = critical_path(plan)
+        others = [sdk for cloud, sdk in CLOUD_SDKS.items() if cloud != plan.target]
+        results[stack] = {
+            "target": plan.target,
+            "resources": len(plan.resources),
+            "plan": samples["plan"],
+            "floor": samples["floor"],
+            "modules": sdk_counts(plan_modules),
+            "otherClouds": sorted(m for m in plan_modules if m.split(".")[0] in others),
+            "beyondFloor": sorted(provider_modules(plan_modules) - floor_modules),
+            "criticalPath": path,
+            "expectedChain": expected_chain(plan.target),
+        }
+        print(
+            f"  {stack}: plan {samples['plan'].median_seconds:.2f} s, floor "
+            f"{samples['floor'].median_seconds:.2f} s",
+            file=sys.stderr,
+        )
+    return results
+
+
+def bench_all(runs: int) -> dict[str, Sample]:
+    """`mlplatform summary` as it runs by default (a planning process per CPU) and with
+    `--jobs 1` (every stack planned in the one process)."""
+    summary = [*MLPLATFORM, "summary", "--format", "json"]
+    return measure({"default": summary, "one process": [*summary, "--jobs", "1"]}, runs, ROOT)
+
+
+def bench_scaling(runs: int, scratch: Path) -> dict[int, dict[str, Any]]:
+    paths = write_stacks(ROOT, scratch)
+    commands = {n: plan_command(str(p), scratch / f"scale-{n}.json") for n, p in paths.items()}
+    samples = measure({str(n): c for n, c in commands.items()}, runs, ROOT)
+    results = {}
+    for n in UNITS:
+        plan = json.loads((scratch / f"scale-{n}.json").read_text(encoding="utf-8"))
+        results[n] = {"resources": len(plan["resources"]), "sample": samples[str(n)]}
+    return results
+
+
+def ratio(stack: dict[str, Any]) -> float:
+    return stack["plan"].median_seconds / stack["floor"].median_seconds
+
+
+def budgets(
+    stacks: dict[str, dict[str, Any]],
+    everything: dict[str, Sample],
+    scaling: dict[int, dict[str, Any]],
+) -> list[Budget]:
+    found = []
+    for name, s in stacks.items():
+        found.append(
+            Budget(
+                f"`{name}` plan / floor",
+                f"≤ {PLAN_OVER_FLOOR}",
+                f"{ratio(s):.2f}",
+                ratio(s) <= PLAN_OVER_FLOOR,
+            )
+        )
+    default = everything["default"].median_seconds
+    found.append(
+        Budget(
+            "every stack in one command",
+            f"≤ {ALL_STACKS_SECONDS:g} s",
+            f"{default:.1f} s",
+            default <= ALL_STACKS_SECONDS,
+        )
+    )
+    for what, unit in (("CPU time", "median_cpu_seconds"), ("memory", "median_mib")):
+        units = per_unit({n: getattr(r["sample"], unit) for n, r in scaling.items()})
+        found.append(
+            Budget(
+                f"{what} per pool and team, 10 to 50",
+                f"within {SCALING_SPREAD:.0%}",
+                f"{spread(units):.0%} apart",
+                spread(units) <= SCALING_SPREAD,
+            )
+        )
+    for name, s in stacks.items():
+        found.append(
+            Budget(
+                f"`{name}` imports no other cloud's SDK",
+                "none",
+                str(len(s["otherClouds"])),
+                not s["otherClouds"],
+            )
+        )
+    for name, s in stacks.items():
+        chain = s["criticalPath"].chain
+        found.append(
+            Budget(
+                f"`{name}` critical path",
+                " → ".join(s["expectedChain"]),
+                " → ".join(chain),
+                chain == s["expectedChain"],
+            )
+        )
+    return found
+
+
+def report(
+    stacks: dict[str, dict[str, Any]],
+    everything: dict[str, Sample],
+    scaling: dict[int, dict[str, Any]],
+    found: list[Budget],
+    runs: int,
+) -> str:
+    when = datetime.now(UTC).strftime("%Y-%m-%d")
+    machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}"
+    out = [f"Measured {when} on {machine}; median of {runs} runs, each a whole process.", ""]
+    out += [
+        "| stack | resources | plan | floor | plan / floor | plan peak | floor peak |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, s in stacks.items():
+        out.append(
+            f"| `{name}` | {s['resources']} | {s['plan'].median_seconds:.2f} s "
+            f"| {s['floor'].median_seconds:.2f} s | {ratio(s):.2f} "
+            f"| {s['plan'].median_mib:.0f} MiB | {s['floor'].median_mib:.0f} MiB |"
+        )
+    out += [
+        "",
+        "| every stack planned, checked and costed | wall | CPU | peak |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for how, command in (
+        ("`mlplatform summary` (a planning process per CPU)", "default"),
+        ("`mlplatform summary --jobs 1` (one process)", "one process"),
+    ):
+        s = everything[command]
+        out.append(
+            f"| {how} | {s.median_seconds:.1f} s | {s.median_cpu_seconds:.1f} s "
+            f"| {s.median_mib:.0f} MiB |"
+        )
+    out += [
+        "",
+        "| pools and teams | resources | plan | CPU | per added unit | peak | per added unit |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    cpu = per_unit({n: r["sample"].median_cpu_seconds for n, r in scaling.items()})
+    mib = per_unit({n: r["sample"].median_mib for n, r in scaling.items()})
+    for n, r in scaling.items():
+        out.append(
+            f"| {n} | {r['resources']} | {r['sample'].median_seconds:.2f} s "
+            f"| {r['sample'].median_cpu_seconds:.2f} s "
+            f"| {f'{cpu[n] * 1000:.0f} ms' if n in cpu else '-'} "
+            f"| {r['sample'].median_mib:.0f} MiB | {f'{mib[n]:.2f} MiB' if n in mib else '-'} |"
+        )
+    out += [
+        "",
+        "| stack | modules imported: " + " | ".join(SDKS) + " | beyond the floor |",
+        "| --- |" + " ---: |" * (len(SDKS) + 1),
+    ]
+    for name, s in stacks.items():
+        beyond = ", ".join(s["beyondFloor"]) or "none"
+        counts = " | ".join(str(s["modules"][sdk]) for sdk in SDKS)
+        out.append(f"| `{name}` | {counts} | {beyond} |")
+    out += ["", "| stack | critical path | stages |", "| --- | ---: | --- |"]
+    for name, s in stacks.items():
+        path = s["criticalPath"]
+        out.append(f"| `{name}` | {path.minutes:g} min | {' → '.join(path.chain)} |")
+    out += ["", "| budget | limit | measured | met |", "| --- | --- | --- | --- |"]
+    out += [
+        f"| {b.name} | {b.limit} | {b.measured} | {'yes' if b.met else '**no**'} |" for b in found
+    ]
+    return "\n".join(out) + "\n"
+
+
+def as_json(
+    stacks: dict[str, dict[str, Any]],
+    everything: dict[str, Sample],
+    scaling: dict[int, dict[str, Any]],
+    found: list[Budget],
+) -> dict[str, Any]:
+    def sample(s: Sample) -> dict[str, Any]:
+        return {"seconds": s.seconds, "cpuSeconds": s.cpu_seconds, "peakMiB": s.peak_mib}
+
+    return {
+        "stacks": {
+            name: {
+                "resources": s["resources"],
+                "plan": sample(s["plan"]),
+                "floor": sample(s["floor"]),
+                "modules": s["modules"],
+                "beyondFloor": s["beyondFloor"],
+                "criticalPath": {
+                    "minutes": s["criticalPath"].minutes,
+                    "chain": list(s["criticalPath"].chain),
+                },
+            }
+            for name, s in stacks.items()
+        },
+        "summary": {how: sample(s) for how, s in everything.items()},
+        "scaling": {
+            str(n): {"resources": r["resources"], **sample(r["sample"])} for n, r in scaling.items()
+        },
+        "budgets": [b.__dict__ for b in found],
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description="The benchmark of the offline engine and the deployment graph, with budgets."
+    )
+    parser.add_argument("--runs", type=int, default=5, help="measured runs of each command")
+    parser.add_argument("--json", type=Path, help="also write every run's figures here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="mlplatform-bench-") as scratch:
+        print("plans and floors ...", file=sys.stderr)
+        stacks = bench_stacks(project_stacks(ROOT), args.runs, Path(scratch))
+        print("every stack in one command ...", file=sys.stderr)
+        everything = bench_all(args.runs)
+        print("scaling ...", file=sys.stderr)
+        scaling = bench_scaling(args.runs, Path(scratch))
+    found = budgets(stacks, everything, scaling)
+    sys.stdout.write(report(stacks, everything, scaling, found, args.runs))
+    if args.json:
+        args.json.write_text(json.dumps(as_json(stacks, everything, scaling, found), indent=2))
+    missed = [b.name for b in found if not b.met]
+    if missed:
+        print(f"budgets missed: {'; '.join(missed)}", file=sys.stderr)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
