@@ -3,6 +3,7 @@ one pool plus one team, so the cost of each added unit can be read off plans of 
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -44,11 +45,16 @@ def write_stacks(root: Path, directory: Path) -> dict[int, Path]:
 
 
 def per_unit(values: dict[int, float]) -> dict[int, float]:
-    """The cost of one unit at each size beyond the smallest: (value(N) - value(1)) / (N - 1)."""
-    smallest = min(values)
+    """The cost of one unit over each step from the previous size to this one:
+    (value(N) - value(previous)) / (N - previous), by N."""
+    sizes = sorted(values)
     return {
-        n: (values[n] - values[smallest]) / (n - smallest) for n in sorted(values) if n != smallest
+        n: (values[n] - values[before]) / (n - before) for before, n in itertools.pairwise(sizes)
     }
+
+
+BUDGETED_FROM = 10
+"""The budget compares the steps from 10 units on (10 to 25, 25 to 50)."""
 
 
 def spread(values: dict[int, float]) -> float:
