@@ -156,14 +156,22 @@ def run_program(
 
 
 def _file_program(program: Path) -> Callable[[], None]:
-    """The program directory's `__main__.py`, run as Pulumi's Python host runs it."""
+    """The program directory's `__main__.py`, run as Pulumi's Python host runs it: with the
+    directory first on `sys.path`.
+
+    `sys.path` is rebound, never changed in place: another thread (`mlplatform summary`'s
+    checker) may be importing, and the import system iterates the list it read; removing the
+    first entry under it skips the next one, site-packages included."""
 
     def main() -> None:
-        sys.path.insert(0, str(program))
+        entry = str(program)
+        sys.path = [entry, *sys.path]
         try:
             runpy.run_path(str(program / "__main__.py"), run_name="__main__")
         finally:
-            sys.path.remove(str(program))
+            rest = list(sys.path)
+            rest.remove(entry)
+            sys.path = rest
 
     return main
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
+from pathlib import Path
 
 import pytest
 from google.protobuf import struct_pb2
@@ -11,6 +13,7 @@ from google.protobuf import struct_pb2
 from mlplatform.engine import Plan, PlannedResource, run_program, run_stack
 from mlplatform.engine.capture import make_urn
 from mlplatform.engine.plan import JSON_RESOURCE_KEYS
+from mlplatform.engine.runner import _file_program
 from mlplatform.engine.values import SECRET_SIG, SIG_KEY, UNKNOWN_VALUE, from_struct
 from tests.conftest import ROOT, SHIPPED_STACKS
 
@@ -300,3 +303,35 @@ def _some_resources() -> None:
 
     random.RandomPassword("password", length=16)
     TeamNamespace("team", {"namespace": "research", "max_gpus": 2})
+
+
+class _UnchangeablePath(list[str]):
+    """A `sys.path` that fails the test when changed in place."""
+
+    def _changed(self, *args: object, **kwargs: object) -> None:
+        raise AssertionError("sys.path was changed in place")
+
+    insert = append = remove = extend = pop = clear = _changed  # type: ignore[assignment]
+    __setitem__ = __delitem__ = __iadd__ = _changed  # type: ignore[assignment]
+
+
+def test_a_file_program_rebinds_sys_path_so_imports_on_other_threads_see_a_whole_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    program = tmp_path / "program"
+    program.mkdir()
+    (program / "__main__.py").write_text(
+        "import json, pathlib, sys\n"
+        f"pathlib.Path({str(tmp_path / 'seen.json')!r}).write_text(json.dumps(sys.path))\n"
+        "sys.path.append('added-by-program')\n"
+    )
+    original = _UnchangeablePath([str(program), "site-packages"])
+    monkeypatch.setattr(sys, "path", original)
+    _file_program(program)()
+    assert json.loads((tmp_path / "seen.json").read_text()) == [
+        str(program),
+        str(program),
+        "site-packages",
+    ]
+    assert original == [str(program), "site-packages"]
+    assert sys.path == [str(program), "site-packages", "added-by-program"]
