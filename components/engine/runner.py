@@ -14,15 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from mlplatform.engine.capture import RecordingMonitor
 from mlplatform.engine.mocks import PlatformMocks
 from mlplatform.engine.plan import Plan
 from mlplatform.engine.source_positions import without_source_positions
 from mlplatform.engine.values import SECRET, UNKNOWN
 from mlplatform.spec.errors import ConfigError
-from mlplatform.spec.loader import NAMESPACE, SECRET_PLACEHOLDER, stack_file_config
+from mlplatform.spec.loader import NAMESPACE, SECRET_PLACEHOLDER, load_yaml, stack_file_config
 
 if TYPE_CHECKING:
     from mlplatform.spec.model import PlatformConfig
@@ -46,7 +44,7 @@ def find_project_dir(start: Path | None = None) -> Path:
 
 
 def _document(project_dir: Path) -> dict[str, Any]:
-    return yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
+    return load_yaml((project_dir / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
 
 
 def _project(project_dir: Path) -> tuple[str, Path, Path]:

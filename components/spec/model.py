@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import ipaddress
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from mlplatform import defaults
+from mlplatform.spec.docstrings import describe_fields
 
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
 DEFAULT_ZONE_COUNT = 3
@@ -22,15 +23,21 @@ DEFAULT_KUBERNETES_VERSION = "1.36"
 
 
 class _Spec(BaseModel):
-    """Base for every spec section: camelCase keys, no unknown keys, immutable."""
+    """Base for every spec section: camelCase keys, no unknown keys, immutable; each field
+    described by the docstring under it."""
 
     model_config = ConfigDict(
         extra="forbid",
         alias_generator=to_camel,
         populate_by_name=True,
         frozen=True,
-        use_attribute_docstrings=True,
+        defer_build=True,  # built on first use, after `describe_fields`
     )
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        describe_fields(cls)
 
 
 class Target(StrEnum):

@@ -87,6 +87,26 @@ def test_every_field_has_a_docstring() -> None:
         assert undocumented == [], f"{cls.__name__} fields without docstring: {undocumented}"
 
 
+def test_descriptions_are_the_docstrings_under_the_fields_in_the_json_schema_too() -> None:
+    from mlplatform.spec import model
+
+    schema = model.PlatformConfig.model_json_schema()
+    assert schema["properties"]["allowUnprotectedProd"]["description"] == (
+        "Explicit override that lets a prod stack set protect: false. Default: off."
+    )
+    assert schema["$defs"]["GpuPoolSpec"]["properties"]["zones"]["description"] == (
+        "Zones for the pool (GCP zone names such as us-central1-a, Azure zone numbers 1-3);\n"
+        "pick zones that have the GPU. Default: the cluster's zones."
+    )
+    assert model.SystemPoolSpec.model_fields["min_nodes"].description == (
+        "Lower bound; at least 1 because add-ons live here. Default: 2."
+    )
+    assert schema["properties"]["target"] == {
+        "$ref": "#/$defs/Target",
+        "description": "Where to build: aws, azure, gcp or kubernetes (an existing cluster).",
+    }
+
+
 BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
     (
         "unknown top-level key",
