@@ -335,3 +335,19 @@ def test_a_file_program_rebinds_sys_path_so_imports_on_other_threads_see_a_whole
     ]
     assert original == [str(program), "site-packages"]
     assert sys.path == [str(program), "site-packages", "added-by-program"]
+
+
+def test_short_lived_runs_collect_young_objects_per_million_allocations_and_freeze() -> None:
+    import gc
+
+    from mlplatform.engine.process import short_lived
+
+    thresholds, frozen = gc.get_threshold(), gc.get_freeze_count()
+    try:
+        with short_lived():
+            assert gc.get_threshold() == (1_000_000, 20, 20)
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() > frozen  # the interpreter's final collection skips them
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
