@@ -327,7 +327,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description="The benchmark of the offline engine and the deployment graph, with budgets."
     )
-    parser.add_argument("--runs", type=int, default=5, help="measured runs of each command")
+    parser.add_argument("--runs", type=int, default=9, help="measured runs of each command")
     parser.add_argument("--json", type=Path, help="also write every run's figures here")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mlplatform-bench-") as scratch:
