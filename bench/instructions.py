@@ -1,7 +1,7 @@
 """The benchmark's plan / floor and scaling budgets in instructions: each process counted by
 valgrind, a figure that the machine's load does not move.
 
-    scripts/dev bench-instructions [STACK ...]     # needs valgrind (apt-get install valgrind)
+    scripts/dev bench-instructions [STACK ...]     # installs valgrind (Debian) if it is missing
 
 On a shared 2-core VM one process's wall time moves by a third from one run to the next
 (bench/run.py takes medians of nine, and a median still moves by 0.1): a stack whose plan costs
