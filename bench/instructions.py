@@ -32,10 +32,9 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from run import PLAN_OVER_FLOOR, PYTHON, ROOT, SCALING_SPREAD, floor_spec, plan_command
+from run import PLAN_OVER_FLOOR, ROOT, SCALING_SPREAD, plan_and_floor, plan_command
 from scaling import BUDGETED_FROM, per_unit, spread, write_stacks
 
-from mlplatform.engine.plan import Plan
 from mlplatform.engine.runner import project_stacks
 
 REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
@@ -94,12 +93,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="mlplatform-instructions-") as tmp:
         scratch = Path(tmp)
         for stack in stacks:
-            out = scratch / f"{stack}.json"
-            subprocess.run(plan_command(stack, out), cwd=ROOT, check=True, capture_output=True)
-            plan = Plan.from_json(json.loads(out.read_text(encoding="utf-8")))
-            spec = floor_spec(plan, scratch / f"{stack}-floor.json")
-            commands[f"plan {stack}"] = plan_command(stack, out)
-            commands[f"floor {stack}"] = [PYTHON, str(ROOT / "bench" / "floor.py"), str(spec)]
+            _, commands[f"plan {stack}"], commands[f"floor {stack}"] = plan_and_floor(
+                stack, scratch
+            )
         sizes = {} if args.no_scaling else write_stacks(ROOT, scratch)
         for units, path in sizes.items():
             commands[f"scale {units}"] = plan_command(str(path), scratch / f"scale-{units}.json")

@@ -80,6 +80,16 @@ def floor_spec(plan: Plan, path: Path) -> Path:
     return path
 
 
+def plan_and_floor(stack: str, scratch: Path) -> tuple[Plan, list[str], list[str]]:
+    """`stack` planned once (which also warms the file cache), then its plan command and the
+    command of its floor."""
+    out = scratch / f"{stack}.json"
+    measure({"warm": plan_command(stack, out)}, 0, ROOT)
+    plan = Plan.from_json(json.loads(out.read_text(encoding="utf-8")))
+    spec = floor_spec(plan, scratch / f"{stack}-floor.json")
+    return plan, plan_command(stack, out), [PYTHON, str(ROOT / "bench" / "floor.py"), str(spec)]
+
+
 def sdk_counts(modules: set[str]) -> dict[str, int]:
     return {sdk: sum(1 for m in modules if m.split(".")[0] == sdk) for sdk in SDKS}
 
@@ -93,13 +103,9 @@ def provider_modules(modules: set[str]) -> set[str]:
 def bench_stacks(stacks: list[str], runs: int, scratch: Path) -> dict[str, dict[str, Any]]:
     results: dict[str, dict[str, Any]] = {}
     for stack in stacks:
-        out = scratch / f"{stack}.json"
-        measure({"warm": plan_command(stack, out)}, 0, ROOT)
-        plan = Plan.from_json(json.loads(out.read_text(encoding="utf-8")))
-        spec = floor_spec(plan, scratch / f"{stack}-floor.json")
-        floor = [PYTHON, str(ROOT / "bench" / "floor.py"), str(spec)]
-        samples = measure({"plan": plan_command(stack, out), "floor": floor}, runs, ROOT)
-        plan_modules = imported_modules(plan_command(stack, out), ROOT)
+        plan, planned, floor = plan_and_floor(stack, scratch)
+        samples = measure({"plan": planned, "floor": floor}, runs, ROOT)
+        plan_modules = imported_modules(planned, ROOT)
         floor_modules = imported_modules(floor, ROOT)
         path = critical_path(plan)
         others = [sdk for cloud, sdk in CLOUD_SDKS.items() if cloud != plan.target]

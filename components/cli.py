@@ -29,7 +29,7 @@ EXIT_FAILURE = 1
 EXIT_INVALID_CONFIG = 2
 DEFAULT_STACK = "aws-dev"
 
-Command = TypeVar("Command", bound=Callable[..., Any])
+Decorated = TypeVar("Decorated", bound=Callable[..., Any])
 
 
 class Format(StrEnum):
@@ -57,7 +57,7 @@ project_dir_option = click.option(
 output_option = click.option("--output", "-o", type=PATH, help="Write to FILE instead of stdout.")
 
 
-def format_option(formats: type[StrEnum]) -> Callable[[Command], Command]:
+def format_option(formats: type[StrEnum]) -> Callable[[Decorated], Decorated]:
     """`--format/-f`, one of `formats`, the first by default."""
     values = [member.value for member in formats]
     return click.option(
