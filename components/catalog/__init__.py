@@ -5,9 +5,7 @@ machine type (+ accelerator on GCP) and the GPU node image; a combination a
 cloud lacks raises `CatalogError` listing what it does offer.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mlplatform.catalog.data import GPU_NAMES, OFFERINGS, GpuOffering
 from mlplatform.catalog.images import NODE_IMAGES, NodeImage
@@ -36,8 +34,7 @@ class CatalogError(LookupError):
         self.alternatives = alternatives
 
 
-@dataclass(frozen=True)
-class ResolvedGpu:
+class ResolvedGpu(NamedTuple):
     """A GPU pool's node shape on one cloud, ready for a node pool resource."""
 
     offering: GpuOffering

@@ -3,9 +3,7 @@
 Each entry was checked against the cloud's own documentation on the date given.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Sources, and how each was read (all checked 2026-11-27):
 #
@@ -45,8 +43,7 @@ from dataclasses import dataclass
 #      section below.
 
 
-@dataclass(frozen=True)
-class GpuOffering:
+class GpuOffering(NamedTuple):
     """One way a cloud offers a GPU: a node shape with N GPUs of one model."""
 
     gpu: str  # portable name, one of GPU_NAMES

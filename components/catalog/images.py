@@ -5,13 +5,10 @@ device plugin (or GPU operator) itself. Each row cites the page it was checked
 against and the date.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class NodeImage:
+class NodeImage(NamedTuple):
     """A GPU node image and how its NVIDIA driver gets onto the node."""
 
     name: str

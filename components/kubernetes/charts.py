@@ -5,13 +5,10 @@ Third-party cluster software comes from its upstream chart as a
 inspect); nothing here is Bitnami.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Chart:
+class Chart(NamedTuple):
     """A pinned upstream chart."""
 
     name: str

@@ -3,9 +3,10 @@
 Shapes, types and ranges live here; rules that span fields or need the GPU
 catalog live in `rules.py`. Keys are camelCase in YAML, snake_case in Python,
 and an unknown key is an error (a typo must never be silently ignored).
-"""
 
-from __future__ import annotations
+The annotations are evaluated as the classes are defined (no `from __future__ import
+annotations`): pydantic would otherwise compile and evaluate each of them again as a string.
+"""
 
 import ipaddress
 from enum import StrEnum

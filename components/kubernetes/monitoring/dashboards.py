@@ -2,10 +2,7 @@
 Grafana sidecar discovers (label grafana_dashboard=1). Every panel query is PromQL over the
 metrics in `metrics.py`; the tests parse each one with promtool."""
 
-from __future__ import annotations
-
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from mlplatform.kubernetes.monitoring.metrics import MLFLOW_JOB
 from mlplatform.kubernetes.monitoring.rules import Thresholds
@@ -15,8 +12,7 @@ DASHBOARD_LABEL = {"grafana_dashboard": "1"}
 """What kube-prometheus-stack's Grafana sidecar looks for (grafana.sidecar.dashboards)."""
 
 
-@dataclass(frozen=True)
-class Panel:
+class Panel(NamedTuple):
     """One time series (or stat) panel: title, unit and its queries with legends."""
 
     title: str
@@ -26,8 +22,7 @@ class Panel:
     description: str = ""
 
 
-@dataclass(frozen=True)
-class Dashboard:
+class Dashboard(NamedTuple):
     uid: str
     title: str
     panels: tuple[Panel, ...]

@@ -5,9 +5,8 @@ Every rule carries a severity, a summary, a description and a runbook text; expr
 templates (`@name`, so PromQL's and Go templates' `$` stay literal) filled from `Thresholds`.
 """
 
-from dataclasses import asdict, dataclass
 from string import Template
-from typing import Any, Literal, TypedDict, cast
+from typing import Any, Literal, NamedTuple, TypedDict, cast
 
 from pydantic import ValidationError
 
@@ -44,8 +43,7 @@ class AlertThresholds(TypedDict, total=False):
     """Volume use (%) that PersistentVolumeNearlyFull warns at (50 to below 100). Default: 90."""
 
 
-@dataclass(frozen=True)
-class Thresholds:
+class Thresholds(NamedTuple):
     """Alert thresholds; the defaults live in `mlplatform.defaults`."""
 
     gpu_idle_percent: float = defaults.ALERT_GPU_IDLE_PERCENT
@@ -71,11 +69,10 @@ class Thresholds:
 
     def args(self) -> AlertThresholds:
         """These thresholds as component args."""
-        return cast(AlertThresholds, asdict(self))
+        return cast(AlertThresholds, self._asdict())
 
 
-@dataclass(frozen=True)
-class AlertRule:
+class AlertRule(NamedTuple):
     """One alert: a PromQL template, how long it must hold, and what a human should do."""
 
     name: str
@@ -89,7 +86,7 @@ class AlertRule:
 
     def render(self, thresholds: Thresholds) -> dict[str, Any]:
         """The rule in Prometheus' rule-file shape, thresholds filled in."""
-        values = {k: _number(v) for k, v in asdict(thresholds).items()}
+        values = {k: _number(v) for k, v in thresholds._asdict().items()}
         fill = lambda text: _Fill(text).substitute(values)  # noqa: E731
         return {
             "alert": self.name,
