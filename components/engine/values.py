@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from google.protobuf import json_format, struct_pb2
+from google.protobuf import struct_pb2
 
 SECRET = "[secret]"
 UNKNOWN = "[unknown]"
@@ -21,8 +21,18 @@ UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 
 def from_struct(struct: struct_pb2.Struct) -> dict[str, Any]:
     """A registration's `object` as plain values."""
-    raw = json_format.MessageToDict(struct)
-    return {key: plain(value) for key, value in sorted(raw.items())}
+    return {key: plain(_unwrapped(value)) for key, value in sorted(struct.items())}
+
+
+def _unwrapped(value: Any) -> Any:
+    """A Struct field's value with its nested Structs and ListValues as dicts and lists, as
+    `json_format.MessageToDict` gives it (numbers are floats, null is None), without that
+    function's generic walk over each message's descriptor."""
+    if isinstance(value, struct_pb2.Struct):
+        return {key: _unwrapped(v) for key, v in value.items()}
+    if isinstance(value, struct_pb2.ListValue):
+        return [_unwrapped(v) for v in value]
+    return value
 
 
 def plain(value: Any) -> Any:
