@@ -5,6 +5,9 @@ Pure config tests: no Pulumi runtime is involved.
 
 from __future__ import annotations
 
+import ast
+import inspect
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -104,6 +107,82 @@ def test_descriptions_are_the_docstrings_under_the_fields_in_the_json_schema_too
     assert schema["properties"]["target"] == {
         "$ref": "#/$defs/Target",
         "description": "Where to build: aws, azure, gcp or kubernetes (an existing cluster).",
+    }
+
+
+def _ast_docstrings(path: str) -> dict[str, dict[str, str]]:
+    """The docstring under each annotated attribute of each top-level class, found by `ast`."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    return {
+        node.name: {
+            statement.target.id: inspect.cleandoc(following.value.value)
+            for statement, following in itertools.pairwise(node.body)
+            if isinstance(statement, ast.AnnAssign)
+            and isinstance(statement.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        }
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+    }
+
+
+def test_the_docstring_scan_finds_what_ast_finds_in_the_spec_model() -> None:
+    from mlplatform.spec import model
+    from mlplatform.spec.docstrings import module_docstrings
+
+    found = module_docstrings(model.__name__)
+    assert found == _ast_docstrings(model.__file__)
+    assert sum(len(docs) for docs in found.values()) == sum(
+        len(cls.model_fields)
+        for cls in vars(model).values()
+        if isinstance(cls, type) and issubclass(cls, model._Spec) and cls is not model._Spec
+    )
+
+
+def test_the_docstring_scan_skips_attributes_without_one(tmp_path: Path) -> None:
+    import sys
+    import types
+
+    from mlplatform.spec.docstrings import module_docstrings
+
+    source = tmp_path / "scanned.py"
+    source.write_text(
+        "class A:\n"
+        '    """A class."""\n'
+        "\n"
+        "    bare: int = 1\n"
+        "    wrapped: dict[str, int] = (\n"
+        "        {}\n"
+        "    )\n"
+        '    """Wrapped, with a docstring\n'
+        '    over two lines."""\n'
+        "\n"
+        "    def method(self) -> None:\n"
+        '        """Not an attribute."""\n'
+        "\n"
+        "\n"
+        "B = 1\n"
+        '"""A module attribute."""\n'
+        "\n"
+        "\n"
+        "class C:\n"
+        "    name: str\n"
+        '    """C\'s name."""\n',
+        encoding="utf-8",
+    )
+    module = types.ModuleType("scanned_for_docstrings")
+    module.__file__ = str(source)
+    sys.modules[module.__name__] = module
+    try:
+        found = module_docstrings(module.__name__)
+    finally:
+        del sys.modules[module.__name__]
+    assert found == _ast_docstrings(str(source))
+    assert found == {
+        "A": {"wrapped": "Wrapped, with a docstring\nover two lines."},
+        "C": {"name": "C's name."},
     }
 
 
