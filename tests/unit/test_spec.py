@@ -141,7 +141,9 @@ def test_the_docstring_scan_finds_what_ast_finds_in_the_spec_model() -> None:
     )
 
 
-def test_the_docstring_scan_skips_attributes_without_one(tmp_path: Path) -> None:
+def test_the_docstring_scan_skips_attributes_without_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sys
     import types
 
@@ -174,11 +176,8 @@ def test_the_docstring_scan_skips_attributes_without_one(tmp_path: Path) -> None
     )
     module = types.ModuleType("scanned_for_docstrings")
     module.__file__ = str(source)
-    sys.modules[module.__name__] = module
-    try:
-        found = module_docstrings(module.__name__)
-    finally:
-        del sys.modules[module.__name__]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    found = module_docstrings(module.__name__)
     assert found == _ast_docstrings(str(source))
     assert found == {
         "A": {"wrapped": "Wrapped, with a docstring\nover two lines."},
