@@ -20,11 +20,14 @@ class BenchError(RuntimeError):
 @dataclass
 class Sample:
     """Every run of one command: wall seconds, CPU seconds (user and system, the process and
-    the children it waited for) and peak resident memory (MiB)."""
+    the children it waited for), peak resident memory (MiB) and minor page faults (each page of
+    memory a process touches first costs one: a few microseconds that no instruction count
+    sees)."""
 
     seconds: list[float] = field(default_factory=list)
     cpu_seconds: list[float] = field(default_factory=list)
     peak_mib: list[float] = field(default_factory=list)
+    faults: list[int] = field(default_factory=list)
 
     @property
     def median_seconds(self) -> float:
@@ -38,13 +41,17 @@ class Sample:
     def median_mib(self) -> float:
         return statistics.median(self.peak_mib)
 
+    @property
+    def median_faults(self) -> float:
+        return statistics.median(self.faults)
+
 
 def run_once(
     command: Sequence[str], cwd: Path, ok: Sequence[int] = (0,)
-) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak RSS in MiB) of one run. The child is reaped with wait4,
-    whose resource usage is the child's and that of the processes it waited for (peak: the
-    largest of them)."""
+) -> tuple[float, float, float, int]:
+    """(wall seconds, CPU seconds, peak RSS in MiB, minor page faults) of one run. The child is
+    reaped with wait4, whose resource usage is the child's and that of the processes it waited
+    for (peak: the largest of them)."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
         process = subprocess.Popen(list(command), cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
@@ -55,7 +62,8 @@ def run_once(
             errors.seek(0)
             detail = errors.read().decode(errors="replace").strip()[-2000:]
             raise BenchError(f"{' '.join(command)} exited {process.returncode}: {detail}")
-    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # Linux: KiB
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, cpu, usage.ru_maxrss / 1024, usage.ru_minflt  # ru_maxrss: KiB on Linux
 
 
 def measure(
@@ -68,10 +76,11 @@ def measure(
     samples = {name: Sample() for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
-            seconds, cpu, mib = run_once(command, cwd, ok)
+            seconds, cpu, mib, faults = run_once(command, cwd, ok)
             samples[name].seconds.append(seconds)
             samples[name].cpu_seconds.append(cpu)
             samples[name].peak_mib.append(mib)
+            samples[name].faults.append(faults)
     return samples
 
 

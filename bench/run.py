@@ -234,14 +234,16 @@ def report(
     machine = f"{os.cpu_count()} cores, Python {platform.python_version()}, {platform.machine()}"
     out = [f"Measured {when} on {machine}; median of {runs} runs, each a whole process.", ""]
     out += [
-        "| stack | resources | plan | floor | plan / floor | plan peak | floor peak |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| stack | resources | plan | floor | plan / floor | plan peak | floor peak "
+        "| plan page faults | floor page faults |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, s in stacks.items():
         out.append(
             f"| `{name}` | {s['resources']} | {s['plan'].median_seconds:.2f} s "
             f"| {s['floor'].median_seconds:.2f} s | {ratio(s):.2f} "
-            f"| {s['plan'].median_mib:.0f} MiB | {s['floor'].median_mib:.0f} MiB |"
+            f"| {s['plan'].median_mib:.0f} MiB | {s['floor'].median_mib:.0f} MiB "
+            f"| {s['plan'].median_faults:,.0f} | {s['floor'].median_faults:,.0f} |"
         )
     out += [
         "",
@@ -299,7 +301,12 @@ def as_json(
     found: list[Budget],
 ) -> dict[str, Any]:
     def sample(s: Sample) -> dict[str, Any]:
-        return {"seconds": s.seconds, "cpuSeconds": s.cpu_seconds, "peakMiB": s.peak_mib}
+        return {
+            "seconds": s.seconds,
+            "cpuSeconds": s.cpu_seconds,
+            "peakMiB": s.peak_mib,
+            "pageFaults": s.faults,
+        }
 
     return {
         "stacks": {
