@@ -6,7 +6,7 @@ the fields it honours (an Azure registry has no `scan_on_push`), so none is sile
 ignored. `tests/unit/test_public_api.py` holds the shared fields to one definition.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Required, TypedDict
 
 import pulumi
@@ -46,6 +46,17 @@ class GpuPoolArgs(TypedDict, total=False):
     """Encrypted boot disk in GB. Default: 200."""
     zones: Sequence[str]
     """Zones (Azure zone numbers, GCP zone names). Default: the cluster's zones."""
+
+
+class ChartSourceArgs(TypedDict, total=False):
+    """Where a component's pinned Helm charts come from (air-gapped clusters)."""
+
+    registry: str | None
+    """OCI registry mirroring the charts, each pulled as `<registry>/<chart name>` at its pinned
+    version (oci://registry.example.com/helm-charts). Default: each chart's upstream repository."""
+    paths: Mapping[str, str]
+    """A local copy (folder with Chart.yaml, or .tgz) per chart name, relative to the folder of
+    Pulumi.yaml; it wins over `registry`. Default: none."""
 
 
 def pool_labels(pool: GpuPoolArgs) -> dict[str, str]:

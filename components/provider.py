@@ -6,11 +6,12 @@ and constructs them on request. `schema()` gives the same schema without startin
 server; `provider/schema.json` is its checked-in copy and the reference docs are generated
 from it.
 
-`Provider` is the SDK's `ComponentProvider` with one fix: the protocol carries every number
-as a double, and the SDK (3.272) converts integer inputs with `int()` but then keeps the
-float, so `max_gpus` would arrive as 2.0 and a volume as "50.0Gi". Integer inputs, in lists,
-maps and nested types too, reach the components as `int`. It also dedents the descriptions
-it takes from docstrings.
+The schema is served in the form the Pulumi schema model holds it, which is what `pulumi
+package get-schema` prints (`_canonical`). `Provider` is the SDK's `ComponentProvider` with one
+fix: the protocol carries every number as a double, and the SDK (3.272) converts integer inputs
+with `int()` but then keeps the float, so `max_gpus` would arrive as 2.0 and a volume as
+"50.0Gi". Integer inputs, in lists, maps and nested types too, reach the components as `int`.
+It also dedents the descriptions it takes from docstrings.
 """
 
 import inspect
@@ -64,6 +65,30 @@ def _clean_descriptions(node: Any) -> Any:
     return node
 
 
+TYPE_SPEC_KEYS = ("items", "additionalProperties")
+"""Where the schema holds a bare type (pkg/codegen/schema `TypeSpec`), which has no description."""
+OMITTED_WHEN_EMPTY = ("required", "requiredInputs", "properties", "dependencies")
+"""Keys the Pulumi schema model leaves out when empty (`omitempty` in `PackageSpec`)."""
+
+
+def _canonical(node: Any, bare_type: bool = False) -> Any:
+    """The schema as the Pulumi schema model holds it, which is what `pulumi package
+    get-schema` prints: no description on a bare type (a list's items, a map's values), no
+    empty required lists, property maps or dependencies."""
+    if isinstance(node, list):
+        return [_canonical(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if bare_type and key == "description":
+            continue
+        if key in OMITTED_WHEN_EMPTY and value in ([], {}):
+            continue
+        out[key] = _canonical(value, bare_type=key in TYPE_SPEC_KEYS)
+    return out
+
+
 class Provider(ComponentProvider):
     """The SDK's component provider, integer inputs restored and descriptions dedented (see
     the module docstring)."""
@@ -77,7 +102,9 @@ class Provider(ComponentProvider):
     ) -> None:
         super().__init__(components, name, namespace, version)
         assert self.schema is not None  # the component provider always infers one
-        self.document: dict[str, Any] = _clean_descriptions(json.loads(self.schema))
+        document = _canonical(_clean_descriptions(json.loads(self.schema)))
+        document.setdefault("config", {})  # always present in the model (`ConfigSpec`)
+        self.document: dict[str, Any] = document
         """The schema it serves, parsed."""
         self.schema = json.dumps(self.document)
 

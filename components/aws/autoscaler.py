@@ -14,7 +14,7 @@ import pulumi_kubernetes as k8s
 
 from mlplatform import defaults
 from mlplatform.aws.iam import AwsWorkloadIdentity
-from mlplatform.contracts import child
+from mlplatform.contracts import ChartSourceArgs, child
 from mlplatform.kubernetes import charts
 
 NAMESPACE = "kube-system"
@@ -72,6 +72,8 @@ class EksClusterAutoscalerArgs(TypedDict, total=False):
     """The cluster's Kubernetes minor version: picks the matching autoscaler image."""
     tags: Mapping[str, str]
     """Tags on the autoscaler's IAM role. Default: none."""
+    charts: ChartSourceArgs
+    """Where the pinned cluster-autoscaler chart comes from. Default: its upstream repository."""
 
 
 class EksClusterAutoscaler(pulumi.ComponentResource):
@@ -111,9 +113,7 @@ class EksClusterAutoscaler(pulumi.ComponentResource):
         k8s.helm.v3.Release(
             f"{name}-release",
             name=chart.name,
-            chart=chart.name,
-            version=chart.version,
-            repository_opts={"repo": chart.repo},
+            **charts.release_source(chart, args.get("charts")),
             namespace=NAMESPACE,
             values={
                 "cloudProvider": "aws",

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from mlplatform import defaults
-from mlplatform.aws.autoscaler import EksClusterAutoscaler
+from mlplatform.aws.autoscaler import EksClusterAutoscaler, EksClusterAutoscalerArgs
 from mlplatform.aws.cluster import EksGpuCluster, EksGpuClusterArgs
 from mlplatform.aws.database import RdsPostgres, RdsPostgresArgs
 from mlplatform.aws.network import AwsNetwork
@@ -23,6 +23,7 @@ from mlplatform.compose.common import (
     add_monitoring,
     add_teams,
     alert_thresholds,
+    chart_sources,
     cluster_settings,
     enable_gpus,
     registry_settings,
@@ -89,16 +90,19 @@ def build(
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
     enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts)
     if cfg.gpu_pools:
+        autoscaler: EksClusterAutoscalerArgs = {
+            "cluster_name": cluster.cluster_name,
+            "oidc_provider_arn": cluster.oidc_provider_arn,
+            "oidc_issuer_url": cluster.oidc_issuer_url,
+            "region": cfg.region,
+            "kubernetes_version": cfg.cluster.kubernetes_version,
+            "tags": tags,
+        }
+        if sources := chart_sources(cfg):
+            autoscaler["charts"] = sources
         EksClusterAutoscaler(
             f"{name}-autoscaler",
-            {
-                "cluster_name": cluster.cluster_name,
-                "oidc_provider_arn": cluster.oidc_provider_arn,
-                "oidc_issuer_url": cluster.oidc_issuer_url,
-                "region": cfg.region,
-                "kubernetes_version": cfg.cluster.kubernetes_version,
-                "tags": tags,
-            },
+            autoscaler,
             pulumi.ResourceOptions(parent=parent, providers=[provider, cluster.provider]),
         )
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import pulumi
 
 from mlplatform import defaults
-from mlplatform.contracts import GpuPoolArgs
+from mlplatform.contracts import ChartSourceArgs, GpuPoolArgs
 from mlplatform.spec import PlatformConfig
 from mlplatform.spec.model import EndpointAccess, GpuEnablement
 
@@ -156,13 +158,16 @@ def enable_gpus(
     mode = gpu_enablement_mode(cfg, image_lacks_plugin)
     if mode is None:
         return
-    from mlplatform.kubernetes.gpu import NvidiaGpuEnablement
+    from mlplatform.kubernetes.gpu import NvidiaGpuEnablement, NvidiaGpuEnablementArgs
 
-    NvidiaGpuEnablement(
-        f"{name}-gpu",
-        {"mode": mode, "pools": pool_args(cfg), "driver_preinstalled": driver_preinstalled},
-        opts,
-    )
+    args: NvidiaGpuEnablementArgs = {
+        "mode": mode,
+        "pools": pool_args(cfg),
+        "driver_preinstalled": driver_preinstalled,
+    }
+    if sources := chart_sources(cfg):
+        args["charts"] = sources
+    NvidiaGpuEnablement(f"{name}-gpu", args, opts)
 
 
 Identity = tuple[pulumi.Input[Mapping[str, str]], Mapping[str, str]]
@@ -343,7 +348,32 @@ def add_monitoring(
     }
     if managed is not None:
         args["managed"] = managed
+    if sources := chart_sources(cfg):
+        args["charts"] = sources
     return MonitoringStack(f"{name}-monitoring", args, opts)
+
+
+def chart_sources(cfg: PlatformConfig) -> ChartSourceArgs | None:
+    """The spec's chart sources; None when every chart comes from its upstream repository.
+
+    The spec's local paths are relative to the folder of Pulumi.yaml; Helm reads them in the
+    Kubernetes provider, which the engine starts in the program's folder (`main`, which is
+    also this program's working directory), so each is given relative to that folder."""
+    charts = cfg.charts
+    if charts.registry is None and not charts.paths:
+        return None
+    root = Path(pulumi.get_root_directory())
+    return {
+        "registry": charts.registry,
+        "paths": {name: _from_program_folder(root, path) for name, path in charts.paths.items()},
+    }
+
+
+def _from_program_folder(root: Path, path: str) -> str:
+    if os.path.isabs(path):
+        return path
+    relative = os.path.relpath(root / path, Path.cwd())
+    return relative if relative.startswith(".") else f"./{relative}"
 
 
 def allowed_namespaces(cfg: PlatformConfig) -> list[str]:

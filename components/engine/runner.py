@@ -7,12 +7,13 @@ planned in one process without leaking config, settings or the root stack.
 from __future__ import annotations
 
 import contextvars
+import os
 import re
 import runpy
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from mlplatform.engine.capture import RecordingMonitor
 from mlplatform.engine.mocks import PlatformMocks
@@ -109,7 +110,7 @@ def run_stack(stack: str, project_dir: Path | None = None) -> Plan:
     target = _target_of(config)
     context = contextvars.Context()
     monitor, outputs = context.run(
-        _execute, _program(root, program), project, stack_name, config, str(path)
+        _execute, _program(root, program), project, stack_name, config, str(path), root
     )
     return Plan(
         project=project,
@@ -131,7 +132,9 @@ def stack_spec(stack: str, project_dir: Path | None = None) -> PlatformConfig | 
     root = find_project_dir(project_dir)
     _, path = resolve_stack_file(stack, root)
     flat = stack_file_config(path)
-    return parse(namespace_values(flat), str(path)) if f"{NAMESPACE}:target" in flat else None
+    if f"{NAMESPACE}:target" not in flat:
+        return None
+    return parse(namespace_values(flat), str(path), root)
 
 
 def _target_of(config: dict[str, str]) -> str:
@@ -155,7 +158,8 @@ def run_program(
 
 def _file_program(program: Path) -> Callable[[], None]:
     """The program directory's `__main__.py`, run as Pulumi's Python host runs it: with the
-    directory first on `sys.path`.
+    directory first on `sys.path` and as the working directory (the engine starts programs
+    and providers in the project's `main` folder, so relative paths mean the same here).
 
     `sys.path` is rebound, never changed in place: another thread (`mlplatform summary`'s
     checker) may be importing, and the import system iterates the list it read; removing the
@@ -164,9 +168,12 @@ def _file_program(program: Path) -> Callable[[], None]:
     def main() -> None:
         entry = str(program)
         sys.path = [entry, *sys.path]
+        before = os.getcwd()
+        os.chdir(program)
         try:
             runpy.run_path(str(program / "__main__.py"), run_name="__main__")
         finally:
+            os.chdir(before)
             rest = list(sys.path)
             rest.remove(entry)
             sys.path = rest
@@ -175,7 +182,12 @@ def _file_program(program: Path) -> Callable[[], None]:
 
 
 def _execute(
-    main: Callable[[], None], project: str, stack: str, config: dict[str, str], source: str
+    main: Callable[[], None],
+    project: str,
+    stack: str,
+    config: dict[str, str],
+    source: str,
+    root: Path | None = None,
 ) -> tuple[RecordingMonitor, dict[str, Any]]:
     import pulumi
     from pulumi.runtime import config as runtime_config
@@ -187,7 +199,10 @@ def _execute(
     runtime_config.set_all_config(config, secret_keys)
     monitor = RecordingMonitor(PlatformMocks())
     mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor)
-    root = settings.get_root_resource()
+    # As the engine tells a program where its Pulumi.yaml is (local chart paths are relative).
+    # (The SDK declares its settings with a descriptor the type checker cannot follow.)
+    cast(Any, settings.SETTINGS).root_directory = str(root or Path.cwd())
+    stack_resource = settings.get_root_resource()
     try:
         with without_source_positions():
             _sync_await(run_pulumi_func(main))
@@ -200,7 +215,7 @@ def _execute(
         raise ConfigError(exc.issues, source) from None
     except Exception as exc:
         raise PlanError(f"{type(exc).__name__}: {exc}") from exc
-    stack_outputs = getattr(root, "outputs", {}) if root is not None else {}
+    stack_outputs = getattr(stack_resource, "outputs", {}) if stack_resource is not None else {}
     return monitor, {k: _sync_await(_resolve(v)) for k, v in sorted(stack_outputs.items())}
 
 

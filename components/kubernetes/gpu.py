@@ -14,7 +14,7 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from mlplatform import defaults
-from mlplatform.contracts import GpuPoolArgs, child
+from mlplatform.contracts import ChartSourceArgs, GpuPoolArgs, child
 from mlplatform.kubernetes import charts
 from mlplatform.kubernetes.labels import labels
 
@@ -71,6 +71,8 @@ class NvidiaGpuEnablementArgs(TypedDict, total=False):
     driver_preinstalled: bool
     """The node image carries the driver and container toolkit (gpu-operator then installs
     neither). Default: preinstalled."""
+    charts: ChartSourceArgs
+    """Where the pinned chart comes from. Default: its upstream repository."""
 
 
 class NvidiaGpuEnablement(pulumi.ComponentResource):
@@ -106,9 +108,7 @@ class NvidiaGpuEnablement(pulumi.ComponentResource):
         release = k8s.helm.v3.Release(
             f"{name}-release",
             name=chart.name,
-            chart=chart.name,
-            version=chart.version,
-            repository_opts={"repo": chart.repo},
+            **charts.release_source(chart, args.get("charts")),
             namespace=namespace.metadata.apply(lambda m: m.name or chart.name),
             values=values,
             atomic=True,

@@ -56,6 +56,8 @@ def format_path(loc: Iterable[int | str]) -> str:
     """Render a pydantic location as ``gpuPools[0].gpu``."""
     out = ""
     for part in loc:
+        if part == "[key]":  # the key of a map entry: the entry's path names it already
+            continue
         if isinstance(part, int):
             out += f"[{part}]"
         else:

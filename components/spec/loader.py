@@ -21,13 +21,16 @@ NAMESPACE = "mlplatform"
 SECRET_PLACEHOLDER = "[secret]"
 
 
-def parse(values: dict[str, Any], source: str = "stack config") -> PlatformConfig:
-    """Validate namespace-stripped config values; raise `ConfigError` listing every problem."""
+def parse(
+    values: dict[str, Any], source: str = "stack config", root: Path | None = None
+) -> PlatformConfig:
+    """Validate namespace-stripped config values; raise `ConfigError` listing every problem.
+    `root`, the folder of Pulumi.yaml, is where local chart paths are checked."""
     try:
         cfg = PlatformConfig.model_validate(values)
     except ValidationError as exc:
         raise from_validation_error(PlatformConfig, exc, source) from None
-    issues = check(cfg)
+    issues = check(cfg, root)
     if issues:
         raise ConfigError(issues, source)
     return cfg
@@ -56,9 +59,11 @@ def _decode(value: Any) -> Any:
 def from_pulumi() -> PlatformConfig:
     """The spec of the running Pulumi program (inside `pulumi up` or the offline engine)."""
     from pulumi.runtime import config as runtime_config
+    from pulumi.runtime import settings
 
     flat = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    return parse(namespace_values(flat))
+    root = settings.get_root_directory()
+    return parse(namespace_values(flat), root=Path(root) if root else Path.cwd())
 
 
 def load_yaml(text: str) -> Any:

@@ -9,13 +9,15 @@ annotations`): pydantic would otherwise compile and evaluate each of them again 
 """
 
 import ipaddress
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
 from mlplatform import defaults
+from mlplatform.catalog.charts import PINNED as PINNED_CHARTS
 from mlplatform.spec.docstrings import describe_fields
 
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
@@ -417,6 +419,59 @@ class MonitoringSpec(_Spec):
     """Alert destinations. Default: none (alerts show in Alertmanager only)."""
 
 
+OCI_REGISTRY = re.compile(r"^oci://[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(/[a-z0-9._-]+)*/?$")
+LOCAL_CHART = re.compile(r"^(\.\.?)?/\S+$")
+
+
+def _oci_registry(value: str) -> str:
+    if not OCI_REGISTRY.match(value):
+        raise ValueError(
+            "is not an OCI registry; use oci://<host>[:port][/path], e.g. "
+            "oci://registry.example.com/helm-charts (Helm pulls <registry>/<chart name>)"
+        )
+    return value
+
+
+def _pinned_chart(name: str) -> str:
+    if name not in PINNED_CHARTS:
+        raise ValueError(
+            f"is not a chart the platform installs; use one of {', '.join(sorted(PINNED_CHARTS))}"
+        )
+    return name
+
+
+def _local_chart(path: str) -> str:
+    if not LOCAL_CHART.match(path):
+        raise ValueError(
+            "must start with ./, ../ or / (Helm reads a bare name as a chart repository), "
+            "e.g. ./charts/kube-prometheus-stack"
+        )
+    return path
+
+
+OciRegistry = Annotated[str, AfterValidator(_oci_registry)]
+"""An OCI registry (and path) holding Helm charts: oci://registry.example.com/helm-charts."""
+ChartName = Annotated[str, AfterValidator(_pinned_chart)]
+"""The name of a chart the platform installs (see `mlplatform.catalog.charts`)."""
+LocalChart = Annotated[str, AfterValidator(_local_chart)]
+"""A local chart: a path starting with ./, ../ or /."""
+
+
+class ChartsSpec(_Spec):
+    """Where the platform's Helm charts come from. Every chart is pinned (see the README);
+    this only says where that pinned chart is fetched from, for air-gapped clusters."""
+
+    registry: OciRegistry | None = None
+    """An OCI registry that mirrors the charts: each is pulled as `<registry>/<chart name>` at
+    its pinned version (e.g. oci://registry.example.com/helm-charts, where `helm push` put
+    them). Default: each chart's upstream repository."""
+    paths: dict[ChartName, LocalChart] = {}
+    """A local copy per chart name (kube-prometheus-stack, dcgm-exporter, nvidia-device-plugin,
+    gpu-operator, cluster-autoscaler): a folder holding Chart.yaml, or a .tgz archive, relative
+    to the folder of Pulumi.yaml. Its Chart.yaml must name the chart and its pinned version.
+    Takes precedence over `registry` for that chart. Default: none."""
+
+
 class BudgetSpec(_Spec):
     """Spending guardrails."""
 
@@ -494,6 +549,8 @@ class PlatformConfig(_Spec):
     """MLflow. Default: off."""
     monitoring: MonitoringSpec = MonitoringSpec()
     """Monitoring. Default: off."""
+    charts: ChartsSpec = ChartsSpec()
+    """Where Helm charts come from. Default: each chart's upstream repository."""
     budget: BudgetSpec = BudgetSpec()
     """Spending guardrails. Default: none."""
     protect: bool = True

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import tarfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from mlplatform import catalog, defaults
 from mlplatform.catalog import eks_addons
+from mlplatform.catalog.charts import PINNED
 from mlplatform.spec.errors import ConfigIssue
 from mlplatform.spec.model import (
     EndpointAccess,
@@ -501,6 +504,64 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def check(cfg: PlatformConfig) -> list[ConfigIssue]:
-    """Every cross-field problem in `cfg`, in rule order."""
-    return [issue for rule in RULES for issue in rule(cfg)]
+def check(cfg: PlatformConfig, root: Path | None = None) -> list[ConfigIssue]:
+    """Every cross-field problem in `cfg`, in rule order; with the project folder `root`, also
+    the local charts `charts.paths` names."""
+    issues = [issue for rule in RULES for issue in rule(cfg)]
+    if root is not None:
+        issues += local_charts(cfg, root)
+    return issues
+
+
+def local_charts(cfg: PlatformConfig, root: Path) -> list[ConfigIssue]:
+    """Each local chart exists under `root` (the folder of Pulumi.yaml) and is the pinned
+    chart: its Chart.yaml names the chart and the pinned version."""
+    issues = []
+    for name, path in cfg.charts.paths.items():
+        at = f"charts.paths.{name}"
+        try:
+            meta = _chart_yaml(root / path)
+        except (OSError, ValueError, tarfile.TarError) as error:
+            issues.append(ConfigIssue(at, f"is not a chart under {root}: {error}", path))
+            continue
+        pinned = PINNED[name]
+        found = (str(meta.get("name")), str(meta.get("version")))
+        if found != (pinned.name, pinned.version):
+            issues.append(
+                ConfigIssue(
+                    at,
+                    f"holds {found[0]} {found[1]}, but the platform pins {pinned.name} "
+                    f"{pinned.version}; copy that release there (helm pull {pinned.name} --repo "
+                    f"{pinned.repo} --version {pinned.version})",
+                    path,
+                )
+            )
+    return issues
+
+
+def _chart_yaml(path: Path) -> dict:
+    """The Chart.yaml of a chart folder or .tgz archive."""
+    import yaml
+
+    if path.is_dir():
+        text = (path / "Chart.yaml").read_text(encoding="utf-8")
+    elif path.is_file():
+        with tarfile.open(path) as archive:
+            member = next(
+                (
+                    m
+                    for m in archive.getmembers()
+                    if m.name.count("/") == 1 and m.name.endswith("/Chart.yaml")
+                ),
+                None,
+            )
+            extracted = archive.extractfile(member) if member is not None else None
+            if extracted is None:
+                raise ValueError("the archive holds no <chart>/Chart.yaml")
+            text = extracted.read().decode()
+    else:
+        raise FileNotFoundError(f"no such file or folder: {path}")
+    meta = yaml.safe_load(text)
+    if not isinstance(meta, dict):
+        raise ValueError("its Chart.yaml is not a mapping")
+    return meta

@@ -190,7 +190,7 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "unknown top-level key",
         {**AWS, "regoin": "us-east-1"},
         "regoin: is not a known key; remove it or fix its spelling; "
-        "use one of: allowUnprotectedProd, artifactStore, azure, budget, cluster,",
+        "use one of: allowUnprotectedProd, artifactStore, azure, budget, charts, cluster,",
     ),
     (
         "unknown nested key",

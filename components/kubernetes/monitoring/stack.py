@@ -16,7 +16,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from mlplatform import defaults
-from mlplatform.contracts import child
+from mlplatform.contracts import ChartSourceArgs, child
 from mlplatform.kubernetes import charts
 from mlplatform.kubernetes.gpu import GPU_NODE_SELECTOR, GPU_TOLERATIONS
 from mlplatform.kubernetes.labels import labels
@@ -65,6 +65,9 @@ class MonitoringStackArgs(TypedDict, total=False):
     in-cluster Prometheus keeps two days. Default: in-cluster only."""
     tags: Mapping[str, str]
     """Labels on every object. Default: none."""
+    charts: ChartSourceArgs
+    """Where the pinned kube-prometheus-stack and DCGM exporter charts come from. Default: their
+    upstream repositories."""
 
 
 class MonitoringStack(pulumi.ComponentResource):
@@ -135,9 +138,7 @@ class MonitoringStack(pulumi.ComponentResource):
         stack = k8s.helm.v3.Release(
             f"{name}-prometheus",
             name=charts.KUBE_PROMETHEUS_STACK.name,
-            chart=charts.KUBE_PROMETHEUS_STACK.name,
-            version=charts.KUBE_PROMETHEUS_STACK.version,
-            repository_opts={"repo": charts.KUBE_PROMETHEUS_STACK.repo},
+            **charts.release_source(charts.KUBE_PROMETHEUS_STACK, args.get("charts")),
             namespace=ns,
             values=values,
             atomic=True,
@@ -148,9 +149,7 @@ class MonitoringStack(pulumi.ComponentResource):
             k8s.helm.v3.Release(
                 f"{name}-dcgm-exporter",
                 name=charts.DCGM_EXPORTER.name,
-                chart=charts.DCGM_EXPORTER.name,
-                version=charts.DCGM_EXPORTER.version,
-                repository_opts={"repo": charts.DCGM_EXPORTER.repo},
+                **charts.release_source(charts.DCGM_EXPORTER, args.get("charts")),
                 namespace=ns,
                 values=dcgm_exporter_values(gke=args.get("gke", False)),
                 atomic=True,

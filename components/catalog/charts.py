@@ -1,0 +1,73 @@
+"""Upstream Helm charts the platform installs, pinned, each with where its version was checked.
+
+Pure data, beside the GPU catalog: the spec checks local chart copies against these pins, and
+`mlplatform.kubernetes.charts` installs them. Third-party cluster software comes from its
+upstream chart as a `helm.v3.Release` (an ordinary resource the offline engine and policies
+can inspect); nothing here is Bitnami.
+"""
+
+from typing import NamedTuple
+
+
+class Chart(NamedTuple):
+    """A pinned upstream chart."""
+
+    name: str
+    repo: str
+    version: str
+    source: str
+    checked: str = "2026-11-27"
+
+
+NVIDIA_DEVICE_PLUGIN = Chart(
+    name="nvidia-device-plugin",
+    repo="https://nvidia.github.io/k8s-device-plugin",
+    version="0.20.0",
+    source="NVIDIA/k8s-device-plugin tag v0.20.0 (2026-08-19), gh-pages index.yaml",
+)
+GPU_OPERATOR = Chart(
+    name="gpu-operator",
+    repo="https://helm.ngc.nvidia.com/nvidia",
+    version="v26.7.0",
+    source="NVIDIA/gpu-operator tag v26.7.0 (2026-08-20); NVIDIA/cloud-native-docs repo.toml",
+)
+CLUSTER_AUTOSCALER = Chart(
+    name="cluster-autoscaler",
+    repo="https://kubernetes.github.io/autoscaler",
+    version="9.59.0",
+    source="kubernetes/autoscaler cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml "
+    "(9.59.0, 2026-07-21; the chart README allows overriding image.tag per Kubernetes minor)",
+)
+CLUSTER_AUTOSCALER_IMAGE_TAGS = {"1.35": "v1.35.2", "1.36": "v1.36.1"}
+"""cluster-autoscaler releases matching each Kubernetes minor (tags cluster-autoscaler-1.35.2,
+cluster-autoscaler-1.36.1 in kubernetes/autoscaler)."""
+KUBE_PROMETHEUS_STACK = Chart(
+    name="kube-prometheus-stack",
+    repo="https://prometheus-community.github.io/helm-charts",
+    version="88.5.3",
+    source="prometheus-community/helm-charts tag kube-prometheus-stack-88.5.3 (2026-08-21; "
+    "operator v0.93.1, kube-state-metrics 2.20.0, Grafana 13.2.0 from grafana-community)",
+)
+DCGM_EXPORTER = Chart(
+    name="dcgm-exporter",
+    repo="https://nvidia.github.io/dcgm-exporter/helm-charts",
+    version="4.8.2",
+    source="NVIDIA/dcgm-exporter gh-pages helm-charts/index.yaml (4.8.2, 2026-05-05; image "
+    "4.5.3-4.8.2); deployment/values.yaml at d5e5f510",
+)
+
+
+PINNED = {
+    chart.name: chart
+    for chart in (
+        NVIDIA_DEVICE_PLUGIN,
+        GPU_OPERATOR,
+        CLUSTER_AUTOSCALER,
+        KUBE_PROMETHEUS_STACK,
+        DCGM_EXPORTER,
+    )
+}
+"""Every chart the platform installs, by chart name (the names `charts.paths` takes)."""
+PROMETHEUS_OPERATOR_VERSION = "v0.93.1"
+"""The Prometheus operator kube-prometheus-stack 88.5.3 deploys (its appVersion); the loopback
+cluster installs this release's CRDs (tools/crds/go.mod pins the same)."""
