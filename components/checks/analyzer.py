@@ -204,20 +204,29 @@ PROVIDER_TYPE_PREFIX = "pulumi:providers:"
 
 
 def _providers(plan: Plan) -> dict[str, Any]:
-    """Every provider of the plan as the engine describes one to the pack (its inputs carry
-    the default tags), by URN; built once, sent with each resource. A cloud's default
-    provider, which the engine makes from the stack config, by `default:<package>`."""
-    found = {
-        r.urn: analyzer_pb2.AnalyzerProviderResource(
-            type=r.type, properties=_struct(r.inputs), urn=r.urn, name=r.name
-        )
-        for r in plan.resources
-        if r.type.startswith(PROVIDER_TYPE_PREFIX)
-    }
+    """Every provider of the plan as the engine describes one to the pack, by URN; built
+    once, sent with each resource. A default provider (the engine makes one per package and
+    version from the stack config, `default_<version>`) carries that config decoded as its
+    provider reads it (the default tags among it); `default:<package>` stands for it in a
+    plan that recorded none."""
     settings: dict[str, dict[str, Any]] = {}
     for key, value in plan.provider_config.items():
         package, setting = key.split(":", 1)
         settings.setdefault(package, {})[setting] = _config_value(value)
+    found = {}
+    for r in plan.resources:
+        if not r.type.startswith(PROVIDER_TYPE_PREFIX):
+            continue
+        properties = r.inputs
+        if r.parent is None and r.name.startswith("default"):
+            package = r.type.removeprefix(PROVIDER_TYPE_PREFIX)
+            properties = {
+                **{k: _config_value(v) if isinstance(v, str) else v for k, v in r.inputs.items()},
+                **settings.pop(package, {}),
+            }
+        found[r.urn] = analyzer_pb2.AnalyzerProviderResource(
+            type=r.type, properties=_struct(properties), urn=r.urn, name=r.name
+        )
     for package, properties in settings.items():
         kind = f"{PROVIDER_TYPE_PREFIX}{package}"
         found[f"default:{package}"] = analyzer_pb2.AnalyzerProviderResource(

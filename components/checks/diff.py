@@ -54,13 +54,23 @@ class PlanDiff:
         return sum(1 for c in self.changes if c.kind == kind)
 
 
+def property_path(prefix: str, key: str) -> str:
+    """`prefix` and one map key, written as the engine writes a property path
+    (sdk/go/common/resource/properties_path.go `String`): `.key`, or `["key"]` when the key
+    holds anything but letters, digits and `_` (label keys such as `app.kubernetes.io/name`)."""
+    if key and all(c.isascii() and (c.isalnum() or c == "_") for c in key):
+        return f"{prefix}.{key}" if prefix else key
+    escaped = key.replace('"', '\\"')
+    return f'{prefix}["{escaped}"]'
+
+
 def changed_paths(old: Any, new: Any, prefix: str = "") -> Iterator[str]:
-    """Dotted paths whose values differ (list items by index). A value unknown on both sides
-    cannot be compared and is not reported; known on one side only, it is."""
+    """Property paths whose values differ, as the engine writes them (list items by index). A
+    value unknown on both sides cannot be compared and is not reported; known on one side
+    only, it is."""
     if isinstance(old, Mapping) and isinstance(new, Mapping):
         for key in sorted(set(old) | set(new)):
-            path = f"{prefix}.{key}" if prefix else str(key)
-            yield from changed_paths(old.get(key), new.get(key), path)
+            yield from changed_paths(old.get(key), new.get(key), property_path(prefix, str(key)))
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         for i, (a, b) in enumerate(zip(old, new, strict=True)):
             yield from changed_paths(a, b, f"{prefix}[{i}]")

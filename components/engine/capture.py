@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from pulumi.runtime.mocks import MockMonitor
@@ -12,6 +14,8 @@ from mlplatform.engine.plan import PlannedResource
 from mlplatform.engine.values import from_struct
 
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+PROVIDER_TYPE_PREFIX = "pulumi:providers:"
+SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$")
 
 
 def make_urn(stack: str, project: str, parent: str, type_: str, name: str) -> str:
@@ -34,13 +38,73 @@ def provider_urn(reference: str) -> str | None:
     return reference.rsplit("::", 1)[0] if reference else None
 
 
-class RecordingMonitor(MockMonitor):
-    """Records each `RegisterResource` call (and stack outputs) before the mocks answer it."""
+def default_provider_name(version: str, download_url: str = "") -> str:
+    """The name the engine gives the default provider of a package at `version`
+    (pkg/resource/deploy/providers/provider.go `DefaultName`): `default`, then
+    `_<major>_<minor>_<patch>`, each pre-release and build part after `_`, and the plugin
+    download URL as a QName."""
+    name = "default"
+    match = SEMVER.match(version)
+    if match:
+        major, minor, patch, pre, build = match.groups()
+        name += f"_{major}_{minor}_{patch}"
+        name += "".join(f"_{part}" for part in (pre.split(".") if pre else []))
+        name += "".join(f"_{part}" for part in (build.split(".") if build else []))
+    if download_url:
+        name += "_" + re.sub(r"[^A-Za-z0-9_.]", "_", download_url)
+    return name
 
-    def __init__(self, mocks: Any) -> None:
+
+class RecordingMonitor(MockMonitor):
+    """Records each `RegisterResource` call (and stack outputs) before the mocks answer it.
+
+    As the engine does, a custom resource given no provider is served by its package's
+    default provider, which is registered (once per package and version) before it: a
+    `pulumi:providers:<package>` resource named by `default_provider_name`, its inputs the
+    stack config of the package plus `version`. A provider resource the program creates gets
+    the `version` its SDK asks for as an input too (pkg/resource/deploy/source_eval.go)."""
+
+    def __init__(self, mocks: Any, config: Mapping[str, str] | None = None) -> None:
         super().__init__(mocks)
         self.captured: list[PlannedResource] = []
+        self._config = dict(config or {})
+        self._defaults: set[str] = set()
         self._lock = threading.Lock()
+
+    def _default_provider(self, request: Any) -> str | None:
+        """The URN of the default provider serving `request`, registered on first use."""
+        package = request.type.split(":")[0]
+        if not request.custom or package == "pulumi" or request.type.startswith("pulumi:"):
+            return None
+        name = default_provider_name(request.version, request.pluginDownloadURL)
+        type_ = f"{PROVIDER_TYPE_PREFIX}{package}"
+        urn = make_urn(get_stack(), get_project(), "", type_, name)
+        with self._lock:
+            if urn not in self._defaults:
+                self._defaults.add(urn)
+                prefix = f"{package}:"
+                inputs: dict[str, Any] = {
+                    key.removeprefix(prefix): value
+                    for key, value in sorted(self._config.items())
+                    if key.startswith(prefix)
+                }
+                if request.version:
+                    inputs["version"] = request.version
+                self.captured.append(
+                    PlannedResource(
+                        urn=urn,
+                        type=type_,
+                        name=name,
+                        parent=None,
+                        custom=True,
+                        protect=False,
+                        dependencies=[],
+                        property_dependencies={},
+                        provider=None,
+                        inputs=inputs,
+                    )
+                )
+        return urn
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         return make_urn(get_stack(), get_project(), parent, type_, name)
@@ -68,6 +132,10 @@ class RecordingMonitor(MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)
+        provider = provider_urn(request.provider) or self._default_provider(request)
+        inputs = from_struct(request.object)
+        if request.type.startswith(PROVIDER_TYPE_PREFIX) and request.version:
+            inputs["version"] = request.version
         resource = PlannedResource(
             urn=urn,
             type=request.type,
@@ -81,8 +149,8 @@ class RecordingMonitor(MockMonitor):
                 for key, deps in sorted(request.propertyDependencies.items())
                 if deps.urns
             },
-            provider=provider_urn(request.provider),
-            inputs=from_struct(request.object),
+            provider=provider,
+            inputs=inputs,
             aliases=self._aliases(request, urn),
             ignore_changes=list(request.ignoreChanges),
             replace_on_changes=list(request.replaceOnChanges),

@@ -136,13 +136,15 @@ class Plan:
 
 
 def tree_order(resources: list[PlannedResource]) -> list[PlannedResource]:
-    """Depth-first from the roots, siblings by URN: the same plan always lists the same way."""
+    """Depth-first from the roots, siblings by URN: the same plan always lists the same way.
+    The stack comes first among the roots, as the engine registers it first (before the
+    default providers, which have no parent)."""
     known = {r.urn for r in resources}
     kids: dict[str | None, list[PlannedResource]] = defaultdict(list)
     for r in resources:
         kids[r.parent if r.parent in known else None].append(r)
     ordered: list[PlannedResource] = []
-    stack = sorted(kids[None], key=lambda r: r.urn, reverse=True)
+    stack = sorted(kids[None], key=lambda r: (r.type != "pulumi:pulumi:Stack", r.urn), reverse=True)
     while stack:
         current = stack.pop()
         ordered.append(current)

@@ -197,7 +197,7 @@ def _execute(
 
     secret_keys = [k for k, v in config.items() if v == SECRET_PLACEHOLDER]
     runtime_config.set_all_config(config, secret_keys)
-    monitor = RecordingMonitor(PlatformMocks())
+    monitor = RecordingMonitor(PlatformMocks(), config)
     mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor)
     # As the engine tells a program where its Pulumi.yaml is (local chart paths are relative).
     # (The SDK declares its settings with a descriptor the type checker cannot follow.)

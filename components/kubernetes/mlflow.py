@@ -17,7 +17,7 @@ import pulumi_random as random
 from mlplatform import defaults
 from mlplatform.contracts import child
 from mlplatform.kubernetes import mlflow_config as cfg
-from mlplatform.kubernetes.labels import labels, selector
+from mlplatform.kubernetes.labels import annotated, labels, selector
 from mlplatform.kubernetes.security import RESTRICTED_CONTAINER, restricted_pod
 
 MLFLOW_IMAGE = "mlplatform/mlflow-server:3.17.2"
@@ -130,12 +130,10 @@ class MlflowServer(pulumi.ComponentResource):
         secret_name = secret.metadata.apply(lambda m: m.name or "")
         account = k8s.core.v1.ServiceAccount(
             f"{name}-sa",
-            metadata={
-                "name": name,
-                "namespace": namespace,
-                "labels": meta,
-                "annotations": args.get("service_account_annotations", {}),
-            },
+            metadata=annotated(
+                {"name": name, "namespace": namespace, "labels": meta},
+                args.get("service_account_annotations"),
+            ),
             automount_service_account_token=False,
             opts=child(self),
         )
@@ -326,12 +324,9 @@ def _ingress(
     }
     return k8s.networking.v1.Ingress(
         resource_name,
-        metadata={
-            "name": service,
-            "namespace": namespace,
-            "labels": dict(meta),
-            "annotations": annotations,
-        },
+        metadata=annotated(
+            {"name": service, "namespace": namespace, "labels": dict(meta)}, annotations
+        ),
         spec={
             "ingress_class_name": ingress["class_name"],
             "tls": [{"hosts": [ingress["host"]], "secret_name": ingress["tls_secret_name"]}],

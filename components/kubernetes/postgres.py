@@ -13,6 +13,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from mlplatform.contracts import child
+from mlplatform.kubernetes.claims import claim_spec
 from mlplatform.kubernetes.labels import labels, selector
 from mlplatform.kubernetes.mlflow_config import postgres_uri
 from mlplatform.kubernetes.security import RESTRICTED_CONTAINER, restricted_pod
@@ -133,11 +134,7 @@ class InClusterPostgres(pulumi.ComponentResource):
                 "volume_claim_templates": [
                     {
                         "metadata": {"name": "data", "labels": meta},
-                        "spec": {
-                            "access_modes": ["ReadWriteOnce"],
-                            "storage_class_name": args.get("storage_class"),
-                            "resources": {"requests": {"storage": f"{args.get('size_gi', 20)}Gi"}},
-                        },
+                        "spec": claim_spec(args.get("size_gi", 20), args.get("storage_class")),
                     }
                 ],
             },

@@ -15,6 +15,7 @@ import pulumi_random as random
 
 from mlplatform import defaults
 from mlplatform.contracts import child
+from mlplatform.kubernetes.claims import claim_spec
 from mlplatform.kubernetes.labels import labels, selector
 from mlplatform.kubernetes.security import RESTRICTED_CONTAINER, restricted_pod
 
@@ -84,11 +85,7 @@ class InClusterRegistry(pulumi.ComponentResource):
         claim = k8s.core.v1.PersistentVolumeClaim(
             f"{name}-pvc",
             metadata={"name": f"{name}-data", "namespace": namespace, "labels": meta_labels},
-            spec={
-                "access_modes": ["ReadWriteOnce"],
-                "storage_class_name": args.get("storage_class"),
-                "resources": {"requests": {"storage": f"{size}Gi"}},
-            },
+            spec=claim_spec(size, args.get("storage_class")),
             opts=child(self, protect=args.get("protect", True)),
         )
         password = random.RandomPassword(

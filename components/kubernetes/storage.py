@@ -12,6 +12,7 @@ import pulumi_kubernetes as k8s
 
 from mlplatform import defaults
 from mlplatform.contracts import child
+from mlplatform.kubernetes.claims import claim_spec
 from mlplatform.kubernetes.labels import labels
 
 ARTIFACT_MOUNT_PATH = "/mlartifacts"
@@ -59,15 +60,9 @@ class PvcArtifactStore(pulumi.ComponentResource):
                 "namespace": args["namespace"],
                 "labels": labels(name, "artifact-store", tags),
             },
-            spec={
-                "access_modes": ["ReadWriteOnce"],
-                "storage_class_name": args.get("storage_class"),
-                "resources": {
-                    "requests": {
-                        "storage": f"{args.get('size_gi', defaults.LOCAL_VOLUME_SIZE_GI)}Gi"
-                    }
-                },
-            },
+            spec=claim_spec(
+                args.get("size_gi", defaults.LOCAL_VOLUME_SIZE_GI), args.get("storage_class")
+            ),
             opts=child(self, protect=args.get("protect", True)),
         )
         self.claim_name = claim.metadata.apply(lambda m: m.name or "")

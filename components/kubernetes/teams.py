@@ -12,7 +12,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from mlplatform.contracts import child
-from mlplatform.kubernetes.labels import labels
+from mlplatform.kubernetes.labels import annotated, labels
 
 WORKLOAD_SERVICE_ACCOUNT = "ml-workload"
 GPU_QUOTA_KEY = "requests.nvidia.com/gpu"
@@ -68,12 +68,14 @@ class TeamNamespace(pulumi.ComponentResource):
         )
         account = k8s.core.v1.ServiceAccount(
             f"{name}-workload-sa",
-            metadata={
-                "name": WORKLOAD_SERVICE_ACCOUNT,
-                "namespace": ns_name,
-                "labels": {**meta_labels, **args.get("service_account_labels", {})},
-                "annotations": args.get("service_account_annotations", {}),
-            },
+            metadata=annotated(
+                {
+                    "name": WORKLOAD_SERVICE_ACCOUNT,
+                    "namespace": ns_name,
+                    "labels": {**meta_labels, **args.get("service_account_labels", {})},
+                },
+                args.get("service_account_annotations"),
+            ),
             opts=child(self),
         )
         self.namespace = ns_name

@@ -38,13 +38,13 @@ def test_no_pulumi_binary_is_reachable() -> None:
 
 
 RESOURCE_COUNTS = {
-    "aws-dev": 124,
-    "aws-prod": 149,
-    "azure-dev": 89,
-    "azure-prod": 113,
-    "gcp-dev": 75,
-    "gcp-prod": 112,
-    "local": 45,
+    "aws-dev": 125,
+    "aws-prod": 150,
+    "azure-dev": 90,
+    "azure-prod": 114,
+    "gcp-dev": 76,
+    "gcp-prod": 113,
+    "local": 46,
 }
 
 
@@ -66,9 +66,11 @@ def test_table_is_a_tree_with_counts() -> None:
     result = mlplatform("plan", "aws-dev")
     assert result.returncode == 0, result.stderr
     assert "ml-platform / aws-dev (target: aws)" in result.stdout
-    assert "└── pulumi:pulumi:Stack ml-platform-aws-dev (component)" in result.stdout
+    assert "├── pulumi:pulumi:Stack ml-platform-aws-dev (component)" in result.stdout
+    # The default provider of random, a root of its own as in the engine's state.
+    assert "└── pulumi:providers:random default_" in result.stdout
     assert "aws:s3/bucket:Bucket ml-aws-dev-artifacts-bucket (protected)" in result.stdout
-    assert "124 resources" in result.stdout
+    assert "125 resources" in result.stdout
 
 
 def test_default_stack_is_aws_dev() -> None:

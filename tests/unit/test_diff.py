@@ -161,3 +161,19 @@ def test_every_listed_type_is_a_real_type_with_a_source_and_camel_case_propertie
         assert f'"{type_}"' in tokens, type_
         assert replacing.source and replacing.properties, type_
         assert all("_" not in p for p in replacing.properties), type_
+
+
+def test_field_paths_are_written_as_the_engine_writes_them() -> None:
+    """sdk/go/common/resource/properties_path.go `String`: a key with anything but letters,
+    digits and `_` is quoted, so `pulumi preview --diff` and `mlplatform diff` name the same
+    field the same way."""
+    from mlplatform.checks.diff import changed_paths
+
+    old = {"spec": {"hard": {"requests.nvidia.com/gpu": "1"}}, "items": [{"a_b": 1}], "x": 1}
+    new = {"spec": {"hard": {"requests.nvidia.com/gpu": "2"}}, "items": [{"a_b": 2}], "x": 2}
+    assert list(changed_paths(old, new)) == [
+        "items[0].a_b",
+        'spec.hard["requests.nvidia.com/gpu"]',
+        "x",
+    ]
+    assert list(changed_paths({'say "hi"': 1}, {'say "hi"': 2})) == ['["say \\"hi\\""]']

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import json
 import sys
 from pathlib import Path
@@ -193,9 +194,12 @@ def test_run_program_plans_any_function() -> None:
         "pulumi:pulumi:Stack",
         "mlplatform:index:GcsArtifactStore",
         "gcp:storage/bucket:Bucket",
+        # Given no provider, the bucket is served by the default one, as the engine makes it.
+        "pulumi:providers:gcp",
     ]
     assert plan.outputs == {"token": "[secret]", "uri": "gs://lab-bucket-" + physical_suffix()}
     assert plan.resources[2].protect is True
+    assert plan.resources[2].provider == plan.resources[3].urn
 
 
 def physical_suffix() -> str:
@@ -292,7 +296,7 @@ def test_registrations_skip_the_sdks_stack_walk_only_while_a_program_runs(
     # The capture is the same as with the SDK's own walk.
     monkeypatch.setattr(runner, "without_source_positions", contextlib.nullcontext)
     walked = run_program(_some_resources)
-    assert len(walked.resources) == 6
+    assert len(walked.resources) == 8  # with the default kubernetes and random providers
     assert [r.to_json() for r in walked.resources] == [r.to_json() for r in skipped.resources]
 
 
@@ -351,3 +355,32 @@ def test_short_lived_runs_collect_young_objects_per_million_allocations_and_free
     finally:
         gc.unfreeze()
         gc.set_threshold(*thresholds)
+
+
+def test_default_provider_names_follow_the_engine() -> None:
+    """pkg/resource/deploy/providers/provider.go DefaultName: dashes are not QName-legal."""
+    from mlplatform.engine.capture import default_provider_name
+
+    assert default_provider_name("") == "default"
+    assert default_provider_name("4.21.4") == "default_4_21_4"
+    assert default_provider_name("1.2.3-alpha.1+build.5") == "default_1_2_3_alpha_1_build_5"
+    assert default_provider_name("7.0.0", "https://get.example.com/x") == (
+        "default_7_0_0_https___get.example.com_x"
+    )
+
+
+def test_a_default_provider_is_recorded_once_with_its_config_and_version() -> None:
+    import pulumi_gcp as gcp
+
+    def program() -> None:
+        gcp.storage.Bucket("a", location="EU")
+        gcp.storage.Bucket("b", location="EU")
+
+    plan = run_program(program, config={"gcp:project": "lab", "mlplatform:target": "gcp"})
+    version = importlib.metadata.version("pulumi_gcp")
+    (provider,) = plan.of_type("pulumi:providers:gcp")
+    assert provider.urn == (
+        f"urn:pulumi:test::test::pulumi:providers:gcp::default_{version.replace('.', '_')}"
+    )
+    assert (provider.parent, provider.inputs) == (None, {"project": "lab", "version": version})
+    assert {r.provider for r in plan.of_type("gcp:storage/bucket:Bucket")} == {provider.urn}

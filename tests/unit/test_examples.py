@@ -4,6 +4,7 @@ engine refuses, and how it says so."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -45,7 +46,7 @@ def test_python_example_builds_only_what_it_asks_for(python_example: Plan) -> No
         "mlplatform:index:MonitoringStack": 1,
         "mlplatform:index:MlflowServer": 1,
     }
-    assert len(python_example.resources) == 78
+    assert len(python_example.resources) == 80  # with the default aws and random providers
     # The VPC is the team's own: nothing of a network is created.
     network = {
         "vpc:Vpc",
@@ -142,7 +143,7 @@ def test_yaml_example_builds_the_platform_on_an_existing_cluster(yaml_example: P
         "mlplatform:index:NvidiaGpuEnablement": 1,
         "mlplatform:index:TeamNamespace": 1,
     }
-    assert len(yaml_example.resources) == 40
+    assert len(yaml_example.resources) == 41  # with the default random provider
     provider = one(yaml_example, "pulumi:providers:kubernetes")
     assert provider.inputs["context"] == "kind-ml"
     kubernetes = [r for r in yaml_example.resources if r.type.startswith("kubernetes:")]
@@ -445,9 +446,14 @@ def test_the_pack_gets_the_default_provider_the_engine_would_make() -> None:
     bucket = one(plan, "aws:s3/bucket:Bucket")
     given = _provider(_providers(plan), bucket)
     assert given.type == "pulumi:providers:aws"
+    version = importlib.metadata.version("pulumi_aws")
+    assert given.urn == (
+        f"urn:pulumi:dev::aws-gpu-mlflow::pulumi:providers:aws::default_{version.replace('.', '_')}"
+    )
     assert json_format.MessageToDict(given.properties) == {
         "region": "us-east-1",
         "defaultTags": {"tags": {"owner": "ml-platform"}},
+        "version": version,
     }
     cluster_object = one(plan, "kubernetes:core/v1:Namespace", "mlflow-namespace")
     assert _provider(_providers(plan), cluster_object).type == "pulumi:providers:kubernetes"
