@@ -76,7 +76,12 @@ class RecordingMonitor(MockMonitor):
         package = request.type.split(":")[0]
         if not request.custom or package == "pulumi" or request.type.startswith("pulumi:"):
             return None
-        name = default_provider_name(request.version, request.pluginDownloadURL)
+        return self.default_provider(package, request.version, request.pluginDownloadURL)
+
+    def default_provider(self, package: str, version: str = "", download_url: str = "") -> str:
+        """Register (once) the default provider the engine makes for `package` at `version`,
+        its inputs the stack config of the package plus `version`; its URN."""
+        name = default_provider_name(version, download_url)
         type_ = f"{PROVIDER_TYPE_PREFIX}{package}"
         urn = make_urn(get_stack(), get_project(), "", type_, name)
         with self._lock:
@@ -88,8 +93,8 @@ class RecordingMonitor(MockMonitor):
                     for key, value in sorted(self._config.items())
                     if key.startswith(prefix)
                 }
-                if request.version:
-                    inputs["version"] = request.version
+                if version:
+                    inputs["version"] = version
                 self.captured.append(
                     PlannedResource(
                         urn=urn,

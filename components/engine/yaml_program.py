@@ -4,10 +4,14 @@
 It does what the YAML runtime and the component provider do for such a program, and no
 more: config with defaults, resources in dependency order, `${name}` and
 `${resource.output}` interpolation, the `providers`, `dependsOn` and `protect` options, and
-outputs. Component inputs are checked against the package schema (unknown names, missing
-required inputs, an output given to a plain input) and constructed by the SDK's own
-component provider, numbers sent as floats as they are over the wire. Any other resource
-type or YAML feature is refused by name, never skipped.
+outputs. As in the engine, a component is registered depending on every resource its
+properties refer to, its outputs depend on the component itself (they cross the package
+boundary), and the package's provider is a default provider `pulumi:providers:mlplatform`
+(with the built-in `pulumi` one, which the provider's SDK invokes `getResource` through to
+rebuild the provider references a component is given). Component inputs are checked against
+the package schema (unknown names, missing required inputs, an output given to a plain input)
+and constructed by the SDK's own component provider, numbers sent as floats as they are over
+the wire. Any other resource type or YAML feature is refused by name, never skipped.
 """
 
 from __future__ import annotations
@@ -232,11 +236,16 @@ class _Component:
         self.resource, self.state, self.token, self.names = resource, state, token, names
 
     def output(self, name: str, at: str) -> Any:
+        """The output, depending on the component alone, as one read through the package
+        boundary does (not on the children that made it)."""
         if name not in self.names:
             raise YamlProgramError(
                 f"{at}: {self.token} has no output {name!r}; it has {sorted(self.names)}"
             )
-        return self.state.get(name)  # an optional output left unset is absent from the state
+        if name not in self.state:
+            return None  # an optional output left unset is absent from the state
+        value = pulumi.Output.from_input(self.state[name])
+        return pulumi.Output({self.resource}, value.future(), value.is_known(), value.is_secret())
 
 
 class _Built:
@@ -269,7 +278,9 @@ class _Built:
             import pulumi_kubernetes as k8s
 
             _known_properties(k8s.Provider, properties, at)
-            return k8s.Provider(name, opts=opts, **{_snake(k): v for k, v in properties.items()})
+            # The YAML runtime registers the properties as written: no SDK adds a version or
+            # reads KUBECONFIG, as the Python class does.
+            return pulumi.ProviderResource("kubernetes", name, properties, opts)
         if (kind := KUBERNETES_OBJECT.fullmatch(token)) is not None:
             return _kubernetes_object(name, kind, properties, opts, at)
         if class_name is None:
@@ -282,6 +293,13 @@ class _Built:
         component = getattr(mlplatform, class_name, None)
         if not (isinstance(component, type) and issubclass(component, pulumi.ComponentResource)):
             raise YamlProgramError(f"{at}: {PACKAGE} has no component {class_name!r}")
+        references = {
+            values[r].resource if isinstance(values[r], _Component) else values[r]
+            for r in _references(spec.get("properties") or {}, at)
+            if isinstance(values.get(r), pulumi.Resource | _Component)
+        }
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[*references]))
+        _package_providers(bool(opts.providers))
         return self._construct(name, component, properties, opts, at)
 
     def _construct(
@@ -321,6 +339,9 @@ class _Built:
         except InputPropertyError as exc:
             raise YamlProgramError(f"{at}: {exc.reason}") from None
         resource = component(name, mapped, opts)
+        # To the program, a component of the package is remote: depending on it is depending
+        # on it, not on its children (the SDK expands only local components).
+        resource._remote = True
         state = provider.get_state(resource, definition)
         return _Component(resource, state, token, set(schema.get("properties", {})))
 
@@ -342,6 +363,21 @@ class _Built:
             depends_on=depends_on,
             protect=evaluated.get("protect"),
         )
+
+
+def _package_providers(given_providers: bool) -> None:
+    """The default providers the engine registers for a component of the package: its own
+    (no version: the package comes from a path) and, when the component is given providers,
+    the built-in `pulumi` one."""
+    from pulumi.runtime import settings
+
+    from mlplatform.engine.capture import RecordingMonitor
+
+    monitor = settings.get_monitor()
+    if isinstance(monitor, RecordingMonitor):
+        monitor.default_provider(PACKAGE)
+        if given_providers:
+            monitor.default_provider("pulumi")
 
 
 def _known_properties(sdk_class: type, properties: Mapping[str, Any], at: str) -> None:

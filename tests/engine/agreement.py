@@ -128,7 +128,7 @@ def _provider_rewrites(
 ) -> dict[str, Any]:
     """The state's inputs with each named provider or engine rewrite undone where it applies
     exactly as named; anything else is left for the comparison to report."""
-    inputs = copy.deepcopy(state.get("inputs", {}))
+    inputs = copy.deepcopy(state.get("inputs") or {})
     plan_inputs = planned.get("inputs", {})
     kind = planned["type"]
     if kind.startswith("pulumi:providers:") and inputs.get("__internal") == {}:
