@@ -39,10 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import engine
 from kubeapi import Api, ApiError
+from workspace import LOOPBACK_CONTEXT, OFFLINE_ENVIRONMENT
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DIR = ROOT / ".engine" / "cluster"
-CONTEXT = "mlplatform-loopback"
+CONTEXT = LOOPBACK_CONTEXT
 """Name of the kubeconfig's only context."""
 SERVICE_CIDR = "10.0.0.0/24"
 SYSTEM_NODE = "mlplatform-system"
@@ -598,11 +599,30 @@ def main(argv: list[str] | None = None) -> int:
     state = start(folder, built.bin, built.kwok_stages, built.crd_files)
     print(
         f"loopback cluster up in {time.monotonic() - started:.1f} s: "
-        f"https://127.0.0.1:{state.ports['apiserver']}",
+        f"https://127.0.0.1:{state.ports['apiserver']} (context {CONTEXT})",
         file=sys.stderr,
     )
-    print(f"export KUBECONFIG={state.kubeconfig}")
+    for line in exports(built.bin, folder, state.kubeconfig):
+        print(line)
     return 0
+
+
+def exports(binaries: Path, folder: Path, kubeconfig: Path) -> list[str]:
+    """Shell lines that point `pulumi` at the engine, the cluster and a file backend beside it
+    (`eval "$(scripts/dev cluster start)"`); the passphrase only if none is set."""
+    state = folder.parent / "state"
+    state.mkdir(parents=True, exist_ok=True)
+    lines = [
+        f"export PATH={binaries}:$PATH",
+        f"export KUBECONFIG={kubeconfig}",
+        f"export PULUMI_BACKEND_URL=file://{state}",
+    ]
+    for key, value in OFFLINE_ENVIRONMENT.items():
+        if key == "PULUMI_CONFIG_PASSPHRASE":
+            lines.append(f'export {key}="${{{key}:-{value}}}"')
+        else:
+            lines.append(f"export {key}={value}")
+    return lines
 
 
 if __name__ == "__main__":

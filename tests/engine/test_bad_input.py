@@ -26,9 +26,8 @@ def workspace(
     built: engine.Built, loopback: cluster.State, tmp_path_factory: pytest.TempPathFactory
 ) -> Workspace:
     folder = tmp_path_factory.mktemp("bad-input")
-    found = Workspace(
-        local_project(folder / "project", MISTAKES), environment(built, folder, loopback.kubeconfig)
-    )
+    project = local_project(folder / "project", MISTAKES)
+    found = Workspace(project, environment(built.bin, folder, loopback.kubeconfig))
     found.pulumi("stack", "init", STACK)
     return found
 

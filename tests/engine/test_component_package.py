@@ -56,7 +56,7 @@ def home(
     """A Pulumi home with a placeholder installed for every package plugin, and the
     environment that uses it; at the end, no placeholder may have run."""
     folder = tmp_path_factory.mktemp("component-package")
-    env = environment(built, folder, loopback.kubeconfig)
+    env = environment(built.bin, folder, loopback.kubeconfig)
     log = folder / "placeholders-run.log"
     placeholder = folder / "placeholder"
     placeholder.write_text(PLACEHOLDER.format(log=log))

@@ -35,7 +35,7 @@ def local(
     """The `local` stack, deployed once for the module."""
     folder = tmp_path_factory.mktemp("local-stack")
     workspace = Workspace(
-        local_project(folder / "project"), environment(built, folder, loopback.kubeconfig)
+        local_project(folder / "project"), environment(built.bin, folder, loopback.kubeconfig)
     )
     workspace.pulumi("stack", "init", STACK)
     up = workspace.pulumi("up", "--yes", "--stack", STACK)

@@ -59,7 +59,7 @@ def workspaces(
         if name == "violations":
             program = project / "stacks" / "__main__.py"
             program.write_text(program.read_text(encoding="utf-8") + VIOLATIONS)
-        workspace = Workspace(project, environment(built, folder, loopback.kubeconfig))
+        workspace = Workspace(project, environment(built.bin, folder, loopback.kubeconfig))
         workspace.pulumi("stack", "init", STACK)
         found[name] = workspace
     yield found

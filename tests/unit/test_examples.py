@@ -199,11 +199,13 @@ def test_yaml_example_values_reach_the_objects(yaml_example: Plan) -> None:
     assert monitor.inputs["metadata"]["annotations"] == {
         "mlplatform.io/scraped-by": "kube-prometheus-stack"
     }
-    assert depends_on(monitor, one(yaml_example, "kubernetes:helm.sh/v3:Release", "prometheus"))
-    # The database URI (a secret output of InClusterPostgres) carries its password's dependency.
+    # It waits for the operator's CRDs: through the package boundary, on the MonitoringStack
+    # as a whole (the engine records the component, which is done once its release is).
+    assert depends_on(monitor, one(yaml_example, "mlplatform:index:MonitoringStack"))
+    # The database URI (a secret output of InClusterPostgres) carries the dependency on the
+    # database component, which the engine finishes after its password and Service.
     credentials = one(yaml_example, "kubernetes:core/v1:Secret", "mlflow-credentials")
-    password = one(yaml_example, "random:index/randomPassword:RandomPassword", "database-password")
-    assert depends_on(credentials, password)
+    assert depends_on(credentials, one(yaml_example, "mlplatform:index:InClusterPostgres"))
 
 
 def _yaml_project(tmp_path: Path, resources: dict[str, Any], **extra: Any) -> Path:
