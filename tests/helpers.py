@@ -67,3 +67,14 @@ def manifests(plan: Plan) -> list[dict[str, Any]]:
             assert r.inputs["apiVersion"] and r.inputs["kind"], r.urn
             found.append(unmask(r.inputs))
     return found
+
+
+KUBERNETES_YAML_COMPONENTS = {
+    "mlplatform:index:PvcArtifactStore": 1,
+    "mlplatform:index:InClusterPostgres": 1,
+    "mlplatform:index:MonitoringStack": 1,
+    "mlplatform:index:MlflowServer": 1,
+    "mlplatform:index:NvidiaGpuEnablement": 1,
+    "mlplatform:index:TeamNamespace": 1,
+}
+"""The components examples/kubernetes-yaml builds, by type token."""

@@ -81,8 +81,13 @@ def _go(module: Path, *args: str, capture: bool = True) -> str:
 
 
 def module_dir(module: Path, path: str) -> Path:
-    """The module cache folder of `path` at the version the tools module pins."""
-    return Path(_go(module, "list", "-m", "-f", "{{.Dir}}", path).strip())
+    """The module cache folder of `path` at the version the tools module pins, downloaded
+    (and checked against go.sum) first: `go list -m` alone names no folder for a module not
+    in the cache yet."""
+    found = json.loads(_go(module, "mod", "download", "-json", path))
+    if found.get("Error") or not found.get("Dir"):
+        raise BuildError(f"{module}: go mod download {path}: {found.get('Error', 'no folder')}")
+    return Path(found["Dir"])
 
 
 def module_version(module: Path, path: str) -> str:
@@ -95,23 +100,29 @@ def _build(module: Path, target: Path, package: str, ldflags: str = "-s -w") -> 
     _go(module, "build", "-ldflags", ldflags, "-o", str(target), package)
 
 
+def _stamped(module: Path, target: Path, package: str, version_of: str, variable: str) -> None:
+    """Build `package`, its `variable` set to the version the module pins of `version_of`."""
+    version = module_version(module, version_of)
+    _build(module, target, package, f"-s -w -X {variable}={version}")
+
+
 def _pulumi(module: Path, out: Path) -> None:
-    version = module_version(module, "github.com/pulumi/pulumi/pkg/v3")
-    _build(
+    _stamped(
         module,
         out / "pulumi",
         "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi",
-        f"-s -w -X {PULUMI_VERSION_VAR}={version}",
+        "github.com/pulumi/pulumi/pkg/v3",
+        PULUMI_VERSION_VAR,
     )
 
 
 def _python_host(module: Path, out: Path) -> None:
-    version = module_version(module, "github.com/pulumi/pulumi/sdk/v3")
-    _build(
+    _stamped(
         module,
         out / "pulumi-language-python",
         "github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3",
-        f"-s -w -X {PULUMI_VERSION_VAR}={version}",
+        "github.com/pulumi/pulumi/sdk/v3",
+        PULUMI_VERSION_VAR,
     )
     # The host runs programs through this script, which must sit beside its executable.
     sdk = module_dir(module, "github.com/pulumi/pulumi/sdk/v3")
@@ -121,12 +132,12 @@ def _python_host(module: Path, out: Path) -> None:
 
 
 def _yaml_host(module: Path, out: Path) -> None:
-    version = module_version(module, "github.com/pulumi/pulumi-yaml")
-    _build(
+    _stamped(
         module,
         out / "pulumi-language-yaml",
         "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml",
-        f"-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version={version}",
+        "github.com/pulumi/pulumi-yaml",
+        "github.com/pulumi/pulumi-yaml/pkg/version.Version",
     )
 
 
@@ -210,7 +221,6 @@ def _kwok(module: Path, out: Path) -> None:
 
 
 def _crds(module: Path, out: Path) -> None:
-    _go(module, "mod", "download", PROMETHEUS_OPERATOR)
     source = module_dir(module, PROMETHEUS_OPERATOR) / CRD_FOLDER
     target = out / "crds"
     target.mkdir()

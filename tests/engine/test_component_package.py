@@ -34,6 +34,7 @@ from kubeapi import Api
 from tests.conftest import ROOT
 from tests.engine import agreement
 from tests.engine.conftest import STAND_IN_CHARTS, Workspace, environment
+from tests.helpers import KUBERNETES_YAML_COMPONENTS
 
 EXAMPLE = ROOT / "examples" / "kubernetes-yaml"
 PLACEHOLDER = """#!/bin/sh
@@ -114,14 +115,7 @@ def test_a_yaml_program_deploys_the_components_through_the_provider(
     state = deployed.export("dev")["deployment"]["resources"]
     assert not [r["urn"] for r in state if r.get("initErrors")]
     components = Counter(r["type"] for r in state if r["type"].startswith("mlplatform:"))
-    assert components == {
-        "mlplatform:index:PvcArtifactStore": 1,
-        "mlplatform:index:InClusterPostgres": 1,
-        "mlplatform:index:MonitoringStack": 1,
-        "mlplatform:index:MlflowServer": 1,
-        "mlplatform:index:NvidiaGpuEnablement": 1,
-        "mlplatform:index:TeamNamespace": 1,
-    }
+    assert components == KUBERNETES_YAML_COMPONENTS
     quota = api.get("/api/v1/namespaces/research/resourcequotas/gpu-quota")
     assert quota["spec"]["hard"] == {"requests.nvidia.com/gpu": "1"}  # researchGpus: 1
     plugin = api.get("/apis/apps/v1/namespaces/nvidia-device-plugin/daemonsets")["items"]

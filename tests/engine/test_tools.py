@@ -76,3 +76,17 @@ def test_the_random_stand_in_passes_its_own_tests() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("ok  \tmlplatform.local/tools/pulumi-resource-random")
+
+
+def test_a_module_not_in_the_cache_is_downloaded_for_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a fresh machine nothing is in the module cache; `go list -m` alone would name no
+    folder (a cold build once copied from the relative path that gave)."""
+    if shutil.which("go") is None:
+        pytest.fail("the engine tier needs Go 1.26.8 on PATH (https://go.dev/dl/)")
+    monkeypatch.setenv("GOMODCACHE", str(tmp_path / "mod"))
+    folder = engine.module_dir(engine.TOOLS / "kwok", "sigs.k8s.io/kwok")
+    assert folder == tmp_path / "mod" / "sigs.k8s.io" / "kwok@v0.8.0"
+    assert (folder / engine.KWOK_STAGES[0]).is_file()
+    subprocess.run(["chmod", "-R", "u+w", str(tmp_path / "mod")], check=True)  # Go's is read-only

@@ -18,7 +18,7 @@ import yaml
 from mlplatform.cost import Assumptions, Monthly, estimate_plan
 from mlplatform.engine import Plan, PlanError, run_stack
 from tests.conftest import ROOT
-from tests.helpers import depends_on, one
+from tests.helpers import KUBERNETES_YAML_COMPONENTS, depends_on, one
 
 EXAMPLES = ROOT / "examples"
 
@@ -135,14 +135,9 @@ def test_python_example_passes_every_mandatory_rule() -> None:
 
 def test_yaml_example_builds_the_platform_on_an_existing_cluster(yaml_example: Plan) -> None:
     types = Counter(r.type for r in yaml_example.resources)
-    assert {t: n for t, n in types.items() if t.startswith("mlplatform:")} == {
-        "mlplatform:index:PvcArtifactStore": 1,
-        "mlplatform:index:InClusterPostgres": 1,
-        "mlplatform:index:MonitoringStack": 1,
-        "mlplatform:index:MlflowServer": 1,
-        "mlplatform:index:NvidiaGpuEnablement": 1,
-        "mlplatform:index:TeamNamespace": 1,
-    }
+    assert {
+        t: n for t, n in types.items() if t.startswith("mlplatform:")
+    } == KUBERNETES_YAML_COMPONENTS
     # With the default providers the engine makes: random, the package's own and the built-in one.
     assert len(yaml_example.resources) == 43
     provider = one(yaml_example, "pulumi:providers:kubernetes")
