@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -92,10 +93,50 @@ class State:
         return cls(**json.loads(path.read_text())) if path.exists() else None
 
 
-def _free_port() -> int:
+PORT_NAMES = ("etcd", "etcd_peer", "apiserver", "controller_manager", "scheduler", "kwok")
+LOWEST_PORT = 10000
+START_ATTEMPTS = 3
+"""How many times `start` picks new ports when a process finds its port taken."""
+
+
+def ephemeral_range() -> tuple[int, int]:
+    """The kernel's range for outgoing connections' local ports (Linux's default if unread)."""
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_ports(names: tuple[str, ...] = PORT_NAMES) -> dict[str, int]:
+    """A free port on 127.0.0.1 for each name, distinct, drawn below the ephemeral range.
+
+    A port the kernel hands out for `bind(0)` lies in the ephemeral range, where any outgoing
+    connection made between choosing it and the server binding it (etcd's clients, another
+    cluster's components) may take it first; below that range only a listener can."""
+    low = ephemeral_range()[0]
+    pool = range(LOWEST_PORT, low) if low - LOWEST_PORT >= 100 * len(names) else range(0)
+    chosen: dict[str, int] = {}
+    candidates = iter(random.sample(pool, len(pool)))
+    for name in names:
+        for port in candidates:
+            if port not in chosen.values() and bindable(port):
+                chosen[name] = port
+                break
+        else:
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                chosen[name] = s.getsockname()[1]
+    return chosen
+
+
+def bindable(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _openssl(*args: str, cwd: Path) -> None:
@@ -498,16 +539,33 @@ def install_crds(api: Api, crd_files: list[Path]) -> None:
 
 
 def start(folder: Path, binaries: Path, kwok_stages: list[Path], crd_files: list[Path]) -> State:
-    """Start a fresh control plane in `folder` (anything running there is stopped first)."""
+    """Start a fresh control plane in `folder` (anything running there is stopped first).
+
+    When a process finds its port taken (something bound it after the ports were chosen),
+    start again on new ports, at most `START_ATTEMPTS` times."""
+    for attempt in range(1, START_ATTEMPTS + 1):
+        try:
+            return _start(folder, binaries, kwok_stages, crd_files, free_ports())
+        except SystemExit as error:
+            if attempt == START_ATTEMPTS or "address already in use" not in str(error):
+                raise
+            print(f"loopback cluster: a port was taken ({error}); new ports", file=sys.stderr)
+    raise AssertionError("unreachable")
+
+
+def _start(
+    folder: Path,
+    binaries: Path,
+    kwok_stages: list[Path],
+    crd_files: list[Path],
+    ports: dict[str, int],
+) -> State:
     stop(folder)
     if folder.exists():
         shutil.rmtree(folder)
     (folder / "logs").mkdir(parents=True)
     state = State(dir=str(folder))
-    state.ports = {
-        name: _free_port()
-        for name in ("etcd", "etcd_peer", "apiserver", "controller_manager", "scheduler", "kwok")
-    }
+    state.ports = ports
     make_pki(folder / "pki")
     write_kubeconfig(state)
     kwok_config(kwok_stages, folder / "kwok.yaml")
@@ -519,7 +577,7 @@ def start(folder: Path, binaries: Path, kwok_stages: list[Path], crd_files: list
         _spawn(state, "kube-apiserver", commands["kube-apiserver"])
         api = state.api()
         try:
-            api.wait_ready(90)
+            api.wait_ready(90, alive=lambda: _check_running(state, "kube-apiserver"))
         except TimeoutError as error:
             _check_running(state, "kube-apiserver")
             raise SystemExit(f"error: {error}; see {folder}/logs/kube-apiserver.log") from None

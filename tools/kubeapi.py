@@ -12,6 +12,7 @@ import ssl
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,11 +90,14 @@ class Api:
             if error.status != 404:
                 raise
 
-    def wait_ready(self, timeout: float = 60) -> None:
-        """Until /readyz answers ok, or TimeoutError."""
+    def wait_ready(self, timeout: float = 60, alive: Callable[[], object] | None = None) -> None:
+        """Until /readyz answers ok, or TimeoutError; `alive`, called between tries, may raise
+        to stop waiting on a server that is gone."""
         deadline = time.monotonic() + timeout
         last = ""
         while time.monotonic() < deadline:
+            if alive is not None:
+                alive()
             try:
                 request = urllib.request.Request(self.server + "/readyz")
                 with urllib.request.urlopen(request, context=self._context(), timeout=5) as r:
