@@ -110,6 +110,7 @@ class EksClusterAutoscaler(pulumi.ComponentResource):
         cluster_name = pulumi.Output.from_input(args["cluster_name"])
         identity.allow("autoscaling", cluster_name.apply(autoscaler_policy))
         chart = charts.CLUSTER_AUTOSCALER
+        # The autoscaler keeps the chart's Kubernetes API token: it watches pods and nodes.
         k8s.helm.v3.Release(
             f"{name}-release",
             name=chart.name,

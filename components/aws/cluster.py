@@ -23,19 +23,26 @@ CONTROL_PLANE_LOGS = ["api", "audit", "authenticator"]
 CLOUDWATCH_AGENT_SERVICE_ACCOUNT = ("amazon-cloudwatch", "cloudwatch-agent")
 """The service account the amazon-cloudwatch-observability add-on runs its agent as."""
 SYSTEM_AMI = "AL2023_x86_64_STANDARD"
-NODE_POLICIES = [
-    "AmazonEKSWorkerNodePolicy",
-    "AmazonEC2ContainerRegistryReadOnly",
-    "AmazonEKS_CNI_Policy",
-]
+NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryReadOnly"]
+"""The node role's policies. The CNI's policy is on vpc-cni's own IRSA role instead (EKS user
+guide, cni-iam-role: "Configure Amazon VPC CNI plugin to use IRSA")."""
+CNI_SERVICE_ACCOUNT = ("kube-system", "aws-node")
+"""The service account the vpc-cni add-on's aws-node DaemonSet runs as."""
+CNI_POLICY = "AmazonEKS_CNI_Policy"
+CNI_CONFIGURATION = {"enableNetworkPolicy": "true"}
+"""vpc-cni's configuration values: enforce Kubernetes NetworkPolicies (its network policy
+agent, vpc-cni v1.14.0-eksbuild.3 and later; EKS user guide, cni-network-policy-configure,
+"Enable the network policy parameter for the add-on": `{"enableNetworkPolicy": "true"}`)."""
 CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
 DATA_VOLUME_DEVICE = {"BOTTLEROCKET_x86_64_NVIDIA": "/dev/xvdb"}
 """Where container images live: Bottlerocket's data volume; the root volume elsewhere."""
 ROOT_DEVICE = "/dev/xvda"
-GPU_HOP_LIMIT = 1
-"""IMDS hop limit on GPU nodes: pods cannot reach the node role (they use IRSA)."""
-SYSTEM_HOP_LIMIT = 2
-"""System nodes allow one hop: add-ons there look up their region through IMDS."""
+IMDS_HOP_LIMIT = 1
+"""IMDSv2 hop limit on every node: a pod's request takes one more hop and never gets a token,
+so no pod can take the node role (pods use IRSA). Host-network pods (aws-node, kube-proxy,
+the CloudWatch agent and Fluent Bit of amazon-cloudwatch-observability 6.x) still reach IMDS;
+add-ons that looked up their region there are given it (cluster-autoscaler's awsRegion, the
+EBS CSI controller's `controller.region`)."""
 SYSTEM_DISK_GB = 50
 CA_GPU_LABEL = "k8s.amazonaws.com/accelerator"
 """The label cluster-autoscaler's AWS provider uses to treat a not-yet-ready node as a GPU node."""
@@ -73,7 +80,8 @@ class EksGpuClusterArgs(TypedDict, total=False):
     private_subnet_ids: Required[pulumi.Input[Sequence[pulumi.Input[str]]]]
     """Private subnets (2+ AZs) for the control plane ENIs and all nodes."""
     region: Required[str]
-    """AWS region, for the kubeconfig's token command."""
+    """AWS region, for the kubeconfig's token command and the add-ons that would otherwise
+    look it up in IMDS."""
 
 
 def kubeconfig(name: str, endpoint: str, ca: str, region: str) -> str:
@@ -138,6 +146,8 @@ class EksGpuCluster(pulumi.ComponentResource):
                 f"EksGpuCluster {name!r}: kubernetes_version {args['kubernetes_version']!r} has "
                 f"no pinned EKS add-on versions; use one of {', '.join(SUPPORTED_VERSIONS)}"
             )
+        gpu_pools = args.get("gpu_pools", [])
+        shapes = list(zip(gpu_pools, catalog.resolve_pools("aws", gpu_pools), strict=True))
         super().__init__("mlplatform:index:EksGpuCluster", name, None, opts)
         self._name = name
         tags = dict(args.get("tags", {}))
@@ -213,19 +223,10 @@ class EksGpuCluster(pulumi.ComponentResource):
         )
         addons = self._early_addons(version)
         system = self._system_group(args, subnets, node_role, addons)
-        shapes = [
-            (
-                pool,
-                catalog.resolve(
-                    "aws", pool["gpu"], pool.get("gpus_per_node", 1), pool.get("node_image")
-                ),
-            )
-            for pool in args.get("gpu_pools", [])
-        ]
         pools = [
             self._gpu_group(pool, resolved, subnets, node_role, addons) for pool, resolved in shapes
         ]
-        ebs_csi = self._late_addons(version, system)
+        ebs_csi = self._late_addons(version, system, args["region"])
         self._kubernetes_version, self._system = version, system
 
         self.needs_device_plugin = any(
@@ -273,9 +274,10 @@ class EksGpuCluster(pulumi.ComponentResource):
         service_account: str,
         managed_policies: Sequence[str] = (),
         parent: pulumi.Resource | None = None,
+        aliases: Sequence[pulumi.Alias] = (),
     ) -> AwsWorkloadIdentity:
         """An IRSA role only `namespace/service_account` of this cluster can assume,
-        parented to `parent` (default: the cluster component)."""
+        parented to `parent` (default: the cluster component), known before by `aliases`."""
         return AwsWorkloadIdentity(
             name,
             {
@@ -286,7 +288,7 @@ class EksGpuCluster(pulumi.ComponentResource):
                 "managed_policies": managed_policies,
                 "tags": self._tags,
             },
-            pulumi.ResourceOptions(parent=parent or self),
+            pulumi.ResourceOptions(parent=parent or self, aliases=list(aliases)),
         )
 
     def enable_container_insights(self) -> eks.Addon:
@@ -328,6 +330,7 @@ class EksGpuCluster(pulumi.ComponentResource):
         version: str,
         depends: Sequence[pulumi.Resource] = (),
         role_arn: pulumi.Input[str] | None = None,
+        configuration: Mapping[str, object] | None = None,
     ) -> eks.Addon:
         return eks.Addon(
             f"{self._name}-{addon}",
@@ -337,22 +340,39 @@ class EksGpuCluster(pulumi.ComponentResource):
             resolve_conflicts_on_create="OVERWRITE",
             resolve_conflicts_on_update="PRESERVE",
             service_account_role_arn=role_arn,
+            configuration_values=json.dumps(configuration) if configuration else None,
             tags=self._tags,
             opts=child(self, depends_on=list(depends)),
         )
 
     def _early_addons(self, version: str) -> list[pulumi.Resource]:
-        """Networking add-ons nodes need to join the cluster."""
-        return [self._addon("vpc-cni", version), self._addon("kube-proxy", version)]
+        """Networking add-ons nodes need to join the cluster: vpc-cni on its own IRSA role,
+        enforcing NetworkPolicies, and kube-proxy."""
+        namespace, account = CNI_SERVICE_ACCOUNT
+        cni = self.workload_identity(f"{self._name}-cni", namespace, account, [CNI_POLICY])
+        return [
+            # Waits for the whole identity (its policy attachment too): aws-node assigns pod IPs.
+            self._addon("vpc-cni", version, [cni], cni.role_arn, CNI_CONFIGURATION),
+            self._addon("kube-proxy", version),
+        ]
 
-    def _late_addons(self, version: str, system: eks.NodeGroup) -> pulumi.Resource:
-        """Add-ons whose pods need nodes to run on; returns the EBS CSI driver."""
+    def _late_addons(self, version: str, system: eks.NodeGroup, region: str) -> pulumi.Resource:
+        """Add-ons whose pods need nodes to run on; returns the EBS CSI driver, told its region
+        (its controller would look it up in IMDS, out of a pod's reach; aws-ebs-csi-driver
+        chart values.schema.json: `controller.region`, "If not specified then the region will
+        be looked up via the AWS EC2 metadata")."""
         self._addon("coredns", version, [system])
         namespace, account = EBS_CSI_SERVICE_ACCOUNT
         identity = self.workload_identity(
             f"{self._name}-ebs-csi", namespace, account, ["service-role/AmazonEBSCSIDriverPolicy"]
         )
-        return self._addon("aws-ebs-csi-driver", version, [system], identity.role_arn)
+        return self._addon(
+            "aws-ebs-csi-driver",
+            version,
+            [system],
+            identity.role_arn,
+            configuration={"controller": {"region": region}},
+        )
 
     def _default_storage_class(self, ebs_csi: pulumi.Resource) -> None:
         """An encrypted gp3 StorageClass, the cluster default: EKS clusters from 1.30 on have
@@ -408,7 +428,7 @@ class EksGpuCluster(pulumi.ComponentResource):
         addons: list[pulumi.Resource],
     ) -> eks.NodeGroup:
         name = f"{self._name}-system"
-        template = self._launch_template(name, ROOT_DEVICE, SYSTEM_DISK_GB, SYSTEM_HOP_LIMIT)
+        template = self._launch_template(name, ROOT_DEVICE, SYSTEM_DISK_GB, IMDS_HOP_LIMIT)
         low = args.get("system_min_nodes", 2)
         return eks.NodeGroup(
             name,
@@ -447,7 +467,7 @@ class EksGpuCluster(pulumi.ComponentResource):
         name = f"{self._name}-{pool['name']}"
         device = DATA_VOLUME_DEVICE.get(resolved.image.name, ROOT_DEVICE)
         template = self._launch_template(
-            name, device, pool.get("disk_size_gb", defaults.GPU_DISK_GB), GPU_HOP_LIMIT
+            name, device, pool.get("disk_size_gb", defaults.GPU_DISK_GB), IMDS_HOP_LIMIT
         )
         low = pool.get("min_nodes", 0)
         taint = defaults.GPU_TAINT

@@ -1,6 +1,8 @@
 """RDS PostgreSQL for MLflow: private subnets only, storage encrypted with a dedicated KMS key,
-TLS enforced (`rds.force_ssl=1`), automated backups, deletion protection with a final
-snapshot, Multi-AZ when asked (prod), reachable only from the EKS cluster's security group."""
+TLS enforced (`rds.force_ssl=1`), connections, disconnections and pgAudit's role and DDL
+classes logged (never statement parameters nor reads and writes, which carry MLflow's users
+and tokens), automated backups, deletion protection with a final snapshot, Multi-AZ when asked
+(prod), reachable only from the EKS cluster's security group."""
 
 from collections.abc import Mapping, Sequence
 from typing import Required, TypedDict
@@ -9,6 +11,7 @@ import pulumi
 import pulumi_random as random
 from pulumi_aws import ec2, rds, vpc
 
+from mlplatform import defaults
 from mlplatform.aws.kms import data_key
 from mlplatform.contracts import child
 from mlplatform.kubernetes.mlflow_config import postgres_uri
@@ -21,6 +24,23 @@ DATABASE = USER = "mlflow"
 PASSWORD_LENGTH = 32
 DEV_INSTANCE_CLASS = "db.t4g.medium"
 PROD_INSTANCE_CLASS = "db.m7g.large"
+PARAMETERS: list[rds.ParameterGroupParameterArgsDict] = [
+    {"name": "rds.force_ssl", "value": "1"},
+    {"name": "log_connections", "value": "1"},
+    {"name": "log_disconnections", "value": "1"},
+    # Static: applied at creation, and at the next reboot of an existing instance. RDS loads
+    # pg_stat_statements by default; it stays.
+    {
+        "name": "shared_preload_libraries",
+        "value": f"pg_stat_statements,{defaults.PGAUDIT_LIBRARY}",
+        "apply_method": "pending-reboot",
+    },
+    {"name": "pgaudit.log", "value": defaults.PGAUDIT_CLASSES},
+    {"name": "pgaudit.log_parameter", "value": "0"},
+]
+"""The MLflow database's parameter group (RDS user guide: Appendix.PostgreSQL.CommonDBATasks.
+pgaudit.basic-setup, "add pgaudit to shared_preload_libraries", then pgaudit.log; booleans
+are 0/1 in RDS parameter groups)."""
 
 
 class RdsPostgresArgs(TypedDict, total=False):
@@ -87,7 +107,7 @@ class RdsPostgres(pulumi.ComponentResource):
         parameters = rds.ParameterGroup(
             f"{name}-params",
             family=PARAMETER_FAMILY,
-            parameters=[{"name": "rds.force_ssl", "value": "1"}],
+            parameters=PARAMETERS,
             tags=tags,
             opts=child(self),
         )

@@ -3,7 +3,8 @@
 Nodes live only in private subnets; public subnets exist only for internet-
 facing load balancers and the NAT gateways. Subnets carry the tags the AWS
 Load Balancer Controller uses to discover them. Prod gets one NAT gateway per
-AZ (an AZ outage does not cut egress); other environments share one.
+AZ (an AZ outage does not cut egress); other environments share one. Every
+flow of the VPC is logged to an encrypted, expiring CloudWatch log group.
 """
 
 import ipaddress
@@ -14,6 +15,8 @@ import pulumi
 import pulumi_aws as aws
 from pulumi_aws import ec2
 
+from mlplatform import defaults
+from mlplatform.aws.flow_logs import vpc_flow_logs
 from mlplatform.contracts import child
 
 PUBLIC_ELB_TAG = "kubernetes.io/role/elb"
@@ -31,6 +34,11 @@ class AwsNetworkArgs(TypedDict, total=False):
     """Availability zones (2 or 3). Default: 3."""
     nat_per_zone: bool
     """One NAT gateway per AZ instead of one shared. Default: shared."""
+    flow_log_retention_days: int
+    """Days the VPC's flow logs are kept in their log group (a CloudWatch retention period).
+    Default: 90."""
+    protect: bool
+    """Protect the flow logs' log group and key from deletion. Default: protected."""
     tags: Mapping[str, str]
     """Tags on every resource. Default: none."""
 
@@ -44,7 +52,7 @@ def plan_subnets(cidr: str, zones: int) -> tuple[list[str], list[str]]:
 
 
 class AwsNetwork(pulumi.ComponentResource):
-    """VPC, subnets, internet gateway, NAT gateway(s) and route tables for EKS."""
+    """VPC, subnets, internet gateway, NAT gateway(s), route tables and flow logs for EKS."""
 
     vpc_id: pulumi.Output[str]
     """VPC id."""
@@ -73,6 +81,14 @@ class AwsNetwork(pulumi.ComponentResource):
             enable_dns_support=True,
             tags={**tags, "Name": f"{name}-vpc"},
             opts=child(self),
+        )
+        vpc_flow_logs(
+            name,
+            vpc,
+            self,
+            args.get("flow_log_retention_days", defaults.FLOW_LOG_RETENTION_DAYS),
+            args.get("protect", True),
+            tags,
         )
         igw = ec2.InternetGateway(f"{name}-igw", vpc_id=vpc.id, tags=tags, opts=child(self))
         public_rt = ec2.RouteTable(

@@ -43,6 +43,10 @@ CONTROL_PLANE_LOGS = (
 """AKS resource log categories kept (kube-audit-admin: the audit log without get/list,
 Microsoft's cost advice)."""
 SPOT_TAINT = "kubernetes.azure.com/scalesetpriority=spot:NoSchedule"
+ENCRYPTION_AT_HOST = True
+"""Every node pool encrypts its temp disk, OS and data disk caches and ephemeral OS disk on the
+VM host (AKS: enable-host-encryption). The subscription must have the
+Microsoft.Compute/EncryptionAtHost feature registered (see the README)."""
 OS_DISK_GB_SYSTEM = 64
 
 
@@ -118,12 +122,17 @@ class AksGpuCluster(pulumi.ComponentResource):
     """Object id of the kubelet identity (give it AcrPull on the registry)."""
     kubeconfig: pulumi.Output[str]
     """Kubeconfig (secret) using kubelogin with the Azure CLI."""
+    log_workspace_id: pulumi.Output[str]
+    """The Log Analytics workspace the cluster's logs go to: where other platform resources
+    send theirs (the MLflow database's server logs)."""
     needs_device_plugin: bool
     """True when there are GPU pools: AKS installs drivers but not the device plugin."""
 
     def __init__(
         self, name: str, args: AksGpuClusterArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        gpu_pools = args.get("gpu_pools", [])
+        shapes = catalog.resolve_pools("azure", gpu_pools)
         super().__init__("mlplatform:index:AksGpuCluster", name, None, opts)
         self._name, self._rg, self._location = name, args["resource_group_name"], args["location"]
         self._tags = dict(args.get("tags", {}))
@@ -211,6 +220,7 @@ class AksGpuCluster(pulumi.ComponentResource):
                     "type": "VirtualMachineScaleSets",
                     "vnet_subnet_id": args["node_subnet_id"],
                     "enable_node_public_ip": False,
+                    "enable_encryption_at_host": ENCRYPTION_AT_HOST,
                     "node_labels": {defaults.POOL_LABEL: SYSTEM_POOL},
                 }
             ],
@@ -221,7 +231,10 @@ class AksGpuCluster(pulumi.ComponentResource):
                 ignore_changes=["agentPoolProfiles[0].count"],
             ),
         )
-        pools = [self._gpu_pool(pool, args["node_subnet_id"]) for pool in args.get("gpu_pools", [])]
+        pools = [
+            self._gpu_pool(pool, resolved, args["node_subnet_id"])
+            for pool, resolved in zip(gpu_pools, shapes, strict=True)
+        ]
         self._container_insights(workspace)
         self._control_plane_logs(workspace)
         # The cluster identity manages load balancers in the node subnet.
@@ -247,6 +260,7 @@ class AksGpuCluster(pulumi.ComponentResource):
         )
 
         self.needs_device_plugin = bool(pools)
+        self.log_workspace_id = workspace.id
         self.cluster_name = self.cluster.name
         self.oidc_issuer_url = self.cluster.oidc_issuer_profile.apply(
             lambda p: (p.issuer_url if p else None) or ""
@@ -273,6 +287,7 @@ class AksGpuCluster(pulumi.ComponentResource):
                 "cluster_name": self.cluster_name,
                 "oidc_issuer_url": self.oidc_issuer_url,
                 "kubeconfig": self.kubeconfig,
+                "log_workspace_id": self.log_workspace_id,
             }
         )
 
@@ -327,9 +342,14 @@ class AksGpuCluster(pulumi.ComponentResource):
         )
 
     def workload_identity(
-        self, name: str, namespace: str, service_account: str
+        self,
+        name: str,
+        namespace: str,
+        service_account: str,
+        aliases: Sequence[pulumi.Alias] = (),
     ) -> AzureWorkloadIdentity:
-        """A managed identity only `namespace/service_account` of this cluster can use."""
+        """A managed identity only `namespace/service_account` of this cluster can use, known
+        before by `aliases`."""
         return AzureWorkloadIdentity(
             name,
             {
@@ -340,13 +360,12 @@ class AksGpuCluster(pulumi.ComponentResource):
                 "service_account": service_account,
                 "tags": self._tags,
             },
-            pulumi.ResourceOptions(parent=self),
+            pulumi.ResourceOptions(parent=self, aliases=list(aliases)),
         )
 
-    def _gpu_pool(self, pool: GpuPoolArgs, subnet: pulumi.Input[str]) -> containerservice.AgentPool:
-        resolved = catalog.resolve(
-            "azure", pool["gpu"], pool.get("gpus_per_node", 1), pool.get("node_image")
-        )
+    def _gpu_pool(
+        self, pool: GpuPoolArgs, resolved: catalog.ResolvedGpu, subnet: pulumi.Input[str]
+    ) -> containerservice.AgentPool:
         spot = pool.get("spot", False)
         taint = defaults.GPU_TAINT
         taints = [f"{taint['key']}={taint['value']}:{taint['effect']}"]
@@ -377,6 +396,7 @@ class AksGpuCluster(pulumi.ComponentResource):
             gpu_instance_profile=MIG_PROFILES[mig.split(".")[0]] if mig else None,
             vnet_subnet_id=subnet,
             enable_node_public_ip=False,
+            enable_encryption_at_host=ENCRYPTION_AT_HOST,
             availability_zones=zones or None,
             tags=self._tags,
             opts=child(self, ignore_changes=["count"]),

@@ -1,15 +1,18 @@
 """Azure Database for PostgreSQL Flexible Server for MLflow: private access only (VNet
 integration through a delegated subnet and a private DNS zone, public network access off),
-`require_secure_transport=on`, automated backups, zone-redundant HA when asked (prod), storage
-auto-grow, and Pulumi protect."""
+`require_secure_transport=on`, connections, disconnections and pgAudit's role and DDL classes
+logged (never statement parameters nor reads and writes) to a Log Analytics workspace,
+automated backups, zone-redundant HA when asked (prod), storage auto-grow, and Pulumi
+protect."""
 
 from collections.abc import Mapping
 from typing import Required, TypedDict
 
 import pulumi
 import pulumi_random as random
-from pulumi_azure_native import dbforpostgresql, privatedns
+from pulumi_azure_native import dbforpostgresql, monitor, privatedns
 
+from mlplatform import defaults
 from mlplatform.contracts import child
 from mlplatform.kubernetes.mlflow_config import postgres_uri
 
@@ -24,6 +27,27 @@ PROD_SKU = "Standard_D2ds_v5"
 """General purpose, 2 vCores: the smallest tier that supports zone-redundant HA."""
 STORAGE_SIZES_GB = (32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767)
 """The sizes Flexible Server offers on Premium_LRS (docs: concepts-storage)."""
+AUDIT_SETTINGS = (
+    ("log-connections", "log_connections", "on"),
+    ("log-disconnections", "log_disconnections", "on"),
+    # Static: loaded at the server's next restart. pg_stat_statements is the default value.
+    (
+        "preload-pgaudit",
+        "shared_preload_libraries",
+        f"pg_stat_statements,{defaults.PGAUDIT_LIBRARY}",
+    ),
+    ("pgaudit-log", "pgaudit.log", defaults.PGAUDIT_CLASSES),
+    ("pgaudit-log-parameter", "pgaudit.log_parameter", "off"),
+)
+"""(child suffix, server parameter, value) of connection and audit logging. PostgreSQL 17
+parameters of Azure Database for PostgreSQL (server-parameters reference): log_connections
+and log_disconnections (on,off), shared_preload_libraries (set, static, default
+pg_stat_statements, allows pgaudit), pgaudit.log (set: none,read,write,function,role,ddl,misc,
+all), pgaudit.log_parameter (on,off); concepts-audit: pgaudit through shared_preload_libraries,
+then its pgaudit.* settings."""
+SERVER_LOGS = "PostgreSQLLogs"
+"""The diagnostic category of the server's PostgreSQL logs, pgAudit's included (concepts-audit,
+"Viewing audit logs")."""
 
 
 def sku_tier(sku: str) -> str:
@@ -59,6 +83,9 @@ class AzurePostgresArgs(TypedDict, total=False):
     """Zone-redundant high availability (standby in another zone). Default: off."""
     protect: bool
     """Pulumi protect on the server. Default: protected."""
+    log_workspace_id: pulumi.Input[str]
+    """Log Analytics workspace that receives the server's logs (connections, pgAudit).
+    Default: none (they stay in the server's own short-lived log files)."""
     tags: Mapping[str, str]
     """Tags on every resource. Default: none."""
 
@@ -161,6 +188,7 @@ class AzurePostgres(pulumi.ComponentResource):
             # A server takes one operation at a time (ServerIsBusy otherwise).
             opts=child(self, protect=protect, depends_on=[tls]),
         )
+        self._audit_logging(name, rg, server, database, args.get("log_workspace_id"))
         self.fqdn = server.fully_qualified_domain_name.apply(lambda f: f or "")
         self.server_id = server.id
         self.database_uri = pulumi.Output.secret(
@@ -171,3 +199,32 @@ class AzurePostgres(pulumi.ComponentResource):
         self.register_outputs(
             {"fqdn": self.fqdn, "server_id": self.server_id, "database_uri": self.database_uri}
         )
+
+    def _audit_logging(
+        self,
+        name: str,
+        rg: pulumi.Input[str],
+        server: dbforpostgresql.Server,
+        after: pulumi.Resource,
+        workspace_id: pulumi.Input[str] | None,
+    ) -> None:
+        """Connection and pgAudit settings, one after another (a server takes one operation
+        at a time), after `after`; the server's logs to `workspace_id` when given."""
+        for suffix, parameter, value in AUDIT_SETTINGS:
+            after = dbforpostgresql.Configuration(
+                f"{name}-{suffix}",
+                resource_group_name=rg,
+                server_name=server.name,
+                configuration_name=parameter,
+                value=value,
+                source="user-override",
+                opts=child(self, depends_on=[after]),
+            )
+        if workspace_id is not None:
+            monitor.DiagnosticSetting(
+                f"{name}-logs",
+                resource_uri=server.id,
+                workspace_id=workspace_id,
+                logs=[{"category": SERVER_LOGS, "enabled": True}],
+                opts=child(self),
+            )

@@ -1,6 +1,6 @@
 """Azure network for AKS: a VNet with a node subnet and a private-endpoint subnet, plus
 private endpoints and private DNS for the storage account and registry (their public
-network access is off, so this is how the cluster reaches them)."""
+network access is off, so this is how the cluster reaches them), and the VNet's flow log."""
 
 import ipaddress
 from collections.abc import Mapping
@@ -9,6 +9,8 @@ from typing import Required, TypedDict
 import pulumi
 from pulumi_azure_native import network, privatedns
 
+from mlplatform import defaults
+from mlplatform.azure.flow_logs import vnet_flow_logs
 from mlplatform.contracts import child
 
 
@@ -23,6 +25,15 @@ class AzureNetworkArgs(TypedDict, total=False):
     """VNet address space, /16 to /20: nodes get half, private endpoints an eighth."""
     tags: Mapping[str, str]
     """Tags on every resource. Default: none."""
+    flow_log_retention_days: int
+    """Days the VNet's flow logs are kept in their storage account. Default: 90."""
+    network_watcher_resource_group: str
+    """Resource group of the region's Network Watcher, which holds the flow log. Default:
+    NetworkWatcherRG."""
+    network_watcher_name: str
+    """Name of the region's Network Watcher. Default: NetworkWatcher_<location>."""
+    protect: bool
+    """Protect the flow logs' storage account from deletion. Default: protected."""
 
 
 def plan_subnets(cidr: str) -> tuple[str, str, str]:
@@ -35,7 +46,7 @@ def plan_subnets(cidr: str) -> tuple[str, str, str]:
 
 
 class AzureNetwork(pulumi.ComponentResource):
-    """VNet with node and private-endpoint subnets."""
+    """VNet with node and private-endpoint subnets, its flow log in Network Watcher."""
 
     vnet_id: pulumi.Output[str]
     """VNet resource id."""
@@ -57,6 +68,23 @@ class AzureNetwork(pulumi.ComponentResource):
             address_space={"address_prefixes": [args["cidr"]]},
             tags=dict(args.get("tags", {})),
             opts=child(self, ignore_changes=["subnets"]),
+        )
+        location = args["location"]
+        vnet_flow_logs(
+            name,
+            vnet,
+            self,
+            rg,
+            location,
+            args.get("flow_log_retention_days", defaults.FLOW_LOG_RETENTION_DAYS),
+            (
+                args.get("network_watcher_resource_group", defaults.NETWORK_WATCHER_RESOURCE_GROUP),
+                args.get(
+                    "network_watcher_name", defaults.NETWORK_WATCHER_NAME.format(location=location)
+                ),
+            ),
+            args.get("protect", True),
+            dict(args.get("tags", {})),
         )
         node_subnet = network.Subnet(
             f"{name}-nodes",

@@ -79,7 +79,7 @@ class AzureBlobArtifactStore(pulumi.ComponentResource):
             default_to_o_auth_authentication=True,
             allow_cross_tenant_replication=False,
             public_network_access="Disabled",
-            encryption=_encryption(),
+            encryption=account_encryption(),
             tags=args.get("tags", {}),
             opts=child(self, protect=protect),
         )
@@ -109,7 +109,9 @@ class AzureBlobArtifactStore(pulumi.ComponentResource):
             policy={
                 "rules": [
                     {
-                        "name": "expire-old-versions",
+                        # "A rule name can contain any combination of alpha numeric
+                        # characters" (ManagementPolicyRule.name, Azure storage REST API).
+                        "name": "expireOldVersions",
                         "enabled": True,
                         "type": "Lifecycle",
                         "definition": {
@@ -156,7 +158,7 @@ class AzureBlobArtifactStore(pulumi.ComponentResource):
         )
 
 
-def _encryption() -> storage.EncryptionArgsDict:
+def account_encryption() -> storage.EncryptionArgsDict:
     """Platform-managed keys with infrastructure (double) encryption on blobs and files."""
     return {
         "key_source": "Microsoft.Storage",

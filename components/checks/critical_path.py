@@ -150,10 +150,21 @@ class CriticalPath:
     def chain(self) -> tuple[str, ...]:
         """The stages along the path, each once, in order: ("foundations", "cluster", ...)."""
         stages: list[str] = []
-        for step in self.steps:
-            if not stages or stages[-1] != step.stage:
-                stages.append(step.stage)
+        for stage_ in cluster_setup([step.stage for step in self.steps]):
+            if not stages or stages[-1] != stage_:
+                stages.append(stage_)
         return tuple(stages)
+
+
+def cluster_setup(stages: list[str]) -> list[str]:
+    """`stages` with the foundations between two cluster steps counted as the cluster's: its
+    own setup, which can exist only once the cluster does and which its nodes need (on EKS the
+    OIDC provider and vpc-cni's IRSA role, made between the cluster and the vpc-cni add-on)."""
+    marks = [i for i, s in enumerate(stages) if s == CLUSTER]
+    if len(marks) < 2:
+        return stages
+    first, last = marks[0], marks[-1]
+    return [CLUSTER if first < i < last and s == FOUNDATIONS else s for i, s in enumerate(stages)]
 
 
 def minutes(resource: PlannedResource) -> float:

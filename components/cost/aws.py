@@ -152,6 +152,7 @@ RULES: dict[str, Rule] = {
 FREE = frozenset(
     {
         "aws:amp/alertManagerDefinition:AlertManagerDefinition",
+        "aws:ec2/flowLog:FlowLog",  # its records are billed as ingestion at its log group
         "aws:ec2/internetGateway:InternetGateway",
         "aws:ec2/launchTemplate:LaunchTemplate",
         "aws:ec2/routeTable:RouteTable",

@@ -165,6 +165,7 @@ RULES: dict[str, Rule] = {
         "rule evaluation (query samples)", "location"
     ),
     f"{_NS}monitor:ActionGroup": usage_only("notifications sent", "location"),
+    f"{_NS}network:FlowLog": usage_only("network flow logs collected", "location"),
 }
 """Pricing rule per type."""
 

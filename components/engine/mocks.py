@@ -56,6 +56,7 @@ class PlatformMocks(pulumi.runtime.Mocks):
             state.update(extra(args.name, inputs, state, region))
         elif args.typ.startswith("azure-native:"):
             state.update(_azure_generic(args.typ, inputs, state))
+            state.update(_azure_user_assigned(inputs))
         elif args.typ.startswith("aws:"):
             service = args.typ.split(":")[1].split("/")[0]
             state.setdefault("arn", f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{state['name']}")
@@ -240,6 +241,19 @@ def _azure_generic(typ: str, inputs: State, state: State) -> State:
     }
 
 
+def _azure_user_assigned(inputs: State) -> State:
+    """A resource's user-assigned identities as ARM returns them: the request lists their ids,
+    the response maps each id to its principal and client ids."""
+    identity = inputs.get("identity")
+    if not isinstance(identity, dict):
+        return {}
+    ids = identity.get("userAssignedIdentities")
+    if not isinstance(ids, list):
+        return {}
+    assigned = {i: {"principalId": _guid(f"{i}p"), "clientId": _guid(f"{i}c")} for i in ids}
+    return {"identity": {**identity, "userAssignedIdentities": assigned}}
+
+
 def _aks_cluster(name: str, inputs: State, state: State, region: str) -> State:
     return {
         **_azure_generic("azure-native:containerservice:managedClusters", inputs, state),
@@ -415,6 +429,16 @@ def _caller_identity(args: State, region: str) -> State:
     }
 
 
+def _region_info(args: State, region: str) -> State:
+    return {
+        "region": region,
+        "name": region,
+        "id": region,
+        "endpoint": f"ec2.{region}.amazonaws.com",
+        "description": region,
+    }
+
+
 def _availability_zones(args: State, region: str) -> State:
     names = [f"{region}{letter}" for letter in "abcdef"]
     return {"names": names, "zoneIds": [f"use1-az{i}" for i in range(1, 7)], "id": region}
@@ -468,6 +492,7 @@ _CALLS: dict[str, Callable[[State, str], State]] = {
     "azure-native:authorization:getClientConfig": _azure_client_config,
     "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
     "aws:index/getAvailabilityZones:getAvailabilityZones": _availability_zones,
+    "aws:index/getRegion:getRegion": _region_info,
     "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": _gcs_service_agent,
     "gcp:organizations/getProject:getProject": _gcp_project,
 }

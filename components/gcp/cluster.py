@@ -121,6 +121,8 @@ class GkeGpuCluster(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: GkeGpuClusterArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        gpu_pools = args.get("gpu_pools", [])
+        shapes = catalog.resolve_pools("gcp", gpu_pools)
         super().__init__("mlplatform:index:GkeGpuCluster", name, None, opts)
         self._name, self._project, self._region = name, args["project"], args["region"]
         protect = args.get("protect", True)
@@ -219,7 +221,10 @@ class GkeGpuCluster(pulumi.ComponentResource):
             ),
             opts=child(self, ignore_changes=["initialNodeCount"]),
         )
-        pools = [self._gpu_pool(pool, nodes_sa.email, labels) for pool in args.get("gpu_pools", [])]
+        pools = [
+            self._gpu_pool(pool, resolved, nodes_sa.email, labels)
+            for pool, resolved in zip(gpu_pools, shapes, strict=True)
+        ]
         self._log_bucket(args.get("log_retention_days", defaults.LOG_RETENTION_DAYS))
 
         self.needs_device_plugin = False
@@ -262,8 +267,10 @@ class GkeGpuCluster(pulumi.ComponentResource):
         namespace: str,
         service_account: str,
         parent: pulumi.Resource | None = None,
+        aliases: Sequence[pulumi.Alias] = (),
     ) -> GcpWorkloadIdentity:
-        """A Google service account only `namespace/service_account` can act as."""
+        """A Google service account only `namespace/service_account` can act as, known before
+        by `aliases`."""
         return GcpWorkloadIdentity(
             name,
             {
@@ -272,7 +279,7 @@ class GkeGpuCluster(pulumi.ComponentResource):
                 "namespace": namespace,
                 "service_account": service_account,
             },
-            pulumi.ResourceOptions(parent=parent or self),
+            pulumi.ResourceOptions(parent=parent or self, aliases=list(aliases)),
         )
 
     def _log_bucket(self, retention_days: int) -> None:
@@ -348,11 +355,12 @@ class GkeGpuCluster(pulumi.ComponentResource):
         return key
 
     def _gpu_pool(
-        self, pool: GpuPoolArgs, sa_email: pulumi.Input[str], labels: dict[str, str]
+        self,
+        pool: GpuPoolArgs,
+        resolved: catalog.ResolvedGpu,
+        sa_email: pulumi.Input[str],
+        labels: dict[str, str],
     ) -> container.NodePool:
-        resolved = catalog.resolve(
-            "gcp", pool["gpu"], pool.get("gpus_per_node", 1), pool.get("node_image")
-        )
         accelerator: container.NodePoolNodeConfigGuestAcceleratorArgsDict = {
             "type": resolved.accelerator or "",
             "count": resolved.offering.gpus_per_node,

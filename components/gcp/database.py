@@ -1,6 +1,8 @@
 """Cloud SQL for PostgreSQL for MLflow: private IP only (private services access, no public
-IPv4), `ENCRYPTED_ONLY` connections, daily backups with point-in-time recovery, deletion
-protection in Pulumi and in the API, backups kept after deletion, REGIONAL (HA) when asked."""
+IPv4), `ENCRYPTED_ONLY` connections, connections, disconnections and pgAudit's role and DDL
+classes logged to Cloud Logging (never statement parameters nor reads and writes), daily
+backups with point-in-time recovery, deletion protection in Pulumi and in the API, backups
+kept after deletion, REGIONAL (HA) when asked."""
 
 from collections.abc import Mapping
 from typing import Required, TypedDict
@@ -9,6 +11,7 @@ import pulumi
 import pulumi_random as random
 from pulumi_gcp import sql
 
+from mlplatform import defaults
 from mlplatform.contracts import child
 from mlplatform.kubernetes.mlflow_config import postgres_uri
 
@@ -25,6 +28,17 @@ MAX_LOG_RETENTION_DAYS = 7
 """Point-in-time recovery log retention limit on the Enterprise edition."""
 BACKUP_START = "03:00"
 """UTC start of the daily backup window."""
+DATABASE_FLAGS: list[sql.DatabaseInstanceSettingsDatabaseFlagArgsDict] = [
+    {"name": "log_connections", "value": "on"},
+    {"name": "log_disconnections", "value": "on"},
+    {"name": "cloudsql.enable_pgaudit", "value": "on"},
+    {"name": "pgaudit.log", "value": defaults.PGAUDIT_CLASSES},
+    {"name": "pgaudit.log_parameter", "value": "off"},
+]
+"""Connection and audit logging (Cloud SQL for PostgreSQL: "Configure database flags" lists
+log_connections, log_disconnections, cloudsql.enable_pgaudit, pgaudit.log and
+pgaudit.log_parameter; pg-audit: "Enabling the cloudsql.enable_pgaudit flag", then
+pgaudit.log). Set at creation, so enabling pgAudit costs no extra restart."""
 
 
 class CloudSqlPostgresArgs(TypedDict, total=False):
@@ -101,6 +115,7 @@ class CloudSqlPostgres(pulumi.ComponentResource):
                     },
                 },
                 "insights_config": {"query_insights_enabled": True},
+                "database_flags": DATABASE_FLAGS,
                 "user_labels": dict(args.get("labels", {})),
             },
             # Auto-resize grows the disk; the configured size is only the starting point.

@@ -196,6 +196,7 @@ def test_given_kms_key_replaces_the_created_one(plan_config: PlanConfig) -> None
     plan = plan_config({**BASE, "artifactStore": {"kmsKeyId": key_arn}})
     assert sorted(r.name for r in plan.of_type("aws:kms/key:Key")) == [
         "ml-test-eks-secrets-key",
+        "ml-test-network-flow-logs-key",
         "ml-test-registry-key",
     ]
     sse = one(

@@ -449,7 +449,7 @@ def test_mlflow_database_is_private_encrypted_tls_only_and_protected(dev: Plan) 
     assert db.protect is True
     assert depends_on(db, one(dev, "aws:kms/key:Key", "-mlflow-db-storage-key"))
     params = one(dev, "aws:rds/parameterGroup:ParameterGroup")
-    assert params.inputs["parameters"] == [{"name": "rds.force_ssl", "value": "1"}]
+    assert params.inputs["parameters"][0] == {"name": "rds.force_ssl", "value": "1"}
     assert depends_on(db, params)
     rule = one(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "-from-cluster")
     assert (

@@ -20,7 +20,7 @@ def plan(shipped_plans: dict[str, Plan]) -> Plan:
 
 
 def test_storage_account_is_locked_down(plan: Plan) -> None:
-    account = one(plan, ACCOUNT)
+    account = one(plan, ACCOUNT, "-artifacts-account")
     assert account.protect is True
     expected = {
         "kind": "StorageV2",
@@ -46,14 +46,14 @@ def test_storage_account_is_locked_down(plan: Plan) -> None:
 
 
 def test_account_name_is_valid_for_azure(plan: Plan) -> None:
-    name = one(plan, ACCOUNT).inputs["accountName"]
+    name = one(plan, ACCOUNT, "-artifacts-account").inputs["accountName"]
     assert re.fullmatch(r"[a-z0-9]{3,24}", name), name
     assert name.startswith("mlazuredevartifact")
 
 
 def test_versioning_and_soft_delete(plan: Plan) -> None:
-    service = one(plan, "azure-native:storage:BlobServiceProperties")
-    account = one(plan, ACCOUNT)
+    service = one(plan, "azure-native:storage:BlobServiceProperties", "-artifacts-blob-service")
+    account = one(plan, ACCOUNT, "-artifacts-account")
     assert service.inputs["blobServicesName"] == "default"
     assert service.inputs["isVersioningEnabled"] is True
     assert service.inputs["deleteRetentionPolicy"] == {"enabled": True, "days": 7}
@@ -66,18 +66,17 @@ def test_private_protected_container(plan: Plan) -> None:
     assert container.inputs["publicAccess"] == "None"
     assert container.inputs["containerName"] == "artifacts"
     assert container.protect is True
-    assert plan.outputs["artifactUri"] == (
-        f"wasbs://artifacts@{one(plan, ACCOUNT).inputs['accountName']}.blob.core.windows.net"
-    )
+    account = one(plan, ACCOUNT, "-artifacts-account").inputs["accountName"]
+    assert plan.outputs["artifactUri"] == f"wasbs://artifacts@{account}.blob.core.windows.net"
 
 
 def test_old_versions_expire(plan: Plan) -> None:
-    policy = one(plan, "azure-native:storage:ManagementPolicy")
+    policy = one(plan, "azure-native:storage:ManagementPolicy", "-artifacts-lifecycle")
     assert policy.inputs["managementPolicyName"] == "default"
     assert policy.inputs["policy"] == {
         "rules": [
             {
-                "name": "expire-old-versions",
+                "name": "expireOldVersions",
                 "enabled": True,
                 "type": "Lifecycle",
                 "definition": {
@@ -111,15 +110,16 @@ def test_acr_is_private_premium_without_admin_user(plan: Plan) -> None:
 def test_resource_group_is_protected_and_holds_everything(plan: Plan) -> None:
     group = one(plan, "azure-native:resources:ResourceGroup")
     assert group.protect is True
-    for type_ in (ACCOUNT, REGISTRY, "azure-native:storage:BlobContainer"):
-        assert depends_on(one(plan, type_), group)
+    for resource in (*plan.of_type(ACCOUNT), *plan.of_type(REGISTRY)):
+        assert depends_on(resource, group), resource.name
+    assert depends_on(one(plan, "azure-native:storage:BlobContainer"), group)
 
 
 def test_prod_is_zone_redundant_with_longer_retention(shipped_plans: dict[str, Plan]) -> None:
     prod = shipped_plans["azure-prod"]
-    assert one(prod, ACCOUNT).inputs["sku"] == {"name": "Standard_ZRS"}
+    assert one(prod, ACCOUNT, "-artifacts-account").inputs["sku"] == {"name": "Standard_ZRS"}
     assert one(prod, REGISTRY).inputs["zoneRedundancy"] == "Enabled"
-    service = one(prod, "azure-native:storage:BlobServiceProperties")
+    service = one(prod, "azure-native:storage:BlobServiceProperties", "-artifacts-blob-service")
     assert service.inputs["deleteRetentionPolicy"] == {"enabled": True, "days": 30}
 
 
@@ -133,5 +133,5 @@ def test_existing_resource_group_is_used_not_created(plan_config: PlanConfig) ->
         }
     )
     assert plan.of_type("azure-native:resources:ResourceGroup") == []
-    assert one(plan, ACCOUNT).inputs["resourceGroupName"] == "rg-ml"
+    assert one(plan, ACCOUNT, "-artifacts-account").inputs["resourceGroupName"] == "rg-ml"
     assert one(plan, REGISTRY).inputs["resourceGroupName"] == "rg-ml"

@@ -101,7 +101,7 @@ def test_device_plugin_is_installed_for_aks_gpu_pools(dev: Plan) -> None:
 
 
 def test_storage_and_registry_are_reached_through_private_endpoints(dev: Plan) -> None:
-    account = one(dev, "azure-native:storage:StorageAccount")
+    account = one(dev, "azure-native:storage:StorageAccount", "-artifacts-account")
     registry = one(dev, "azure-native:containerregistry:Registry")
     for prefix, target, group, zone in (
         ("-blob", account, "blob", "privatelink.blob.core.windows.net"),
@@ -137,7 +137,7 @@ def test_team_identity_is_federated_and_scoped(dev: Plan) -> None:
     pull = one(dev, ROLE, "-team-research-registry-pull")
     assert rw.inputs["roleDefinitionId"].endswith(STORAGE_BLOB_DATA_CONTRIBUTOR)
     assert rw.inputs["scope"].endswith(
-        one(dev, "azure-native:storage:StorageAccount").inputs["accountName"]
+        one(dev, "azure-native:storage:StorageAccount", "-artifacts-account").inputs["accountName"]
     )
     assert pull.inputs["roleDefinitionId"].endswith(ACR_PULL)
     for grant in (rw, pull):
@@ -232,7 +232,7 @@ def test_container_insights_has_its_data_collection_rule(dev: Plan) -> None:
 
 
 def test_control_plane_logs_go_to_the_workspace(dev: Plan) -> None:
-    setting = one(dev, "azure-native:monitor:DiagnosticSetting")
+    setting = one(dev, "azure-native:monitor:DiagnosticSetting", "-control-plane-logs")
     workspace = one(dev, "azure-native:operationalinsights:Workspace")
     assert setting.inputs["logs"] == [
         {"category": category, "enabled": True}

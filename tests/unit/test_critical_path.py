@@ -34,8 +34,8 @@ DATABASES = {
     "gcp:sql/databaseInstance:DatabaseInstance",
 }
 MINUTES = {
-    "aws-dev": 21.5,
-    "aws-prod": 21.5,
+    "aws-dev": 21.9,
+    "aws-prod": 21.9,
     "azure-dev": 17.4,
     "azure-prod": 17.4,
     "gcp-dev": 15.6,

@@ -42,11 +42,11 @@ def test_python_example_builds_only_what_it_asks_for(python_example: Plan) -> No
         "mlplatform:index:NvidiaGpuEnablement": 1,
         "mlplatform:index:S3ArtifactStore": 1,
         "mlplatform:index:RdsPostgres": 1,
-        "mlplatform:index:AwsWorkloadIdentity": 3,  # EBS CSI driver, autoscaler, MLflow
+        "mlplatform:index:AwsWorkloadIdentity": 4,  # vpc-cni, EBS CSI driver, autoscaler, MLflow
         "mlplatform:index:MonitoringStack": 1,
         "mlplatform:index:MlflowServer": 1,
     }
-    assert len(python_example.resources) == 80  # with the default aws and random providers
+    assert len(python_example.resources) == 82  # with the default aws and random providers
     # The VPC is the team's own: nothing of a network is created.
     network = {
         "vpc:Vpc",
@@ -130,7 +130,7 @@ def test_python_example_passes_every_mandatory_rule() -> None:
     assert report["mandatoryViolations"] == 0
     # Advice the example leaves to its owner; every resource is priced (default provider).
     failed = {p["name"] for p in report["policies"] if p["status"] == "failed"}
-    assert failed == {"aws-s3-bucket-access-logging", "platform-cluster-network-policy"}
+    assert failed == {"aws-s3-bucket-access-logging"}
 
 
 def test_yaml_example_builds_the_platform_on_an_existing_cluster(yaml_example: Plan) -> None:
