@@ -120,6 +120,10 @@ class NvidiaGpuEnablement(pulumi.ComponentResource):
 
 
 def _device_plugin_values(pools: list[GpuPoolArgs]) -> dict[str, Any]:
+    # The chart's pods keep their Kubernetes API token (the chart has no switch for it, and
+    # needs it): with a config map each runs config-manager, which reads its node's
+    # nvidia.com/device-plugin.config label from the API (k8s-device-plugin v0.20.0
+    # templates/daemonset-device-plugin.yml); GFD and NFD, when on, label nodes through it.
     values: dict[str, Any] = {
         "nodeSelector": GPU_NODE_SELECTOR,
         "tolerations": GPU_TOLERATIONS,
@@ -133,6 +137,8 @@ def _device_plugin_values(pools: list[GpuPoolArgs]) -> dict[str, Any]:
 
 
 def _operator_values(pools: list[GpuPoolArgs], preinstalled: bool) -> dict[str, Any]:
+    # The operator and its operands keep their Kubernetes API tokens: they reconcile the
+    # ClusterPolicy and label nodes.
     return {
         "driver": {"enabled": not preinstalled},
         "toolkit": {"enabled": not preinstalled},

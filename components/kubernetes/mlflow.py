@@ -15,17 +15,21 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from mlplatform import defaults
+from mlplatform.catalog import mlflow_image
 from mlplatform.contracts import child
 from mlplatform.kubernetes import mlflow_config as cfg
 from mlplatform.kubernetes.labels import annotated, labels, selector
 from mlplatform.kubernetes.security import RESTRICTED_CONTAINER, restricted_pod
 
-MLFLOW_IMAGE = "mlplatform/mlflow-server:3.17.2"
-"""Default image: built from images/mlflow (MLflow with its auth app, psycopg 3 for PostgreSQL
-and the S3, GCS and Azure Blob clients), which the upstream MLflow image lacks. Build it with
-`docker build -t mlplatform/mlflow-server:3.17.2 images/mlflow`, then side-load it into kind
-or k3d, or push it to your registry and set `mlflow.image`."""
+MLFLOW_IMAGE = mlflow_image.default_image()
+"""Default image: MLflow's own published `-full` image (ghcr.io/mlflow/mlflow:v3.17.2-full),
+which carries the basic-auth app, psycopg for PostgreSQL and the S3, GCS and Azure Blob
+clients: nothing to build or push before the first `pulumi up`. See
+`mlplatform.catalog.mlflow_image` for what it installs and where that was read."""
 RUN_AS_USER = 10001
+WORKING_DIR = "/tmp"
+"""The container's working directory: the one writable path (an emptyDir) under a read-only
+root filesystem; the upstream image, built for root, sets none."""
 RESOURCES: k8s.core.v1.ResourceRequirementsArgsDict = {
     "requests": {"cpu": "250m", "memory": "512Mi"},
     "limits": {"cpu": "2", "memory": "2Gi"},
@@ -355,7 +359,7 @@ def _volumes(
         },
     ]
     mounts: list[k8s.core.v1.VolumeMountArgsDict] = [
-        {"name": "tmp", "mount_path": "/tmp"},
+        {"name": "tmp", "mount_path": WORKING_DIR},
         {"name": "auth", "mount_path": cfg.AUTH_CONFIG_DIR, "read_only": True},
     ]
     if claim is not None:
@@ -386,6 +390,7 @@ def _pod(
         "name": "mlflow",
         "image": image,
         "command": list(command),
+        "working_dir": WORKING_DIR,
         "env": env,
         "resources": RESOURCES,
         "security_context": RESTRICTED_CONTAINER,
@@ -403,6 +408,9 @@ def _pod(
         }
     return {
         "service_account_name": account,
+        # MLflow and its migration never call the Kubernetes API; cloud credentials come from
+        # the workload identity webhook's own projected token, not this one.
+        "automount_service_account_token": False,
         "restart_policy": restart,
         "security_context": restricted_pod(RUN_AS_USER),
         "containers": [container],

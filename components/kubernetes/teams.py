@@ -76,6 +76,10 @@ class TeamNamespace(pulumi.ComponentResource):
                 },
                 args.get("service_account_annotations"),
             ),
+            # Training and serving pods rarely call the Kubernetes API, and cloud credentials
+            # come from the workload identity webhook's own projected token: a pod that does
+            # call the API opts in with automountServiceAccountToken: true on its spec.
+            automount_service_account_token=False,
             opts=child(self),
         )
         self.namespace = ns_name

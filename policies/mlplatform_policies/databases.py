@@ -22,6 +22,10 @@ RDS = "aws:rds/instance:Instance"
 RDS_PARAMETERS = "aws:rds/parameterGroup:ParameterGroup"
 FLEXIBLE = "azure-native:dbforpostgresql:Server"
 FLEXIBLE_CONFIG = "azure-native:dbforpostgresql:Configuration"
+FLEXIBLE_FIREWALL = "azure-native:dbforpostgresql:FirewallRule"
+"""A Flexible Server firewall rule: `startIpAddress` / `endIpAddress` (pulumi-azure-native
+3.29.0, registry page azure-native/api-docs/dbforpostgresql/firewallrule)."""
+EVERY_IPV4 = ("0.0.0.0", "255.255.255.255")
 CLOUD_SQL = "gcp:sql/databaseInstance:DatabaseInstance"
 DATABASES = (RDS, FLEXIBLE, CLOUD_SQL)
 TLS_ONLY_MODES = ("ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED")
@@ -35,6 +39,9 @@ def _not_public(resource: Resource, _: Config) -> Iterator[str]:
     elif resource.type == FLEXIBLE:
         if get(props, "network.publicNetworkAccess") != "Disabled":
             yield "network.publicNetworkAccess is not Disabled"
+    elif resource.type == FLEXIBLE_FIREWALL:
+        if (get(props, "startIpAddress"), get(props, "endIpAddress")) == EVERY_IPV4:
+            yield "the firewall rule admits every IPv4 address (0.0.0.0-255.255.255.255)"
     else:
         ip = get(props, "settings.ipConfiguration", {})
         if get(ip, "ipv4Enabled", True) is True:
@@ -169,7 +176,7 @@ RULES = (
         description="Databases have no public network access.",
         enforcement="mandatory",
         severity="critical",
-        resource_types=DATABASES,
+        resource_types=(*DATABASES, FLEXIBLE_FIREWALL),
         anchor="CKV_AWS_17 / CKV2_AZURE_57 / CKV_GCP_60",
         frameworks=("cis-aws-foundations", "cis-azure-foundations", "cis-gcp-foundations"),
         remediation="Keep the database on private networking (mlplatform's databases are).",

@@ -10,6 +10,7 @@ the Mapping/Sequence interfaces and never test a value for truth before reading 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -164,3 +165,24 @@ def violations(*checks: tuple[bool, str]) -> Iterator[str]:
 
 OPEN_TO_ALL = ("0.0.0.0/0", "::/0")
 """CIDRs that mean anyone on the internet."""
+PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
+"""Google IAM members that mean anyone (with a Google account)."""
+
+
+def iam_grants(props: Mapping[str, Any]) -> list[tuple[Any, Any]]:
+    """(role, member) pairs a Google IAM member, binding or policy resource grants: `member`,
+    `members`, or the bindings of the `policyData` JSON. Raises ValueError when policyData is
+    not a JSON IAM policy."""
+    role = get(props, "role")
+    found = [(role, get(props, "member")), *((role, m) for m in items(props, "members"))]
+    data = get(props, "policyData")
+    if data is not None:
+        policy = json.loads(data) if isinstance(data, str) else data
+        if not isinstance(policy, Mapping):
+            raise ValueError("policyData is not a JSON object")
+        found += [
+            (get(binding, "role"), member)
+            for binding in items(policy, "bindings")
+            for member in items(binding, "members")
+        ]
+    return [(r, m) for r, m in found if m is not None]

@@ -9,10 +9,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from mlplatform_policies.model import (
+    PUBLIC_MEMBERS,
     Config,
     Resource,
     Rule,
     get,
+    iam_grants,
     is_production,
     items,
     of_type,
@@ -26,8 +28,11 @@ GAR = "gcp:artifactregistry/repository:Repository"
 GAR_IAM = (
     "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
     "gcp:artifactregistry/repositoryIamBinding:RepositoryIamBinding",
+    "gcp:artifactregistry/repositoryIamPolicy:RepositoryIamPolicy",
 )
-PUBLIC_MEMBERS = ("allUsers", "allAuthenticatedUsers")
+"""Artifact Registry's IAM member, binding and whole-policy resources (`member`, `members`,
+`policyData`: pulumi-gcp 10.2.0, registry page
+gcp/api-docs/artifactregistry/repositoryiampolicy)."""
 IMMUTABLE_ECR = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
 
 
@@ -46,8 +51,12 @@ def _public_pull(resource: Resource, _: Config) -> Iterator[str]:
             if get(statement, "Effect") == "Allow" and _everyone(get(statement, "Principal")):
                 yield "the repository policy allows any principal (*)"
     else:  # Artifact Registry IAM
-        members = [get(props, "member"), *list(items(props, "members"))]
-        if any(m in PUBLIC_MEMBERS for m in members):
+        try:
+            grants = iam_grants(props)
+        except ValueError:
+            yield "policyData is not a JSON IAM policy: who it grants cannot be read"
+            return
+        if any(member in PUBLIC_MEMBERS for _, member in grants):
             yield "the repository is readable by allUsers / allAuthenticatedUsers"
 
 

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from mlplatform_policies.model import Config, Resource, Rule, get, items, of_type, violations
+from mlplatform_policies.model import (
+    PUBLIC_MEMBERS,
+    Config,
+    Resource,
+    Rule,
+    get,
+    iam_grants,
+    items,
+    of_type,
+    violations,
+)
 
 S3_BUCKETS = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
 S3_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
@@ -33,6 +43,18 @@ STORAGE_ACCOUNT = "azure-native:storage:StorageAccount"
 BLOB_CONTAINER = "azure-native:storage:BlobContainer"
 BLOB_SERVICE = "azure-native:storage:BlobServiceProperties"
 GCS_BUCKET = "gcp:storage/bucket:Bucket"
+GCS_IAM = (
+    "gcp:storage/bucketIAMMember:BucketIAMMember",
+    "gcp:storage/bucketIAMBinding:BucketIAMBinding",
+    "gcp:storage/bucketIAMPolicy:BucketIAMPolicy",
+)
+"""A bucket's IAM member (`member`), binding (`members`) and whole policy (`policyData`):
+pulumi-gcp 10.2.0, registry pages gcp/api-docs/storage/bucketiammember and bucketiampolicy."""
+PRIVATE_NETWORK_ACCESS = ("Disabled", "SecuredByPerimeter")
+"""StorageAccount `publicNetworkAccess` values that shut public networks out, or hand the
+decision to a Network Security Perimeter; unset means Enabled (pulumi-azure-native 3.29.0
+PublicNetworkAccess enum: Enabled, Disabled, SecuredByPerimeter; registry page
+azure-native/api-docs/storage/storageaccount)."""
 PUBLIC_ACCESS_FLAGS = (
     "blockPublicAcls",
     "blockPublicPolicy",
@@ -54,13 +76,16 @@ def settings_of(
 
 def _s3_public_access(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
     for bucket in of_type(resources, *S3_BUCKETS):
-        blocks = settings_of(bucket, resources, S3_PUBLIC_ACCESS_BLOCK)
-        if not blocks:
+        if not settings_of(bucket, resources, S3_PUBLIC_ACCESS_BLOCK):
             yield "the bucket has no BucketPublicAccessBlock", bucket.urn
-        for block in blocks:
-            for flag in PUBLIC_ACCESS_FLAGS:
-                if get(block.props, flag) is not True:
-                    yield f"{flag} is not true on the bucket's public access block", block.urn
+
+
+def _s3_block_flags(resource: Resource, _: Config) -> Iterator[str]:
+    # Every block on its own, whichever bucket it names: one in a user's program on a bucket
+    # made elsewhere opens that bucket as surely as one of ours would.
+    for flag in PUBLIC_ACCESS_FLAGS:
+        if get(resource.props, flag) is not True:  # each flag defaults to false
+            yield f"{flag} is not true"
 
 
 def _s3_versioning(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
@@ -124,6 +149,18 @@ def _azure_public(resource: Resource, _: Config) -> Iterator[str]:
         yield f"the container's publicAccess is {get(resource.props, 'publicAccess')!r}, not None"
 
 
+def _azure_network(resource: Resource, _: Config) -> Iterator[str]:
+    access = get(resource.props, "publicNetworkAccess")
+    if access in PRIVATE_NETWORK_ACCESS:
+        return
+    if get(resource.props, "networkRuleSet.defaultAction") != "Deny":
+        said = "is not set (Azure enables it)" if access is None else f"is {access!r}"
+        yield (
+            f"publicNetworkAccess {said} and networkRuleSet.defaultAction is not Deny: any "
+            "network can reach the account"
+        )
+
+
 def _azure_transport(resource: Resource, _: Config) -> Iterator[str]:
     tls = get(resource.props, "minimumTlsVersion")
     return violations(
@@ -174,6 +211,17 @@ def _gcs(resource: Resource, _: Config) -> Iterator[str]:
     )
 
 
+def _gcs_iam(resource: Resource, _: Config) -> Iterator[str]:
+    try:
+        grants = iam_grants(resource.props)
+    except ValueError:
+        yield "policyData is not a JSON IAM policy: who it grants cannot be read"
+        return
+    for role, member in grants:
+        if member in PUBLIC_MEMBERS:
+            yield f"{member} holds {role} on the bucket"
+
+
 def _gcs_versioning(resource: Resource, _: Config) -> Iterator[str]:
     if get(resource.props, "versioning.enabled") is not True:
         yield "versioning is not enabled"
@@ -190,14 +238,28 @@ RULES = (
     Rule(
         id="MLP-STO-01",
         name="aws-s3-bucket-public-access-blocked",
-        description="Every S3 bucket has a public access block with all four flags on.",
+        description="Every S3 bucket has a public access block (its flags: MLP-STO-13).",
         enforcement="mandatory",
         severity="critical",
         resource_types=(*S3_BUCKETS, S3_PUBLIC_ACCESS_BLOCK),
-        anchor="CKV_AWS_53-56",
+        anchor="CKV2_AWS_6",
         frameworks=("cis-aws-foundations",),
         remediation="Use mlplatform's S3ArtifactStore, which blocks public ACLs and policies.",
         stack_check=_s3_public_access,
+    ),
+    Rule(
+        id="MLP-STO-13",
+        name="aws-s3-public-access-block-all-on",
+        description="Every S3 public access block turns all four flags on, whichever bucket it "
+        "names.",
+        enforcement="mandatory",
+        severity="critical",
+        resource_types=(S3_PUBLIC_ACCESS_BLOCK,),
+        anchor="CKV_AWS_53-56",
+        frameworks=("cis-aws-foundations",),
+        remediation="Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and "
+        "restrictPublicBuckets to true.",
+        check=_s3_block_flags,
     ),
     Rule(
         id="MLP-STO-02",
@@ -261,6 +323,20 @@ RULES = (
         check=_azure_public,
     ),
     Rule(
+        id="MLP-STO-14",
+        name="azure-storage-public-network-disabled",
+        description="Storage accounts are closed to public networks, or open to listed "
+        "networks only.",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=(STORAGE_ACCOUNT,),
+        anchor="CKV_AZURE_59 / CKV_AZURE_35",
+        frameworks=("cis-azure-foundations",),
+        remediation="Set publicNetworkAccess: Disabled and reach the account through a private "
+        "endpoint (AzureBlobArtifactStore does), or networkRuleSet.defaultAction: Deny.",
+        check=_azure_network,
+    ),
+    Rule(
         id="MLP-STO-07",
         name="azure-storage-account-tls12-https-only",
         description="Storage accounts accept HTTPS only, TLS 1.2 or newer.",
@@ -307,6 +383,20 @@ RULES = (
         frameworks=("cis-gcp-foundations",),
         remediation="Set publicAccessPrevention: enforced and uniformBucketLevelAccess: true.",
         check=_gcs,
+    ),
+    Rule(
+        id="MLP-STO-15",
+        name="gcp-storage-bucket-iam-not-public",
+        description="No bucket IAM member, binding or policy grants allUsers or "
+        "allAuthenticatedUsers.",
+        enforcement="mandatory",
+        severity="critical",
+        resource_types=GCS_IAM,
+        anchor="CKV_GCP_28",
+        frameworks=("cis-gcp-foundations",),
+        remediation="Grant bucket roles to service accounts (store.grant_read_write), never "
+        "to allUsers or allAuthenticatedUsers.",
+        check=_gcs_iam,
     ),
     Rule(
         id="MLP-STO-11",

@@ -1,5 +1,13 @@
-"""The platform's workloads: MLflow runs with authentication and a cloud identity, and no pod
-takes a credential as a literal environment value."""
+"""The platform's workloads: MLflow runs with authentication and a cloud identity, no pod
+takes a credential as a literal environment value, and no pod or service account mounts a
+Kubernetes API token it does not use.
+
+API tokens (CIS Kubernetes 5.1.6): a pod mounts its service account's token unless its spec or
+the account sets `automountServiceAccountToken: false`. Every ServiceAccount must set it false,
+and every pod must end up without a token (its own false, or an account in the stack that sets
+false), unless the object is annotated `mlplatform.io/api-token: <why it calls the API>`.
+Objects that upstream Helm charts render are not in a plan; `tests/unit/test_api_tokens.py`
+audits the chart values instead."""
 
 from __future__ import annotations
 
@@ -42,17 +50,34 @@ auth realm) rather than hold one."""
 URL_WITH_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.I)
 AUTH_APPS = ("basic-auth",)
 """MLflow's --app-name values that put authentication in front of the server."""
+TOKEN_ANNOTATION = "mlplatform.io/api-token"
+"""Annotation on a ServiceAccount, Pod or workload that calls the Kubernetes API server; its
+value says why (`watches nodes to scale node groups`). An annotated account may automount its
+token, and so may the pods that use it; an annotated workload may mount one itself."""
+ACCOUNT_MOUNTS = (
+    "automountServiceAccountToken is not false: every pod of the account gets a Kubernetes "
+    "API token (set it false, or annotate mlplatform.io/api-token with why its pods call the "
+    "API)"
+)
+POD_ASKS = (
+    "the pod spec sets automountServiceAccountToken: true (set it false, or annotate "
+    "mlplatform.io/api-token with why the pod calls the API)"
+)
+
+
+def pod_spec(workload: Resource) -> Mapping[str, Any]:
+    """The pod spec of a Pod, or of a workload's pod template."""
+    props = workload.props
+    if workload.type == POD:
+        return get(props, "spec", {})
+    if workload.type == CRON_JOB:
+        return get(props, "spec.jobTemplate.spec.template.spec", {})
+    return get(props, "spec.template.spec", {})
 
 
 def containers(workload: Resource) -> list[Any]:
     """Every container and init container of a workload's pod template."""
-    props = workload.props
-    if workload.type == POD:
-        spec = get(props, "spec", {})
-    elif workload.type == CRON_JOB:
-        spec = get(props, "spec.jobTemplate.spec.template.spec", {})
-    else:
-        spec = get(props, "spec.template.spec", {})
+    spec = pod_spec(workload)
     return items(spec, "containers") + items(spec, "initContainers")
 
 
@@ -117,6 +142,53 @@ def _mlflow_identity(resources: Sequence[Resource], _: Config) -> Iterator[tuple
             yield "MLflow's service account is bound to no cloud workload identity", workload.urn
 
 
+def _needs_api(resource: Resource) -> bool:
+    """Whether the object carries the api-token annotation with a reason."""
+    annotations = get(resource.props, "metadata.annotations", {})
+    if not isinstance(annotations, Mapping) or TOKEN_ANNOTATION not in annotations:
+        return False
+    return str(annotations[TOKEN_ANNOTATION]).strip() != ""
+
+
+def _namespace(resource: Resource) -> Any:
+    return get(resource.props, "metadata.namespace", "default")
+
+
+def _api_tokens(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
+    for account in of_type(resources, SERVICE_ACCOUNT):
+        mounts = get(account.props, "automountServiceAccountToken") is not False
+        if mounts and not _needs_api(account):
+            yield ACCOUNT_MOUNTS, account.urn
+    for workload in of_type(resources, *WORKLOADS):
+        spec = pod_spec(workload)
+        own = get(spec, "automountServiceAccountToken")
+        if own is False or _needs_api(workload):
+            continue
+        name = get(spec, "serviceAccountName") or get(spec, "serviceAccount") or "default"
+        key = (_namespace(workload), name)
+        accounts = [
+            a
+            for a in of_type(resources, SERVICE_ACCOUNT)
+            if (_namespace(a), get(a.props, "metadata.name")) == key
+        ]
+        if any(_needs_api(a) for a in accounts):  # the account's reason covers its pods
+            continue
+        if own is True:
+            yield POD_ASKS, workload.urn
+            continue
+        # Unset: the pod takes its service account's setting; an account the stack does not
+        # create (the namespace's `default`, one made by hand) mounts a token by default.
+        if any(get(a.props, "automountServiceAccountToken") is False for a in accounts):
+            continue
+        yield (
+            (
+                f"the pod mounts the API token of service account {name!r} (set "
+                "automountServiceAccountToken: false on the pod spec or the account)"
+            ),
+            workload.urn,
+        )
+
+
 RULES = (
     Rule(
         id="MLP-WL-01",
@@ -156,5 +228,19 @@ RULES = (
         remediation="Annotate MLflow's service account with its cloud identity "
         "(add_cloud_mlflow does) and drop static keys.",
         stack_check=_mlflow_identity,
+    ),
+    Rule(
+        id="MLP-WL-04",
+        name="kubernetes-no-unneeded-api-token",
+        description="No pod or service account mounts a Kubernetes API token it does not use.",
+        enforcement="mandatory",
+        severity="medium",
+        resource_types=(*WORKLOADS, SERVICE_ACCOUNT),
+        anchor="CIS Kubernetes 5.1.6 / CKV_K8S_38",
+        frameworks=("cis-kubernetes",),
+        remediation="Set automountServiceAccountToken: false on the ServiceAccount and the pod "
+        "spec; where a workload calls the API server, annotate it (or its ServiceAccount) "
+        "mlplatform.io/api-token: <why>.",
+        stack_check=_api_tokens,
     ),
 )

@@ -38,6 +38,10 @@ def query_frontend(
     `gmp-query-frontend:9090`."""
     meta = labels(QUERY_FRONTEND, "query-frontend", tags)
     match = selector(QUERY_FRONTEND, "query-frontend")
+    # The frontend never calls the Kubernetes API: the GKE metadata server signs its Google
+    # calls for the pod's Kubernetes service account without a token in the pod (Google's
+    # workload-identity Terraform module turns automount off by default:
+    # terraform-google-kubernetes-engine modules/workload-identity/variables.tf).
     account = k8s.core.v1.ServiceAccount(
         f"{name}-query-frontend",
         metadata={
@@ -46,6 +50,7 @@ def query_frontend(
             "labels": meta,
             "annotations": annotations,
         },
+        automount_service_account_token=False,
         opts=child(parent),
     )
     probe: k8s.core.v1.ProbeArgsDict = {"http_get": {"path": "/-/ready", "port": "web"}}
@@ -59,6 +64,7 @@ def query_frontend(
                 "metadata": {"labels": meta},
                 "spec": {
                     "service_account_name": account.metadata.apply(lambda m: m.name or ""),
+                    "automount_service_account_token": False,
                     "security_context": restricted_pod(RUN_AS_USER),
                     "containers": [
                         {

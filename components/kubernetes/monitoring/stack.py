@@ -222,9 +222,20 @@ def prometheus_stack_values(args: MonitoringStackArgs) -> dict[str, Any]:
                 "podMonitorSelectorNilUsesHelmValues": False,
             }
         },
+        # Kubernetes API tokens (kube-prometheus-stack 88.5.3 values.yaml): Alertmanager and
+        # the node exporter never call the API, so neither pod nor service account mounts a
+        # token. The operator (reconciles its custom resources), Prometheus (Kubernetes service
+        # discovery), kube-state-metrics (lists every object), Grafana (its sidecars watch
+        # dashboard ConfigMaps and data source Secrets) and the webhook patch Job (writes the
+        # webhook's certificate Secret) need theirs and keep the chart's default.
         "alertmanager": {
-            "alertmanagerSpec": {"storage": {"volumeClaimTemplate": {"spec": alert_claim}}}
+            "serviceAccount": {"automountServiceAccountToken": False},
+            "alertmanagerSpec": {
+                "automountServiceAccountToken": False,
+                "storage": {"volumeClaimTemplate": {"spec": alert_claim}},
+            },
         },
+        "prometheus-node-exporter": {"serviceAccount": {"automountServiceAccountToken": False}},
         "grafana": {
             "enabled": args.get("grafana", True),
             "admin": {

@@ -1,0 +1,139 @@
+"""Network exposure: no firewall rule, security group or network security rule lets the whole
+internet in. Each is judged on its own resource, keyed on its type, so one in a user's program
+that uses none of mlplatform's components fails as surely as one of ours.
+
+Properties are the camelCase inputs the Pulumi providers capture (checked against pulumi-aws
+7.51.1, pulumi-gcp 10.2.0 and pulumi-azure-native 3.29.0, and their registry pages
+aws/api-docs/ec2/securitygroup, ec2/securitygrouprule, vpc/securitygroupingressrule,
+gcp/api-docs/compute/firewall, azure-native/api-docs/network/securityrule and
+network/networksecuritygroup).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+from mlplatform_policies.model import OPEN_TO_ALL, Config, Resource, Rule, get, items
+
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+SECURITY_GROUP_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+GCP_FIREWALL = "gcp:compute/firewall:Firewall"
+NETWORK_SECURITY_GROUP = "azure-native:network:NetworkSecurityGroup"
+SECURITY_RULE = "azure-native:network:SecurityRule"
+AZURE_ANYWHERE = ("*", "internet", *OPEN_TO_ALL)
+"""Azure source prefixes meaning anyone: '*' matches every address and the Internet service
+tag every public one (SecurityRule.sourceAddressPrefix; service tags are case-insensitive)."""
+ANY_PROTOCOL = ("-1", "all", "*")
+"""AWS (-1), GCP (all) and Azure (*) spellings of every protocol."""
+
+
+def _traffic(protocol: Any, ports: Sequence[str]) -> str:
+    if str(protocol).lower() in ANY_PROTOCOL:
+        return "all traffic"
+    return f"{protocol} {', '.join(ports)}" if ports else str(protocol)
+
+
+def _port(value: Any) -> str:
+    """A port number as written: the analyzer protocol carries numbers as floats (22.0)."""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _aws_ports(rule: Mapping[str, Any], protocol: Any) -> list[str]:
+    if str(protocol) in ANY_PROTOCOL:
+        return []
+    low, high = _port(get(rule, "fromPort")), _port(get(rule, "toPort"))
+    return [low if low == high else f"{low}-{high}"]
+
+
+def _opened(sources: Sequence[Any], anywhere: Sequence[str]) -> list[str]:
+    return [str(s) for s in sources if str(s).lower() in anywhere]
+
+
+def _allowed(opened: list[str], traffic: str) -> str:
+    return f"ingress from {', '.join(opened)} is allowed: {traffic}"
+
+
+def _aws_rule(rule: Mapping[str, Any], protocol_key: str = "protocol") -> Iterator[str]:
+    """An inline security group ingress block or a SecurityGroupRule (cidrBlocks,
+    ipv6CidrBlocks) or a SecurityGroupIngressRule (cidrIpv4, cidrIpv6)."""
+    sources = [
+        *items(rule, "cidrBlocks"),
+        *items(rule, "ipv6CidrBlocks"),
+        *(get(rule, key) for key in ("cidrIpv4", "cidrIpv6") if get(rule, key) is not None),
+    ]
+    if opened := _opened(sources, OPEN_TO_ALL):
+        protocol = get(rule, protocol_key)
+        yield _allowed(opened, _traffic(protocol, _aws_ports(rule, protocol)))
+
+
+def _azure_rule(rule: Mapping[str, Any]) -> Iterator[str]:
+    if str(get(rule, "direction")).lower() != "inbound":
+        return
+    if str(get(rule, "access")).lower() != "allow":
+        return
+    prefix = get(rule, "sourceAddressPrefix")
+    sources = [*([prefix] if prefix is not None else []), *items(rule, "sourceAddressPrefixes")]
+    if opened := _opened(sources, AZURE_ANYWHERE):
+        single = get(rule, "destinationPortRange")
+        ports = [*([single] if single is not None else []), *items(rule, "destinationPortRanges")]
+        ports = [p for p in map(str, ports) if p != "*"]
+        yield _allowed(opened, _traffic(get(rule, "protocol"), ports))
+
+
+def _gcp_firewall(props: Mapping[str, Any]) -> Iterator[str]:
+    if get(props, "direction", "INGRESS") != "INGRESS" or get(props, "disabled") is True:
+        return
+    allows = items(props, "allows")
+    if not allows:  # a deny rule, or nothing allowed
+        return
+    if opened := _opened(items(props, "sourceRanges"), OPEN_TO_ALL):
+        traffic = [
+            _traffic(get(a, "protocol"), [str(p) for p in items(a, "ports")]) for a in allows
+        ]
+        yield _allowed(opened, "; ".join(traffic))
+
+
+def _no_internet_ingress(resource: Resource, _: Config) -> Iterator[str]:
+    props = resource.props
+    if resource.type == SECURITY_GROUP:
+        for rule in items(props, "ingress"):
+            yield from _aws_rule(rule)
+    elif resource.type == SECURITY_GROUP_RULE:
+        if get(props, "type") == "ingress":
+            yield from _aws_rule(props)
+    elif resource.type == SECURITY_GROUP_INGRESS:
+        yield from _aws_rule(props, "ipProtocol")
+    elif resource.type == GCP_FIREWALL:
+        yield from _gcp_firewall(props)
+    elif resource.type == SECURITY_RULE:
+        yield from _azure_rule(props)
+    else:  # network security group with inline rules
+        for rule in items(props, "securityRules"):
+            yield from (f"rule {get(rule, 'name')}: {m}" for m in _azure_rule(rule))
+
+
+RULES = (
+    Rule(
+        id="MLP-NET-01",
+        name="platform-network-no-ingress-from-internet",
+        description="No security group, firewall or network security rule admits the whole "
+        "internet.",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=(
+            SECURITY_GROUP,
+            SECURITY_GROUP_RULE,
+            SECURITY_GROUP_INGRESS,
+            GCP_FIREWALL,
+            NETWORK_SECURITY_GROUP,
+            SECURITY_RULE,
+        ),
+        anchor="CKV_AWS_24 / CKV_AZURE_10 / CKV_GCP_2 (there SSH only; here every port)",
+        frameworks=("cis-aws-foundations", "cis-azure-foundations", "cis-gcp-foundations"),
+        remediation="Admit the networks, security groups or service tags that need the port "
+        "(mlplatform admits the VPC and the cluster), never 0.0.0.0/0, ::/0, * or Internet.",
+        check=_no_internet_ingress,
+    ),
+)
