@@ -32,6 +32,11 @@ class UnknownInput(LookupError):
     set where the provider has no default to price)."""
 
 
+class UnknownUntilDeployed(UnknownInput):
+    """An input the plan shows as unknown until deployment, or as a secret: the deployment
+    knows it, so the charge is priced then."""
+
+
 Rule = Callable[["CostResource", "Context"], Iterator[Line]]
 """A pricing rule: one resource in, the lines it is charged for out."""
 
@@ -49,7 +54,9 @@ def dig(value: Any, *path: str | int) -> Any:
         else:
             return None
         if isinstance(value, str) and value in NOT_KNOWN:
-            raise UnknownInput(f"input {'.'.join(map(str, path))} is unknown until deployed")
+            raise UnknownUntilDeployed(
+                f"input {'.'.join(map(str, path))} is unknown until deployed"
+            )
     return value
 
 
@@ -121,13 +128,18 @@ class Context:
         return None if region is None else self.book.get(region, sku)
 
     def missing(self, r: CostResource, item: str, region: str | None, sku: str) -> Line:
-        where = f"in {region}" if region else "(no region in the plan)"
-        return line(
-            r,
-            item,
-            "unknown",
-            basis=f"no price for {sku} {where} in the {self.cloud} price table",
-        )
+        table = f"the {self.cloud} price table"
+        if region is None:
+            basis = f"no price for {sku} (no region in the plan) in {table}"
+        elif region not in self.book.regions:
+            covered = ", ".join(self.book.regions) or "none"
+            basis = (
+                f"no price for {sku} in {region}: {table} has no prices for {region}, only for "
+                f"{covered}"
+            )
+        else:
+            basis = f"no price for {sku} in {region} in {table}"
+        return line(r, item, "unknown", basis=basis)
 
     def fixed(
         self, r: CostResource, item: str, region: str | None, sku: str, quantity: float = 1.0
@@ -222,6 +234,7 @@ def line(
     monthly: Monthly | None = None,
     basis: str = "",
     prices: tuple[Price, ...] = (),
+    deferred: bool = False,
 ) -> Line:
     return Line(
         urn=r.urn,
@@ -232,6 +245,7 @@ def line(
         monthly=(monthly or ZERO).rounded(),
         basis=basis,
         prices=prices,
+        deferred=deferred,
     )
 
 

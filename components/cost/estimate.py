@@ -9,7 +9,15 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mlplatform.cost import aws, azure, gcp, kubernetes
-from mlplatform.cost.context import Context, Rule, UnknownInput, dig, line, region_name
+from mlplatform.cost.context import (
+    Context,
+    Rule,
+    UnknownInput,
+    UnknownUntilDeployed,
+    dig,
+    line,
+    region_name,
+)
 from mlplatform.cost.model import Assumptions, CostResource, Estimate, Line
 from mlplatform.cost.pricing import price_book
 
@@ -65,7 +73,10 @@ def estimate(
     unknown_errors: tuple[type[Exception], ...] = (UnknownInput,),
 ) -> Estimate:
     """The monthly cost of `resources` (custom resources only) on `target` (inferred from the
-    resource types when it is not a target, as for a program of your own or the pack's view)."""
+    resource types when it is not a target, as for a program of your own or the pack's view).
+    A resource whose pricing rule raises one of `unknown_errors` is an unknown charge; deferred
+    (priced once deployed) for an input unknown until deployment and for any error that is not
+    an `UnknownInput` (the policy SDK's unknown value)."""
     listed = list(resources)
     cloud = target if target in TARGETS else infer_target(listed)
     if assumptions.region is None:  # Kubernetes objects and global resources: the stack's region
@@ -92,10 +103,10 @@ def estimate(
         try:
             charged.extend(rule(r, ctx))
         except unknown_errors as exc:  # what was priced before it stays
-            why = (
-                str(exc) if isinstance(exc, UnknownInput) else "an input is unknown until deployed"
-            )
-            charged.append(line(r, r.type, "unknown", basis=why))
+            ours = isinstance(exc, UnknownInput)
+            why = str(exc) if ours else "an input is unknown until deployed"
+            later = isinstance(exc, UnknownUntilDeployed) or not ours
+            charged.append(line(r, r.type, "unknown", basis=why, deferred=later))
         if charged:
             lines.extend(charged)
         else:

@@ -128,6 +128,9 @@ class Line:
     basis: str = ""
     """How the figure was reached, or why it is unknown / usage-based."""
     prices: tuple[Price, ...] = ()
+    deferred: bool = False
+    """Unknown only because an input is not known until deployment (the deployment prices
+    it); False for a charge no price table or pricing rule covers."""
 
 
 @dataclass(frozen=True)

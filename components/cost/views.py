@@ -60,8 +60,15 @@ def _short(urn: str) -> str:
     return urn.rsplit("::", 1)[-1]
 
 
-def _triple(m: Monthly) -> str:
-    return f"{usd(m.low)} / {usd(m.expected)} / {usd(m.high)}"
+def _total(e: Estimate, amount: float) -> str:
+    """A total of `e`: "≥ $1,234.00" when it is a floor (some charge has no known price)."""
+    return usd(amount) if e.complete else f"≥ {usd(amount)}"
+
+
+def _totals(e: Estimate) -> tuple[str, str, str]:
+    """Low, expected and high totals of `e`, each marked when a floor."""
+    m = e.total
+    return _total(e, m.low), _total(e, m.expected), _total(e, m.high)
 
 
 def _floor(e: Estimate) -> str:
@@ -107,9 +114,9 @@ def to_text(e: Estimate, max_monthly_usd: float | None = None) -> str:
     total = e.total
     out = [
         _heading(e),
-        f"  low       {usd(total.low):>14}  every pool at its minimum, around the clock",
-        f"  expected  {usd(total.expected):>14}  {_assumed(e)}",
-        f"  high      {usd(total.high):>14}  every pool at its maximum, around the clock",
+        f"  low       {_total(e, total.low):>14}  every pool at its minimum, around the clock",
+        f"  expected  {_total(e, total.expected):>14}  {_assumed(e)}",
+        f"  high      {_total(e, total.high):>14}  every pool at its maximum, around the clock",
     ]
     if max_monthly_usd is not None:
         out.append(f"  budget    {usd(max_monthly_usd):>14}  {budget_state(e, max_monthly_usd)}")
@@ -198,7 +205,8 @@ def to_markdown(e: Estimate, max_monthly_usd: float | None = None) -> str:
         "",
         "| | low | expected | high |",
         "| --- | ---: | ---: | ---: |",
-        f"| **total** | {usd(total.low)} | {usd(total.expected)} | {usd(total.high)} |",
+        f"| **total** | {_total(e, total.low)} | {_total(e, total.expected)} | "
+        f"{_total(e, total.high)} |",
     ]
     for line in e.lines:
         if line.kind == "priced":
@@ -221,8 +229,8 @@ def delta_text(d: CostDelta) -> str:
     out = [
         f"{d.head.stack}: monthly cost change against {d.base.stack or 'the base'} (USD, low / "
         "expected / high)",
-        f"  base   {_triple(d.base.total)}",
-        f"  head   {_triple(d.head.total)}",
+        f"  base   {' / '.join(_totals(d.base))}",
+        f"  head   {' / '.join(_totals(d.head))}",
         f"  delta  {signed_usd(d.total.low)} / {signed_usd(d.total.expected)} / "
         f"{signed_usd(d.total.high)}",
     ]
@@ -263,10 +271,8 @@ def delta_markdown(d: CostDelta) -> str:
         "",
         "| | low | expected | high |",
         "| --- | ---: | ---: | ---: |",
-        f"| base | {usd(d.base.total.low)} | {usd(d.base.total.expected)} | "
-        f"{usd(d.base.total.high)} |",
-        f"| head | {usd(d.head.total.low)} | {usd(d.head.total.expected)} | "
-        f"{usd(d.head.total.high)} |",
+        f"| base | {' | '.join(_totals(d.base))} |",
+        f"| head | {' | '.join(_totals(d.head))} |",
         f"| **delta** | {signed_usd(d.total.low)} | {signed_usd(d.total.expected)} | "
         f"{signed_usd(d.total.high)} |",
     ]

@@ -1,17 +1,26 @@
 """The budget: a stack's expected monthly cost, estimated from mlplatform's price tables
 (`mlplatform cost`), stays within the configured cap; and every charge in the estimate has a
-known price, so the figure is not a silent floor."""
+known price, so the figure is not a silent floor.
+
+A charge with no known price fails the budget rule, naming it (the total is only a floor),
+unless the rule's `allowUnpriced` is set; a charge unknown only until deployment leaves it not
+evaluated. A floor already over the cap fails either way."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
 
 from mlplatform import defaults
 from mlplatform.cost import HOURS_PER_MONTH, Assumptions, CostResource, Estimate, estimate
-from mlplatform.cost.budget import budget_findings, unpriced_findings
+from mlplatform.cost.budget import (
+    budget_findings,
+    unpriced,
+    unpriced_budget_findings,
+    unpriced_findings,
+)
 from mlplatform.cost.context import UnknownInput
 from mlplatform.cost.estimate import RULES as PRICED
 from mlplatform_policies.model import Config, Resource, Rule
@@ -46,8 +55,12 @@ ASSUMPTIONS: dict[str, dict[str, Any]] = {
 """The estimate's assumptions, as rule config (mlplatform check passes the stack's budget.*)."""
 
 
-def stack_estimate(resources: Sequence[Resource], config: Config) -> Estimate:
-    """The stack's cost estimate, as `mlplatform cost` makes it, from the pack's view."""
+def stack_estimate(
+    resources: Sequence[Resource], config: Config, deferred: bool = True
+) -> Estimate:
+    """The stack's cost estimate, as `mlplatform cost` makes it, from the pack's view. A value
+    unknown until deployment makes its charge unknown; with `deferred=False` it raises the
+    policy SDK's `UnknownValueError` instead (the rule is then not evaluated)."""
     assumptions = Assumptions.from_config(config)
     costed = [
         CostResource(
@@ -62,15 +75,30 @@ def stack_estimate(resources: Sequence[Resource], config: Config) -> Estimate:
         for r in resources
         if not r.type.startswith("pulumi:providers:")
     ]
-    return estimate(costed, "", assumptions, unknown_errors=(UnknownInput, UnknownValueError))
+    errors = (UnknownInput, UnknownValueError) if deferred else (UnknownInput,)
+    return estimate(costed, "", assumptions, unknown_errors=errors)
 
 
 def _budget(resources: Sequence[Resource], config: Config) -> Iterator[tuple[str, str]]:
     result = stack_estimate(resources, config)
+    cap = float(config["maxMonthlyUsd"])
     costs = result.by_resource()
     top = max(costs, key=lambda urn: costs[urn].expected, default="")
-    for message in budget_findings(result, float(config["maxMonthlyUsd"])):
-        yield message, top
+    over = budget_findings(result, cap)
+    gaps = () if config["allowUnpriced"] else unpriced(result)
+    if over:
+        yield from ((message, top) for message in over)
+    elif gaps:
+        yield from zip(unpriced_budget_findings(result, cap), (ln.urn for ln in gaps), strict=True)
+    elif any(line.deferred for line in result.unknown):
+        _not_evaluated(resources, config)
+
+
+def _not_evaluated(resources: Sequence[Resource], config: Config) -> None:
+    """Stop on the value the estimate could not know until deployment: estimating again lets
+    the policy SDK's own error out, naming the property."""
+    stack_estimate(resources, config, deferred=False)
+    raise UnknownValueError(UNKNOWN_STRING_VALUE, [])  # an input the plan showed as unknown
 
 
 def _priced(resources: Sequence[Resource], config: Config) -> Iterator[tuple[str, str]]:
@@ -83,14 +111,18 @@ RULES = (
     Rule(
         id="MLP-GOV-03",
         name="platform-monthly-cost-under-budget",
-        description="The expected monthly cost (mlplatform cost) is within the budget.",
+        description="The expected monthly cost (mlplatform cost), every charge priced, is within "
+        "the budget.",
         enforcement="mandatory",
         severity="high",
         resource_types=tuple(PRICED),
         anchor="mlplatform",
         frameworks=(),
         remediation="Lower gpuPools[].maxNodes or budget.expectedGpuHours, use spot capacity, "
-        "or raise budget.maxMonthlyUsd deliberately; `mlplatform cost STACK` shows each charge.",
+        "or raise budget.maxMonthlyUsd deliberately. A charge with no known price: add it, with "
+        "source and date, to components/cost/prices/<cloud>.toml, or set allowUnpriced "
+        "(budget.allowUnpriced) to judge the priced charges alone. `mlplatform cost STACK` "
+        "shows each charge.",
         stack_check=_budget,
         requires="maxMonthlyUsd",
         config={
@@ -100,6 +132,14 @@ RULES = (
                 "default": None,
                 "description": "Monthly budget in USD (null: no cap; mlplatform check passes "
                 "the stack's budget.maxMonthlyUsd).",
+            },
+            "allowUnpriced": {
+                "type": "boolean",
+                "default": False,
+                "description": "Judge the budget on the priced charges alone: pass when they "
+                "are within it although some charges have no known price (false: each such "
+                "charge fails the rule, as the total is only a floor; mlplatform check passes "
+                "the stack's budget.allowUnpriced).",
             },
             **ASSUMPTIONS,
         },

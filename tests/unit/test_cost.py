@@ -465,13 +465,93 @@ def test_over_budget_with_unknown_charges_says_at_least() -> None:
     )
 
 
+EKS = "aws:eks/cluster:Cluster"
+
+
+def test_a_region_the_price_table_does_not_cover_is_named_as_such() -> None:
+    found = estimate([res(EKS, {}, region="eu-west-1")], "aws", Assumptions())
+    assert [(ln.item, ln.basis) for ln in found.unknown] == [
+        (
+            "EKS control plane",
+            "no price for eks:cluster in eu-west-1: the aws price table has no prices for "
+            "eu-west-1, only for us-east-1",
+        )
+    ]
+
+
+def test_unknown_charges_say_whether_deployment_would_price_them() -> None:
+    from pulumi_policy.proxy import (
+        UNKNOWN_BOOLEAN_VALUE,
+        UnknownValueError,
+        unknown_checking_proxy,
+    )
+
+    from mlplatform.cost.context import UnknownInput
+
+    unknown_max = unknown_checking_proxy(
+        {"instanceTypes": ["m6i.large"], "scalingConfig": {"maxSize": UNKNOWN_BOOLEAN_VALUE}}
+    )
+    found = estimate(
+        [
+            res(NG, {"instanceTypes": ["[unknown]"]}, name="a", region=USE1),
+            res(NG, unknown_max, name="b", region=USE1),
+            res("aws:rds/instance:Instance", {}, name="c", region=USE1),
+            res("aws:sagemaker/domain:Domain", {}, name="d", region=USE1),
+            res(EKS, {}, name="e", region="eu-west-1"),
+        ],
+        "aws",
+        Assumptions(),
+        unknown_errors=(UnknownInput, UnknownValueError),
+    )
+    assert [(ln.name, ln.deferred) for ln in found.unknown] == [
+        ("a", True),
+        ("b", True),
+        ("c", False),
+        ("d", False),
+        ("e", False),
+    ]
+
+
+def test_cost_tables_mark_totals_that_are_floors() -> None:
+    from mlplatform.cost.views import delta_markdown, delta_text, to_markdown, to_text
+
+    # The EKS control plane alone: 730 h x $0.10 = $73.00; the SageMaker domain has no rule.
+    complete = estimate([res(EKS, {}, region=USE1)], "aws", Assumptions())
+    floor = estimate(
+        [res(EKS, {}, region=USE1), res("aws:sagemaker/domain:Domain", {}, name="d")],
+        "aws",
+        Assumptions(),
+    )
+    assert [line.split()[:3] for line in to_text(complete).splitlines()[1:4]] == [
+        ["low", "$73.00", "every"],
+        ["expected", "$73.00", "expected:"],
+        ["high", "$73.00", "every"],
+    ]
+    assert [line.split()[:3] for line in to_text(floor).splitlines()[1:4]] == [
+        ["low", "≥", "$73.00"],
+        ["expected", "≥", "$73.00"],
+        ["high", "≥", "$73.00"],
+    ]
+    assert "| **total** | $73.00 | $73.00 | $73.00 |" in to_markdown(complete)
+    assert "| **total** | ≥ $73.00 | ≥ $73.00 | ≥ $73.00 |" in to_markdown(floor)
+    delta = compare(complete, floor)
+    assert delta_text(delta).splitlines()[1:3] == [
+        "  base   $73.00 / $73.00 / $73.00",
+        "  head   ≥ $73.00 / ≥ $73.00 / ≥ $73.00",
+    ]
+    assert delta_markdown(delta).splitlines()[4:6] == [
+        "| base | $73.00 | $73.00 | $73.00 |",
+        "| head | ≥ $73.00 | ≥ $73.00 | ≥ $73.00 |",
+    ]
+
+
 # ---- the shipped stacks -----------------------------------------------------------------------
 
 SHIPPED_TOTALS = {
-    "aws-dev": ((324.51, 396.77, 809.26), 0),
-    "aws-prod": ((597.97, 27007.85, 121255.02), 0),
-    "azure-dev": ((528.21, 692.82, 1698.79), 1),
-    "azure-prod": ((605.43, 54651.05, 247608.13), 1),
+    "aws-dev": ((325.51, 397.77, 810.26), 0),
+    "aws-prod": ((598.97, 27008.85, 121256.02), 0),
+    "azure-dev": ((530.17, 694.78, 1700.75), 1),
+    "azure-prod": ((607.39, 54653.01, 247610.09), 1),
     "gcp-dev": ((350.13, 512.91, 1300.51), 0),
     "gcp-prod": ((502.37, 38241.48, 172894.73), 0),
     "local": ((0.0, 0.0, 0.0), 5),
@@ -540,7 +620,7 @@ def test_cost_command_json_carries_sources_and_the_budget() -> None:
     result = run("cost", "aws-dev", "-f", "json")
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["total"] == {"low": 324.51, "expected": 396.77, "high": 809.26}
+    assert document["total"] == {"low": 325.51, "expected": 397.77, "high": 810.26}
     assert document["budget"] == {"maxMonthlyUsd": 2000.0, "findings": []}
     assert document["assumptions"] == {
         "expectedGpuHours": 160.0,
@@ -562,7 +642,7 @@ def test_cost_command_table_and_expected_hours_override() -> None:
     assert result.returncode == 0, result.stderr
     lines_ = result.stdout.splitlines()
     assert lines_[0] == "aws-dev (aws, us-east-1): monthly cost in USD"
-    assert lines_[2].split()[:2] == ["expected", "$324.51"]
+    assert lines_[2].split()[:2] == ["expected", "$325.51"]
     assert lines_[4].split()[:3] == ["budget", "$2,000.00", "expected"]
 
 
