@@ -20,6 +20,10 @@ class Replacing(NamedTuple):
 AZURE_IDENTITY = ("resourceGroupName", "location")
 """Every azure-native resource is replaced when its resource group or location changes (ARM
 addresses resources by them)."""
+KUBERNETES_IDENTITY = ("metadata.name", "metadata.namespace")
+"""Every Kubernetes object is replaced when its name or namespace changes (pulumi-kubernetes
+provider/pkg/provider/diff.go `metadataForceNewProperties`, for every kind): Kubernetes
+renames nothing. Helm releases name themselves outside `metadata` and are not objects."""
 
 TF_AWS = "hashicorp/terraform-provider-aws internal/service/"
 TF_GOOGLE = "hashicorp/terraform-provider-google e03b7622 google/services/"
@@ -200,6 +204,10 @@ REPLACES: dict[str, Replacing] = {
         ),
         TF_GOOGLE + "kms/resource_kms_crypto_key.go ForceNew",
     ),
+    "gcp:serviceaccount/account:Account": Replacing(
+        ("accountId", "project"),
+        TF_GOOGLE + "resourcemanager/resource_google_service_account.go ForceNew",
+    ),
     "azure-native:storage:StorageAccount": Replacing(("accountName", "isHnsEnabled"), AZURE_NATIVE),
     "azure-native:containerregistry:Registry": Replacing(("registryName",), AZURE_NATIVE),
     "azure-native:dbforpostgresql:Server": Replacing(
@@ -287,5 +295,7 @@ def replaces(type_: str, paths: Iterable[str], own: Sequence[str] = ()) -> list[
     listed = list(REPLACES[type_].properties) if type_ in REPLACES else []
     if type_.startswith("azure-native:"):
         listed += AZURE_IDENTITY
+    if type_.startswith("kubernetes:") and not type_.startswith("kubernetes:helm.sh/"):
+        listed += KUBERNETES_IDENTITY
     listed += own
     return [p for p in paths if any(_matches(p, prop) or prop == "*" for prop in listed)]

@@ -70,6 +70,8 @@ def build(
                 "cidr": cfg.network.cidr,
                 "zone_count": cfg.network.zone_count,
                 "nat_per_zone": cfg.environment is Environment.PROD,
+                "flow_log_retention_days": cfg.network.flow_log_retention_days,
+                "protect": cfg.protect,
                 "tags": tags,
             },
             opts,
@@ -106,8 +108,10 @@ def build(
             pulumi.ResourceOptions(parent=parent, providers=[provider, cluster.provider]),
         )
 
-    def team_identity(team: str) -> Identity:
-        identity = cluster.workload_identity(f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT)
+    def team_identity(team: str, aliases: Sequence[pulumi.Alias]) -> Identity:
+        identity = cluster.workload_identity(
+            f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT, aliases=aliases
+        )
         if store is not None:
             store.grant_read_write(identity)
         if registry is not None:

@@ -34,6 +34,7 @@ from mlplatform.kubernetes.monitoring import managed
 from mlplatform.kubernetes.monitoring.rules import rule_groups
 from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 from mlplatform.spec import Environment, PlatformConfig
+from mlplatform.spec.model import AzureSpec
 
 BLOB_ZONE = "privatelink.blob.core.windows.net"
 ACR_ZONE = "privatelink.azurecr.io"
@@ -101,8 +102,10 @@ def build(
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
     enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts, driver_preinstalled=True)
 
-    def team_identity(team: str) -> Identity:
-        identity = cluster.workload_identity(f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT)
+    def team_identity(team: str, aliases: Sequence[pulumi.Alias]) -> Identity:
+        identity = cluster.workload_identity(
+            f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT, aliases=aliases
+        )
         if store is not None:
             store.grant_read_write(identity)
         if registry is not None:
@@ -112,7 +115,9 @@ def build(
     built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
     database = None
     if cfg.mlflow.enabled and store is not None:
-        database = _database(name, cfg, tags, opts, rg, location, vnet_id, network)
+        database = _database(
+            name, cfg, tags, opts, rg, location, vnet_id, network, cluster.log_workspace_id
+        )
     alarms = _alarms(name, cfg, tags, webhooks, opts, rg, database)
     prometheus = None
     if alarms is not None and cfg.monitoring.prometheus == "managed":
@@ -151,9 +156,20 @@ def _network(
     if existing is not None:
         return None, existing.subnet_ids[0], existing.network_id
     assert cfg.region is not None
+    watcher = cfg.azure or AzureSpec()
     network = AzureNetwork(
         f"{name}-network",
-        {"resource_group_name": rg, "location": cfg.region, "cidr": cfg.network.cidr, "tags": tags},
+        {
+            "resource_group_name": rg,
+            "location": cfg.region,
+            "cidr": cfg.network.cidr,
+            "flow_log_retention_days": cfg.network.flow_log_retention_days,
+            "network_watcher_resource_group": watcher.network_watcher_resource_group,
+            "network_watcher_name": watcher.network_watcher_name
+            or defaults.NETWORK_WATCHER_NAME.format(location=cfg.region),
+            "protect": cfg.protect,
+            "tags": tags,
+        },
         opts,
     )
     if store is not None:
@@ -256,8 +272,10 @@ def _database(
     location: str,
     vnet_id: pulumi.Input[str],
     network: AzureNetwork | None,
+    log_workspace_id: pulumi.Input[str],
 ) -> AzurePostgres:
-    """MLflow's Flexible Server, private in the delegated subnet."""
+    """MLflow's Flexible Server, private in the delegated subnet, its server logs (connections,
+    pgAudit) in the cluster's Log Analytics workspace."""
     db_args: AzurePostgresArgs = {
         "resource_group_name": rg,
         "location": location,
@@ -267,6 +285,7 @@ def _database(
         "backup_retention_days": cfg.mlflow.database.backup_retention_days,
         "zone_redundant": cfg.database_standby,
         "protect": cfg.protect,
+        "log_workspace_id": log_workspace_id,
         "tags": tags,
     }
     if cfg.mlflow.database.instance_class:

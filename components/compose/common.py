@@ -172,6 +172,15 @@ def enable_gpus(
 
 Identity = tuple[pulumi.Input[Mapping[str, str]], Mapping[str, str]]
 """(service account annotations, service account labels) of a team's workload identity."""
+IdentityFor = Callable[[str, Sequence[pulumi.Alias]], Identity]
+"""Makes the workload identity of a team (its name, the aliases of its old names)."""
+
+
+def team_aliases(name: str, previous_names: Sequence[str]) -> list[pulumi.Alias]:
+    """What keeps a renamed team's resources: its `TeamNamespace` and its workload identity
+    are both named `<name>-team-<team>`, so each previous name is an alias of both; their
+    children inherit it (the engine swaps their names' prefix too)."""
+    return [pulumi.Alias(name=f"{name}-team-{old}") for old in previous_names]
 
 
 def add_teams(
@@ -179,14 +188,16 @@ def add_teams(
     cfg: PlatformConfig,
     tags: Mapping[str, str],
     opts: pulumi.ResourceOptions,
-    identity_for: Callable[[str], Identity] | None = None,
+    identity_for: IdentityFor | None = None,
 ) -> list[pulumi.Output[str]]:
-    """One `TeamNamespace` per team, its service account bound through `identity_for`."""
+    """One `TeamNamespace` per team, its service account bound through `identity_for`; a
+    team's `previousNames` become aliases of both."""
     from mlplatform.kubernetes.teams import TeamNamespace
 
     namespaces = []
     for team in cfg.teams:
-        annotations, labels = identity_for(team.name) if identity_for else ({}, {})
+        aliases = team_aliases(name, team.previous_names)
+        annotations, labels = identity_for(team.name, aliases) if identity_for else ({}, {})
         created = TeamNamespace(
             f"{name}-team-{team.name}",
             {
@@ -196,7 +207,7 @@ def add_teams(
                 "service_account_labels": labels,
                 "tags": tags,
             },
-            opts,
+            pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=aliases)),
         )
         namespaces.append(created.namespace)
     return namespaces

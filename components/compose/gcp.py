@@ -101,8 +101,10 @@ def build(
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
     enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts)
 
-    def team_identity(team: str) -> Identity:
-        identity = cluster.workload_identity(f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT)
+    def team_identity(team: str, aliases: Sequence[pulumi.Alias]) -> Identity:
+        identity = cluster.workload_identity(
+            f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT, aliases=aliases
+        )
         if store is not None:
             store.grant_read_write(identity)
         if registry is not None:
