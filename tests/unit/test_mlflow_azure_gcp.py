@@ -60,7 +60,7 @@ def test_azure_dev_flexible_server_is_private_tls_only_and_protected(
     )
     link = one(plan, "azure-native:privatedns:VirtualNetworkLink", "-mlflow-db-dns-link")
     assert depends_on(server, subnet) and depends_on(server, zone) and depends_on(server, link)
-    tls = one(plan, "azure-native:dbforpostgresql:Configuration")
+    tls = one(plan, "azure-native:dbforpostgresql:Configuration", "-require-tls")
     assert (tls.inputs["configurationName"], tls.inputs["value"]) == (
         "require_secure_transport",
         "on",
@@ -90,7 +90,7 @@ def test_azure_mlflow_identity_is_federated_and_scoped_to_the_artifact_account(
     assert federation.inputs["subject"] == "system:serviceaccount:mlflow:ml-azure-dev-mlflow"
     grants = [r for r in plan.of_type(ROLE) if "-mlflow-" in r.name]
     assert [g.name for g in grants] == ["ml-azure-dev-mlflow-artifacts-rw"]
-    account = one(plan, "azure-native:storage:StorageAccount")
+    account = one(plan, "azure-native:storage:StorageAccount", "-artifacts-account")
     assert grants[0].inputs["roleDefinitionId"].endswith(STORAGE_BLOB_DATA_CONTRIBUTOR)
     assert grants[0].inputs["scope"].endswith(f"/storageAccounts/{account.inputs['accountName']}")
     deployment = one(plan, DEPLOYMENT, "-mlflow-deployment")

@@ -145,19 +145,6 @@ def test_every_object_is_valid_kubernetes(plan: Plan) -> None:
         kubernetes_validate.validate(manifest, KUBERNETES_VERSION, strict=True)
 
 
-def test_default_image_is_the_one_built_from_images_mlflow() -> None:
-    from mlplatform.kubernetes.mlflow import MLFLOW_IMAGE
-    from tests.conftest import ROOT
-
-    requirements = (ROOT / "images" / "mlflow" / "requirements.txt").read_text().splitlines()
-    [mlflow_pin] = [line for line in requirements if line.startswith("mlflow")]
-    assert mlflow_pin == f"mlflow[auth]=={MLFLOW_IMAGE.rsplit(':', 1)[1]}"
-    assert any(line.startswith("psycopg[binary]==") for line in requirements)
-    dockerfile = (ROOT / "images" / "mlflow" / "Dockerfile").read_text()
-    assert f"docker build -t {MLFLOW_IMAGE} images/mlflow" in dockerfile
-    assert "USER 10001" in dockerfile
-
-
 def ingress_program() -> None:
     import pulumi
 
