@@ -9,6 +9,8 @@ Every figure is a whole process, measured several times (median):
   (of those classes, placeholder inputs) under the same mocks. plan / floor is what mlplatform
   adds on top of the SDKs;
 - every stack planned, checked and costed in one command (`mlplatform summary`);
+- `mlplatform review` of a one-stack change beside `mlplatform summary` of that stack
+  (bench/review_change.py);
 - plans of a stack grown to 1, 10, 25 and 50 GPU pools and team namespaces: time (in one warm
   process, bench/scale_probe.py) and peak memory per unit;
 - the modules each stack's plan imports (a single-cloud stack imports no other cloud's SDK);
@@ -33,6 +35,9 @@ from pathlib import Path
 from typing import Any
 
 from measure import Sample, imported_modules, measure
+from review_change import REVIEW_OVER_SUMMARY, bench_review
+from review_change import ratio as review_ratio
+from review_change import table as review_table
 from scaling import BUDGETED_FROM, UNITS, per_unit, spread, write_stacks
 from sdk_classes import sdk_class
 
@@ -168,6 +173,7 @@ def budgets(
     stacks: dict[str, dict[str, Any]],
     everything: dict[str, Sample],
     scaling: dict[int, dict[str, Any]],
+    review: dict[str, Sample],
 ) -> list[Budget]:
     found = []
     for name, s in stacks.items():
@@ -186,6 +192,14 @@ def budgets(
             f"≤ {ALL_STACKS_SECONDS:g} s",
             f"{default:.1f} s",
             default <= ALL_STACKS_SECONDS,
+        )
+    )
+    found.append(
+        Budget(
+            "`review` of a one-stack change / `summary` of that stack",
+            f"≤ {REVIEW_OVER_SUMMARY:g}",
+            f"{review_ratio(review):.2f}",
+            review_ratio(review) <= REVIEW_OVER_SUMMARY,
         )
     )
     for what, values in (
@@ -227,6 +241,7 @@ def report(
     stacks: dict[str, dict[str, Any]],
     everything: dict[str, Sample],
     scaling: dict[int, dict[str, Any]],
+    review: dict[str, Sample],
     found: list[Budget],
     runs: int,
 ) -> str:
@@ -259,6 +274,7 @@ def report(
             f"| {how} | {s.median_seconds:.1f} s | {s.median_cpu_seconds:.1f} s "
             f"| {s.median_mib:.0f} MiB |"
         )
+    out += ["", *review_table(review)]
     out += [
         "",
         "| pools and teams | resources | `plan` | planned in a warm process | per added unit "
@@ -298,6 +314,7 @@ def as_json(
     stacks: dict[str, dict[str, Any]],
     everything: dict[str, Sample],
     scaling: dict[int, dict[str, Any]],
+    review: dict[str, Sample],
     found: list[Budget],
 ) -> dict[str, Any]:
     def sample(s: Sample) -> dict[str, Any]:
@@ -324,6 +341,7 @@ def as_json(
             for name, s in stacks.items()
         },
         "summary": {how: sample(s) for how, s in everything.items()},
+        "review": {command: sample(s) for command, s in review.items()},
         "scaling": {
             str(n): {
                 "resources": r["resources"],
@@ -348,12 +366,15 @@ def main() -> int:
         stacks = bench_stacks(project_stacks(ROOT), args.runs, Path(scratch))
         print("every stack in one command ...", file=sys.stderr)
         everything = bench_all(args.runs)
+        print("a one-stack review beside its summary ...", file=sys.stderr)
+        review = bench_review(args.runs, Path(scratch))
         print("scaling ...", file=sys.stderr)
         scaling = bench_scaling(args.runs, Path(scratch))
-    found = budgets(stacks, everything, scaling)
-    sys.stdout.write(report(stacks, everything, scaling, found, args.runs))
+    found = budgets(stacks, everything, scaling, review)
+    sys.stdout.write(report(stacks, everything, scaling, review, found, args.runs))
     if args.json:
-        args.json.write_text(json.dumps(as_json(stacks, everything, scaling, found), indent=2))
+        document = as_json(stacks, everything, scaling, review, found)
+        args.json.write_text(json.dumps(document, indent=2))
     missed = [b.name for b in found if not b.met]
     if missed:
         print(f"budgets missed: {'; '.join(missed)}", file=sys.stderr)

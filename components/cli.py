@@ -1,8 +1,11 @@
 """The `mlplatform` command line: `mlplatform plan STACK` and friends.
 
-Exit codes: 0 success, 1 any other failure, 2 invalid stack config (and command-line usage
-errors), 3 mandatory policy violations (`check`, `summary`), 4 blocking changes (`diff`),
-5 anything blocking (`review`).
+Exit codes: 0 success, 1 any other failure, 2 invalid stack config or an error raised by the
+stack's program (and command-line usage errors; for `check`, `summary` and `review` a stack,
+project, git ref or policy pack that is not there), 3 mandatory policy violations (`check`,
+`summary`), 4 blocking changes (`diff`), 5 anything blocking (`review`).
+
+The group and every command take `--version` (as `mlplatform version`) and `-h` (`--help`).
 
 Written on click directly: every command pays for its command line, and click's decorators
 cost about a third of typer's import plus typer's reading of every command's type hints at
@@ -55,6 +58,12 @@ project_dir_option = click.option(
     help="Directory holding Pulumi.yaml. Default: the current directory or its parents.",
 )
 output_option = click.option("--output", "-o", type=PATH, help="Write to FILE instead of stdout.")
+policy_pack_option = click.option(
+    "--policy-pack",
+    type=PATH,
+    help="Policy pack directory. Default: policies/ of the project when it holds a pack, else "
+    "the pack mlplatform ships (mlplatform policy-pack path).",
+)
 
 
 def format_option(formats: type[StrEnum]) -> Callable[[Decorated], Decorated]:
@@ -81,10 +90,47 @@ def _exit(code: int, message: str | None = None) -> NoReturn:
     sys.exit(code)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(__version__)
+        ctx.exit()
+
+
+def _version_option() -> click.Option:
+    return click.Option(
+        ["--version"],
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_print_version,
+        help="Print the mlplatform version and exit.",
+    )
+
+
+class _Command(click.Command):
+    """A command that also takes `--version`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(_version_option())
+
+
+class _Group(click.Group):
+    """The `mlplatform` group: `--version` on it and on every command it makes."""
+
+    command_class = _Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.append(_version_option())
+
+
 @click.group(
+    cls=_Group,
     help="mlplatform: plan and check multi-cloud ML platforms offline, with the real Pulumi "
     "program and no cloud access.",
-    context_settings={"max_content_width": 100},
+    # Subcommands inherit these (help_option_names too: `mlplatform plan -h`).
+    context_settings={"max_content_width": 100, "help_option_names": ["-h", "--help"]},
 )
 def app() -> None:
     pass
@@ -119,16 +165,33 @@ def plan(stack: str, format: str, output: Path | None, project_dir: Path | None)
 
 
 def _plan_or_exit(stack: str, project_dir: Path | None) -> Plan:
-    """The stack's offline plan, or exit 2 (invalid config) / 1 (anything else)."""
-    from mlplatform.engine import PlanError, run_stack
+    """The stack's offline plan, or exit 2 (invalid config, an error in the program) / 1
+    (anything else)."""
+    from mlplatform.engine import PlanError, ProgramError, run_stack
     from mlplatform.spec import ConfigError
 
     try:
         return run_stack(stack, project_dir)
-    except ConfigError as exc:
+    except (ConfigError, ProgramError) as exc:
         _exit(EXIT_INVALID_CONFIG, f"error: {exc}")
     except PlanError as exc:
         _exit(EXIT_FAILURE, f"error: {exc}")
+
+
+def _project_or_exit(project_dir: Path | None, stacks: list[str] | None = None) -> Path:
+    """The project at or above `project_dir` (default: the current directory; a stack config
+    file's own), each of `stacks` checked to be in it; else exit 2 naming what is not there."""
+    from mlplatform.engine import PlanError, resolve_stack_file
+    from mlplatform.engine.runner import find_project_dir, stack_project_dir
+
+    try:
+        given = stacks or []
+        root = stack_project_dir(given[0], project_dir) if given else find_project_dir(project_dir)
+        for stack in given:
+            resolve_stack_file(stack, root)
+    except PlanError as exc:
+        _exit(EXIT_INVALID_CONFIG, f"error: {exc}")
+    return root
 
 
 @app.command()
@@ -140,9 +203,7 @@ def _plan_or_exit(stack: str, project_dir: Path | None) -> Plan:
     help="Policy pack config, as for `pulumi preview --policy-pack-config`: "
     '{"<policy>": {"<property>": value}}.',
 )
-@click.option(
-    "--policy-pack", type=PATH, help="Policy pack directory. Default: policies/ of the project."
-)
+@policy_pack_option
 @project_dir_option
 def check(
     stack: str,
@@ -151,19 +212,21 @@ def check(
     policy_pack: Path | None,
     project_dir: Path | None,
 ) -> None:
-    """Plan the stack offline and run the policy pack (policies/) over it, through the pack's
-    own gRPC analyzer protocol. Exit 3 on a mandatory violation.
+    """Plan the stack offline and run the policy pack (the project's policies/, else the one
+    mlplatform ships) over it, through the pack's own gRPC analyzer protocol. Exit 3 on a
+    mandatory violation, 2 for a stack, project or pack that is not there.
 
     STACK is a stack name or a path to a stack config file; aws-dev by default.
     """
-    from mlplatform.checks import PackError, PolicyConfigError, check_stack
+    from mlplatform.checks import PackError, PackNotFoundError, PolicyConfigError, check_stack
     from mlplatform.checks.report import RENDERERS
-    from mlplatform.engine import PlanError
+    from mlplatform.engine import PlanError, ProgramError
     from mlplatform.spec import ConfigError
 
+    _project_or_exit(project_dir, [stack])
     try:
         report = check_stack(stack, project_dir, policy_config, policy_pack)
-    except (ConfigError, PolicyConfigError) as exc:
+    except (ConfigError, PolicyConfigError, ProgramError, PackNotFoundError) as exc:
         _exit(EXIT_INVALID_CONFIG, f"error: {exc}")
     except (PlanError, PackError) as exc:
         _exit(EXIT_FAILURE, f"error: {exc}")
@@ -248,17 +311,38 @@ def _read_plan(path: Path) -> Plan:
 
 @app.command()
 @click.argument("base_ref")
+@click.argument("stacks", nargs=-1)
 @click.option("--output", "-o", type=PATH, help="Write the Markdown to FILE.")
+@policy_pack_option
 @project_dir_option
-def review(base_ref: str, output: Path | None, project_dir: Path | None) -> None:
-    """The pull-request report: every shipped stack planned at BASE_REF (a git ref to compare
-    with, e.g. origin/main) and now, diffed, checked and given its critical path, as Markdown.
-    Exit 5 when anything blocks."""
-    from mlplatform.checks.review import review as run_review
-    from mlplatform.checks.review import to_markdown
-    from mlplatform.engine.runner import find_project_dir
+def review(
+    base_ref: str,
+    stacks: tuple[str, ...],
+    output: Path | None,
+    policy_pack: Path | None,
+    project_dir: Path | None,
+) -> None:
+    """The pull-request report: the stacks a change touches (its own config, or anything else
+    a plan is made from) planned at BASE_REF (a git ref, e.g. origin/main) and now, diffed,
+    checked, costed and given their critical path, as Markdown; a line on stderr per stack
+    planned or checked. Exit 5 when anything blocks or a stack fails to plan (its row says
+    why), 2 for a ref, stack, project or pack that is not there.
 
-    result = run_review(base_ref, project_dir or find_project_dir())
+    STACKS, if given, are reviewed whether the change touches them or not.
+    """
+    from mlplatform.checks import PackError, PackNotFoundError
+    from mlplatform.checks.review import ReviewError, to_markdown
+    from mlplatform.checks.review import review as run_review
+
+    def progress(line: str) -> None:
+        click.echo(f"review: {line}", err=True)
+
+    try:
+        result = run_review(base_ref, project_dir, list(stacks) or None, policy_pack, progress)
+    except (ReviewError, PackNotFoundError) as exc:
+        _exit(EXIT_INVALID_CONFIG, f"error: {exc}")
+    except PackError as exc:
+        _exit(EXIT_FAILURE, f"error: {exc}")
     text = to_markdown(result)
     if output is None:
         sys.stdout.write(text)
@@ -286,21 +370,68 @@ def summary(stacks: tuple[str, ...], format: str, jobs: int, project_dir: Path |
 
     STACKS are the stacks to include; by default every Pulumi.<stack>.yaml of the project.
     """
-    from mlplatform.checks import PackError
+    from mlplatform.checks import PackError, PackNotFoundError
     from mlplatform.checks.summary import RENDERERS, summarize
-    from mlplatform.engine import PlanError
-    from mlplatform.engine.runner import find_project_dir
+    from mlplatform.engine import PlanError, ProgramError
     from mlplatform.spec import ConfigError
 
+    root = _project_or_exit(project_dir, list(stacks))
     try:
         workers = jobs or os.cpu_count() or 1
-        result = summarize(project_dir or find_project_dir(), list(stacks) or None, workers)
-    except ConfigError as exc:
+        result = summarize(root, list(stacks) or None, workers)
+    except (ConfigError, ProgramError, PackNotFoundError) as exc:
         _exit(EXIT_INVALID_CONFIG, f"error: {exc}")
     except (PlanError, PackError) as exc:
         _exit(EXIT_FAILURE, f"error: {exc}")
     sys.stdout.write(RENDERERS[format](result))
     _exit(result.exit_code)
+
+
+@app.command("stacks")
+@click.option(
+    "--format",
+    "-f",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="json: one line, a GitHub Actions matrix.",
+)
+@click.option(
+    "--target",
+    "-t",
+    "targets",
+    multiple=True,
+    type=click.Choice(["aws", "azure", "gcp", "kubernetes"]),
+    help="Only stacks of this target (repeatable).",
+)
+@click.option(
+    "--environment",
+    "-e",
+    "environments",
+    multiple=True,
+    type=click.Choice(["dev", "staging", "prod"]),
+    help="Only stacks of this environment (repeatable).",
+)
+@project_dir_option
+def list_stacks(
+    format: str, targets: tuple[str, ...], environments: tuple[str, ...], project_dir: Path | None
+) -> None:
+    """Every stack of the project, one Pulumi.<stack>.yaml each in its stack config directory:
+    name, target, environment and region, each spec validated (exit 2 when one is invalid).
+    The deploy workflows take `--format json` as their matrix."""
+    from mlplatform.engine import PlanError
+    from mlplatform.engine.runner import find_project_dir
+    from mlplatform.engine.stacks import list_stacks as find_stacks
+    from mlplatform.engine.stacks import to_json, to_table
+    from mlplatform.spec import ConfigError
+
+    try:
+        found = find_stacks(project_dir or find_project_dir(), targets, environments)
+    except ConfigError as exc:
+        _exit(EXIT_INVALID_CONFIG, f"error: {exc}")
+    except PlanError as exc:
+        _exit(EXIT_FAILURE, f"error: {exc}")
+    sys.stdout.write(to_json(found) if format == "json" else to_table(found))
 
 
 @app.command()
@@ -309,14 +440,37 @@ def summary(stacks: tuple[str, ...], format: str, jobs: int, project_dir: Path |
 @report_format_option
 def diff(base: Path, head: Path, format: str) -> None:
     """What HEAD changes against BASE (both plan JSON, from plan --format json): added,
-    updated, replaced, deleted and renamed resources. Exit 4 when a change would lose data or
-    replace a renamed resource."""
-    from mlplatform.checks.diff import diff_plans
+    updated (each field before → after, secrets masked), replaced, deleted and renamed
+    resources. Exit 4 when a change would lose data, removes a deletion guard (`protect`, a
+    cloud's deletion protection) or replaces a renamed resource; exit 2 when the plans are of
+    two stacks or projects."""
+    from mlplatform.checks.diff import PlanMismatchError, diff_plans
     from mlplatform.checks.diff_views import RENDERERS
 
-    result = diff_plans(_read_plan(base), _read_plan(head))
+    try:
+        result = diff_plans(_read_plan(base), _read_plan(head))
+    except PlanMismatchError as exc:
+        _exit(EXIT_INVALID_CONFIG, f"error: {exc}")
     sys.stdout.write(RENDERERS[format](result))
     _exit(result.exit_code)
+
+
+@app.group("policy-pack", cls=_Group)
+def policy_pack() -> None:
+    """The CrossGuard policy pack installed with mlplatform: the rules `check`, `summary` and
+    `review` run when the project has no policies/ of its own."""
+
+
+@policy_pack.command("path")
+def policy_pack_path() -> None:
+    """Print the folder of the policy pack installed with mlplatform (in an editable install,
+    the checkout's policies/, which `pulumi preview --policy-pack` takes)."""
+    from mlplatform.policy_pack import is_pack, shipped_pack
+
+    folder = shipped_pack()
+    if not is_pack(folder):
+        _exit(EXIT_FAILURE, f"error: no policy pack at {folder}: reinstall mlplatform")
+    click.echo(str(folder))
 
 
 def main() -> None:

@@ -61,6 +61,26 @@ EXPECTED_REGISTRY_GB = 50
 """GB of images the cost estimate assumes each container registry holds."""
 LOG_RETENTION_DAYS = 30
 """Days cluster logs are kept (CloudWatch, Log Analytics)."""
+FLOW_LOG_RETENTION_DAYS = 90
+"""Days network flow logs are kept (AWS VPC flow logs in CloudWatch, Azure VNet flow logs in
+storage): the 90 days CIS asks of flow logs (CIS Microsoft Azure Foundations, "flow log
+retention period is greater than or equal to 90 days"), and a CloudWatch retention period."""
+NETWORK_WATCHER_RESOURCE_GROUP = "NetworkWatcherRG"
+"""Where Azure creates each region's Network Watcher when it enables it for a subscription
+(learn.microsoft.com/azure/network-watcher/frequently-asked-questions, "What is the
+NetworkWatcherRG?")."""
+PGAUDIT_LIBRARY = "pgaudit"
+"""The pgAudit library, loaded through shared_preload_libraries on RDS and Azure Database for
+PostgreSQL (Cloud SQL loads it with its cloudsql.enable_pgaudit flag)."""
+PGAUDIT_CLASSES = "ddl,role"
+"""The statement classes pgAudit logs on the MLflow database: schema changes and role and
+grant changes. Never read, write or all: MLflow's auth tables (users, password hashes,
+permissions) are read and written with statements whose text would land in the log; pgAudit
+redacts passwords from ROLE statements (Azure Database for PostgreSQL, concepts-audit), and
+statement parameters stay off (pgaudit.log_parameter). Lowercase, comma-separated: the form
+RDS, Azure (allowed values none,read,write,function,role,ddl,misc,all) and Cloud SQL take."""
+NETWORK_WATCHER_NAME = "NetworkWatcher_{location}"
+"""The name Azure gives a region's Network Watcher (same FAQ: "NetworkWatcher_RegionName")."""
 CLOUDWATCH_RETENTION_DAYS = (
     1,
     3,

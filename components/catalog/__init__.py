@@ -2,10 +2,13 @@
 
 `resolve(cloud, gpu, gpus_per_node)` gives the instance type / VM size /
 machine type (+ accelerator on GCP) and the GPU node image; a combination a
-cloud lacks raises `CatalogError` listing what it does offer.
+cloud lacks raises `CatalogError` naming the field and value and listing what
+the cloud does offer. `resolve_pools` does it for a component's `gpu_pools`,
+naming the pool (`gpu_pools[1].gpu: 'L4' is not offered on azure; ...`).
 """
 
-from typing import NamedTuple
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 from mlplatform.catalog.data import GPU_NAMES, OFFERINGS, GpuOffering
 from mlplatform.catalog.images import NODE_IMAGES, NodeImage
@@ -23,15 +26,37 @@ __all__ = [
     "gpus_offered",
     "offerings",
     "resolve",
+    "resolve_pools",
 ]
 
 
 class CatalogError(LookupError):
-    """A GPU, or a GPU count, that a cloud does not offer."""
+    """A GPU, GPU count or node image that a cloud does not offer: `field: value problem`,
+    after the subject (`gpu_pools[1]`) when there is one."""
 
-    def __init__(self, message: str, alternatives: list[str] | list[int]) -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        field: str,
+        value: object,
+        problem: str,
+        alternatives: list[str] | list[int],
+        subject: str = "",
+    ) -> None:
+        self.field, self.value, self.problem, self.subject = field, value, problem, subject
         self.alternatives = alternatives
+        path = f"{subject}.{field}" if subject else field
+        super().__init__(f"{path}: {value!r} {problem}")
+
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        return CatalogError, (self.field, self.value, self.problem, self.alternatives, self.subject)
+
+    def at(self, subject: str) -> "CatalogError":
+        """The same error, naming what it belongs to (`gpu_pools[1]`)."""
+        return CatalogError(self.field, self.value, self.problem, self.alternatives, subject)
+
+
+def _choose(problem: str, alternatives: Sequence[object]) -> str:
+    return f"{problem}; choose one of {', '.join(map(str, alternatives))}"
 
 
 class ResolvedGpu(NamedTuple):
@@ -69,24 +94,35 @@ def resolve(cloud: str, gpu: str, gpus_per_node: int, image: str | None = None) 
     (fewest vCPUs) is chosen.
     """
     if cloud not in CLOUDS:
-        raise CatalogError(f"{cloud!r} has no GPU catalog; choose one of", list(CLOUDS))
+        raise CatalogError("cloud", cloud, _choose("has no GPU catalog", CLOUDS), list(CLOUDS))
     shapes = offerings(cloud, gpu)
     if not shapes:
         offered = gpus_offered(cloud)
-        raise CatalogError(
-            f"is not offered on {cloud}; choose one of {', '.join(offered)}", offered
-        )
+        raise CatalogError("gpu", gpu, _choose(f"is not offered on {cloud}", offered), offered)
     matching = [o for o in shapes if o.gpus_per_node == gpus_per_node]
     if not matching:
         counts = sorted({o.gpus_per_node for o in shapes})
-        raise CatalogError(
-            f"GPUs per node is not offered for {gpu} on {cloud}; "
-            f"choose one of {', '.join(map(str, counts))}",
-            counts,
-        )
+        problem = f"GPUs per node is not offered for {gpu} on {cloud}"
+        raise CatalogError("gpus_per_node", gpus_per_node, _choose(problem, counts), counts)
     images = NODE_IMAGES[cloud]
     chosen = images[0] if image is None else next((i for i in images if i.name == image), None)
     if chosen is None:
         names = [i.name for i in images]
-        raise CatalogError(f"is not a GPU node image on {cloud}; choose one of", names)
+        problem = _choose(f"is not a GPU node image on {cloud}", names)
+        raise CatalogError("node_image", image, problem, names)
     return ResolvedGpu(offering=matching[0], image=chosen)
+
+
+def resolve_pools(cloud: str, pools: Sequence[Mapping[str, Any]]) -> list[ResolvedGpu]:
+    """Each of a component's `gpu_pools` (GpuPoolArgs) resolved on `cloud`; an error names the
+    pool and field (`gpu_pools[1].gpu: 'L4' is not offered on azure; choose one of ...`), as
+    the spec names `gpuPools[1].gpu`."""
+    resolved: list[ResolvedGpu] = []
+    for i, pool in enumerate(pools):
+        try:
+            resolved.append(
+                resolve(cloud, pool["gpu"], pool.get("gpus_per_node", 1), pool.get("node_image"))
+            )
+        except CatalogError as exc:
+            raise exc.at(f"gpu_pools[{i}]") from None
+    return resolved

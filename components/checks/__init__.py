@@ -1,4 +1,6 @@
-"""Checks on a captured plan (layer 6): the policy pack run offline (`mlplatform check`)."""
+"""Checks on a captured plan (layer 6): the policy pack run offline (`mlplatform check`). The
+pack is the project's own `policies/`, the one mlplatform ships, or one named
+(`mlplatform.policy_pack.find_pack`)."""
 
 from __future__ import annotations
 
@@ -9,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from mlplatform.checks.analyzer import PackError, PolicyConfigError, analyze, pack_session
 from mlplatform.checks.report import CheckReport, build_report
+from mlplatform.policy_pack import PackNotFoundError, find_pack
 
 if TYPE_CHECKING:
     from mlplatform.engine.plan import Plan
     from mlplatform.spec.model import PlatformConfig
 
-PACK_DIR = "policies"
 GPU_CAP_POLICY = "platform-gpu-total-under-cap"
 BUDGET_POLICY = "platform-monthly-cost-under-budget"
 PRICED_POLICY = "platform-cost-fully-priced"
@@ -26,10 +28,10 @@ LEVEL = "enforcementLevel"
 def pack_config(
     spec: PlatformConfig | None, given: Mapping[str, Any] | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Per-policy config: the stack's own limits (budget.maxGpus, budget.maxMonthlyUsd and the
-    cost assumptions), then what the user gave in Pulumi's `--policy-pack-config` shape:
-    {policy: level} or {policy: {enforcementLevel: level, property: value}}, levels mandatory /
-    advisory / disabled."""
+    """Per-policy config: the stack's own limits (budget.maxGpus, budget.maxMonthlyUsd with
+    budget.allowUnpriced and the cost assumptions), then what the user gave in Pulumi's
+    `--policy-pack-config` shape: {policy: level} or {policy: {enforcementLevel: level,
+    property: value}}, levels mandatory / advisory / disabled."""
     config: dict[str, dict[str, Any]] = {}
     if spec is not None and spec.budget.max_gpus is not None:
         config[GPU_CAP_POLICY] = {"maxGpus": spec.budget.max_gpus}
@@ -39,7 +41,10 @@ def pack_config(
         assumptions = Assumptions.of(spec).config()
         config[PRICED_POLICY] = dict(assumptions)
         if spec.budget.max_monthly_usd is not None:
-            config[BUDGET_POLICY] = {"maxMonthlyUsd": spec.budget.max_monthly_usd, **assumptions}
+            budget: dict[str, Any] = {"maxMonthlyUsd": spec.budget.max_monthly_usd}
+            if spec.budget.allow_unpriced:  # only when set: a pack without it still takes the rest
+                budget["allowUnpriced"] = True
+            config[BUDGET_POLICY] = {**budget, **assumptions}
     for name, values in (given or {}).items():
         entry = config.setdefault(name, {})
         entry.update({LEVEL: values} if isinstance(values, str) else dict(values))
@@ -54,19 +59,20 @@ def check_stack(
     plan: Plan | None = None,
     session: Any = None,
 ) -> CheckReport:
-    """Plan `stack` offline (unless its `plan` is given) and run the policy pack (default: the
-    project's `policies/`, or the running `session` of `pack_session`) over it."""
+    """Plan `stack` offline (unless its `plan` is given) and run the policy pack (the running
+    `session` of `pack_session`, else `pack_dir`, else `find_pack`'s default) over it. Raises
+    `PackNotFoundError` for a `pack_dir` that holds no pack."""
     from mlplatform.engine import run_stack
-    from mlplatform.engine.runner import find_project_dir, stack_spec
+    from mlplatform.engine.runner import stack_project_dir, stack_spec
 
-    root = find_project_dir(project_dir)
+    root = stack_project_dir(stack, project_dir)
+    pack = find_pack(pack_dir, root)  # before planning: a wrong folder is told at once
     plan = plan or run_stack(stack, root)
     spec = stack_spec(stack, root)
     given = _read_config(config_file) if config_file else None
     config = pack_config(spec, given)
     # The stack's own settings apply where the pack has the policy; what the user gave must.
     optional = frozenset(config) - frozenset(given or {})
-    pack = pack_dir or root / PACK_DIR
     return build_report(plan.stack, analyze(plan, pack, config, optional, session))
 
 
@@ -82,4 +88,12 @@ def _read_config(path: Path) -> dict[str, Any]:
     return given
 
 
-__all__ = ["PackError", "PolicyConfigError", "check_stack", "pack_config", "pack_session"]
+__all__ = [
+    "PackError",
+    "PackNotFoundError",
+    "PolicyConfigError",
+    "check_stack",
+    "find_pack",
+    "pack_config",
+    "pack_session",
+]

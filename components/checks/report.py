@@ -6,13 +6,18 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass
+from textwrap import fill
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from mlplatform import terminal
 from mlplatform.checks.analyzer import Analysis, Finding, PolicyInfo
 
+TABLE_WIDTH = 140
+"""Columns of the table view when neither COLUMNS nor a terminal says."""
 EXIT_CLEAN = 0
 EXIT_MANDATORY_VIOLATIONS = 3
 FAILED, NOT_EVALUATED, PASSED, NOT_APPLICABLE, DISABLED = (
@@ -46,6 +51,10 @@ class CheckReport:
     @property
     def exit_code(self) -> int:
         return EXIT_MANDATORY_VIOLATIONS if self.mandatory_violations else EXIT_CLEAN
+
+    def failed(self) -> list[PolicyResult]:
+        """The policies with a violation: each gets its remediation."""
+        return [r for r in self.results if r.status == FAILED]
 
     def counts(self) -> dict[str, int]:
         return {
@@ -95,6 +104,7 @@ def to_json(report: CheckReport) -> str:
                 "enforcement": r.policy.enforcement,
                 "severity": r.policy.severity,
                 "status": r.status,
+                "remediation": r.policy.remediation,
                 "violations": [{"urn": v.urn, "message": v.message} for v in r.violations],
                 "notEvaluated": [{"urn": v.urn, "message": v.message} for v in r.not_evaluated],
             }
@@ -125,24 +135,38 @@ def to_markdown(report: CheckReport) -> str:
                 f"| `{r.policy.name}` | {r.policy.enforcement} | {r.status} | "
                 f"`{_short(finding.urn)}` | {message} |"
             )
+    if report.failed():
+        lines += ["", "How to fix:", ""]
+        lines += [f"- `{r.policy.name}`: {r.policy.remediation}" for r in report.failed()]
     return "\n".join(lines) + "\n"
 
 
-def to_table(report: CheckReport, width: int = 140) -> str:
+def to_table(report: CheckReport, width: int | None = None) -> str:
+    """The policies that did not pass, with their findings, then how to fix each failed one;
+    `width` columns (default: the terminal's). Findings are escaped: never read as markup."""
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=False, color_system=None)
-    table = Table(title=f"mlplatform check {report.stack}")
+    console = Console(
+        file=buffer,
+        width=width or terminal.width(TABLE_WIDTH),
+        force_terminal=False,
+        color_system=None,
+    )
+    table = Table(title=f"mlplatform check {escape(report.stack)}")
     for column in ("policy", "level", "status", "resource", "finding"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # narrow terminals: wrap, never cut
     for r in report.results:
         findings = r.violations + r.not_evaluated
         if r.status in (NOT_APPLICABLE, DISABLED):
             continue
         if not findings:
-            table.add_row(r.policy.name, r.policy.enforcement, r.status, "", "")
+            table.add_row(escape(r.policy.name), r.policy.enforcement, r.status, "", "")
         for finding in findings:
             table.add_row(
-                r.policy.name, r.policy.enforcement, r.status, _short(finding.urn), finding.message
+                escape(r.policy.name),
+                r.policy.enforcement,
+                r.status,
+                escape(_short(finding.urn)),
+                escape(finding.message),
             )
     console.print(table)
     counts = report.counts()
@@ -151,6 +175,12 @@ def to_table(report: CheckReport, width: int = 140) -> str:
         f"{counts[NOT_EVALUATED]} not evaluated, {counts[PASSED]} passed, "
         f"{counts[NOT_APPLICABLE]} not applicable"
     )
+    if report.failed():  # plain text: wrapped with a hanging indent, no markup to read
+        buffer.write("how to fix:\n")
+        for r in report.failed():
+            fix = f"{r.policy.name}: {r.policy.remediation}"
+            buffer.write(fill(fix, console.width, initial_indent="  ", subsequent_indent="    "))
+            buffer.write("\n")
     return buffer.getvalue()
 
 

@@ -1,44 +1,68 @@
-"""`mlplatform review BASE_REF`: the pull-request report. Every shipped stack is planned at the
-base git ref (its own code, checked out in a temporary worktree) and at the working tree, then
-diffed, checked against the policy pack, costed (both plans at the stack's current assumptions)
-and given its critical path; the result is one Markdown
-report, a summary table first and a collapsible section per stack, kept under GitHub's comment
-limit by trimming the sections, never the summary."""
+"""`mlplatform review BASE_REF`: the pull-request report, for any Pulumi project in git (its
+Pulumi.yaml's `main` and `stackConfigDir`, a library installed or in the repository).
+
+Only the stacks the change touches are planned (`review_git.touched_stacks`: a stack's own
+config, or anything else that can reach a plan): each now and at the base ref (`base_plans`:
+right after, in this process, unless the change touches the library), then diffed, checked
+against the policy pack (started at once, checking each stack while the next is planned),
+costed (both plans at the stack's current assumptions) and given its critical path. The
+result is one Markdown report, a summary table first and a collapsible section per stack, kept
+under GitHub's comment limit by trimming the sections, never the summary. A stack that fails
+to plan, at the base or now, or whose two plans cannot be compared, is a row saying why; the
+others are still reviewed.
+"""
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
+import queue
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
-from mlplatform.checks import PACK_DIR, check_stack, pack_session
+from mlplatform.checks import check_stack, find_pack, pack_session
+from mlplatform.checks.base_plans import BasePlans, base_plans, library_folder
 from mlplatform.checks.critical_path import critical_path
 from mlplatform.checks.critical_path import to_markdown as path_markdown
-from mlplatform.checks.diff import PlanDiff, diff_plans
+from mlplatform.checks.diff import PlanDiff, PlanMismatchError, diff_plans
 from mlplatform.checks.diff_views import to_markdown as diff_markdown
 from mlplatform.checks.report import CheckReport
 from mlplatform.checks.report import to_markdown as check_markdown
+from mlplatform.checks.review_git import (
+    ReviewError,
+    changed_paths,
+    repository,
+    stack_files,
+    touched_stacks,
+    verify_ref,
+    worktree,
+)
 from mlplatform.cost import Assumptions, Estimate, estimate_plan
 from mlplatform.cost.model import signed_usd, usd
 from mlplatform.cost.views import compare, delta_markdown
 from mlplatform.cost.views import to_markdown as cost_markdown
-from mlplatform.engine import run_stack
+from mlplatform.engine import PlanError, run_stack
 from mlplatform.engine.plan import Plan
-from mlplatform.engine.runner import project_stacks, stack_spec
+from mlplatform.engine.runner import find_project_dir, resolve_stack_file, stack_spec
+from mlplatform.spec import ConfigError
 
 COMMENT_LIMIT = 65_536
 """GitHub's limit on a comment body."""
 MARKER = "<!-- mlplatform-review -->"
 """Lets the workflow find and update its own comment."""
 EXIT_CLEAN, EXIT_FAILED = 0, 5
-CLI = "import sys; from mlplatform.cli import main; sys.argv[0] = 'mlplatform'; main()"
-"""The base's own command line, run with its code first on the path."""
+ROW_MESSAGE_LIMIT = 500
+"""Characters of a failure's message in its summary row; its section has all of it."""
+TRIMMED = "… trimmed to fit a comment; run the command locally.\n"
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_line: str) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -56,13 +80,27 @@ class StackReview:
 
 
 @dataclass(frozen=True)
+class StackFailure:
+    """A stack that could not be reviewed."""
+
+    stack: str
+    reason: str
+    """What failed: "failed to plan", "failed to plan at `main`", "cannot compare with `main`"."""
+    message: str
+    """The error's own message, paths relative to the repository."""
+
+
+@dataclass(frozen=True)
 class Review:
     base_ref: str
     stacks: list[StackReview]
+    failures: list[StackFailure] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    """Stacks the change does not touch: not planned."""
 
     @property
     def failed(self) -> bool:
-        return any(
+        return bool(self.failures) or any(
             (s.diff and s.diff.blocking) or s.check.mandatory_violations for s in self.stacks
         )
 
@@ -71,82 +109,187 @@ class Review:
         return EXIT_FAILED if self.failed else EXIT_CLEAN
 
 
-@contextmanager
-def worktree(root: Path, ref: str) -> Iterator[Path]:
-    """`ref` checked out beside the repository, removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="mlplatform-base-") as scratch:
-        path = Path(scratch) / "base"
-        subprocess.run(
-            ["git", "-C", str(root), "worktree", "add", "--detach", str(path), ref],
-            check=True,
-            capture_output=True,
+@dataclass(frozen=True)
+class _Scope:
+    """What the review covers, settled before anything is planned."""
+
+    root: Path
+    repo: Path
+    stacks: list[str]
+    unchanged: list[str]
+    changed: list[str]
+    pack: Path
+    asked: bool
+    """The stacks were named on the command line, not found from the change."""
+
+
+def _scope(
+    base_ref: str, project_dir: Path | None, stacks: list[str] | None, pack_dir: Path | None
+) -> _Scope:
+    """Raises `ReviewError` (or `PackNotFoundError`) for input the review cannot work with."""
+    try:
+        root = find_project_dir(project_dir)
+        repo = repository(root)
+        files = stack_files(root, repo)
+        given = [resolve_stack_file(s, root)[0] for s in stacks or ()]
+    except PlanError as exc:
+        raise ReviewError(str(exc)) from None
+    verify_ref(repo, base_ref)
+    pack = find_pack(pack_dir, root)
+    changed = changed_paths(repo, base_ref)
+    chosen = given or touched_stacks(changed, files)
+    unchanged = [] if given else sorted(set(files.values()) - set(chosen))
+    return _Scope(root, repo, chosen, unchanged, changed, pack, bool(given))
+
+
+def review(
+    base_ref: str,
+    project_dir: Path | None = None,
+    stacks: list[str] | None = None,
+    pack_dir: Path | None = None,
+    progress: Progress = _quiet,
+) -> Review:
+    """Review `stacks` (default: those the change since `base_ref` touches) of the project at
+    or above `project_dir`. Raises `ReviewError` or `PackNotFoundError` before planning anything
+    for input it cannot work with, and `PackError` when the pack fails."""
+    scope = _scope(base_ref, project_dir, stacks, pack_dir)
+    names = ", ".join(scope.stacks) or "none"
+    if scope.asked:
+        progress(f"{len(scope.stacks)} stacks asked for, against {base_ref}: {names}")
+    else:
+        total = len(scope.stacks) + len(scope.unchanged)
+        progress(
+            f"{len(scope.stacks)} of {total} stacks touched by the change since {base_ref}: {names}"
         )
+    if not scope.stacks:
+        return Review(base_ref, [], [], scope.unchanged)
+    library = library_folder(scope.repo, scope.changed)
+    relative = scope.root.relative_to(scope.repo)
+    jobs = os.cpu_count() or 1
+    with worktree(scope.repo, base_ref) as base, tempfile.TemporaryDirectory() as scratch:
+        own = base / library if library is not None else None
+        folders = (scope.repo, base)
+        with base_plans(base / relative, folders, scope.stacks, own, Path(scratch), jobs) as bases:
+            return _Reviewer(base_ref, scope, base, progress).run(bases)
+
+
+class _Pair(NamedTuple):
+    """A stack's plan at the base (None: not there) and now, and their diff."""
+
+    stack: str
+    before: Plan | None
+    after: Plan
+    diff: PlanDiff | None
+
+
+class _Reviewer:
+    """Plans each stack now, takes its base plan, and hands it to the pack on another thread."""
+
+    def __init__(self, base_ref: str, scope: _Scope, base: Path, progress: Progress) -> None:
+        self.base_ref = base_ref
+        self.scope = scope
+        self.base = base
+        self.progress = progress
+        self.checks: dict[str, CheckReport] = {}
+        self.queue: queue.Queue[tuple[str, Plan] | None] = queue.Queue()
+
+    def run(self, bases: BasePlans) -> Review:
+        pairs: list[_Pair] = []
+        failures: list[StackFailure] = []
+        with ThreadPoolExecutor(1) as checker:
+            checking = checker.submit(self._check_each)
+            try:
+                for stack in self.scope.stacks:
+                    if checking.done():  # the pack failed: stop planning, raise its error
+                        break
+                    outcome = self._plans(stack, bases)
+                    if isinstance(outcome, StackFailure):
+                        failures.append(outcome)
+                        continue
+                    pairs.append(outcome)
+                    self.queue.put((stack, outcome.after))
+            finally:
+                self.queue.put(None)
+            checking.result()
+        reviews = [self._review(pair) for pair in pairs]
+        return Review(self.base_ref, reviews, failures, self.scope.unchanged)
+
+    def _check_each(self) -> None:
+        with pack_session(self.scope.pack) as session:
+            while (item := self.queue.get()) is not None:
+                stack, plan = item
+                check = check_stack(stack, self.scope.root, plan=plan, session=session)
+                self.checks[stack] = check
+                mandatory = len(check.mandatory_violations)
+                self.progress(f"{stack} checked: {mandatory} mandatory violations")
+
+    def _plans(self, stack: str, bases: BasePlans) -> _Pair | StackFailure:
+        """The stack's plans and their diff, or why they cannot be had or compared."""
+        at = f"at `{self.base_ref}`"
         try:
-            yield path
-        finally:
-            subprocess.run(
-                ["git", "-C", str(root), "worktree", "remove", "--force", str(path)],
-                check=False,
-                capture_output=True,
-            )
+            after = run_stack(stack, self.scope.root)
+            self.progress(f"{stack} planned ({len(after.resources)} resources)")
+        except (ConfigError, PlanError) as exc:
+            return self._failure(stack, "failed to plan", exc)
+        try:
+            before = bases.plan(stack)
+        except (ConfigError, PlanError) as exc:
+            return self._failure(stack, f"failed to plan {at}", exc)
+        if before is None:
+            self.progress(f"{stack} is new: not at {self.base_ref}")
+            return _Pair(stack, None, after, None)
+        self.progress(f"{stack} planned at {self.base_ref} ({len(before.resources)} resources)")
+        try:
+            return _Pair(stack, before, after, diff_plans(before, after))
+        except PlanMismatchError as exc:
+            return self._failure(stack, f"cannot compare with `{self.base_ref}`", exc)
+
+    def _failure(self, stack: str, reason: str, error: Exception) -> StackFailure:
+        message = str(error)
+        for folder in (self.base, self.scope.repo):  # paths as the repository has them
+            message = message.replace(f"{folder}{os.sep}", "")
+        failure = StackFailure(stack, reason, message)
+        self.progress(f"{stack} {reason.replace('`', '')}: {_one_line(message)}")
+        return failure
+
+    def _review(self, pair: _Pair) -> StackReview:
+        stack, before, after, change = pair
+        check = self.checks[stack]
+        path = critical_path(after)
+        spec = stack_spec(stack, self.scope.root)
+        assumptions = Assumptions.of(spec)
+        cost = estimate_plan(after, assumptions)
+        base_cost = estimate_plan(before, assumptions) if before is not None else None
+        budget = spec.budget.max_monthly_usd if spec else None
+        parts = [
+            diff_markdown(change) if change else "New stack: nothing to diff against.\n",
+            check_markdown(check),
+            delta_markdown(compare(base_cost, cost)) if base_cost else "",
+            cost_markdown(cost, budget),
+            path_markdown(stack, path),
+        ]
+        return StackReview(
+            stack,
+            change,
+            check,
+            path.minutes,
+            critical_path(before).minutes if before is not None else None,
+            cost,
+            base_cost,
+            "\n".join(p for p in parts if p),
+        )
 
 
-def plan_at(base: Path, stack: str, out: Path) -> Plan | None:
-    """Plan `stack` with the base's own code: its `components/` shadows the installed package
-    (a `mlplatform` link first on the path), under the same provider SDKs."""
-    if not (base / "stacks" / f"Pulumi.{stack}.yaml").is_file():
-        return None
-    shim = out.parent / "shim"
-    shim.mkdir(exist_ok=True)
-    if not (shim / "mlplatform").exists():
-        (shim / "mlplatform").symlink_to(base / "components", target_is_directory=True)
-    env = {**os.environ, "PYTHONPATH": str(shim)}
-    command = [sys.executable, "-c", CLI, "plan", stack, "-f", "json", "-o", str(out)]
-    result = subprocess.run(command, cwd=base, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"planning {stack} at the base failed: {result.stderr.strip()}")
-    return Plan.from_json(json.loads(out.read_text(encoding="utf-8")))
-
-
-def review(base_ref: str, root: Path) -> Review:
-    stacks: list[StackReview] = []
-    with (
-        worktree(root, base_ref) as base,
-        tempfile.TemporaryDirectory() as scratch,
-        pack_session(root / PACK_DIR) as session,
-    ):
-        for stack in project_stacks(root):
-            before = plan_at(base, stack, Path(scratch) / f"{stack}.json")
-            after = run_stack(stack, root)
-            change = diff_plans(before, after) if before is not None else None
-            check = check_stack(stack, root, plan=after, session=session)
-            path = critical_path(after)
-            base_minutes = critical_path(before).minutes if before is not None else None
-            spec = stack_spec(stack, root)
-            assumptions = Assumptions.of(spec)
-            cost = estimate_plan(after, assumptions)
-            base_cost = estimate_plan(before, assumptions) if before is not None else None
-            budget = spec.budget.max_monthly_usd if spec else None
-            parts = [
-                diff_markdown(change) if change else "New stack: nothing to diff against.\n",
-                check_markdown(check),
-                delta_markdown(compare(base_cost, cost)) if base_cost else "",
-                cost_markdown(cost, budget),
-                path_markdown(stack, path),
-            ]
-            stacks.append(
-                StackReview(
-                    stack,
-                    change,
-                    check,
-                    path.minutes,
-                    base_minutes,
-                    cost,
-                    base_cost,
-                    "\n".join(p for p in parts if p),
-                )
-            )
-    return Review(base_ref, stacks)
+def _one_line(message: str, limit: int = ROW_MESSAGE_LIMIT) -> str:
+    """`message` on one line for a table cell, up to a traceback it carries and `limit`."""
+    lines: list[str] = []
+    for line in message.splitlines():
+        if line.startswith("Traceback"):
+            break
+        if line.strip():
+            lines.append(line.strip())
+    text = " ".join(lines).replace("|", "\\|")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _row(s: StackReview) -> str:
@@ -166,6 +309,14 @@ def _row(s: StackReview) -> str:
     )
 
 
+def _failure_row(f: StackFailure) -> str:
+    return f"| ❌ `{f.stack}` | {f.reason}: {_one_line(f.message)} | | | | | | | |"
+
+
+def _failure_section(f: StackFailure) -> str:
+    return f"{f.reason[:1].upper()}{f.reason[1:]}:\n\n```text\n{f.message}\n```\n"
+
+
 def _cost(s: StackReview) -> str:
     """Expected monthly cost and its change: "$1,234.00 (+$10.00)"; "≥" when part is unknown."""
     floor = "" if s.cost.complete else "≥ "
@@ -175,19 +326,32 @@ def _cost(s: StackReview) -> str:
     return f"{now} ({signed_usd(s.cost.total.expected - s.base_cost.total.expected)})"
 
 
+def _head(result: Review) -> list[str]:
+    head = [MARKER, f"## mlplatform review against `{result.base_ref}`", ""]
+    rows = {s.stack: _row(s) for s in result.stacks}
+    rows.update({f.stack: _failure_row(f) for f in result.failures})
+    if rows:
+        head += [
+            "| stack | adds | changes | replaces | deletes | blocking | mandatory violations "
+            "| cost a month (expected, change) | critical path |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+            *(rows[name] for name in sorted(rows)),
+            "",
+        ]
+    else:
+        head += ["No stack is touched by this change.", ""]
+    if result.unchanged:
+        names = ", ".join(f"`{name}`" for name in result.unchanged)
+        head += [f"Unchanged since `{result.base_ref}`, not planned: {names}.", ""]
+    return head
+
+
 def to_markdown(result: Review, limit: int = COMMENT_LIMIT) -> str:
     """The report; sections are trimmed (largest first) until it fits in `limit`."""
-    head = [
-        MARKER,
-        f"## mlplatform review against `{result.base_ref}`",
-        "",
-        "| stack | adds | changes | replaces | deletes | blocking | mandatory violations "
-        "| cost a month (expected, change) | critical path |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        *(_row(s) for s in result.stacks),
-        "",
-    ]
+    head = _head(result)
     sections = {s.stack: s.sections for s in result.stacks}
+    sections.update({f.stack: _failure_section(f) for f in result.failures})
+    sections = {name: sections[name] for name in sorted(sections)}
 
     def render() -> str:
         body = [
@@ -201,8 +365,11 @@ def to_markdown(result: Review, limit: int = COMMENT_LIMIT) -> str:
         name = max(sections, key=lambda n: len(sections[n]))
         keep = max(0, len(sections[name]) - (len(text) - limit) - 200)
         trimmed = sections[name][:keep].rsplit("\n", 1)[0]
-        sections[name] = trimmed + "\n\n… trimmed to fit a comment; run the command locally.\n"
+        sections[name] = trimmed + "\n\n" + TRIMMED
         if keep == 0:
-            sections[name] = "… trimmed to fit a comment; run the command locally.\n"
+            sections[name] = TRIMMED
         text = render()
     return text
+
+
+__all__ = ["Review", "ReviewError", "StackFailure", "StackReview", "review", "to_markdown"]

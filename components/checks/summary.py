@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from mlplatform.checks import PACK_DIR, check_stack, pack_session
+from mlplatform.checks import check_stack, find_pack, pack_session
 from mlplatform.checks.critical_path import critical_path
 from mlplatform.checks.report import FAILED, NOT_EVALUATED, CheckReport
 from mlplatform.cost import Assumptions, Estimate, estimate_plan
@@ -73,7 +73,7 @@ class Summary:
 def summarize(root: Path, stacks: list[str] | None = None, jobs: int = 1) -> Summary:
     """Plan, check, cost and time `stacks` (default: every `Pulumi.<stack>.yaml` of the
     project). Raises `ConfigError` or `PlanError` naming a stack that cannot be planned, and
-    `PackError` when the pack fails.
+    `PackError` when the pack fails. The pack is the project's `policies/` or the shipped one.
 
     The pack starts, and checks each planned stack, on a second thread while the next stack is
     planned: the pack is another process, so the two use two cores. With `jobs` > 1 (on Linux)
@@ -81,11 +81,12 @@ def summarize(root: Path, stacks: list[str] | None = None, jobs: int = 1) -> Sum
     and the Kubernetes layer are imported once for all; each worker plans one target's stacks
     at a time, importing that cloud's SDK once."""
     names = stacks if stacks is not None else project_stacks(root)
+    pack = find_pack(None, root)
     planned: queue.Queue[Planned | None] = queue.Queue()
     rows: dict[str, StackSummary] = {}
 
     def check_each() -> None:
-        with pack_session(root / PACK_DIR) as session:
+        with pack_session(pack) as session:
             while (item := planned.get()) is not None:
                 check = check_stack(item.given, root, plan=item.plan, session=session)
                 rows[item.given] = item.summary(check)
@@ -219,15 +220,24 @@ def _cells(s: StackSummary) -> tuple[str, ...]:
     )
 
 
-def to_text(summary: Summary) -> str:
+TABLE_WIDTH = 140
+"""Columns of the table view when neither COLUMNS nor a terminal says."""
+
+
+def to_text(summary: Summary, width: int | None = None) -> str:
+    """One row per stack, `width` columns (default: the terminal's), then the stacks with
+    mandatory violations."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+
+    from mlplatform import terminal
 
     table = Table(*HEADER, title="Every stack, planned offline")
     for s in summary.stacks:
-        table.add_row(*_cells(s))
+        table.add_row(*map(escape, _cells(s)))
     out = io.StringIO()
-    Console(file=out, width=140, color_system=None).print(table)
+    Console(file=out, width=width or terminal.width(TABLE_WIDTH), color_system=None).print(table)
     failed = [f"{s.stack}: {', '.join(s.failed_policies)}" for s in summary.stacks if s.mandatory]
     if failed:
         out.write("mandatory violations (mlplatform check STACK for details):\n")

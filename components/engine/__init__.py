@@ -15,12 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mlplatform.engine.plan import Plan, PlannedResource
-    from mlplatform.engine.runner import PlanError, resolve_stack_file, run_program, run_stack
+    from mlplatform.engine.runner import (
+        PlanError,
+        ProgramError,
+        resolve_stack_file,
+        run_program,
+        run_stack,
+    )
 
 _EXPORTS = {
     "Plan": "mlplatform.engine.plan",
     "PlannedResource": "mlplatform.engine.plan",
     "PlanError": "mlplatform.engine.runner",
+    "ProgramError": "mlplatform.engine.runner",
     "resolve_stack_file": "mlplatform.engine.runner",
     "run_program": "mlplatform.engine.runner",
     "run_stack": "mlplatform.engine.runner",
@@ -38,6 +45,7 @@ __all__ = [
     "Plan",
     "PlanError",
     "PlannedResource",
+    "ProgramError",
     "resolve_stack_file",
     "run_program",
     "run_stack",

@@ -33,6 +33,19 @@ def make_urn(stack: str, project: str, parent: str, type_: str, name: str) -> st
     return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
 
 
+def inherited_alias(
+    stack: str, project: str, type_: str, name: str, parent_name: str, parent_alias: str
+) -> str:
+    """The alias a child inherits from an alias of its parent (step_generator.go
+    `inheritedChildAlias`): its URN under the parent's alias, its name's parent-name prefix
+    swapped for the alias's (`new-bucket` under `new`, aliased `old`: `old-bucket`)."""
+    if name.startswith(parent_name):
+        name = parent_alias.rsplit("::", 1)[-1] + name[len(parent_name) :]
+    parent_type = parent_alias.split("::")[2]
+    qualified = type_ if parent_type == ROOT_STACK_TYPE else f"{parent_type}${type_}"
+    return f"urn:pulumi:{stack}::{project}::{qualified}::{name}"
+
+
 def provider_urn(reference: str) -> str | None:
     """The URN part of a provider reference (`urn::id`), or None when there is none."""
     return reference.rsplit("::", 1)[0] if reference else None
@@ -69,6 +82,8 @@ class RecordingMonitor(MockMonitor):
         self.captured: list[PlannedResource] = []
         self._config = dict(config or {})
         self._defaults: set[str] = set()
+        self._aliases_of: dict[str, list[str]] = {}
+        """Each registered URN's aliases: its children inherit them."""
         self._lock = threading.Lock()
 
     def _default_provider(self, request: Any) -> str | None:
@@ -115,16 +130,20 @@ class RecordingMonitor(MockMonitor):
         return make_urn(get_stack(), get_project(), parent, type_, name)
 
     def _aliases(self, request: Any, urn: str) -> list[str]:
-        """The resource's aliases as URNs: given ones as they are, specs completed from the
-        resource itself (a spec without a parent keeps the resource's parent)."""
-        found = list(request.aliasURNs)
+        """The resource's aliases as URNs, as the engine derives them
+        (pkg/resource/deploy/step_generator.go `generateAliases`): given ones as they are,
+        specs completed from the resource itself (a spec without a parent keeps the
+        resource's parent), then the ones inherited from each alias of its parent. The engine
+        inherits from the one parent alias that matched its state; with no state, a plan
+        lists the URNs under every alias of the parent."""
+        own = list(request.aliasURNs)
         for alias in request.aliases:
             if alias.urn:
-                found.append(alias.urn)
+                own.append(alias.urn)
                 continue
             spec = alias.spec
             parent = "" if spec.noParent else (spec.parentUrn or request.parent)
-            found.append(
+            own.append(
                 make_urn(
                     spec.stack or get_stack(),
                     spec.project or get_project(),
@@ -133,12 +152,30 @@ class RecordingMonitor(MockMonitor):
                     spec.name or request.name,
                 )
             )
+        found = list(own)
+        with self._lock:
+            parent_aliases = list(self._aliases_of.get(request.parent, ()))
+        parent_name = request.parent.rsplit("::", 1)[-1]
+        stack, project = get_stack(), get_project()
+        for parent_alias in parent_aliases:
+            found.append(
+                inherited_alias(
+                    stack, project, request.type, request.name, parent_name, parent_alias
+                )
+            )
+            for alias in own:  # each of its own aliases under the parent's alias too
+                type_ = alias.split("::")[2].rsplit("$", 1)[-1]
+                name = alias.rsplit("::", 1)[-1]
+                found.append(
+                    inherited_alias(stack, project, type_, name, parent_name, parent_alias)
+                )
         return sorted(set(found) - {urn})
 
     def RegisterResource(self, request: Any) -> Any:
         urn = self.make_urn(request.parent, request.type, request.name)
         provider = provider_urn(request.provider) or self._default_provider(request)
         inputs = from_struct(request.object)
+        aliases = self._aliases(request, urn)
         if request.type.startswith(PROVIDER_TYPE_PREFIX) and request.version:
             inputs["version"] = request.version
         resource = PlannedResource(
@@ -156,10 +193,12 @@ class RecordingMonitor(MockMonitor):
             },
             provider=provider,
             inputs=inputs,
-            aliases=self._aliases(request, urn),
+            aliases=aliases,
             ignore_changes=list(request.ignoreChanges),
             replace_on_changes=list(request.replaceOnChanges),
         )
         with self._lock:
             self.captured.append(resource)
+            if aliases:
+                self._aliases_of[urn] = aliases
         return super().RegisterResource(request)

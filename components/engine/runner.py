@@ -35,6 +35,11 @@ class PlanError(RuntimeError):
     """The program could not be planned for a reason other than invalid config."""
 
 
+class ProgramError(PlanError):
+    """The stack's program raised: the message leads with the user's file and line and gives
+    the traceback of the program's own frames (the command line exits 2, as for bad config)."""
+
+
 def find_project_dir(start: Path | None = None) -> Path:
     """The nearest directory at or above `start` (default: cwd) holding a Pulumi.yaml."""
     here = (start or Path.cwd()).resolve()
@@ -42,6 +47,25 @@ def find_project_dir(start: Path | None = None) -> Path:
         if (candidate / "Pulumi.yaml").is_file():
             return candidate
     raise PlanError(f"no Pulumi.yaml found in {here} or above; run from the project directory")
+
+
+def stack_project_dir(stack: str, project_dir: Path | None = None) -> Path:
+    """The project `stack` belongs to. Given `project_dir`: the nearest Pulumi.yaml at or above
+    it. For a stack config file: the nearest at or above the file's folder, as Pulumi finds
+    a stack's project (`plan path/to/Pulumi.dev.yaml` from anywhere plans that project); the
+    current directory's only for a file with no project around it. Otherwise the nearest at
+    or above the current directory."""
+    if project_dir is None and _is_stack_file(stack) and Path(stack).is_file():
+        try:
+            return find_project_dir(Path(stack).parent)
+        except PlanError:
+            pass  # a config file on its own: plan it with the project we are in
+    return find_project_dir(project_dir)
+
+
+def _is_stack_file(stack: str) -> bool:
+    given = Path(stack)
+    return given.suffix in (".yaml", ".yml") or given.is_file()
 
 
 def _document(project_dir: Path) -> dict[str, Any]:
@@ -77,7 +101,7 @@ def _program(project_dir: Path, program: Path) -> Callable[[], None]:
 def resolve_stack_file(stack: str, project_dir: Path) -> tuple[str, Path]:
     """(stack name, config file) for a stack name or a path to a `Pulumi.<stack>.yaml`."""
     given = Path(stack)
-    if given.suffix in (".yaml", ".yml") or given.is_file():
+    if _is_stack_file(stack):
         if not given.is_file():
             raise PlanError(f"stack config file {given} does not exist")
         match = STACK_FILE.match(given.name)
@@ -101,9 +125,10 @@ def project_stacks(project_dir: Path) -> list[str]:
 def run_stack(stack: str, project_dir: Path | None = None) -> Plan:
     """Plan `stack` offline: run the project's program under mocks and capture everything.
 
-    Raises `ConfigError` for an invalid stack config and `PlanError` for anything else.
+    Raises `ConfigError` for an invalid stack config, `ProgramError` for an exception the
+    program raised and `PlanError` for anything else.
     """
-    root = find_project_dir(project_dir)
+    root = stack_project_dir(stack, project_dir)
     project, program, _ = _project(root)
     stack_name, path = resolve_stack_file(stack, root)
     config = stack_file_config(path)
@@ -129,7 +154,7 @@ def stack_spec(stack: str, project_dir: Path | None = None) -> PlatformConfig | 
     through mlplatform's spec. Raises `ConfigError` for an invalid spec."""
     from mlplatform.spec.loader import namespace_values, parse
 
-    root = find_project_dir(project_dir)
+    root = stack_project_dir(stack, project_dir)
     _, path = resolve_stack_file(stack, root)
     flat = stack_file_config(path)
     if f"{NAMESPACE}:target" not in flat:
@@ -214,6 +239,11 @@ def _execute(
     except ConfigError as exc:
         raise ConfigError(exc.issues, source) from None
     except Exception as exc:
+        from mlplatform.engine.program_errors import describe
+
+        told = describe(exc)
+        if told is not None:
+            raise ProgramError(told) from exc
         raise PlanError(f"{type(exc).__name__}: {exc}") from exc
     stack_outputs = getattr(stack_resource, "outputs", {}) if stack_resource is not None else {}
     return monitor, {k: _sync_await(_resolve(v)) for k, v in sorted(stack_outputs.items())}

@@ -13,30 +13,41 @@ if TYPE_CHECKING:
     from rich.tree import Tree
 
 FORMATS = ("table", "json", "markdown", "mermaid", "urns")
+TABLE_WIDTH = 120
+"""Columns of the table view when neither COLUMNS nor a terminal says."""
 
 
 def _label(r: PlannedResource) -> str:
+    from rich.markup import escape
+
     flags = " [bold red](protected)[/]" if r.protect else ""
     kind = "" if r.custom else " [dim](component)[/]"
-    return f"[cyan]{r.type}[/] [bold]{r.name}[/]{kind}{flags}"
+    return f"[cyan]{escape(r.type)}[/] [bold]{escape(r.name)}[/]{kind}{flags}"
 
 
-def render_table(plan: Plan, width: int = 120, color: bool = False) -> str:
-    """A tree by parent, then resource counts per type."""
+def render_table(plan: Plan, width: int | None = None, color: bool = False) -> str:
+    """A tree by parent, then resource counts per type, then the outputs; `width` columns
+    (default: the terminal's). Plan text is escaped: `[secret]` is a value, not markup."""
     from rich.console import Console  # only this view needs rich
+    from rich.markup import escape
     from rich.table import Table
     from rich.tree import Tree
+
+    from mlplatform import terminal
 
     buffer = io.StringIO()
     console = Console(
         file=buffer,
-        width=width,
+        width=width or terminal.width(TABLE_WIDTH),
         force_terminal=color,
         color_system=None if not color else "auto",
         highlight=False,
     )
     kids = plan.children()
-    tree = Tree(f"[bold]{plan.project}[/] / [bold]{plan.stack}[/] (target: {plan.target})")
+    tree = Tree(
+        f"[bold]{escape(plan.project)}[/] / [bold]{escape(plan.stack)}[/] "
+        f"(target: {escape(plan.target)})"
+    )
     pending: list[tuple[Tree, PlannedResource]] = [(tree, r) for r in kids[None]]
     while pending:
         branch, resource = pending.pop(0)
@@ -44,17 +55,17 @@ def render_table(plan: Plan, width: int = 120, color: bool = False) -> str:
         pending[:0] = [(node, child) for child in kids[resource.urn]]
     console.print(tree)
     counts = Table(title=f"{len(plan.resources)} resources", show_lines=False)
-    counts.add_column("type")
+    counts.add_column("type", overflow="fold")  # narrow terminals: wrap, never cut
     counts.add_column("count", justify="right")
     for type_, count in sorted(plan.type_counts().items()):
-        counts.add_row(type_, str(count))
+        counts.add_row(escape(type_), str(count))
     console.print(counts)
     if plan.outputs:
         outputs = Table(title="outputs")
-        outputs.add_column("name")
-        outputs.add_column("value")
+        outputs.add_column("name", overflow="fold")
+        outputs.add_column("value", overflow="fold")
         for key, value in plan.outputs.items():
-            outputs.add_row(key, json.dumps(value))
+            outputs.add_row(escape(key), escape(json.dumps(value)))
         console.print(outputs)
     return buffer.getvalue()
 

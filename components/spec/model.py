@@ -135,6 +135,10 @@ class NetworkSpec(_Spec):
     """Availability zones to spread subnets and NAT over (AWS). Default: 3."""
     existing: ExistingNetworkSpec | None = None
     """Bring your own network instead of creating one. Default: create one."""
+    flow_log_retention_days: Annotated[int, Field(ge=1, le=3653)] = defaults.FLOW_LOG_RETENTION_DAYS
+    """Days the created network's flow logs are kept: the AWS VPC's in their CloudWatch log
+    group (a CloudWatch retention period), the Azure VNet's in their storage account. GCP
+    subnets send theirs to Cloud Logging's _Default bucket. Default: 90."""
 
     @field_validator("cidr")
     @classmethod
@@ -241,13 +245,22 @@ class GpuPoolSpec(_Spec):
     pick zones that have the GPU. Default: the cluster's zones."""
 
 
+TeamName = Annotated[str, Field(pattern=r"^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$")]
+"""A team's namespace name: a DNS label of at most 30 characters."""
+
+
 class TeamSpec(_Spec):
     """A team namespace with a GPU quota and a workload identity."""
 
-    name: Annotated[str, Field(pattern=r"^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$")]
+    name: TeamName
     """Namespace name (DNS label, at most 30 characters)."""
     max_gpus: Annotated[int, Field(ge=0, le=100000)]
     """ResourceQuota on requests.nvidia.com/gpu for the namespace."""
+    previous_names: list[TeamName] = []
+    """Names the team had before (namespace names). Renaming a team keeps its resources'
+    identity through them (Pulumi aliases of the team's component and workload identity);
+    Kubernetes cannot rename a namespace, so the namespace itself is still replaced, which
+    deletes what runs and is stored in it. Default: none."""
 
 
 class ArtifactStoreSpec(_Spec):
@@ -337,8 +350,11 @@ class MlflowSpec(_Spec):
     auth_mode: Literal["basic"] = "basic"
     """Authentication: MLflow's basic-auth app, users kept in PostgreSQL. Default: basic."""
     image: str | None = None
-    """Server image built from images/mlflow. Default: mlplatform/mlflow-server:3.17.2 (build and
-    side-load it, or push it to your registry and name it here)."""
+    """Server image, for a private or air-gapped registry's mirror of the default. On aws, azure
+    and gcp it names its registry and is pinned by digest (registry/name:tag@sha256:...); the
+    kubernetes target also takes a side-loaded name. Default: MLflow's own published image with
+    every driver the targets need, ghcr.io/mlflow/mlflow:v3.17.2-full
+    (`mlplatform.catalog.mlflow_image`)."""
     database: DatabaseSpec = DatabaseSpec()
     """Backend database. Default: 20 GB, 7 days of backups."""
     allowed_namespaces: list[Dns1123Label] = []
@@ -479,8 +495,12 @@ class BudgetSpec(_Spec):
     """Cap on GPUs across all pools at their maximum size. Default: no cap."""
     max_monthly_usd: Annotated[float, Field(gt=0)] | None = None
     """Monthly spend cap: `mlplatform check` fails when the expected monthly cost (see
-    `mlplatform cost`) exceeds it; charges with no known price are listed as advice and not
-    counted. Default: no cap."""
+    `mlplatform cost`) exceeds it, or when a charge has no known price (the cost is then only
+    a floor) unless `allowUnpriced` is set. Default: no cap."""
+    allow_unpriced: bool = False
+    """Judge `maxMonthlyUsd` on the priced charges alone, letting charges with no known price
+    (a region or shape the price tables lack) pass; they are still listed as advice. Default:
+    a charge with no known price fails the budget check."""
     expected_gpu_hours: Annotated[float, Field(ge=0, le=730)] = defaults.EXPECTED_GPU_HOURS
     """Hours a month each GPU node above its pool's minimum is expected to run: the expected
     figure of the cost estimate. Default: 160 (8 hours x 20 working days)."""
@@ -508,6 +528,18 @@ class AzureSpec(_Spec):
     deployer_principal_type: Literal["User", "ServicePrincipal"] = "User"
     """Who runs `pulumi up` (it is given AKS RBAC Cluster Admin): a person signed in with
     `az login` (User) or a CI identity (ServicePrincipal). Default: User."""
+    # Name rules: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
+    # (resource groups: 1-90 of letters, digits, _-.(), not ending in a period; network
+    # watchers: 1-80 of letters, digits, _-., starting alphanumeric, ending alphanumeric or _).
+    network_watcher_resource_group: Annotated[str, Field(pattern=r"^[-\w.()]{0,89}[-\w()]$")] = (
+        defaults.NETWORK_WATCHER_RESOURCE_GROUP
+    )
+    """Resource group of the region's Network Watcher, where the VNet flow log is created.
+    Default: NetworkWatcherRG (where Azure enables Network Watcher by itself)."""
+    network_watcher_name: (
+        Annotated[str, Field(pattern=r"^[A-Za-z0-9]([-\w.]{0,78}\w)?$")] | None
+    ) = None
+    """Name of the region's Network Watcher. Default: NetworkWatcher_<region>."""
 
 
 class KubernetesSpec(_Spec):

@@ -16,6 +16,7 @@ from pathlib import Path
 from mlplatform import catalog, defaults
 from mlplatform.catalog import eks_addons
 from mlplatform.catalog.charts import PINNED
+from mlplatform.spec import image_reference
 from mlplatform.spec.errors import ConfigIssue
 from mlplatform.spec.model import (
     EndpointAccess,
@@ -123,7 +124,7 @@ def _pool_catalog(target: Target, at: str, gpu: str, count: int) -> Iterator[Con
     try:
         catalog.resolve(target.value, gpu, count)
     except catalog.CatalogError as exc:
-        yield ConfigIssue(f"{at}.gpusPerNode", str(exc), count)
+        yield ConfigIssue(f"{at}.gpusPerNode", exc.problem, count)
 
 
 def _pool_sharing(target: Target, at: str, pool) -> Iterator[ConfigIssue]:
@@ -288,6 +289,36 @@ def _teams(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
         if team.name in seen:
             yield ConfigIssue(f"teams[{i}].name", "is used by another team", team.name)
         seen.add(team.name)
+    yield from _previous_team_names(cfg)
+
+
+def _previous_team_names(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    """A team's previous names alias its old resources: each must be free (no team has it
+    now) and belong to one team only, or two resources would claim one old URN."""
+    names = {team.name: i for i, team in enumerate(cfg.teams)}
+    claimed: dict[str, int] = {}
+    for i, team in enumerate(cfg.teams):
+        for j, old in enumerate(team.previous_names):
+            at = f"teams[{i}].previousNames[{j}]"
+            if old == team.name:
+                yield ConfigIssue(
+                    at, "is the team's current name; remove it from previousNames", old
+                )
+            elif old in names:
+                yield ConfigIssue(
+                    at,
+                    f"is the name of teams[{names[old]}]; a previous name must not be in use by "
+                    "another team",
+                    old,
+                )
+            elif old in claimed:
+                yield ConfigIssue(
+                    at,
+                    f"is also a previous name of teams[{claimed[old]}]; give each old name to "
+                    "one team only",
+                    old,
+                )
+            claimed.setdefault(old, i)
 
 
 def _sharing_needs_enablement(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
@@ -436,6 +467,40 @@ def _log_retention(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
         )
     if cfg.target is Target.GCP and days > 3650:
         yield ConfigIssue(at, "must be at most 3650 days for a Cloud Logging bucket", days)
+    yield from _flow_log_retention(cfg)
+
+
+def _flow_log_retention(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    flow_days = cfg.network.flow_log_retention_days
+    if "flow_log_retention_days" in cfg.network.model_fields_set:
+        if cfg.target in (Target.GCP, Target.KUBERNETES):
+            where = (
+                "the subnetwork's flow logs go to Cloud Logging's _Default bucket, kept by its "
+                "own retention"
+                if cfg.target is Target.GCP
+                else "the platform creates no network there"
+            )
+            yield ConfigIssue(
+                "network.flowLogRetentionDays",
+                f"has no effect on {cfg.target} ({where}); remove it",
+                flow_days,
+            )
+            return
+        if cfg.network.existing is not None:
+            yield ConfigIssue(
+                "network.flowLogRetentionDays",
+                "has no effect with network.existing (the platform logs the flows of a network "
+                "it creates; yours keeps its own flow logs); remove it",
+                flow_days,
+            )
+            return
+    if cfg.target is Target.AWS and flow_days not in defaults.CLOUDWATCH_RETENTION_DAYS:
+        allowed = ", ".join(str(d) for d in defaults.CLOUDWATCH_RETENTION_DAYS)
+        yield ConfigIssue(
+            "network.flowLogRetentionDays",
+            f"is not a CloudWatch retention period; use one of {allowed}",
+            flow_days,
+        )
 
 
 def _managed_prometheus(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
@@ -457,6 +522,14 @@ def _mlflow_volume(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
             "target; use replicas: 1",
             cfg.mlflow.replicas,
         )
+
+
+def _mlflow_image(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    """A cloud stack's MLflow image names its registry and is pinned by digest; the
+    kubernetes target also takes a side-loaded name (see `image_reference`)."""
+    image = cfg.mlflow.image
+    if image is not None and (problem := image_reference.problem(image, cfg.target.value)):
+        yield ConfigIssue("mlflow.image", problem, image)
 
 
 def _customer_keys(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
@@ -498,6 +571,7 @@ RULES: tuple[Rule, ...] = (
     _customer_keys,
     _mlflow_needs_store,
     _mlflow_volume,
+    _mlflow_image,
     _database,
     _log_retention,
     _managed_prometheus,

@@ -1,11 +1,12 @@
 """Packaging as a user meets it: the wheel and the sdist build, the sdist rebuilds the same
 wheel, and the wheel installed into a fresh virtual environment with only the `aws` extra
 plans the AWS example exactly as the development install does, with no other cloud's SDK
-present."""
+present, and checks it with the policy pack the wheel ships, from a folder with no checkout."""
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -13,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from mlplatform_policies import RULES
 
 from mlplatform.engine import run_stack
 from tests.conftest import ROOT
@@ -52,6 +54,7 @@ def test_sdist_carries_the_sources_and_rebuilds_the_same_wheel(dist: Path) -> No
         archive.extractall(dist / "src", filter="data")
     assert {"pyproject.toml", "README.md", "CHANGELOG.md", "components/provider.py"} <= names
     assert "components/cost/prices/aws.toml" in names
+    assert {"policies/PulumiPolicy.yaml", "policies/mlplatform_policies/pack.py"} <= names
     assert not [n for n in names if n.startswith(("tests/", "stacks/", "examples/", ".venv"))]
     [source] = (dist / "src").iterdir()
     again = build_wheel(source, dist / "rebuilt")
@@ -72,9 +75,14 @@ def test_wheel_ships_the_package_and_its_data(dist: Path) -> None:
         "mlplatform/cost/prices/aws.toml",
         "mlplatform/cost/prices/azure.toml",
         "mlplatform/cost/prices/gcp.toml",
+        "mlplatform/policy_pack.py",
+        # The policy pack, from the repository's policies/.
+        "mlplatform/policies/PulumiPolicy.yaml",
+        "mlplatform/policies/__main__.py",
+        "mlplatform/policies/mlplatform_policies/__init__.py",
     ):
         assert expected in names
-    assert not [n for n in names if n.startswith(("components/", "tests/", "stacks/"))]
+    assert not [n for n in names if n.startswith(("components/", "tests/", "stacks/", "policies/"))]
     unpacked = dist / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
 
@@ -96,12 +104,19 @@ def test_wheel_ships_the_package_and_its_data(dist: Path) -> None:
     assert probe(f"from mlplatform.cost import price_book; {price}") == "0.1\n"
 
 
-def test_wheel_with_only_the_aws_extra_plans_the_aws_example(dist: Path) -> None:
+@pytest.fixture(scope="module")
+def venv(dist: Path) -> Path:
+    """A fresh virtual environment with the wheel and only its `aws` extra installed."""
     [wheel] = dist.glob("mlplatform-*.whl")
     venv = dist / "venv"
     run(sys.executable, "-m", "venv", str(venv), cwd=dist)
     python = venv / "bin" / "python"
     run(str(python), "-m", "pip", "install", "--quiet", f"{wheel}[aws]", cwd=dist, timeout=1800)
+    return venv
+
+
+def test_wheel_with_only_the_aws_extra_plans_the_aws_example(dist: Path, venv: Path) -> None:
+    python = venv / "bin" / "python"
     present = run(
         str(python),
         "-c",
@@ -129,3 +144,33 @@ def test_wheel_with_only_the_aws_extra_plans_the_aws_example(dist: Path) -> None
     assert [(r["urn"], r["inputs"]) for r in installed["resources"]] == [
         (r.urn, json.loads(json.dumps(r.inputs))) for r in here.resources
     ]
+
+
+def test_the_installed_check_runs_the_pack_the_wheel_ships(dist: Path, venv: Path) -> None:
+    project = dist / "team"  # the example copied where no checkout and no policies/ are
+    shutil.copytree(EXAMPLE, project)
+    mlplatform = str(venv / "bin" / "mlplatform")
+    folder = run(mlplatform, "policy-pack", "path", cwd=project)
+    site = run(
+        str(venv / "bin" / "python"),
+        "-c",
+        "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        cwd=dist,
+    )
+    assert folder == f"{Path(site.strip()) / 'mlplatform' / 'policies'}\n"
+    assert sorted(p.name for p in Path(folder.strip()).iterdir() if p.is_file()) == [
+        "PulumiPolicy.yaml",
+        "__main__.py",
+    ]
+    installed = run(mlplatform, "check", "dev", "--format", "json", cwd=project)
+    here = subprocess.run(
+        [sys.executable, "-m", "mlplatform", "check", "dev", "--format", "json"],
+        cwd=EXAMPLE,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
+    assert json.loads(installed)["mandatoryViolations"] == 0
+    assert len(json.loads(installed)["policies"]) == len(RULES)
+    assert installed == here.stdout

@@ -49,6 +49,12 @@ SA = "azure-native:storage:StorageAccount"
 CONTAINER = "azure-native:storage:BlobContainer"
 BLOB = "azure-native:storage:BlobServiceProperties"
 GCS = "gcp:storage/bucket:Bucket"
+GCS_IAM_MEMBER = "gcp:storage/bucketIAMMember:BucketIAMMember"
+GCS_IAM_BINDING = "gcp:storage/bucketIAMBinding:BucketIAMBinding"
+GCS_IAM_POLICY = "gcp:storage/bucketIAMPolicy:BucketIAMPolicy"
+PUBLIC_IAM_POLICY = (
+    '{"bindings": [{"role": "roles/storage.objectViewer", "members": ["allUsers"]}]}'
+)
 EKS = "aws:eks/cluster:Cluster"
 NG = "aws:eks/nodeGroup:NodeGroup"
 ADDON = "aws:eks/addon:Addon"
@@ -65,12 +71,16 @@ ECR_LIFE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 ACR = "azure-native:containerregistry:Registry"
 GAR = "gcp:artifactregistry/repository:Repository"
 GAR_IAM = "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember"
+GAR_IAM_POLICY = "gcp:artifactregistry/repositoryIamPolicy:RepositoryIamPolicy"
 RDS = "aws:rds/instance:Instance"
 PG = "aws:rds/parameterGroup:ParameterGroup"
 FLEX = "azure-native:dbforpostgresql:Server"
 FLEX_CONF = "azure-native:dbforpostgresql:Configuration"
+FLEX_FIREWALL = "azure-native:dbforpostgresql:FirewallRule"
 SQL = "gcp:sql/databaseInstance:DatabaseInstance"
 DEPLOY = "kubernetes:apps/v1:Deployment"
+CRON_JOB = "kubernetes:batch/v1:CronJob"
+POD = "kubernetes:core/v1:Pod"
 KSA = "kubernetes:core/v1:ServiceAccount"
 PROM_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
 AZ_RULES = "azure-native:alertsmanagement:PrometheusRuleGroup"
@@ -132,10 +142,11 @@ STORAGE: list[Case] = [
         ["the bucket has no BucketPublicAccessBlock"],
     ),
     (
+        # The flags are judged on the block itself (aws-s3-public-access-block-all-on).
         "aws-s3-bucket-public-access-blocked",
         "one flag off",
         [bucket, _on(PAB, {**FLAGS, "restrictPublicBuckets": False})],
-        ["restrictPublicBuckets is not true on the bucket's public access block"],
+        [],
     ),
     (
         "aws-s3-bucket-public-access-blocked",
@@ -144,9 +155,34 @@ STORAGE: list[Case] = [
         ["the bucket has no BucketPublicAccessBlock"],
     ),
     (
+        # It reads which resources are paired, never a value that can be unknown.
         "aws-s3-bucket-public-access-blocked",
         "unknown flag",
         [bucket, _on(PAB, {**FLAGS, "blockPublicAcls": U})],
+        [],
+    ),
+    ("aws-s3-public-access-block-all-on", "all on", res(PAB, {**FLAGS}), []),
+    (
+        "aws-s3-public-access-block-all-on",
+        "one flag off",
+        res(PAB, {**FLAGS, "restrictPublicBuckets": False}),
+        ["restrictPublicBuckets is not true"],
+    ),
+    (
+        # A user's own block on a bucket the stack does not create is judged all the same.
+        "aws-s3-public-access-block-all-on",
+        "flags left out, bucket outside the stack",
+        [bucket, res(PAB, {"bucket": "someone-elses-bucket", "blockPublicAcls": True})],
+        [
+            "blockPublicPolicy is not true",
+            "ignorePublicAcls is not true",
+            "restrictPublicBuckets is not true",
+        ],
+    ),
+    (
+        "aws-s3-public-access-block-all-on",
+        "unknown flag",
+        res(PAB, {**FLAGS, "ignorePublicAcls": U}),
         NOT_EVALUATED,
     ),
     (
@@ -419,6 +455,81 @@ STORAGE += [
         "gcp-storage-bucket-access-logging",
         "unknown",
         res(GCS, {"logging": {"logBucket": U}}),
+        NOT_EVALUATED,
+    ),
+    (
+        "azure-storage-public-network-disabled",
+        "disabled",
+        res(SA, {"publicNetworkAccess": "Disabled"}),
+        [],
+    ),
+    (
+        "azure-storage-public-network-disabled",
+        "enabled for listed networks only",
+        res(SA, {"publicNetworkAccess": "Enabled", "networkRuleSet": {"defaultAction": "Deny"}}),
+        [],
+    ),
+    (
+        "azure-storage-public-network-disabled",
+        "left at Azure's default",
+        res(SA, {}),
+        [
+            "publicNetworkAccess is not set (Azure enables it) and networkRuleSet.defaultAction "
+            "is not Deny: any network can reach the account"
+        ],
+    ),
+    (
+        "azure-storage-public-network-disabled",
+        "enabled, default action allow",
+        res(SA, {"publicNetworkAccess": "Enabled", "networkRuleSet": {"defaultAction": "Allow"}}),
+        [
+            "publicNetworkAccess is 'Enabled' and networkRuleSet.defaultAction is not Deny: "
+            "any network can reach the account"
+        ],
+    ),
+    (
+        "azure-storage-public-network-disabled",
+        "unknown",
+        res(SA, {"publicNetworkAccess": U}),
+        NOT_EVALUATED,
+    ),
+    (
+        "gcp-storage-bucket-iam-not-public",
+        "granted to a service account",
+        res(GCS_IAM_MEMBER, {"member": "serviceAccount:a@p.iam.gserviceaccount.com"}),
+        [],
+    ),
+    (
+        "gcp-storage-bucket-iam-not-public",
+        "member allUsers",
+        res(GCS_IAM_MEMBER, {"member": "allUsers", "role": "roles/storage.objectViewer"}),
+        ["allUsers holds roles/storage.objectViewer on the bucket"],
+    ),
+    (
+        "gcp-storage-bucket-iam-not-public",
+        "binding with allAuthenticatedUsers",
+        res(
+            GCS_IAM_BINDING,
+            {"members": ["user:a@b.c", "allAuthenticatedUsers"], "role": "roles/storage.admin"},
+        ),
+        ["allAuthenticatedUsers holds roles/storage.admin on the bucket"],
+    ),
+    (
+        "gcp-storage-bucket-iam-not-public",
+        "policy with allUsers",
+        res(GCS_IAM_POLICY, {"policyData": PUBLIC_IAM_POLICY}),
+        ["allUsers holds roles/storage.objectViewer on the bucket"],
+    ),
+    (
+        "gcp-storage-bucket-iam-not-public",
+        "policy that is not JSON",
+        res(GCS_IAM_POLICY, {"policyData": "not json"}),
+        ["policyData is not a JSON IAM policy: who it grants cannot be read"],
+    ),
+    (
+        "gcp-storage-bucket-iam-not-public",
+        "unknown",
+        res(GCS_IAM_BINDING, {"members": ["user:a@b.c", U]}),
         NOT_EVALUATED,
     ),
 ]
@@ -1169,6 +1280,21 @@ REGISTRIES: list[Case] = [
         res(GAR_IAM, {"member": "allUsers", "role": "roles/artifactregistry.reader"}),
         ["the repository is readable by allUsers / allAuthenticatedUsers"],
     ),
+    (
+        "platform-registry-no-public-pull",
+        "artifact registry policy for allUsers",
+        res(GAR_IAM_POLICY, {"policyData": PUBLIC_IAM_POLICY}),
+        ["the repository is readable by allUsers / allAuthenticatedUsers"],
+    ),
+    (
+        "platform-registry-no-public-pull",
+        "artifact registry policy for a service account",
+        res(
+            GAR_IAM_POLICY,
+            {"policyData": '{"bindings": [{"role": "r", "members": ["serviceAccount:a"]}]}'},
+        ),
+        [],
+    ),
     ("platform-registry-no-public-pull", "unknown", res(GAR_IAM, {"member": U}), NOT_EVALUATED),
     (
         "aws-ecr-scan-on-push",
@@ -1390,6 +1516,18 @@ DATABASES: list[Case] = [
         "cloud sql open to the internet",
         sql(ipConfiguration={"ipv4Enabled": True, "authorizedNetworks": [{"value": "0.0.0.0/0"}]}),
         ["the instance has a public IP open to 0.0.0.0/0"],
+    ),
+    (
+        "platform-database-not-public",
+        "flexible server firewall open to every address",
+        res(FLEX_FIREWALL, {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"}),
+        ["the firewall rule admits every IPv4 address (0.0.0.0-255.255.255.255)"],
+    ),
+    (
+        "platform-database-not-public",
+        "flexible server firewall for one network",
+        res(FLEX_FIREWALL, {"startIpAddress": "10.0.0.0", "endIpAddress": "10.0.255.255"}),
+        [],
     ),
     ("platform-database-not-public", "unknown", rds(publiclyAccessible=U), NOT_EVALUATED),
     ("aws-rds-storage-encrypted", "encrypted", rds(storageEncrypted=True), []),
@@ -1683,6 +1821,336 @@ WORKLOADS: list[Case] = [
     ),
 ]
 
+# ---- Kubernetes API tokens -----------------------------------------------------------------
+NEEDS_API = {"mlplatform.io/api-token": "watches nodes to scale node groups"}
+ACCOUNT_MOUNTS = (
+    "automountServiceAccountToken is not false: every pod of the account gets a Kubernetes "
+    "API token (set it false, or annotate mlplatform.io/api-token with why its pods call the "
+    "API)"
+)
+POD_ASKS = (
+    "the pod spec sets automountServiceAccountToken: true (set it false, or annotate "
+    "mlplatform.io/api-token with why the pod calls the API)"
+)
+
+
+def mounts_from(account: str) -> str:
+    return (
+        f"the pod mounts the API token of service account {account!r} (set "
+        "automountServiceAccountToken: false on the pod spec or the account)"
+    )
+
+
+def token_account(
+    automount: Any = None, annotations: Any = None, namespace: str = "ml", name: str = "app"
+) -> Resource:
+    props: dict[str, Any] = {"metadata": {"name": name, "namespace": namespace}}
+    if annotations is not None:
+        props["metadata"]["annotations"] = annotations
+    if automount is not None:
+        props["automountServiceAccountToken"] = automount
+    return res(KSA, props, name=f"{namespace}-{name}-sa")
+
+
+def token_pod(
+    automount: Any = None,
+    account: str | None = "app",
+    annotations: Any = None,
+    kind: str = DEPLOY,
+) -> Resource:
+    spec: dict[str, Any] = {"containers": [{"name": "c", "image": "i"}]}
+    if account is not None:
+        spec["serviceAccountName"] = account
+    if automount is not None:
+        spec["automountServiceAccountToken"] = automount
+    meta: dict[str, Any] = {"name": "app", "namespace": "ml"}
+    if annotations is not None:
+        meta["annotations"] = annotations
+    if kind == POD:
+        return res(kind, {"metadata": meta, "spec": spec}, name="pod")
+    template = {"template": {"spec": spec}}
+    body = {"jobTemplate": {"spec": template}} if kind == CRON_JOB else template
+    return res(kind, {"metadata": meta, "spec": body}, name=kind.rsplit(":", 1)[-1])
+
+
+API_TOKENS: list[Case] = [
+    (
+        "kubernetes-no-unneeded-api-token",
+        "pod and account opt out",
+        [token_account(False), token_pod(False)],
+        [],
+    ),
+    (
+        "kubernetes-no-unneeded-api-token",
+        "pod opts out, account outside the stack",
+        [token_pod(False, account="default")],
+        [],
+    ),
+    (
+        "kubernetes-no-unneeded-api-token",
+        "pod inherits an account that opts out",
+        [token_account(False), token_pod()],
+        [],
+    ),
+    (
+        "kubernetes-no-unneeded-api-token",
+        "account left at the default",
+        [token_account(), token_pod(False)],
+        [ACCOUNT_MOUNTS],
+    ),
+    (
+        "kubernetes-no-unneeded-api-token",
+        "pod on the namespace's default account",
+        [token_pod(account=None)],
+        [mounts_from("default")],
+    ),
+    (
+        "kubernetes-no-unneeded-api-token",
+        "account of the same name in another namespace",
+        [token_account(False, namespace="other"), token_pod()],
+        [mounts_from("app")],
+    ),
+    (
+        "kubernetes-no-unneeded-api-token",
+        "pod asks for the token",
+        [token_account(False), token_pod(True)],
+        [POD_ASKS],
+    ),
+    (
+        "kubernetes-no-unneeded-api-token",
+        "cron job asks for the token",
+        [token_account(False), token_pod(True, kind=CRON_JOB)],
+        [POD_ASKS],
+    ),
+    (
+        "kubernetes-no-unneeded-api-token",
+        "bare pod on the default account",
+        [token_pod(account=None, kind=POD)],
+        [mounts_from("default")],
+    ),
+    (
+        "kubernetes-no-unneeded-api-token",
+        "annotated account and pod that need the API",
+        [token_account(annotations=NEEDS_API), token_pod(), token_pod(True, annotations=NEEDS_API)],
+        [],
+    ),
+    (
+        "kubernetes-no-unneeded-api-token",
+        "pod asks for the token of an account that needs the API",
+        [token_account(annotations=NEEDS_API), token_pod(True)],
+        [],
+    ),
+    (
+        "kubernetes-no-unneeded-api-token",
+        "annotation without a reason",
+        [token_account(annotations={"mlplatform.io/api-token": " "}), token_pod(False)],
+        [ACCOUNT_MOUNTS],
+    ),
+    (
+        "kubernetes-no-unneeded-api-token",
+        "unknown",
+        [token_account(False), token_pod(U)],
+        NOT_EVALUATED,
+    ),
+]
+
+# ---- network -------------------------------------------------------------------------------
+SG = "aws:ec2/securityGroup:SecurityGroup"
+SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+SG_INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+FIREWALL = "gcp:compute/firewall:Firewall"
+NSG = "azure-native:network:NetworkSecurityGroup"
+NSG_RULE = "azure-native:network:SecurityRule"
+OPEN = "platform-network-no-ingress-from-internet"
+
+
+def inbound(**props: Any) -> dict[str, Any]:
+    return {"direction": "Inbound", "access": "Allow", "protocol": "Tcp", **props}
+
+
+NETWORK: list[Case] = [
+    (
+        OPEN,
+        "security group open to the network only",
+        res(
+            SG,
+            {
+                "ingress": [
+                    {
+                        "protocol": "tcp",
+                        "fromPort": 443,
+                        "toPort": 443,
+                        "cidrBlocks": ["10.0.0.0/16"],
+                    }
+                ],
+                "egress": [
+                    {"protocol": "-1", "fromPort": 0, "toPort": 0, "cidrBlocks": ["0.0.0.0/0"]}
+                ],
+            },
+        ),
+        [],
+    ),
+    (
+        OPEN,
+        "security group open to the internet",
+        res(
+            SG,
+            {
+                "ingress": [
+                    {
+                        "protocol": "tcp",
+                        "fromPort": 22,
+                        "toPort": 22,
+                        "cidrBlocks": ["10.0.0.0/8", "0.0.0.0/0"],
+                    },
+                    {"protocol": "-1", "fromPort": 0, "toPort": 0, "ipv6CidrBlocks": ["::/0"]},
+                ]
+            },
+        ),
+        ["ingress from 0.0.0.0/0 is allowed: tcp 22", "ingress from ::/0 is allowed: all traffic"],
+    ),
+    (
+        OPEN,
+        "security group rule open to the internet",
+        res(
+            SG_RULE,
+            {
+                "type": "ingress",
+                "protocol": "tcp",
+                "fromPort": 80,
+                "toPort": 443,
+                "cidrBlocks": ["0.0.0.0/0"],
+            },
+        ),
+        ["ingress from 0.0.0.0/0 is allowed: tcp 80-443"],
+    ),
+    (
+        OPEN,
+        "security group egress rule",
+        res(SG_RULE, {"type": "egress", "protocol": "-1", "cidrBlocks": ["0.0.0.0/0"]}),
+        [],
+    ),
+    (
+        OPEN,
+        "vpc ingress rule from anywhere on IPv6",
+        res(
+            SG_INGRESS,
+            {"ipProtocol": "tcp", "fromPort": 5432, "toPort": 5432, "cidrIpv6": "::/0"},
+        ),
+        ["ingress from ::/0 is allowed: tcp 5432"],
+    ),
+    (
+        OPEN,
+        "vpc ingress rule from a security group",
+        res(
+            SG_INGRESS,
+            {
+                "ipProtocol": "tcp",
+                "fromPort": 5432,
+                "toPort": 5432,
+                "referencedSecurityGroupId": "sg",
+            },
+        ),
+        [],
+    ),
+    (
+        OPEN,
+        "firewall open to the internet",
+        res(
+            FIREWALL,
+            {
+                "sourceRanges": ["0.0.0.0/0"],
+                "allows": [{"protocol": "tcp", "ports": ["22", "3389"]}, {"protocol": "icmp"}],
+            },
+        ),
+        ["ingress from 0.0.0.0/0 is allowed: tcp 22, 3389; icmp"],
+    ),
+    (
+        OPEN,
+        "firewall from Google's health checkers",
+        res(
+            FIREWALL,
+            {"sourceRanges": ["35.191.0.0/16", "130.211.0.0/22"], "allows": [{"protocol": "all"}]},
+        ),
+        [],
+    ),
+    (
+        OPEN,
+        "firewall for egress, disabled, or denying",
+        [
+            res(
+                FIREWALL,
+                {
+                    "direction": "EGRESS",
+                    "destinationRanges": ["0.0.0.0/0"],
+                    "allows": [{"protocol": "all"}],
+                },
+                name="egress",
+            ),
+            res(
+                FIREWALL,
+                {"disabled": True, "sourceRanges": ["0.0.0.0/0"], "allows": [{"protocol": "all"}]},
+                name="disabled",
+            ),
+            res(
+                FIREWALL,
+                {"sourceRanges": ["0.0.0.0/0"], "denies": [{"protocol": "all"}]},
+                name="deny",
+            ),
+        ],
+        [],
+    ),
+    (
+        OPEN,
+        "network security rule from the Internet tag",
+        res(NSG_RULE, inbound(sourceAddressPrefix="Internet", destinationPortRange="443")),
+        ["ingress from Internet is allowed: Tcp 443"],
+    ),
+    (
+        OPEN,
+        "network security rule from any address",
+        res(
+            NSG_RULE,
+            inbound(
+                protocol="*",
+                sourceAddressPrefixes=["10.0.0.0/8", "*"],
+                destinationPortRange="*",
+            ),
+        ),
+        ["ingress from * is allowed: all traffic"],
+    ),
+    (
+        OPEN,
+        "network security rule denying the Internet",
+        res(NSG_RULE, inbound(access="Deny", sourceAddressPrefix="Internet")),
+        [],
+    ),
+    (
+        OPEN,
+        "network security group with an open inline rule",
+        res(
+            NSG,
+            {
+                "securityRules": [
+                    inbound(
+                        name="ssh",
+                        sourceAddressPrefix="0.0.0.0/0",
+                        destinationPortRanges=["22", "3389"],
+                    ),
+                    inbound(name="vnet", sourceAddressPrefix="VirtualNetwork"),
+                ]
+            },
+        ),
+        ["rule ssh: ingress from 0.0.0.0/0 is allowed: Tcp 22, 3389"],
+    ),
+    (
+        OPEN,
+        "unknown",
+        res(SG_RULE, {"type": "ingress", "protocol": "tcp", "cidrBlocks": ["10.0.0.0/8", U]}),
+        NOT_EVALUATED,
+    ),
+]
+
 # ---- monitoring ----------------------------------------------------------------------------
 GPU_RULE = {"groups": [{"name": "gpu", "rules": [{"expr": "DCGM_FI_DEV_GPU_UTIL < 10"}]}]}
 MONITORING: list[Case] = [
@@ -1750,11 +2218,37 @@ COST_CONFIG: dict[tuple[str, str], dict[str, Any]] = {
         "maxMonthlyUsd": 10000,
         **US_CENTRAL,
     },
+    ("platform-monthly-cost-under-budget", "shape not in the price table"): {
+        "maxMonthlyUsd": 15000,
+        **US_CENTRAL,
+    },
+    ("platform-monthly-cost-under-budget", "region without a price table"): {
+        "maxMonthlyUsd": 100,
+        "region": "asia-northeast1",
+    },
+    ("platform-monthly-cost-under-budget", "unpriced, allowUnpriced"): {
+        "maxMonthlyUsd": 15000,
+        "allowUnpriced": True,
+        **US_CENTRAL,
+    },
+    ("platform-monthly-cost-under-budget", "unknown maximum, allowUnpriced"): {
+        "maxMonthlyUsd": 10000,
+        "allowUnpriced": True,
+        **US_CENTRAL,
+    },
+    ("platform-monthly-cost-under-budget", "unpriced beside an unknown maximum"): {
+        "maxMonthlyUsd": 15000,
+        **US_CENTRAL,
+    },
     ("platform-cost-fully-priced", "priced"): US_CENTRAL,
     ("platform-cost-fully-priced", "shape not in the price table"): US_CENTRAL,
     ("platform-cost-fully-priced", "unknown machine type"): US_CENTRAL,
 }
 FLOOR = "the cost estimate is a floor without it"
+UNPRICED_FIX = (
+    "add the price to mlplatform's price table, or set allowUnpriced: true "
+    "(budget.allowUnpriced) to judge the budget on the priced charges alone"
+)
 UNKNOWN_MAX_POOL = res(
     NP,
     {
@@ -1776,8 +2270,60 @@ COST: list[Case] = [
         ],
     ),
     ("platform-monthly-cost-under-budget", "fewer expected hours", [gke_pool()], []),
-    # An unknown input leaves that pool out; the rest still counts.
-    ("platform-monthly-cost-under-budget", "unknown maximum", [UNKNOWN_MAX_POOL], []),
+    # A charge with no known price fails the budget (the total is only a floor), unless the
+    # config allows it; an input unknown until deployed leaves the rule not evaluated. The
+    # a3-ultragpu-8g pool's disk is priced: 100 GB x $0.10 x 160 of 730 h = $2.19.
+    (
+        "platform-monthly-cost-under-budget",
+        "shape not in the price table",
+        [gke_pool(machineType="a3-ultragpu-8g")],
+        [
+            "gke-gpu: 0-1 x a3-ultragpu-8g (on-demand) has no known price (no price for "
+            "gce:a3-ultragpu-8g in us-central1 in the gcp price table), so the expected monthly "
+            "cost $2.19 is only a floor and cannot be held to budget.maxMonthlyUsd ($15,000.00); "
+            f"{UNPRICED_FIX}"
+        ],
+    ),
+    (
+        "platform-monthly-cost-under-budget",
+        "region without a price table",
+        [gke_pool()],
+        [
+            "gke-gpu: 0-1 x a3-highgpu-8g (on-demand) has no known price (no price for "
+            "gce:a3-highgpu-8g in asia-northeast1: the gcp price table has no prices for "
+            "asia-northeast1, only for europe-west4, us-central1), so the expected monthly cost "
+            "$0.00 is only a floor and cannot be held to budget.maxMonthlyUsd ($100.00); "
+            f"{UNPRICED_FIX}",
+            "gke-gpu: 0-1 x 100 GB balanced disk has no known price (no price for pd:balanced "
+            "in asia-northeast1: the gcp price table has no prices for asia-northeast1, only for "
+            "europe-west4, us-central1), so the expected monthly cost $0.00 is only a floor and "
+            f"cannot be held to budget.maxMonthlyUsd ($100.00); {UNPRICED_FIX}",
+        ],
+    ),
+    (
+        "platform-monthly-cost-under-budget",
+        "unpriced, allowUnpriced",
+        [gke_pool(machineType="a3-ultragpu-8g")],
+        [],
+    ),
+    (
+        "platform-monthly-cost-under-budget",
+        "unpriced beside an unknown maximum",
+        [gke_pool(machineType="a3-ultragpu-8g"), UNKNOWN_MAX_POOL],
+        [
+            "gke-gpu: 0-1 x a3-ultragpu-8g (on-demand) has no known price (no price for "
+            "gce:a3-ultragpu-8g in us-central1 in the gcp price table), so the expected monthly "
+            "cost $2.19 is only a floor and cannot be held to budget.maxMonthlyUsd ($15,000.00); "
+            f"{UNPRICED_FIX}"
+        ],
+    ),
+    ("platform-monthly-cost-under-budget", "unknown maximum", [UNKNOWN_MAX_POOL], NOT_EVALUATED),
+    (
+        "platform-monthly-cost-under-budget",
+        "unknown maximum, allowUnpriced",
+        [UNKNOWN_MAX_POOL],
+        NOT_EVALUATED,
+    ),
     (
         "platform-monthly-cost-under-budget",
         "unknown maximum beside a priced pool",
@@ -1828,6 +2374,8 @@ CASES: list[Case] = [
     *REGISTRIES,
     *DATABASES,
     *WORKLOADS,
+    *API_TOKENS,
+    *NETWORK,
     *MONITORING,
     *COST,
 ]

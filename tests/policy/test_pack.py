@@ -50,6 +50,19 @@ def test_the_pack_starts_and_describes_every_rule() -> None:
         assert dict(policy.configSchema.properties).keys() == rule.config.keys()
 
 
+EXPOSURE_AND_TOKEN_RULES = {
+    "aws": {
+        "aws-s3-public-access-block-all-on",
+        "platform-network-no-ingress-from-internet",
+        "kubernetes-no-unneeded-api-token",
+    },
+    "azure": {"azure-storage-public-network-disabled", "kubernetes-no-unneeded-api-token"},
+    "gcp": {"gcp-storage-bucket-iam-not-public", "kubernetes-no-unneeded-api-token"},
+    "local": {"kubernetes-no-unneeded-api-token"},
+}
+"""Rules each stack has resources for, so its pass is a judgement, not "not applicable"."""
+
+
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_every_shipped_stack_passes_every_mandatory_rule(
     stack: str, shipped_plans: dict[str, Plan]
@@ -59,6 +72,9 @@ def test_every_shipped_stack_passes_every_mandatory_rule(
     assert report.mandatory_violations == []
     assert report.exit_code == 0
     assert not [r.policy.name for r in report.results if r.status == NOT_EVALUATED]
+    status = {r.policy.name: r.status for r in report.results}
+    applies = EXPOSURE_AND_TOKEN_RULES[stack.split("-")[0]]
+    assert {name: status.get(name) for name in applies} == dict.fromkeys(applies, "passed")
 
 
 BAD_PROGRAM = """
@@ -116,7 +132,7 @@ def test_a_bad_program_fails_the_check_naming_each_rule(tmp_path: Path) -> None:
         if p["status"] == "failed" and p["enforcement"] == "mandatory"
     }
     assert {
-        "aws-s3-bucket-public-access-blocked",
+        "aws-s3-public-access-block-all-on",
         "aws-eks-cluster-no-public-endpoint",
         "platform-gpu-pool-tainted",
         "platform-stateful-resources-protected",
@@ -125,7 +141,8 @@ def test_a_bad_program_fails_the_check_naming_each_rule(tmp_path: Path) -> None:
         "the public API endpoint is on and open to 0.0.0.0/0 (no publicAccessCidrs)"
     ]
     assert failed["platform-gpu-pool-tainted"][0]["urn"].endswith("::untainted-gpus")
-    assert len(failed["aws-s3-bucket-public-access-blocked"]) == 4
+    assert len(failed["aws-s3-public-access-block-all-on"]) == 4
+    assert "aws-s3-bucket-public-access-blocked" not in failed  # the bucket has its block
     assert document["mandatoryViolations"] == sum(len(failed[name]) for name in mandatory)
 
 
@@ -272,9 +289,9 @@ def test_check_fails_a_stack_over_its_monthly_budget(tmp_path: Path) -> None:
     [budget] = [
         p for p in document["policies"] if p["name"] == "platform-monthly-cost-under-budget"
     ]
-    # aws-dev's expected cost (mlplatform cost aws-dev) is $396.77.
+    # aws-dev's expected cost (mlplatform cost aws-dev) is $397.77.
     assert [v["message"] for v in budget["violations"]] == [
-        "expected monthly cost $396.77 is over budget.maxMonthlyUsd ($300.00); lower "
+        "expected monthly cost $397.77 is over budget.maxMonthlyUsd ($300.00); lower "
         "gpuPools[].maxNodes or budget.expectedGpuHours, use spot capacity, or raise "
         "budget.maxMonthlyUsd deliberately"
     ]

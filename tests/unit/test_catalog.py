@@ -66,13 +66,18 @@ def test_missing_gpu_lists_what_the_cloud_offers(cloud: str, gpu: str, offered: 
     with pytest.raises(CatalogError) as caught:
         resolve(cloud, gpu, 1)
     assert caught.value.alternatives == offered
-    assert str(caught.value) == f"is not offered on {cloud}; choose one of {', '.join(offered)}"
+    assert str(caught.value) == (
+        f"gpu: {gpu!r} is not offered on {cloud}; choose one of {', '.join(offered)}"
+    )
 
 
 def test_missing_gpu_count_lists_the_counts() -> None:
     with pytest.raises(CatalogError) as caught:
         resolve("aws", "A100-80GB", 1)
     assert caught.value.alternatives == [8]
+    assert str(caught.value) == (
+        "gpus_per_node: 1 GPUs per node is not offered for A100-80GB on aws; choose one of 8"
+    )
 
 
 def test_alternate_images_and_what_they_provide() -> None:
@@ -80,13 +85,58 @@ def test_alternate_images_and_what_they_provide() -> None:
     assert bottlerocket.provides_device_plugin is True
     assert resolve("aws", "T4", 1).image.provides_device_plugin is False
     assert resolve("gcp", "L4", 1).image.driver == "gke-managed"
-    with pytest.raises(CatalogError, match="is not a GPU node image on aws"):
+    with pytest.raises(CatalogError) as caught:
         resolve("aws", "T4", 1, image="COS_CONTAINERD")
+    assert str(caught.value) == (
+        "node_image: 'COS_CONTAINERD' is not a GPU node image on aws; choose one of "
+        "AL2023_x86_64_NVIDIA, BOTTLEROCKET_x86_64_NVIDIA"
+    )
 
 
 def test_unknown_cloud() -> None:
-    with pytest.raises(CatalogError):
+    with pytest.raises(CatalogError) as caught:
         resolve("kubernetes", "T4", 1)
+    assert (
+        str(caught.value) == "cloud: 'kubernetes' has no GPU catalog; choose one of aws, azure, gcp"
+    )
+
+
+@pytest.mark.parametrize(
+    ("cloud", "pool", "message"),
+    [
+        (
+            "azure",
+            {"gpu": "L4"},
+            "gpu_pools[1].gpu: 'L4' is not offered on azure; choose one of A10, A100-40GB, "
+            "A100-80GB, H100, H200, T4",
+        ),
+        (
+            "aws",
+            {"gpu": "H100", "gpus_per_node": 2},
+            "gpu_pools[1].gpus_per_node: 2 GPUs per node is not offered for H100 on aws; "
+            "choose one of 1, 8",
+        ),
+        (
+            "gcp",
+            {"gpu": "L4", "node_image": "Ubuntu"},
+            "gpu_pools[1].node_image: 'Ubuntu' is not a GPU node image on gcp; choose one of "
+            "COS_CONTAINERD, UBUNTU_CONTAINERD",
+        ),
+    ],
+)
+def test_a_component_s_pools_are_named_in_its_errors(cloud: str, pool: dict, message: str) -> None:
+    """What a component resolves (`resolve_pools`) names the pool and field, as the spec does
+    (in the components' snake_case): a user composing components by hand gets the subject."""
+    pools = [{"name": "t4", "gpu": "T4"}, {"name": "bad", **pool}]
+    with pytest.raises(CatalogError) as caught:
+        catalog.resolve_pools(cloud, pools)
+    assert str(caught.value) == message
+
+
+def test_resolve_pools_gives_each_pool_its_shape() -> None:
+    pools = [{"name": "t4", "gpu": "T4"}, {"name": "h100", "gpu": "H100", "gpus_per_node": 8}]
+    shapes = catalog.resolve_pools("aws", pools)
+    assert [s.instance_type for s in shapes] == ["g4dn.xlarge", "p5.48xlarge"]
 
 
 def test_data_rows_are_consistent_and_sourced() -> None:

@@ -20,12 +20,17 @@ NO_PULUMI_PATH = os.pathsep.join(
 )
 
 
-def mlplatform(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PATH": NO_PULUMI_PATH}
+def mlplatform(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The command in a process of its own; no terminal and no COLUMNS (unless in `env`), so
+    the tables have their fixed width whatever terminal runs the tests."""
+    inherited = {k: v for k, v in os.environ.items() if k != "COLUMNS"}
     return subprocess.run(
         [sys.executable, "-m", "mlplatform", *args],
         cwd=cwd,
-        env=env,
+        env={**inherited, "PATH": NO_PULUMI_PATH, **(env or {})},
+        stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
         timeout=300,
@@ -38,10 +43,10 @@ def test_no_pulumi_binary_is_reachable() -> None:
 
 
 RESOURCE_COUNTS = {
-    "aws-dev": 125,
-    "aws-prod": 150,
-    "azure-dev": 90,
-    "azure-prod": 114,
+    "aws-dev": 132,
+    "aws-prod": 157,
+    "azure-dev": 103,
+    "azure-prod": 127,
     "gcp-dev": 76,
     "gcp-prod": 113,
     "local": 46,
@@ -70,7 +75,7 @@ def test_table_is_a_tree_with_counts() -> None:
     # The default provider of random, a root of its own as in the engine's state.
     assert "└── pulumi:providers:random default_" in result.stdout
     assert "aws:s3/bucket:Bucket ml-aws-dev-artifacts-bucket (protected)" in result.stdout
-    assert "125 resources" in result.stdout
+    assert "132 resources" in result.stdout
 
 
 def test_default_stack_is_aws_dev() -> None:
@@ -189,3 +194,140 @@ def test_bad_cluster_configs_exit_2_before_any_resource(
     assert result.returncode == 2
     assert result.stdout == ""
     assert expected in result.stderr
+
+
+K8S_EXAMPLE = ROOT / "examples" / "kubernetes-yaml"
+
+
+def copy_example(tmp_path: Path) -> Path:
+    """The kubernetes-yaml example as a project of its own; the path to its stack config."""
+    project = tmp_path / "project"
+    shutil.copytree(K8S_EXAMPLE, project)
+    return project / "Pulumi.dev.yaml"
+
+
+def test_a_stack_file_plans_with_the_project_beside_it(tmp_path: Path) -> None:
+    """Not the Pulumi.yaml of the current directory (here this repository's own project)."""
+    result = mlplatform("plan", str(copy_example(tmp_path)), "-f", "json", cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert (document["project"], document["stack"]) == ("ml-on-kubernetes", "dev")
+    assert document["outputs"]["researchNamespace"] == "research"
+
+
+def test_a_stack_file_plans_with_the_project_above_it(tmp_path: Path) -> None:
+    project = tmp_path / "mine"
+    (project / "stacks").mkdir(parents=True)
+    (project / "Pulumi.yaml").write_text(
+        "name: mine\nruntime: python\nstackConfigDir: stacks\n", encoding="utf-8"
+    )
+    (project / "__main__.py").write_text(
+        'import pulumi\n\npulumi.export("team", pulumi.Config().require("team"))\n',
+        encoding="utf-8",
+    )
+    stack_file = project / "stacks" / "Pulumi.dev.yaml"
+    stack_file.write_text("config:\n  mine:team: research\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = mlplatform("plan", str(stack_file), "-f", "json", cwd=elsewhere)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert (document["project"], document["stack"]) == ("mine", "dev")
+    assert document["outputs"] == {"team": "research"}
+
+
+def test_the_table_shows_secret_outputs_at_the_terminal_width(tmp_path: Path) -> None:
+    stack_file = copy_example(tmp_path)
+    env = {"COLUMNS": "60"}
+    result = mlplatform("plan", str(stack_file), cwd=stack_file.parent, env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert '│ mlflowAdminPassword  │ "[secret]"                        │' in lines
+    # A value too long for the terminal wraps; it is never cut.
+    at = lines.index('│ mlflowTrackingUri    │ "http://mlflow.ml.svc.cluster.loc │')
+    assert lines[at + 1] == '│                      │ al"                               │'
+    assert max(len(line) for line in lines) == 60
+
+
+PROGRAM_WITH_A_TYPO = """import pulumi
+
+
+def bucket_name(environment):
+    return "ml-" + environment + suffix
+
+
+pulumi.export("bucket", bucket_name("dev"))
+"""
+
+
+def python_project(tmp_path: Path, program: str) -> Path:
+    (tmp_path / "Pulumi.yaml").write_text("name: mine\nruntime: python\n", encoding="utf-8")
+    (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n", encoding="utf-8")
+    main = tmp_path / "__main__.py"
+    main.write_text(program, encoding="utf-8")
+    return main
+
+
+def test_an_error_in_the_program_shows_its_file_line_and_traceback(tmp_path: Path) -> None:
+    main = python_project(tmp_path, PROGRAM_WITH_A_TYPO)
+    result = mlplatform("plan", "dev", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"error: {main}:5: NameError: name 'suffix' is not defined\n"
+        "Traceback of your program (most recent call last):\n"
+        f'  File "{main}", line 8, in <module>\n'
+        '    pulumi.export("bucket", bucket_name("dev"))\n'
+        "                            ^^^^^^^^^^^^^^^^^^\n"
+        f'  File "{main}", line 5, in bucket_name\n'
+        '    return "ml-" + environment + suffix\n'
+        "                                 ^^^^^^\n"
+    )
+
+
+COMPOSED_BY_HAND = """from mlplatform import AksGpuCluster
+
+AksGpuCluster(
+    "gpu",
+    {
+        "kubernetes_version": "1.33",
+        "resource_group_name": "rg",
+        "location": "westeurope",
+        "node_subnet_id": "subnet",
+        "gpu_pools": [{"name": "t4", "gpu": "T4"}, {"name": "l4", "gpu": "L4"}],
+    },
+)
+"""
+
+
+def test_a_component_composed_by_hand_names_the_pool_it_cannot_place(tmp_path: Path) -> None:
+    main = python_project(tmp_path, COMPOSED_BY_HAND)
+    result = mlplatform("plan", "dev", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[:3] == [
+        f"error: {main}:3: mlplatform.catalog.CatalogError: gpu_pools[1].gpu: 'L4' is not "
+        "offered on azure; choose one of A10, A100-40GB, A100-80GB, H100, H200, T4",
+        "Traceback of your program (most recent call last):",
+        f'  File "{main}", line 3, in <module>',
+    ]
+
+
+def test_version_and_short_help_on_the_group_and_every_command() -> None:
+    from click.testing import CliRunner
+
+    from mlplatform import __version__
+    from mlplatform.cli import app
+
+    runner = CliRunner()
+    assert mlplatform("--version").stdout == f"{__version__}\n"
+    assert mlplatform("-h").stdout == mlplatform("--help").stdout
+    shipped = {"check", "cost", "critical-path", "diff", "plan", "review", "summary", "version"}
+    assert shipped <= set(app.commands)  # every command below, a new one too
+    for command in app.commands:
+        version = runner.invoke(app, [command, "--version"], prog_name="mlplatform")
+        assert (version.exit_code, version.output) == (0, f"{__version__}\n"), command
+        short = runner.invoke(app, [command, "-h"], prog_name="mlplatform")
+        long = runner.invoke(app, [command, "--help"], prog_name="mlplatform")
+        assert (short.exit_code, short.output) == (0, long.output)
+        assert "-h, --help" in short.output
+        assert "--version" in short.output

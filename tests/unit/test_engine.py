@@ -142,11 +142,16 @@ STATEFUL = {
 
 
 def is_stateful(plan: Plan, resource: PlannedResource) -> bool:
-    """Stateful types, plus the kubernetes target's platform namespace: deleting it deletes
-    the volumes inside."""
+    """Stateful types, plus the kubernetes target's platform namespace (deleting it deletes
+    the volumes inside) and the VPC's flow logs (an audit record, kept like data)."""
     platform_namespace = f"ml-{plan.stack}-namespace"
-    return resource.type in STATEFUL or (
-        plan.target == "kubernetes" and resource.name == platform_namespace
+    flow_logs = resource.type == "aws:cloudwatch/logGroup:LogGroup" and str(
+        resource.inputs.get("name", "")
+    ).startswith("/aws/vpc-flow-logs/")
+    return (
+        resource.type in STATEFUL
+        or flow_logs
+        or (plan.target == "kubernetes" and resource.name == platform_namespace)
     )
 
 
@@ -273,6 +278,45 @@ def test_aliases_ignore_and_replace_options_are_captured() -> None:
     ]
     assert (resource.ignore_changes, resource.replace_on_changes) == (["length"], ["special"])
     assert resource.to_json()["aliases"] == resource.aliases
+
+
+def test_a_child_inherits_its_parents_aliases_as_the_engine_derives_them() -> None:
+    """pkg/resource/deploy/step_generator.go `generateAliases`: a child of an aliased parent
+    is also known by the URN under the parent's alias, its name's parent-name prefix swapped
+    for the alias's (`new-inner` under `new`, aliased `old`: `old-inner`), and by its own
+    aliases under the parent's alias; grandchildren inherit in turn."""
+    import pulumi
+    import pulumi_random as random
+
+    from mlplatform.engine.runner import run_program
+
+    def program() -> None:
+        group = pulumi.ComponentResource(
+            "test:index:Group",
+            "new",
+            opts=pulumi.ResourceOptions(aliases=[pulumi.Alias(name="old")]),
+        )
+        inner = pulumi.ComponentResource(
+            "test:index:Inner", "new-inner", opts=pulumi.ResourceOptions(parent=group)
+        )
+        random.RandomString(
+            "new-inner-thing",
+            length=8,
+            opts=pulumi.ResourceOptions(
+                parent=inner, aliases=[pulumi.Alias(name="new-inner-before")]
+            ),
+        )
+
+    plan = run_program(program, project="p", stack="s")
+    [inner] = plan.of_type("test:index:Inner")
+    assert inner.aliases == ["urn:pulumi:s::p::test:index:Group$test:index:Inner::old-inner"]
+    [thing] = plan.of_type("random:index/randomString:RandomString")
+    qualified = "test:index:Group$test:index:Inner$random:index/randomString:RandomString"
+    assert thing.aliases == [
+        f"urn:pulumi:s::p::{qualified}::new-inner-before",
+        f"urn:pulumi:s::p::{qualified}::old-inner-before",
+        f"urn:pulumi:s::p::{qualified}::old-inner-thing",
+    ]
 
 
 def test_registrations_skip_the_sdks_stack_walk_only_while_a_program_runs(

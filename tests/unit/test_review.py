@@ -44,11 +44,15 @@ def test_review_of_a_stack_change_against_the_base(tmp_path: Path) -> None:
     # ($0.0014): $0.23.
     assert "| ✅ `gcp-dev` | 0 | 1 | 0 | 0 | 0 | 0 | $594.30 (+$81.39) | 15.6 min (+0) |" in text
     assert "| update | `ml-gcp-dev-gke-l4-spot` | `gcp:container/nodePool:NodePool` | " in text
-    assert "| ✅ `aws-dev` | 0 | 0 | 0 | 0 | 0 | 0 | $396.77 ($0.00) | 21.5 min (+0) |" in text
-    assert "| ✅ `azure-dev` | 0 | 0 | 0 | 0 | 0 | 0 | ≥ $692.82 ($0.00) |" in text
+    # Only the stack the change touches is planned, at the base and now; the rest are listed.
+    assert (
+        "\nUnchanged since `HEAD~1`, not planned: `aws-dev`, `aws-prod`, `azure-dev`, "
+        "`azure-prod`, `gcp-prod`, `local`.\n"
+    ) in text
+    assert "`aws-dev` |" not in text
     assert "| **delta** | $0.00 | +$81.39 | +$371.33 |" in text
     assert "| `ml-gcp-dev-gke-l4-spot` | +$81.16 |" in text
-    assert text.count("<details>") == 7
+    assert text.count("<details>") == 1
 
 
 def test_the_report_is_trimmed_to_the_comment_limit_but_keeps_the_summary() -> None:

@@ -613,6 +613,48 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
         "teams[0].maxGpus: is required; add it to the stack config",
     ),
     (
+        "previous team name that is not a namespace name",
+        {**AWS, "teams": [{"name": "a", "maxGpus": 1, "previousNames": ["Research"]}]},
+        "teams[0].previousNames[0]: 'Research' is invalid: string should match pattern "
+        "'^[a-z]([-a-z0-9]{0,28}[a-z0-9])?$'; expected: Names the team had before (namespace "
+        "names)",
+    ),
+    (
+        "previous team name that is the current one",
+        {**AWS, "teams": [{"name": "a", "maxGpus": 1, "previousNames": ["a"]}]},
+        "teams[0].previousNames[0]: 'a' is the team's current name; remove it from previousNames",
+    ),
+    (
+        "previous team name that another team has",
+        {
+            **AWS,
+            "teams": [
+                {"name": "a", "maxGpus": 1, "previousNames": ["b"]},
+                {"name": "b", "maxGpus": 1},
+            ],
+        },
+        "teams[0].previousNames[0]: 'b' is the name of teams[1]; a previous name must not be "
+        "in use by another team",
+    ),
+    (
+        "previous team name given twice",
+        {
+            **AWS,
+            "teams": [
+                {"name": "a", "maxGpus": 1, "previousNames": ["old"]},
+                {"name": "b", "maxGpus": 1, "previousNames": ["old"]},
+            ],
+        },
+        "teams[1].previousNames[0]: 'old' is also a previous name of teams[0]; give each old "
+        "name to one team only",
+    ),
+    (
+        "previous team name listed twice by one team",
+        {**AWS, "teams": [{"name": "a", "maxGpus": 1, "previousNames": ["old", "old"]}]},
+        "teams[0].previousNames[1]: 'old' is also a previous name of teams[0]; give each old "
+        "name to one team only",
+    ),
+    (
         "sharing without a device plugin",
         {
             **AWS,
