@@ -136,5 +136,8 @@ def test_deliberate_violations_fail_the_preview_with_the_same_verdicts(
     assert mandatory == {
         ("kubernetes-no-plaintext-credentials", "leaky"),
         ("kubernetes-mlflow-auth-enabled", "open-mlflow"),
+        # Neither deliberate violator turns off its API token.
+        ("kubernetes-no-unneeded-api-token", "leaky"),
+        ("kubernetes-no-unneeded-api-token", "open-mlflow"),
     }
     assert (code, offline_code) == (1, 3)  # the preview fails; check exits 3 on mandatory

@@ -140,7 +140,7 @@ def test_wheel_with_only_the_aws_extra_plans_the_aws_example(dist: Path, venv: P
     )
     installed = json.loads(out.read_text(encoding="utf-8"))
     here = run_stack("dev", EXAMPLE)
-    assert len(installed["resources"]) == len(here.resources) == 80  # default aws, random
+    assert len(installed["resources"]) == len(here.resources) == 82  # default aws, random
     assert [(r["urn"], r["inputs"]) for r in installed["resources"]] == [
         (r.urn, json.loads(json.dumps(r.inputs))) for r in here.resources
     ]

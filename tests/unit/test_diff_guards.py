@@ -391,7 +391,7 @@ def test_the_teardown_runbook_names_the_policy_override_it_needs(tmp_path: Path)
     the pack's mandatory rules: gcp-dev unprotected fails exactly those (beside whatever the
     shipped stack fails), and with the override none of them."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    teardown = readme[readme.index("Teardown:") :]
+    teardown = readme[readme.index("### Teardown") :]
     override = re.search(r"echo '(\{.*?\})' > teardown-policy\.json", teardown)
     assert override is not None
     lowered = set(json.loads(override.group(1)))
