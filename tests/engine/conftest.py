@@ -10,11 +10,13 @@ and language hosts there.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, NoReturn
 
 import cluster
 import engine
@@ -132,6 +134,18 @@ __all__ = [
     "local_project",
     "write_local_config",
 ]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A terminated run (a job's time limit, a killed CI run) ends as an interrupted one does:
+    pytest then tears the fixtures down, so no loopback control plane outlives the run."""
+    del config
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> NoReturn:
+    del signum, frame
+    raise KeyboardInterrupt
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import cluster
 import engine
 import pytest
+
+from tests.conftest import ROOT
 
 
 def test_ports_are_distinct_free_and_below_the_ephemeral_range() -> None:
@@ -73,3 +80,71 @@ def test_start_chooses_new_ports_when_one_is_taken(
     finally:
         cluster.stop(tmp_path)
     assert not any(cluster.running(tmp_path).values())
+
+
+SLEEPER = """
+import os, time
+from pathlib import Path
+
+def test_holds_a_cluster(loopback):
+    Path(os.environ["CLUSTER_FOLDER"]).write_text(loopback.dir)
+    time.sleep(600)
+"""
+
+
+def test_a_terminated_run_leaves_no_control_plane_behind(
+    built: engine.Built, tmp_path: Path
+) -> None:
+    """A pytest run holding a loopback cluster, sent SIGTERM (as a job's time limit does),
+    stops every process the cluster started before it exits."""
+    del built
+    (tmp_path / "test_sleeper.py").write_text(SLEEPER)
+    marker = tmp_path / "folder"
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "tests.engine.conftest",
+            "-c",
+            str(ROOT / "pyproject.toml"),
+            "--rootdir",
+            str(ROOT),
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "CLUSTER_FOLDER": str(marker)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while not marker.exists() and run.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert marker.exists(), "the run started no cluster"
+        folder = Path(marker.read_text())
+        state = cluster.State.load(folder)
+        assert state is not None
+        pids = dict(state.pids)
+        assert sorted(pids) == sorted(cluster.PROCESS_ORDER)
+        assert all(cluster.running(folder).values())
+        run.send_signal(signal.SIGTERM)
+        output, _ = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert "KeyboardInterrupt" in output
+    assert cluster.running(folder) == {}
+    assert [name for name, pid in pids.items() if running(pid)] == []
+
+
+def running(pid: int) -> bool:
+    """Whether the process runs (a zombie, ended but not yet reaped, does not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
