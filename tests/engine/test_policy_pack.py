@@ -3,6 +3,9 @@ violations (policy, enforcement level, resource) as `mlplatform check` does offl
 same project, on the `local` stack and on a variant with deliberate violations, and a
 mandatory violation fails the preview.
 
+The pack an installed wheel's `mlplatform policy-pack path` prints runs in the engine too, with
+the virtual environment the wheel is installed in.
+
 The variant is the `local` stack's program with two workloads appended that break mandatory
 rules: a container given a password as a literal environment value, and an MLflow server
 without authentication.
@@ -11,8 +14,10 @@ without authentication.
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import cluster
 import engine
@@ -20,6 +25,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.engine.conftest import Workspace, environment, local_project
+from tests.wheel import build_wheel, install_wheel, run
 
 STACK = "local"
 POLICY_PACK = ROOT / "policies"
@@ -83,8 +89,8 @@ def offline(workspace: Workspace) -> tuple[int, Counter[Verdict]]:
     )
 
 
-def preview(workspace: Workspace) -> tuple[int, Counter[Verdict]]:
-    """`pulumi preview --policy-pack`'s exit code and the violations of its policy events
+def preview(workspace: Workspace, pack: Path = POLICY_PACK) -> tuple[int, Counter[Verdict]]:
+    """`pulumi preview --policy-pack PACK`'s exit code and the violations of its policy events
     (the engine's event stream: PULUMI_ENABLE_STREAMING_JSON_PREVIEW with --json). The
     engine's message is the policy's description, then the violation's own message."""
     result = workspace.pulumi(
@@ -92,7 +98,7 @@ def preview(workspace: Workspace) -> tuple[int, Counter[Verdict]]:
         "--stack",
         STACK,
         "--policy-pack",
-        str(POLICY_PACK),
+        str(pack),
         "--json",
         check=False,
         env={"PULUMI_ENABLE_STREAMING_JSON_PREVIEW": "true"},
@@ -141,3 +147,21 @@ def test_deliberate_violations_fail_the_preview_with_the_same_verdicts(
         ("kubernetes-no-unneeded-api-token", "open-mlflow"),
     }
     assert (code, offline_code) == (1, 3)  # the preview fails; check exits 3 on mandatory
+
+
+def test_the_pack_an_installed_wheel_prints_runs_in_the_engine(
+    workspaces: dict[str, Workspace], tmp_path: Path
+) -> None:
+    """`pulumi preview --policy-pack "$(mlplatform policy-pack path)"` with mlplatform installed
+    from its wheel in a fresh virtual environment (tests/wheel.py): the same verdicts as the
+    checkout's pack offline, and the mandatory ones fail the preview."""
+    venv = install_wheel(build_wheel(ROOT, tmp_path / "dist"), tmp_path / "venv")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    mlplatform = str(venv / "bin" / "mlplatform")
+    folder = Path(run(mlplatform, "policy-pack", "path", cwd=tmp_path, env=env).rstrip("\n"))
+    assert folder.parent == tmp_path / "cache" / "mlplatform" / "policy-pack"
+    workspace = workspaces["violations"]
+    code, real = preview(workspace, folder)
+    offline_code, expected = offline(workspace)
+    assert real == expected
+    assert (code, offline_code) == (1, 3)

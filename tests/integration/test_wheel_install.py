@@ -6,6 +6,7 @@ present, and checks it with the policy pack the wheel ships, from a folder with 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -14,27 +15,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from mlplatform_policies import RULES
 
 from mlplatform.engine import run_stack
 from tests.conftest import ROOT
+from tests.wheel import build_wheel, run
 
 EXAMPLE = ROOT / "examples" / "aws-gpu-mlflow"
-
-
-def run(*args: str, cwd: Path, timeout: int = 900) -> str:
-    result = subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result.stdout
-
-
-def build_wheel(source: Path, out: Path) -> Path:
-    pip = (sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet")
-    run(*pip, "-w", str(out), str(source), cwd=source)
-    [wheel] = out.glob("mlplatform-*.whl")
-    return wheel
 
 
 @pytest.fixture(scope="module")
@@ -150,18 +138,25 @@ def test_the_installed_check_runs_the_pack_the_wheel_ships(dist: Path, venv: Pat
     project = dist / "team"  # the example copied where no checkout and no policies/ are
     shutil.copytree(EXAMPLE, project)
     mlplatform = str(venv / "bin" / "mlplatform")
-    folder = run(mlplatform, "policy-pack", "path", cwd=project)
+    cache = dist / "cache"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    folder = Path(run(mlplatform, "policy-pack", "path", cwd=project, env=env).strip())
     site = run(
         str(venv / "bin" / "python"),
         "-c",
         "import sysconfig; print(sysconfig.get_paths()['purelib'])",
         cwd=dist,
     )
-    assert folder == f"{Path(site.strip()) / 'mlplatform' / 'policies'}\n"
-    assert sorted(p.name for p in Path(folder.strip()).iterdir() if p.is_file()) == [
+    shipped = Path(site.strip()) / "mlplatform" / "policies"
+    assert sorted(p.name for p in shipped.iterdir() if p.is_file()) == [
         "PulumiPolicy.yaml",
         "__main__.py",
     ]
+    # The folder to give `pulumi preview --policy-pack`: in the cache, naming this venv.
+    assert folder.parent == cache / "mlplatform" / "policy-pack"
+    document = yaml.safe_load((folder / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    assert document["runtime"] == {"name": "python", "options": {"virtualenv": str(venv)}}
+    assert str(shipped) in (folder / "__main__.py").read_text(encoding="utf-8")
     installed = run(mlplatform, "check", "dev", "--format", "json", cwd=project)
     here = subprocess.run(
         [sys.executable, "-m", "mlplatform", "check", "dev", "--format", "json"],

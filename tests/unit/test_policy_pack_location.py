@@ -2,7 +2,13 @@
 with no `policies/` of its own, and `mlplatform policy-pack path` prints its folder (in this
 editable install, the repository's `policies/`, the pack's one source). A pack folder that holds
 no pack, a stack that does not exist and no project at all are one line on stderr and exit 2.
-The installed wheel is tested in tests/integration/test_wheel_install.py."""
+
+Installed from a wheel, the shipped pack's own PulumiPolicy.yaml names `../.venv`, which is not
+there beside an installed package: `policy-pack path` prints a folder of its own instead (in the
+user's cache), whose PulumiPolicy.yaml names the environment mlplatform is installed in, and
+which the Python language host starts as it would. The installed wheel's plan and check are
+tested in tests/integration/test_wheel_install.py, its pack in the real engine in
+tests/engine/test_policy_pack.py."""
 
 from __future__ import annotations
 
@@ -12,9 +18,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
 from mlplatform_policies import RULES
 
+from mlplatform import __version__
+from mlplatform.policy_pack import write_pack
 from tests.conftest import ROOT
+from tests.wheel import build_wheel, install_wheel, start_as_the_host_does
 
 STACK = """\
 config:
@@ -60,6 +70,79 @@ def project(folder: Path) -> Path:
 def test_policy_pack_path_prints_the_shipped_pack() -> None:
     result = mlplatform("policy-pack", "path", cwd=Path("/"))
     assert (result.returncode, result.stdout, result.stderr) == (0, f"{ROOT / 'policies'}\n", "")
+
+
+def test_the_pack_an_installed_wheel_prints_runs_in_its_environment(tmp_path: Path) -> None:
+    venv = install_wheel(build_wheel(ROOT, tmp_path / "dist"), tmp_path / "venv")
+    cache = tmp_path / "cache"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    printed = [
+        subprocess.run(
+            [str(venv / "bin" / "mlplatform"), "policy-pack", "path"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        for _ in range(2)
+    ]
+    assert [(r.returncode, r.stderr) for r in printed] == [(0, ""), (0, "")]
+    assert printed[0].stdout == printed[1].stdout  # the same folder, written once
+    folder = Path(printed[0].stdout.rstrip("\n"))
+    document = yaml.safe_load((folder / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    shipped = yaml.safe_load((ROOT / "policies" / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    assert document == {
+        **shipped,
+        "runtime": {"name": "python", "options": {"virtualenv": str(venv)}},
+    }
+    virtualenv = Path(document["runtime"]["options"]["virtualenv"])
+    info = start_as_the_host_does(folder, virtualenv, cwd=tmp_path)
+    assert info.name == "mlplatform"
+    assert info.policies == [rule.name for rule in RULES]
+    assert info.prefix == str(venv)
+    # In the user's cache, not in site-packages, one folder per version and environment.
+    assert folder.parent == cache / "mlplatform" / "policy-pack"
+    assert folder.name.startswith(f"{__version__}-")
+    # A cache folder that cannot be written is one line and exit 1.
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    result = subprocess.run(
+        [str(venv / "bin" / "mlplatform"), "policy-pack", "path"],
+        cwd=tmp_path,
+        env={**env, "XDG_CACHE_HOME": str(blocked)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"error: cannot write the policy pack's folder in {blocked}/mlplatform/policy-pack: "
+        "Not a directory; set XDG_CACHE_HOME to a folder you can write\n",
+    )
+
+
+def test_an_environment_without_bin_python_runs_the_pack_through_a_shim(tmp_path: Path) -> None:
+    """A system Python's prefix (Debian's /usr) may have `python3` and no `python`, the name
+    the host runs: the written pack names a shim environment whose `bin/python` runs it."""
+    pack = ROOT / "policies"
+    document = yaml.safe_load((pack / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    system = tmp_path / "usr"
+    (system / "bin").mkdir(parents=True)
+    (system / "bin" / "python3").symlink_to(sys.executable)
+    folder = write_pack(pack, document, tmp_path / "cache", system, Path(sys.executable))
+    written = yaml.safe_load((folder / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
+    shim = folder / "python"
+    assert written["runtime"] == {"name": "python", "options": {"virtualenv": str(shim)}}
+    info = start_as_the_host_does(folder, shim, cwd=tmp_path)
+    assert (info.name, info.policies, info.prefix) == (
+        "mlplatform",
+        [rule.name for rule in RULES],
+        sys.prefix,
+    )
 
 
 def test_check_of_a_project_without_a_pack_runs_the_shipped_one(tmp_path: Path) -> None:
