@@ -1,9 +1,10 @@
 """The `mlplatform` command line: `mlplatform plan STACK` and friends.
 
 Exit codes: 0 success, 1 any other failure, 2 invalid stack config or an error raised by the
-stack's program (and command-line usage errors; for `check`, `summary` and `review` a stack,
-project, git ref or policy pack that is not there), 3 mandatory policy violations (`check`,
-`summary`), 4 blocking changes (`diff`), 5 anything blocking (`review`).
+stack's program (and command-line usage errors; a stack or project that is not there; for
+`check`, `summary` and `review` a git ref or policy pack that is not there), 3 mandatory
+policy violations (`check`, `summary`), 4 blocking changes (`diff`), 5 anything blocking
+(`review`).
 
 The group and every command take `--version` (as `mlplatform version`) and `-h` (`--help`).
 
@@ -165,11 +166,12 @@ def plan(stack: str, format: str, output: Path | None, project_dir: Path | None)
 
 
 def _plan_or_exit(stack: str, project_dir: Path | None) -> Plan:
-    """The stack's offline plan, or exit 2 (invalid config, an error in the program) / 1
-    (anything else)."""
+    """The stack's offline plan, or exit 2 (a stack or project that is not there, invalid
+    config, an error in the program) / 1 (anything else)."""
     from mlplatform.engine import PlanError, ProgramError, run_stack
     from mlplatform.spec import ConfigError
 
+    _project_or_exit(project_dir, [stack])
     try:
         return run_stack(stack, project_dir)
     except (ConfigError, ProgramError) as exc:
@@ -325,10 +327,11 @@ def review(
     """The pull-request report: the stacks a change touches (its own config, or anything else
     a plan is made from) planned at BASE_REF (a git ref, e.g. origin/main) and now, diffed,
     checked, costed and given their critical path, as Markdown; a line on stderr per stack
-    planned or checked. Exit 5 when anything blocks or a stack fails to plan (its row says
-    why), 2 for a ref, stack, project or pack that is not there.
+    planned or checked. A stack whose config file the change deletes is a row of its own.
+    Exit 5 when anything blocks, a stack fails to plan (its row says why) or is deleted, 2
+    for a ref, stack, project or pack that is not there.
 
-    STACKS, if given, are reviewed whether the change touches them or not.
+    STACKS, if given, are reviewed whether the change touches them or not, and only they.
     """
     from mlplatform.checks import PackError, PackNotFoundError
     from mlplatform.checks.review import ReviewError, to_markdown
@@ -463,13 +466,21 @@ def policy_pack() -> None:
 
 @policy_pack.command("path")
 def policy_pack_path() -> None:
-    """Print the folder of the policy pack installed with mlplatform (in an editable install,
-    the checkout's policies/, which `pulumi preview --policy-pack` takes)."""
-    from mlplatform.policy_pack import is_pack, shipped_pack
+    """Print the folder of the policy pack installed with mlplatform, for `pulumi preview
+    --policy-pack`: one in the user's cache that runs the pack with the Python environment
+    mlplatform is installed in (in this checkout, policies/ itself)."""
+    from mlplatform.policy_pack import PackNotFoundError, cache_folder, runnable_pack
 
-    folder = shipped_pack()
-    if not is_pack(folder):
-        _exit(EXIT_FAILURE, f"error: no policy pack at {folder}: reinstall mlplatform")
+    try:
+        folder = runnable_pack()
+    except PackNotFoundError as exc:
+        _exit(EXIT_FAILURE, f"error: {exc}")
+    except OSError as exc:
+        _exit(
+            EXIT_FAILURE,
+            f"error: cannot write the policy pack's folder in {cache_folder()}: "
+            f"{exc.strerror or exc}; set XDG_CACHE_HOME to a folder you can write",
+        )
     click.echo(str(folder))
 
 

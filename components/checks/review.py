@@ -9,7 +9,9 @@ costed (both plans at the stack's current assumptions) and given its critical pa
 result is one Markdown report, a summary table first and a collapsible section per stack, kept
 under GitHub's comment limit by trimming the sections, never the summary. A stack that fails
 to plan, at the base or now, or whose two plans cannot be compared, is a row saying why; the
-others are still reviewed.
+others are still reviewed. A stack whose config file the change deletes (`review_git.
+deleted_stacks`) is a blocking row of its own: deleting the file destroys nothing, and taking
+an environment down is a visible choice.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from mlplatform.checks.report import to_markdown as check_markdown
 from mlplatform.checks.review_git import (
     ReviewError,
     changed_paths,
+    deleted_stacks,
     repository,
     stack_files,
     touched_stacks,
@@ -57,6 +60,22 @@ EXIT_CLEAN, EXIT_FAILED = 0, 5
 ROW_MESSAGE_LIMIT = 500
 """Characters of a failure's message in its summary row; its section has all of it."""
 TRIMMED = "… trimmed to fit a comment; run the command locally.\n"
+DELETED_SECTION = (
+    "Deleted since `{ref}`: `{path}` is gone, so mlplatform no longer plans stack `{stack}`, "
+    "nor does a deploy that takes its stacks from the stack files (`mlplatform stacks`). "
+    "Deleting the file destroys nothing: the stack and every resource it manages keep running, "
+    "and billing, in its Pulumi backend.\n\n"
+    "To take the environment down, do it before the file goes, since the command reads it: "
+    "`pulumi destroy --stack {stack} --remove` destroys every resource, then removes the stack "
+    "and its config file (stateful resources are protected: see Teardown in mlplatform's "
+    "README). `pulumi stack rm {stack}` alone refuses while the stack has resources, and "
+    "`--force` forgets them without deleting them.\n"
+)
+"""What a deleted stack's section says. `pulumi destroy` reads the stack's config file
+(`--config-file` overrides it) and `--remove` removes the stack and that file after; `pulumi
+stack rm --force` leaves the stack's resources behind
+(https://www.pulumi.com/docs/iac/cli/commands/pulumi_destroy/,
+https://www.pulumi.com/docs/iac/cli/commands/pulumi_stack_rm/)."""
 
 Progress = Callable[[str], None]
 
@@ -91,16 +110,27 @@ class StackFailure:
 
 
 @dataclass(frozen=True)
+class DeletedStack:
+    """A stack the base has and the change deletes the config file of: blocking."""
+
+    stack: str
+    path: str
+    """Its config file at the base, relative to the repository."""
+
+
+@dataclass(frozen=True)
 class Review:
     base_ref: str
     stacks: list[StackReview]
     failures: list[StackFailure] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     """Stacks the change does not touch: not planned."""
+    deleted: list[DeletedStack] = field(default_factory=list)
+    """Stacks the change deletes (when no stacks are asked for): nothing to plan."""
 
     @property
     def failed(self) -> bool:
-        return bool(self.failures) or any(
+        return bool(self.failures or self.deleted) or any(
             (s.diff and s.diff.blocking) or s.check.mandatory_violations for s in self.stacks
         )
 
@@ -121,6 +151,7 @@ class _Scope:
     pack: Path
     asked: bool
     """The stacks were named on the command line, not found from the change."""
+    deleted: list[DeletedStack]
 
 
 def _scope(
@@ -139,7 +170,9 @@ def _scope(
     changed = changed_paths(repo, base_ref)
     chosen = given or touched_stacks(changed, files)
     unchanged = [] if given else sorted(set(files.values()) - set(chosen))
-    return _Scope(root, repo, chosen, unchanged, changed, pack, bool(given))
+    gone = {} if given else deleted_stacks(repo, base_ref, root)
+    deleted = [DeletedStack(stack, path) for stack, path in gone.items()]
+    return _Scope(root, repo, chosen, unchanged, changed, pack, bool(given), deleted)
 
 
 def review(
@@ -161,8 +194,10 @@ def review(
         progress(
             f"{len(scope.stacks)} of {total} stacks touched by the change since {base_ref}: {names}"
         )
+    for gone in scope.deleted:
+        progress(f"{gone.stack} deleted since {base_ref}: {gone.path} is gone")
     if not scope.stacks:
-        return Review(base_ref, [], [], scope.unchanged)
+        return Review(base_ref, [], [], scope.unchanged, scope.deleted)
     library = library_folder(scope.repo, scope.changed)
     relative = scope.root.relative_to(scope.repo)
     jobs = os.cpu_count() or 1
@@ -212,7 +247,7 @@ class _Reviewer:
                 self.queue.put(None)
             checking.result()
         reviews = [self._review(pair) for pair in pairs]
-        return Review(self.base_ref, reviews, failures, self.scope.unchanged)
+        return Review(self.base_ref, reviews, failures, self.scope.unchanged, self.scope.deleted)
 
     def _check_each(self) -> None:
         with pack_session(self.scope.pack) as session:
@@ -317,6 +352,13 @@ def _failure_section(f: StackFailure) -> str:
     return f"{f.reason[:1].upper()}{f.reason[1:]}:\n\n```text\n{f.message}\n```\n"
 
 
+def _deleted_row(d: DeletedStack) -> str:
+    return (
+        f"| ❌ `{d.stack}` | deleted: {d.path} is gone, the stack and its resources are not: "
+        f"`pulumi destroy --stack {d.stack} --remove` takes them down | | | | | | | |"
+    )
+
+
 def _cost(s: StackReview) -> str:
     """Expected monthly cost and its change: "$1,234.00 (+$10.00)"; "≥" when part is unknown."""
     floor = "" if s.cost.complete else "≥ "
@@ -330,6 +372,7 @@ def _head(result: Review) -> list[str]:
     head = [MARKER, f"## mlplatform review against `{result.base_ref}`", ""]
     rows = {s.stack: _row(s) for s in result.stacks}
     rows.update({f.stack: _failure_row(f) for f in result.failures})
+    rows.update({d.stack: _deleted_row(d) for d in result.deleted})
     if rows:
         head += [
             "| stack | adds | changes | replaces | deletes | blocking | mandatory violations "
@@ -351,6 +394,12 @@ def to_markdown(result: Review, limit: int = COMMENT_LIMIT) -> str:
     head = _head(result)
     sections = {s.stack: s.sections for s in result.stacks}
     sections.update({f.stack: _failure_section(f) for f in result.failures})
+    sections.update(
+        {
+            d.stack: DELETED_SECTION.format(ref=result.base_ref, path=d.path, stack=d.stack)
+            for d in result.deleted
+        }
+    )
     sections = {name: sections[name] for name in sorted(sections)}
 
     def render() -> str:
@@ -372,4 +421,12 @@ def to_markdown(result: Review, limit: int = COMMENT_LIMIT) -> str:
     return text
 
 
-__all__ = ["Review", "ReviewError", "StackFailure", "StackReview", "review", "to_markdown"]
+__all__ = [
+    "DeletedStack",
+    "Review",
+    "ReviewError",
+    "StackFailure",
+    "StackReview",
+    "review",
+    "to_markdown",
+]

@@ -4,11 +4,13 @@ repository.
 
 A stack is touched by a change to its own config file; any other change that can reach a plan
 (the program, a module beside it, Pulumi.yaml, the library, the policy pack, a lock file)
-touches every stack. Only documents and CI workflows are known to reach none.
+touches every stack. Only documents and CI workflows are known to reach none. A stack the base
+has and the working tree has not is deleted: nothing is left to plan, but the review tells it.
 """
 
 from __future__ import annotations
 
+import posixpath
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -16,7 +18,10 @@ from contextlib import contextmanager
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
+import yaml
+
 from mlplatform.engine.runner import STACK_FILE, project_stacks, resolve_stack_file
+from mlplatform.spec.loader import load_yaml
 
 NOT_PLANNED_FROM = ("*.md", ".github/*")
 """Changed files that reach no plan: Markdown documents and CI workflows."""
@@ -88,6 +93,30 @@ def touched_stacks(changed: Iterable[str], files: Mapping[str, str]) -> list[str
         elif not any(fnmatch(path, pattern) for pattern in NOT_PLANNED_FROM):
             return sorted(files.values())
     return sorted(touched)
+
+
+def deleted_stacks(repo: Path, ref: str, project_dir: Path) -> dict[str, str]:
+    """The stacks the project at `project_dir` had at `ref` and has no more, each by its
+    config file's path at `ref` relative to `repo`: its Pulumi.yaml's `stackConfigDir` read
+    at `ref` too, so a stack left behind when that folder moves is deleted, and one moved with
+    it is not."""
+    at = PurePosixPath(project_dir.resolve().relative_to(repo).as_posix())
+    project = _git(repo, "show", f"{ref}:{at / 'Pulumi.yaml'}")
+    if project.returncode != 0:  # a project new in the change
+        return {}
+    try:
+        document = load_yaml(project.stdout) or {}
+    except yaml.YAMLError:
+        return {}  # the base's own problem: its plan, if asked for, says so
+    config_dir = posixpath.normpath(at / str(document.get("stackConfigDir", ".")))
+    listed = _git(repo, "ls-tree", "--name-only", "-z", ref, "--", f"{config_dir}/")
+    now = set(project_stacks(project_dir))
+    found = {}
+    for path in sorted(p for p in listed.stdout.split("\0") if p.endswith(".yaml")):
+        match = STACK_FILE.match(PurePosixPath(path).name)
+        if match and match["stack"] not in now:
+            found[match["stack"]] = path
+    return found
 
 
 @contextmanager

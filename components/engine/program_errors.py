@@ -4,6 +4,8 @@ The traceback of an error in `__main__.py` runs through the engine, the Pulumi S
 asyncio; the user needs none of that. `describe` keeps the frames of the program (every file
 outside this package, the standard library and installed packages) and leads with the last
 one's file and line, where the user's code went wrong or called into a library that raised.
+A `pulumi.RunError` (the SDK's error for an expected failure, `Config.require`'s too) is its
+message at that line and no traceback, as the SDK's own language host prints it with none.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import sysconfig
 import traceback
 from functools import cache
 from pathlib import Path
+
+from pulumi import RunError
 
 import mlplatform
 
@@ -43,8 +47,9 @@ def is_users(filename: str) -> bool:
 
 
 def describe(exc: BaseException) -> str | None:
-    """`file:line: Type: message` and the traceback of the user's frames; None when no frame
-    is the user's (an error of the engine's own)."""
+    """`file:line: Type: message` and the traceback of the user's frames (a `RunError`:
+    `file:line: message` alone); None when no frame is the user's (an error of the engine's
+    own)."""
     frames = traceback.StackSummary.from_list(
         [f for f in traceback.extract_tb(exc.__traceback__) if is_users(f.filename)]
     )
@@ -57,6 +62,8 @@ def describe(exc: BaseException) -> str | None:
     if not frames:
         return None
     last = frames[-1]
+    if isinstance(exc, RunError):
+        return f"{last.filename}:{last.lineno}: {exc}"
     return f"{last.filename}:{last.lineno}: {headline}\n{HEADING}\n" + "".join(
         frames.format()
     ).rstrip("\n")

@@ -13,7 +13,7 @@ import runpy
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from mlplatform.engine.capture import RecordingMonitor
 from mlplatform.engine.mocks import PlatformMocks
@@ -37,7 +37,8 @@ class PlanError(RuntimeError):
 
 class ProgramError(PlanError):
     """The stack's program raised: the message leads with the user's file and line and gives
-    the traceback of the program's own frames (the command line exits 2, as for bad config)."""
+    the traceback of the program's own frames, or for a `pulumi.RunError` its message alone
+    (the command line exits 2, as for bad config)."""
 
 
 def find_project_dir(start: Path | None = None) -> Path:
@@ -235,18 +236,25 @@ def _execute(
         if isinstance(exc.__cause__, ConfigError):
             cause = exc.__cause__
             raise ConfigError(cause.issues, source) from None
-        raise PlanError(str(exc)) from exc
+        _raise_from_program(exc, str(exc))
     except ConfigError as exc:
         raise ConfigError(exc.issues, source) from None
     except Exception as exc:
-        from mlplatform.engine.program_errors import describe
-
-        told = describe(exc)
-        if told is not None:
-            raise ProgramError(told) from exc
-        raise PlanError(f"{type(exc).__name__}: {exc}") from exc
+        _raise_from_program(exc, f"{type(exc).__name__}: {exc}")
     stack_outputs = getattr(stack_resource, "outputs", {}) if stack_resource is not None else {}
     return monitor, {k: _sync_await(_resolve(v)) for k, v in sorted(stack_outputs.items())}
+
+
+def _raise_from_program(exc: Exception, otherwise: str) -> NoReturn:
+    """`ProgramError` told at the user's file and line when the program raised `exc` (a
+    `pulumi.RunError` included: `pulumi.Config().require`'s, or the program's own expected
+    failure); else `PlanError(otherwise)`, an error of the engine's own."""
+    from mlplatform.engine.program_errors import describe
+
+    told = describe(exc)
+    if told is not None:
+        raise ProgramError(told) from exc
+    raise PlanError(otherwise) from exc
 
 
 async def _resolve(value: Any) -> Any:

@@ -30,7 +30,19 @@ KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 KUBERNETES_OBJECT = re.compile(r"kubernetes:(?P<group>[\w.-]+)/(?P<version>\w+):(?P<kind>\w+)")
 """A Kubernetes object's type token, e.g. kubernetes:core/v1:Namespace."""
 REFERENCE = re.compile(r"\$\{([^}]+)\}")
-TOP_LEVEL = {"name", "runtime", "description", "packages", "config", "resources", "outputs"}
+TOP_LEVEL = {
+    "name",
+    "runtime",
+    "description",
+    "packages",
+    "config",
+    "resources",
+    "outputs",
+    "stackConfigDir",
+}
+"""Keys of a YAML program's Pulumi.yaml this engine honours. `stackConfigDir` is the project
+file's, not the program's: the runner reads the stacks from it, relative to Pulumi.yaml, for
+either runtime (https://www.pulumi.com/docs/iac/concepts/projects/project-file/)."""
 RESOURCE_KEYS = {"type", "properties", "options"}
 OPTIONS = {"providers", "dependsOn", "protect"}
 CONFIG_TYPES: dict[str, Callable[[pulumi.Config, str], Any]] = {

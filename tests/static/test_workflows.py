@@ -66,6 +66,21 @@ def test_pull_request_review_needs_no_secrets() -> None:
     assert 'mlplatform review "origin/${BASE_REF}" --output review.md' in text
 
 
+def test_the_pull_request_header_says_which_stacks_the_review_covers() -> None:
+    """The review plans only the stacks a change touches (mlplatform review --help) and
+    reports a deleted stack; the header must not promise every stack."""
+    text = (ROOT / ".github" / "workflows" / "pull-request.yml").read_text(encoding="utf-8")
+    header = text.split("\nname:", 1)[0]
+    assert header == (
+        "# Every pull request, no secrets needed (forks included): the tests, then the review of\n"
+        "# the stacks the change touches against the base branch (a stack's own config touches\n"
+        "# that stack, any other file a plan is made from touches every stack, Markdown and\n"
+        "# .github/ none; a deleted stack is a blocking row of its own): plan diff with the\n"
+        "# data-loss guard, policy check, cost and critical path, posted as one PR comment that\n"
+        "# each push updates, and as the job summary."
+    )
+
+
 def workflow(name: str) -> dict:
     text = (ROOT / ".github" / "workflows" / name).read_text(encoding="utf-8")
     return yaml.safe_load(text)

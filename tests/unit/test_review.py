@@ -1,5 +1,5 @@
-"""`mlplatform review BASE_REF`: every shipped stack planned at the base and now, with one
-summary row each, and a report that fits in a pull-request comment."""
+"""`mlplatform review BASE_REF`: the shipped stacks a change touches planned at the base and
+now, with one summary row each, and a report that fits in a pull-request comment."""
 
 from __future__ import annotations
 

@@ -280,3 +280,50 @@ def test_each_revision_plans_with_its_own_modules_beside_the_program(tmp_path: P
     for stack in ("dev", "staging"):
         assert f"| ✅ `{stack}` | 1 | 0 | 0 | 0 | 0 | 0 | " in text
     assert text.count("| add | `team-pet` | `random:index/randomPet:RandomPet` |") == 2
+
+
+DELETED_SECTION = (
+    "Deleted since `HEAD~1`: `config/Pulumi.staging.yaml` is gone, so mlplatform no longer "
+    "plans stack `staging`, nor does a deploy that takes its stacks from the stack files "
+    "(`mlplatform stacks`). Deleting the file destroys nothing: the stack and every resource "
+    "it manages keep running, and billing, in its Pulumi backend.\n\n"
+    "To take the environment down, do it before the file goes, since the command reads it: "
+    "`pulumi destroy --stack staging --remove` destroys every resource, then removes the stack "
+    "and its config file (stateful resources are protected: see Teardown in mlplatform's "
+    "README). `pulumi stack rm staging` alone refuses while the stack has resources, and "
+    "`--force` forgets them without deleting them.\n"
+)
+
+
+def test_a_deleted_stack_is_a_blocking_row_of_its_own(tmp_path: Path) -> None:
+    repo = team_repo(tmp_path)
+    git(repo, "rm", "-q", "config/Pulumi.staging.yaml")
+    git(repo, "commit", "-qm", "no more staging")
+    result = review(repo, "HEAD~1")
+    assert result.returncode == 5, result.stderr
+    assert result.stderr == (
+        "review: 0 of 1 stacks touched by the change since HEAD~1: none\n"
+        "review: staging deleted since HEAD~1: config/Pulumi.staging.yaml is gone\n"
+    )
+    assert result.stdout == (
+        f"{MARKER}\n## mlplatform review against `HEAD~1`\n\n{HEADER}\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        "| ❌ `staging` | deleted: config/Pulumi.staging.yaml is gone, the stack and its "
+        "resources are not: `pulumi destroy --stack staging --remove` takes them down "
+        "| | | | | | | |\n\n"
+        "Unchanged since `HEAD~1`, not planned: `dev`.\n\n"
+        f"<details><summary><code>staging</code></summary>\n\n{DELETED_SECTION}\n</details>\n"
+    )
+
+
+def test_a_stack_left_behind_when_its_config_folder_moves_is_deleted(tmp_path: Path) -> None:
+    from mlplatform.checks.review_git import deleted_stacks
+
+    repo = team_repo(tmp_path)
+    edit(repo / "Pulumi.yaml", "stackConfigDir: config", "stackConfigDir: envs")
+    (repo / "envs").mkdir()
+    git(repo, "mv", "config/Pulumi.dev.yaml", "envs/Pulumi.dev.yaml")
+    git(repo, "rm", "-q", "config/Pulumi.staging.yaml")
+    assert deleted_stacks(repo, "HEAD", repo) == {"staging": "config/Pulumi.staging.yaml"}
+    # A project new in the change has no stack at the base to delete.
+    assert deleted_stacks(repo, "HEAD", repo / "infra") == {}
