@@ -7,9 +7,17 @@ ignored. `tests/unit/test_public_api.py` holds the shared fields to one definiti
 """
 
 from collections.abc import Mapping, Sequence
-from typing import Required, TypedDict
+from typing import TYPE_CHECKING, Required, TypedDict
 
 import pulumi
+
+from mlplatform.catalog.names import GpuName, SharingMode
+
+if TYPE_CHECKING:  # what code writes: a string the type checker holds to the set
+    from mlplatform.catalog.names import GpuNameText as GpuNameArg
+    from mlplatform.catalog.names import SharingModeText as SharingModeArg
+else:  # what the component package shows other languages: an enum
+    GpuNameArg, SharingModeArg = GpuName, SharingMode
 
 SECONDS_PER_DAY = 86_400
 
@@ -23,8 +31,9 @@ class GpuPoolArgs(TypedDict, total=False):
     """One autoscaling GPU node pool, the same on every cloud."""
 
     name: Required[str]
-    """Pool name (lowercase, digits, dashes)."""
-    gpu: Required[str]
+    """Pool name: lowercase letters, digits and dashes, at most 20 characters (on AKS 1-12
+    lowercase letters and digits)."""
+    gpu: Required[GpuNameArg]
     """Portable GPU name resolved by the catalog (T4, L4, A10, A100-40GB, A100-80GB, H100, H200)."""
     gpus_per_node: int
     """GPUs per node; picks the node shape. Default: 1."""
@@ -34,7 +43,7 @@ class GpuPoolArgs(TypedDict, total=False):
     """Autoscaling upper bound. Default: 1."""
     spot: bool
     """Spot / preemptible capacity. Default: on-demand."""
-    sharing_mode: str
+    sharing_mode: SharingModeArg
     """none, time-slicing, mps or mig. Default: none."""
     sharing_replicas: int
     """Pods per GPU for time-slicing / MPS. Default: 1."""

@@ -68,7 +68,10 @@ retention period is greater than or equal to 90 days"), and a CloudWatch retenti
 NETWORK_WATCHER_RESOURCE_GROUP = "NetworkWatcherRG"
 """Where Azure creates each region's Network Watcher when it enables it for a subscription
 (learn.microsoft.com/azure/network-watcher/frequently-asked-questions, "What is the
-NetworkWatcherRG?")."""
+NetworkWatcherRG?"): on the first virtual network created or updated in the region, unless
+the subscription opted out (network-watcher-create, "Network Watcher is automatically
+enabled"). One watcher per region and subscription, so a stack names it and never makes it;
+README, "Deploying for real", step 0, makes it where there is none."""
 PGAUDIT_LIBRARY = "pgaudit"
 """The pgAudit library, loaded through shared_preload_libraries on RDS and Azure Database for
 PostgreSQL (Cloud SQL loads it with its cloudsql.enable_pgaudit flag)."""

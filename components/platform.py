@@ -10,6 +10,7 @@ from typing import Any, Required, TypedDict, cast
 
 import pulumi
 
+from mlplatform.component_args import check_args
 from mlplatform.compose.common import Built
 from mlplatform.spec import PlatformConfig, Target, parse
 
@@ -77,6 +78,7 @@ class MlPlatform(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: MlPlatformArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, MlPlatformArgs, args, checks_itself=("config",))
         cfg = _spec_of(name, args["config"])
         extra = [_https(name, url) for url in args.get("notification_webhooks", [])]
         super().__init__("mlplatform:index:MlPlatform", name, None, opts)

@@ -74,7 +74,8 @@ OMITTED_WHEN_EMPTY = ("required", "requiredInputs", "properties", "dependencies"
 def _canonical(node: Any, bare_type: bool = False) -> Any:
     """The schema as the Pulumi schema model holds it, which is what `pulumi package
     get-schema` prints: no description on a bare type (a list's items, a map's values), no
-    empty required lists, property maps or dependencies."""
+    empty required lists, property maps or dependencies, no null (an enum value without a
+    description: `EnumValueSpec.description` is `omitempty`)."""
     if isinstance(node, list):
         return [_canonical(v) for v in node]
     if not isinstance(node, dict):
@@ -83,7 +84,7 @@ def _canonical(node: Any, bare_type: bool = False) -> Any:
     for key, value in node.items():
         if bare_type and key == "description":
             continue
-        if key in OMITTED_WHEN_EMPTY and value in ([], {}):
+        if (key in OMITTED_WHEN_EMPTY and value in ([], {})) or value is None:
             continue
         out[key] = _canonical(value, bare_type=key in TYPE_SPEC_KEYS)
     return out

@@ -136,17 +136,15 @@ def component_page(token: str, resource: dict[str, Any]) -> str:
 
 
 def types_page(types: dict[str, Any]) -> str:
-    lines = [GENERATED, "# Nested types", "", "Objects some component inputs take."]
+    lines = [GENERATED, "# Nested types", "", "Objects and enums some component inputs take."]
     for token, spec in sorted(types.items()):
         name = _short(token)
-        lines += [
-            "",
-            f"## {name}",
-            "",
-            " ".join((spec.get("description") or "").split()),
-            "",
-            *_inputs_table(spec.get("properties", {}), spec.get("required", []), ""),
-        ]
+        lines += ["", f"## {name}", "", " ".join((spec.get("description") or "").split()), ""]
+        if "enum" in spec:
+            values = ", ".join(f"`{v['value']}`" for v in spec["enum"])
+            lines.append(f"One of: {values}.")
+        else:
+            lines += _inputs_table(spec.get("properties", {}), spec.get("required", []), "")
     return "\n".join(lines) + "\n"
 
 

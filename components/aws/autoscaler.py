@@ -14,6 +14,7 @@ import pulumi_kubernetes as k8s
 
 from mlplatform import defaults
 from mlplatform.aws.iam import AwsWorkloadIdentity
+from mlplatform.component_args import check_args
 from mlplatform.contracts import ChartSourceArgs, child
 from mlplatform.kubernetes import charts
 
@@ -88,6 +89,7 @@ class EksClusterAutoscaler(pulumi.ComponentResource):
         args: EksClusterAutoscalerArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        check_args(self, name, EksClusterAutoscalerArgs, args)
         version = args["kubernetes_version"]
         if version not in charts.CLUSTER_AUTOSCALER_IMAGE_TAGS:
             known = ", ".join(sorted(charts.CLUSTER_AUTOSCALER_IMAGE_TAGS))

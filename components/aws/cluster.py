@@ -14,9 +14,10 @@ import pulumi_kubernetes as k8s
 from pulumi_aws import cloudwatch, ec2, eks, iam, vpc
 
 from mlplatform import catalog, defaults
-from mlplatform.aws.iam import AwsWorkloadIdentity, ServiceRole, service_role
+from mlplatform.aws.iam import AwsWorkloadIdentity, ServiceRole, partition, service_role
 from mlplatform.aws.kms import data_key
-from mlplatform.catalog.eks_addons import ADDON_VERSIONS, SUPPORTED_VERSIONS
+from mlplatform.catalog.eks_addons import ADDON_VERSIONS
+from mlplatform.component_args import check_args
 from mlplatform.contracts import GpuPoolArgs, child, pool_labels
 
 CONTROL_PLANE_LOGS = ["api", "audit", "authenticator"]
@@ -33,7 +34,10 @@ CNI_CONFIGURATION = {"enableNetworkPolicy": "true"}
 """vpc-cni's configuration values: enforce Kubernetes NetworkPolicies (its network policy
 agent, vpc-cni v1.14.0-eksbuild.3 and later; EKS user guide, cni-network-policy-configure,
 "Enable the network policy parameter for the add-on": `{"enableNetworkPolicy": "true"}`)."""
-CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
+"""The EKS access policy admins get, whose ARN is arn:<partition>:eks::aws:cluster-access-policy/
+<name>: not fixed to `aws` (EKS user guide, access-policy-reference, writes it with its
+per-partition ARN prefix; the CDK's AccessPolicyArn builds it with the stack's partition)."""
 DATA_VOLUME_DEVICE = {"BOTTLEROCKET_x86_64_NVIDIA": "/dev/xvdb"}
 """Where container images live: Bottlerocket's data volume; the root volume elsewhere."""
 ROOT_DEVICE = "/dev/xvda"
@@ -41,12 +45,24 @@ IMDS_HOP_LIMIT = 1
 """IMDSv2 hop limit on every node: a pod's request takes one more hop and never gets a token,
 so no pod can take the node role (pods use IRSA). Host-network pods (aws-node, kube-proxy,
 the CloudWatch agent and Fluent Bit of amazon-cloudwatch-observability 6.x) still reach IMDS;
-add-ons that looked up their region there are given it (cluster-autoscaler's awsRegion, the
-EBS CSI controller's `controller.region`)."""
+add-ons that looked up their region there are given it (cluster-autoscaler's awsRegion; the
+EBS CSI controller's from its IRSA role, see `EBS_CSI_SERVICE_ACCOUNT`)."""
 SYSTEM_DISK_GB = 50
 CA_GPU_LABEL = "k8s.amazonaws.com/accelerator"
 """The label cluster-autoscaler's AWS provider uses to treat a not-yet-ready node as a GPU node."""
 EBS_CSI_SERVICE_ACCOUNT = ("kube-system", "ebs-csi-controller-sa")
+"""The EBS CSI controller's service account, on its own IRSA role. That role is also how the
+controller knows its region without IMDS: the pod identity webhook puts AWS_REGION and
+AWS_DEFAULT_REGION, when not set, in the containers of a pod whose service account names a
+role (aws/amazon-eks-pod-identity-webhook README, "AWS_DEFAULT_REGION Injection"; EKS runs it
+with the flag that turns this on: that repository's issues 192 and 248), and the driver's
+controller then skips metadata (kubernetes-sigs/aws-ebs-csi-driver docs/install.md,
+"Metadata": "The controller Deployment can skip metadata if the region is provided via the
+AWS_REGION environment variable"; cmd/main.go, v1.64.0). Hence no configuration values:
+`controller.region` is a key of the Helm chart's values.schema.json (v1.64.0), but EKS checks
+an add-on's values against the add-on's own, smaller schema (DescribeAddonConfiguration:
+"A JSON schema that's used to validate the configuration values"), and no public copy of it
+for the pinned build shows that key."""
 
 
 class EksGpuClusterArgs(TypedDict, total=False):
@@ -80,8 +96,7 @@ class EksGpuClusterArgs(TypedDict, total=False):
     private_subnet_ids: Required[pulumi.Input[Sequence[pulumi.Input[str]]]]
     """Private subnets (2+ AZs) for the control plane ENIs and all nodes."""
     region: Required[str]
-    """AWS region, for the kubeconfig's token command and the add-ons that would otherwise
-    look it up in IMDS."""
+    """AWS region, for the kubeconfig's token command."""
 
 
 def kubeconfig(name: str, endpoint: str, ca: str, region: str) -> str:
@@ -141,11 +156,7 @@ class EksGpuCluster(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: EksGpuClusterArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        if args["kubernetes_version"] not in SUPPORTED_VERSIONS:
-            raise ValueError(
-                f"EksGpuCluster {name!r}: kubernetes_version {args['kubernetes_version']!r} has "
-                f"no pinned EKS add-on versions; use one of {', '.join(SUPPORTED_VERSIONS)}"
-            )
+        check_args(self, name, EksGpuClusterArgs, args)
         gpu_pools = args.get("gpu_pools", [])
         shapes = list(zip(gpu_pools, catalog.resolve_pools("aws", gpu_pools), strict=True))
         super().__init__("mlplatform:index:EksGpuCluster", name, None, opts)
@@ -226,7 +237,7 @@ class EksGpuCluster(pulumi.ComponentResource):
         pools = [
             self._gpu_group(pool, resolved, subnets, node_role, addons) for pool, resolved in shapes
         ]
-        ebs_csi = self._late_addons(version, system, args["region"])
+        ebs_csi = self._late_addons(version, system)
         self._kubernetes_version, self._system = version, system
 
         self.needs_device_plugin = any(
@@ -306,6 +317,11 @@ class EksGpuCluster(pulumi.ComponentResource):
         )
 
     def _admin_access(self, admins: Sequence[str]) -> None:
+        if not admins:
+            return
+        policy = partition(self).apply(
+            lambda p: f"arn:{p}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}"
+        )
         for i, principal in enumerate(admins):
             entry = eks.AccessEntry(
                 f"{self._name}-admin-{i}",
@@ -319,7 +335,7 @@ class EksGpuCluster(pulumi.ComponentResource):
                 f"{self._name}-admin-{i}-policy",
                 cluster_name=self.cluster.name,
                 principal_arn=principal,
-                policy_arn=CLUSTER_ADMIN_POLICY,
+                policy_arn=policy,
                 access_scope={"type": "cluster"},
                 opts=child(self, depends_on=[entry]),
             )
@@ -356,23 +372,14 @@ class EksGpuCluster(pulumi.ComponentResource):
             self._addon("kube-proxy", version),
         ]
 
-    def _late_addons(self, version: str, system: eks.NodeGroup, region: str) -> pulumi.Resource:
-        """Add-ons whose pods need nodes to run on; returns the EBS CSI driver, told its region
-        (its controller would look it up in IMDS, out of a pod's reach; aws-ebs-csi-driver
-        chart values.schema.json: `controller.region`, "If not specified then the region will
-        be looked up via the AWS EC2 metadata")."""
+    def _late_addons(self, version: str, system: eks.NodeGroup) -> pulumi.Resource:
+        """Add-ons whose pods need nodes to run on; returns the EBS CSI driver."""
         self._addon("coredns", version, [system])
         namespace, account = EBS_CSI_SERVICE_ACCOUNT
         identity = self.workload_identity(
             f"{self._name}-ebs-csi", namespace, account, ["service-role/AmazonEBSCSIDriverPolicy"]
         )
-        return self._addon(
-            "aws-ebs-csi-driver",
-            version,
-            [system],
-            identity.role_arn,
-            configuration={"controller": {"region": region}},
-        )
+        return self._addon("aws-ebs-csi-driver", version, [system], identity.role_arn)
 
     def _default_storage_class(self, ebs_csi: pulumi.Resource) -> None:
         """An encrypted gp3 StorageClass, the cluster default: EKS clusters from 1.30 on have

@@ -13,6 +13,7 @@ from pulumi_aws import ec2, rds, vpc
 
 from mlplatform import defaults
 from mlplatform.aws.kms import data_key
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.kubernetes.mlflow_config import postgres_uri
 
@@ -79,6 +80,7 @@ class RdsPostgres(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: RdsPostgresArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, RdsPostgresArgs, args)
         super().__init__("mlplatform:index:RdsPostgres", name, None, opts)
         tags = dict(args.get("tags", {}))
         protect = args.get("protect", True)

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 import pulumi
 from pulumi_aws import cloudwatch, ec2, get_caller_identity_output, get_region_output, iam
 
+from mlplatform.aws.iam import partition
 from mlplatform.aws.kms import data_key, log_group_key_policy
 from mlplatform.contracts import child
 
@@ -22,7 +23,7 @@ WRITE_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogS
 role for publishing flow logs to CloudWatch Logs"; the group exists, so no CreateLogGroup)."""
 
 
-def trust_policy(region: str, account: str) -> str:
+def trust_policy(partition: str, region: str, account: str) -> str:
     """Only VPC flow logs of this account and region may assume the role (the confused-deputy
     conditions of the VPC user guide's flow logs role)."""
     return json.dumps(
@@ -36,7 +37,8 @@ def trust_policy(region: str, account: str) -> str:
                     "Condition": {
                         "StringEquals": {"aws:SourceAccount": account},
                         "ArnLike": {
-                            "aws:SourceArn": f"arn:aws:ec2:{region}:{account}:vpc-flow-log/*"
+                            "aws:SourceArn": f"arn:{partition}:ec2:{region}:{account}:"
+                            "vpc-flow-log/*"
                         },
                     },
                 }
@@ -74,11 +76,13 @@ def vpc_flow_logs(
     and account of `parent`'s provider."""
     invoke = pulumi.InvokeOutputOptions(parent=parent)
     where = pulumi.Output.all(
-        get_region_output(opts=invoke).region, get_caller_identity_output(opts=invoke).account_id
+        partition(parent),
+        get_region_output(opts=invoke).region,
+        get_caller_identity_output(opts=invoke).account_id,
     )
     group_name = f"{LOG_GROUP_PREFIX}{name}"
     # The key's policy names the group's ARN, so the group has a fixed name.
-    group_arn = where.apply(lambda w: f"arn:aws:logs:{w[0]}:{w[1]}:log-group:{group_name}")
+    group_arn = where.apply(lambda w: f"arn:{w[0]}:logs:{w[1]}:{w[2]}:log-group:{group_name}")
     key = data_key(
         f"{name}-flow-logs",
         "VPC flow logs",
@@ -97,7 +101,7 @@ def vpc_flow_logs(
     )
     role = iam.Role(
         f"{name}-flow-logs-role",
-        assume_role_policy=where.apply(lambda w: trust_policy(w[0], w[1])),
+        assume_role_policy=where.apply(lambda w: trust_policy(w[0], w[1], w[2])),
         tags=dict(tags),
         opts=child(parent),
     )

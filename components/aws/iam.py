@@ -6,12 +6,25 @@ from dataclasses import dataclass
 from typing import Any, Required, TypedDict
 
 import pulumi
-from pulumi_aws import iam
+from pulumi_aws import get_partition_output, iam
 
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
-AWS_MANAGED = "arn:aws:iam::aws:policy/"
 IRSA_ANNOTATION = "eks.amazonaws.com/role-arn"
+
+
+def partition(parent: pulumi.Resource) -> pulumi.Output[str]:
+    """The partition of `parent`'s AWS provider (aws, aws-cn, aws-us-gov): the second field of
+    every ARN, never to be written as `aws` (AWS General Reference, "Amazon Resource Names
+    (ARNs)": "Each AWS account is scoped to one partition")."""
+    return get_partition_output(opts=pulumi.InvokeOutputOptions(parent=parent)).partition
+
+
+def managed_policy(parent: pulumi.Resource, policy: str) -> pulumi.Output[str]:
+    """The ARN of the AWS-managed IAM policy `policy` in `parent`'s partition
+    (arn:aws-cn:iam::aws:policy/... in China, arn:aws-us-gov:... in GovCloud)."""
+    return partition(parent).apply(lambda p: f"arn:{p}:iam::aws:policy/{policy}")
 
 
 def assume_role_policy(service: str) -> str:
@@ -54,7 +67,7 @@ def service_role(
         iam.RolePolicyAttachment(
             f"{name}-{policy}",
             role=role.name,
-            policy_arn=f"{AWS_MANAGED}{policy}",
+            policy_arn=managed_policy(parent, policy),
             opts=child(parent),
         )
         for policy in managed_policies
@@ -119,6 +132,7 @@ class AwsWorkloadIdentity(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: AwsWorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, AwsWorkloadIdentityArgs, args)
         super().__init__("mlplatform:index:AwsWorkloadIdentity", name, None, opts)
         trust = pulumi.Output.all(args["oidc_provider_arn"], args["oidc_issuer_url"]).apply(
             lambda v: irsa_trust_policy(v[0], v[1], args["namespace"], args["service_account"])
@@ -134,7 +148,7 @@ class AwsWorkloadIdentity(pulumi.ComponentResource):
             iam.RolePolicyAttachment(
                 f"{name}-{policy}",
                 role=self.role.name,
-                policy_arn=f"{AWS_MANAGED}{policy}",
+                policy_arn=managed_policy(self, policy),
                 opts=child(self),
             )
         self.role_arn = self.role.arn

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pulumi
 from pulumi_aws import get_caller_identity_output, kms
 
 from mlplatform import defaults
+from mlplatform.aws.iam import partition
 
 
 def data_key(
@@ -28,8 +29,10 @@ def data_key(
     (e.g. `log_group_key_policy`) is used as given instead.
     """
     if policy is None and services:
-        account = get_caller_identity_output().account_id
-        policy = account.apply(lambda a: service_key_policy(a, services))
+        account = get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent))
+        policy = pulumi.Output.all(partition(parent), account.account_id).apply(
+            lambda v: service_key_policy(v[0], v[1], services)
+        )
     return kms.Key(
         f"{name}-key",
         description=f"mlplatform: encrypts {purpose}",
@@ -41,31 +44,44 @@ def data_key(
     )
 
 
-def service_key_policy(account: str, services: Sequence[str]) -> str:
-    """The default key policy (the account administers the key) plus use by `services`."""
+def account_administers(partition: str, account: str) -> dict[str, object]:
+    """The statement of AWS's default key policy: the account (its IAM policies) administers
+    the key (KMS developer guide, key-policy-default, "Allows access to the AWS account and
+    enables IAM policies")."""
+    return {
+        "Sid": "AccountAdministers",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+
+
+def key_policy(partition: str, account: str, *statements: Mapping[str, object]) -> str:
+    """A key policy: the default one (the account administers the key) plus `statements`."""
     return json.dumps(
         {
             "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "AccountAdministers",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                },
-                {
-                    "Sid": "ServicesEncrypt",
-                    "Effect": "Allow",
-                    "Principal": {"Service": list(services)},
-                    "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
-                    # As AWS documents it for CloudWatch and AMP: no source condition (whether
-                    # one reaches these KMS calls is undocumented, and a missing key denies).
-                    # The topic policy limits publishers to this account.
-                    "Resource": "*",
-                },
-            ],
+            "Statement": [account_administers(partition, account), *statements],
         }
+    )
+
+
+def service_key_policy(partition: str, account: str, services: Sequence[str]) -> str:
+    """The default key policy plus use by `services`."""
+    return key_policy(
+        partition,
+        account,
+        {
+            "Sid": "ServicesEncrypt",
+            "Effect": "Allow",
+            "Principal": {"Service": list(services)},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            # As AWS documents it for CloudWatch and AMP: no source condition (whether one
+            # reaches these KMS calls is undocumented, and a missing key denies). The topic
+            # policy limits publishers to this account.
+            "Resource": "*",
+        },
     )
 
 
@@ -81,31 +97,19 @@ guide, encrypt-log-data-kms, "Step 2: Set permissions on the KMS key")."""
 
 
 def log_group_key_policy(log_group_arn: str) -> str:
-    """The default key policy (the account administers the key) plus use by CloudWatch Logs
-    in the group's region, for that one log group only (the encryption context CloudWatch Logs
-    sends is the group's ARN: arn:aws:logs:<region>:<account>:log-group:<name>)."""
-    region, account = log_group_arn.split(":")[3:5]
-    return json.dumps(
+    """The default key policy plus use by CloudWatch Logs in the group's region, for that one
+    log group only (the encryption context CloudWatch Logs sends is the group's ARN:
+    arn:<partition>:logs:<region>:<account>:log-group:<name>)."""
+    partition, _, region, account = log_group_arn.split(":")[1:5]
+    return key_policy(
+        partition,
+        account,
         {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "AccountAdministers",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
-                    "Action": "kms:*",
-                    "Resource": "*",
-                },
-                {
-                    "Sid": "CloudWatchLogsEncrypt",
-                    "Effect": "Allow",
-                    "Principal": {"Service": f"logs.{region}.amazonaws.com"},
-                    "Action": LOGS_KEY_ACTIONS,
-                    "Resource": "*",
-                    "Condition": {
-                        "ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}
-                    },
-                },
-            ],
-        }
+            "Sid": "CloudWatchLogsEncrypt",
+            "Effect": "Allow",
+            "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+            "Action": LOGS_KEY_ACTIONS,
+            "Resource": "*",
+            "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
+        },
     )

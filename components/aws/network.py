@@ -17,6 +17,7 @@ from pulumi_aws import ec2
 
 from mlplatform import defaults
 from mlplatform.aws.flow_logs import vpc_flow_logs
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 PUBLIC_ELB_TAG = "kubernetes.io/role/elb"
@@ -64,6 +65,7 @@ class AwsNetwork(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: AwsNetworkArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, AwsNetworkArgs, args)
         super().__init__("mlplatform:index:AwsNetwork", name, None, opts)
         tags = dict(args.get("tags", {}))
         zone_count = args.get("zone_count", 3)

@@ -10,7 +10,9 @@ from typing import Required, TypedDict
 import pulumi
 from pulumi_aws import cloudwatch, get_caller_identity_output, sns
 
+from mlplatform.aws.iam import partition
 from mlplatform.aws.kms import data_key
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 CLOUDWATCH = "cloudwatch.amazonaws.com"
@@ -50,7 +52,9 @@ class AwsAlarmsArgs(TypedDict, total=False):
     """Tags on every resource. Default: none."""
 
 
-def topic_policy(topic_arn: str, account: str, services: Sequence[str] = (CLOUDWATCH,)) -> str:
+def topic_policy(
+    topic_arn: str, partition: str, account: str, services: Sequence[str] = (CLOUDWATCH,)
+) -> str:
     """The account's principals may use the topic; `services` (CloudWatch alarms, AMP's alert
     manager) may publish to it on this account's behalf."""
     return json.dumps(
@@ -60,7 +64,7 @@ def topic_policy(topic_arn: str, account: str, services: Sequence[str] = (CLOUDW
                 {
                     "Sid": "AccountUses",
                     "Effect": "Allow",
-                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Principal": {"AWS": f"arn:{partition}:iam::{account}:root"},
                     "Action": ["sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes"],
                     "Resource": topic_arn,
                 },
@@ -87,6 +91,7 @@ class AwsAlarms(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: AwsAlarmsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, AwsAlarmsArgs, args)
         super().__init__("mlplatform:index:AwsAlarms", name, None, opts)
         tags = dict(args.get("tags", {}))
         # CloudWatch cannot publish to a topic under the AWS-managed aws/sns key (its policy
@@ -104,9 +109,11 @@ class AwsAlarms(pulumi.ComponentResource):
         sns.TopicPolicy(
             f"{name}-topic-policy",
             arn=topic.arn,
-            policy=pulumi.Output.all(topic.arn, get_caller_identity_output().account_id).apply(
-                lambda v: topic_policy(v[0], v[1], publishers)
-            ),
+            policy=pulumi.Output.all(
+                topic.arn,
+                partition(self),
+                get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id,
+            ).apply(lambda v: topic_policy(v[0], v[1], v[2], publishers)),
             opts=child(self),
         )
         for i, address in enumerate(args.get("emails", [])):

@@ -10,6 +10,7 @@ import yaml
 from pulumi_aws import amp, cloudwatch
 
 from mlplatform import defaults
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 RULE_NAMESPACE = "mlplatform"
@@ -66,6 +67,7 @@ class AmpWorkspace(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: AmpWorkspaceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, AmpWorkspaceArgs, args)
         super().__init__("mlplatform:index:AmpWorkspace", name, None, opts)
         tags = dict(args.get("tags", {}))
         # The alert manager's and rules' errors (a refused SNS publish) land here.

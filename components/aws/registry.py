@@ -10,6 +10,7 @@ from pulumi_aws import ecr
 from mlplatform import defaults
 from mlplatform.aws.iam import AwsWorkloadIdentity, policy_document
 from mlplatform.aws.kms import data_key
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 
@@ -86,6 +87,7 @@ class EcrRegistry(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: EcrRegistryArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, EcrRegistryArgs, args)
         super().__init__("mlplatform:index:EcrRegistry", name, None, opts)
         protect = args.get("protect", True)
         tags = args.get("tags", {})

@@ -10,6 +10,7 @@ from pulumi_aws import s3
 from mlplatform import defaults
 from mlplatform.aws.iam import AwsWorkloadIdentity, policy_document
 from mlplatform.aws.kms import data_key
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 
@@ -72,6 +73,7 @@ class S3ArtifactStore(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: S3ArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, S3ArtifactStoreArgs, args)
         super().__init__("mlplatform:index:S3ArtifactStore", name, None, opts)
         protect = args.get("protect", True)
         tags = args.get("tags", {})

@@ -19,6 +19,7 @@ from pulumi_azure_native import authorization, containerservice, monitor, operat
 
 from mlplatform import catalog, defaults
 from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
+from mlplatform.component_args import check_args
 from mlplatform.contracts import GpuPoolArgs, child, pool_labels
 
 UPGRADE_CHANNELS = {"rapid": "rapid", "regular": "stable", "stable": "patch"}
@@ -131,6 +132,7 @@ class AksGpuCluster(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: AksGpuClusterArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, AksGpuClusterArgs, args)
         gpu_pools = args.get("gpu_pools", [])
         shapes = catalog.resolve_pools("azure", gpu_pools)
         super().__init__("mlplatform:index:AksGpuCluster", name, None, opts)

@@ -13,6 +13,7 @@ import pulumi_random as random
 from pulumi_azure_native import dbforpostgresql, monitor, privatedns
 
 from mlplatform import defaults
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.kubernetes.mlflow_config import postgres_uri
 
@@ -103,6 +104,7 @@ class AzurePostgres(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: AzurePostgresArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, AzurePostgresArgs, args)
         super().__init__("mlplatform:index:AzurePostgres", name, None, opts)
         rg, tags = args["resource_group_name"], dict(args.get("tags", {}))
         protect = args.get("protect", True)

@@ -10,7 +10,7 @@ from pulumi_azure_native import managedidentity, network, storage
 
 from mlplatform import defaults
 from mlplatform.azure.identity import assign_role
-from mlplatform.azure.storage import ACCOUNT_NAME_MAX, account_encryption
+from mlplatform.azure.storage import ACCOUNT_NAME_MAX, hardened_account
 from mlplatform.contracts import child
 from mlplatform.naming import compact_name
 
@@ -35,31 +35,18 @@ def vnet_flow_logs(
 ) -> network.FlowLog:
     """The VNet's flow log (`{name}-flow-log`) in Network Watcher `watcher` (resource group,
     name), its storage account and the identity that writes to it."""
-    account = storage.StorageAccount(
+    # Flow logs go to an account in the VNet's region, standard tier only (virtual network flow
+    # logs overview, "Storage account considerations"); Network Watcher writes from outside the
+    # VNet, so through the trusted services exception of the account's firewall.
+    account = hardened_account(
         f"{name}-flow-logs-account",
-        account_name=compact_name(f"{name}-flow-logs", ACCOUNT_NAME_MAX, parent),
-        resource_group_name=resource_group_name,
-        # Flow logs go to an account in the VNet's region, standard tier only (virtual network
-        # flow logs overview, "Storage account considerations").
-        location=location,
-        kind="StorageV2",
-        sku={"name": "Standard_LRS"},
-        minimum_tls_version="TLS1_2",
-        enable_https_traffic_only=True,
-        allow_blob_public_access=False,
-        allow_shared_key_access=False,
-        default_to_o_auth_authentication=True,
-        allow_cross_tenant_replication=False,
-        # Network Watcher writes from outside the VNet: behind a firewall it needs the trusted
-        # services exception (Network Watcher FAQ, "How do I use flow logs with a storage
-        # account behind a firewall?").
-        network_rule_set={
-            "default_action": storage.DefaultAction.DENY,
-            "bypass": storage.Bypass.AZURE_SERVICES,
-        },
-        encryption=account_encryption(),
-        tags=dict(tags),
-        opts=child(parent, protect=protect),
+        compact_name(f"{name}-flow-logs", ACCOUNT_NAME_MAX, parent),
+        resource_group_name,
+        location,
+        "Standard_LRS",
+        True,
+        tags,
+        child(parent, protect=protect),
     )
     soft_delete: storage.DeleteRetentionPolicyArgsDict = {
         "enabled": True,

@@ -7,6 +7,7 @@ from typing import Required, TypedDict
 import pulumi
 from pulumi_azure_native import authorization, managedidentity
 
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id"
@@ -86,6 +87,7 @@ class AzureWorkloadIdentity(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: AzureWorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, AzureWorkloadIdentityArgs, args)
         super().__init__("mlplatform:index:AzureWorkloadIdentity", name, None, opts)
         self._name = name
         identity = managedidentity.UserAssignedIdentity(

@@ -11,6 +11,7 @@ from pulumi_azure_native import network, privatedns
 
 from mlplatform import defaults
 from mlplatform.azure.flow_logs import vnet_flow_logs
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 
@@ -31,7 +32,9 @@ class AzureNetworkArgs(TypedDict, total=False):
     """Resource group of the region's Network Watcher, which holds the flow log. Default:
     NetworkWatcherRG."""
     network_watcher_name: str
-    """Name of the region's Network Watcher. Default: NetworkWatcher_<location>."""
+    """Name of the region's Network Watcher, which must exist: one per region and
+    subscription, made by Azure unless the subscription opted out, never by this component.
+    Default: NetworkWatcher_<location>."""
     protect: bool
     """Protect the flow logs' storage account from deletion. Default: protected."""
 
@@ -58,6 +61,7 @@ class AzureNetwork(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: AzureNetworkArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, AzureNetworkArgs, args)
         super().__init__("mlplatform:index:AzureNetwork", name, None, opts)
         rg = args["resource_group_name"]
         nodes, endpoints, self._database_cidr = plan_subnets(args["cidr"])

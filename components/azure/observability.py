@@ -9,6 +9,7 @@ from typing import Required, TypedDict
 import pulumi
 from pulumi_azure_native import monitor
 
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 SHORT_NAME = "mlplatform"
@@ -54,6 +55,7 @@ class AzureAlarms(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: AzureAlarmsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, AzureAlarmsArgs, args)
         super().__init__("mlplatform:index:AzureAlarms", name, None, opts)
         rg, tags = args["resource_group_name"], dict(args.get("tags", {}))
         group = monitor.ActionGroup(

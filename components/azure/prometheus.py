@@ -11,6 +11,7 @@ import pulumi
 from pulumi_azure_native import alertsmanagement, monitor
 
 from mlplatform.azure.identity import assign_role
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 PROMETHEUS_STREAM = "Microsoft-PrometheusMetrics"
@@ -96,6 +97,7 @@ class AzureManagedPrometheus(pulumi.ComponentResource):
         args: AzureManagedPrometheusArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        check_args(self, name, AzureManagedPrometheusArgs, args)
         super().__init__("mlplatform:index:AzureManagedPrometheus", name, None, opts)
         rg, location = args["resource_group_name"], args["location"]
         tags = dict(args.get("tags", {}))

@@ -8,6 +8,7 @@ from pulumi_azure_native import containerregistry
 
 from mlplatform import defaults
 from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.naming import compact_name
 
@@ -49,6 +50,7 @@ class AcrRegistry(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: AcrRegistryArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, AcrRegistryArgs, args)
         super().__init__("mlplatform:index:AcrRegistry", name, None, opts)
         registry = containerregistry.Registry(
             f"{name}-registry",

@@ -1,4 +1,5 @@
-"""Azure Storage artifact store: a private StorageV2 account and blob container.
+"""Azure Storage artifact store: a private StorageV2 account and blob container; and the
+hardened account every storage account of the platform is (`hardened_account`).
 
 TLS 1.2 only, HTTPS only, no public blob access, shared-key access off
 (Entra ID only), public network access off, blob versioning, blob and
@@ -13,6 +14,7 @@ from pulumi_azure_native import storage
 
 from mlplatform import defaults
 from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.naming import compact_name
 
@@ -57,6 +59,7 @@ class AzureBlobArtifactStore(pulumi.ComponentResource):
         args: AzureBlobArtifactStoreArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        check_args(self, name, AzureBlobArtifactStoreArgs, args)
         super().__init__("mlplatform:index:AzureBlobArtifactStore", name, None, opts)
         protect = args.get("protect", True)
         rg = args["resource_group_name"]
@@ -65,23 +68,15 @@ class AzureBlobArtifactStore(pulumi.ComponentResource):
             "days": args.get("soft_delete_days", defaults.SOFT_DELETE_DAYS),
         }
 
-        account = storage.StorageAccount(
+        account = hardened_account(
             f"{name}-account",
-            account_name=compact_name(name, ACCOUNT_NAME_MAX, self),
-            resource_group_name=rg,
-            location=args.get("location"),
-            kind="StorageV2",
-            sku={"name": "Standard_ZRS" if args.get("zone_redundant") else "Standard_LRS"},
-            minimum_tls_version="TLS1_2",
-            enable_https_traffic_only=True,
-            allow_blob_public_access=False,
-            allow_shared_key_access=False,
-            default_to_o_auth_authentication=True,
-            allow_cross_tenant_replication=False,
-            public_network_access="Disabled",
-            encryption=account_encryption(),
-            tags=args.get("tags", {}),
-            opts=child(self, protect=protect),
+            compact_name(name, ACCOUNT_NAME_MAX, self),
+            rg,
+            args.get("location"),
+            "Standard_ZRS" if args.get("zone_redundant") else "Standard_LRS",
+            False,
+            args.get("tags", {}),
+            child(self, protect=protect),
         )
         blob_service = storage.BlobServiceProperties(
             f"{name}-blob-service",
@@ -156,6 +151,50 @@ class AzureBlobArtifactStore(pulumi.ComponentResource):
             identity.principal_id,
             identity,
         )
+
+
+def hardened_account(
+    name: str,
+    account_name: pulumi.Input[str],
+    resource_group_name: pulumi.Input[str],
+    location: pulumi.Input[str] | None,
+    sku: str,
+    trusted_services: bool,
+    tags: Mapping[str, str],
+    opts: pulumi.ResourceOptions,
+) -> storage.StorageAccount:
+    """A StorageV2 account hardened as every account of the platform is: TLS 1.2 and HTTPS
+    only, no public blob access, no shared keys (Entra ID only, the portal too), no replication
+    to other tenants, infrastructure encryption.
+
+    Its public endpoint is off (`trusted_services` False: reached through private endpoints),
+    or denies every network but Azure's trusted services (`trusted_services` True: Network
+    Watcher writes flow logs from outside the VNet; Network Watcher FAQ, "How do I use flow
+    logs with a storage account behind a firewall?"). `location` None: the resource group's.
+    """
+    return storage.StorageAccount(
+        name,
+        account_name=account_name,
+        resource_group_name=resource_group_name,
+        location=location,
+        kind="StorageV2",
+        sku={"name": sku},
+        minimum_tls_version="TLS1_2",
+        enable_https_traffic_only=True,
+        allow_blob_public_access=False,
+        allow_shared_key_access=False,
+        default_to_o_auth_authentication=True,
+        allow_cross_tenant_replication=False,
+        public_network_access=None if trusted_services else "Disabled",
+        network_rule_set=(
+            {"default_action": storage.DefaultAction.DENY, "bypass": storage.Bypass.AZURE_SERVICES}
+            if trusted_services
+            else None
+        ),
+        encryption=account_encryption(),
+        tags=dict(tags),
+        opts=opts,
+    )
 
 
 def account_encryption() -> storage.EncryptionArgsDict:

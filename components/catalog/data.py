@@ -5,6 +5,8 @@ Each entry was checked against the cloud's own documentation on the date given.
 
 from typing import NamedTuple
 
+from mlplatform.catalog.names import GpuName
+
 # Sources, and how each was read (all checked 2026-11-27):
 #
 # AWS  https://karpenter.sh/docs/reference/instance-types/
@@ -58,7 +60,8 @@ class GpuOffering(NamedTuple):
     checked: str = "2026-11-27"
 
 
-GPU_NAMES: tuple[str, ...] = ("T4", "L4", "A10", "A100-40GB", "A100-80GB", "H100", "H200")
+GPU_NAMES: tuple[str, ...] = tuple(g.value for g in GpuName)
+"""Portable GPU names, in catalog order (`mlplatform.catalog.names.GpuName`)."""
 
 _AWS = "https://karpenter.sh/docs/reference/instance-types/"
 _AZ = "https://learn.microsoft.com/en-us/azure/virtual-machines/sizes/gpu-accelerated/"

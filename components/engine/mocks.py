@@ -429,6 +429,24 @@ def _caller_identity(args: State, region: str) -> State:
     }
 
 
+PARTITIONS = {"us-gov-": ("aws-us-gov", "amazonaws.com"), "cn-": ("aws-cn", "amazonaws.com.cn")}
+"""Regions outside the `aws` partition, by prefix: its name and DNS suffix (AWS General
+Reference, "Amazon Resource Names (ARNs)": partitions aws, aws-cn, aws-us-gov)."""
+
+
+def _partition_info(args: State, region: str) -> State:
+    name, dns = next(
+        (found for prefix, found in PARTITIONS.items() if region.startswith(prefix)),
+        ("aws", "amazonaws.com"),
+    )
+    return {
+        "partition": name,
+        "dnsSuffix": dns,
+        "reverseDnsPrefix": ".".join(reversed(dns.split("."))),
+        "id": name,
+    }
+
+
 def _region_info(args: State, region: str) -> State:
     return {
         "region": region,
@@ -493,6 +511,7 @@ _CALLS: dict[str, Callable[[State, str], State]] = {
     "aws:index/getCallerIdentity:getCallerIdentity": _caller_identity,
     "aws:index/getAvailabilityZones:getAvailabilityZones": _availability_zones,
     "aws:index/getRegion:getRegion": _region_info,
+    "aws:index/getPartition:getPartition": _partition_info,
     "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": _gcs_service_agent,
     "gcp:organizations/getProject:getProject": _gcp_project,
 }

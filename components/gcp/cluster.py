@@ -15,6 +15,7 @@ import pulumi_kubernetes as k8s
 from pulumi_gcp import container, kms, logging, organizations, projects, serviceaccount
 
 from mlplatform import catalog, defaults
+from mlplatform.component_args import check_args
 from mlplatform.contracts import GpuPoolArgs, child, pool_labels
 from mlplatform.gcp.identity import GcpWorkloadIdentity, account_id
 
@@ -121,6 +122,7 @@ class GkeGpuCluster(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: GkeGpuClusterArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, GkeGpuClusterArgs, args)
         gpu_pools = args.get("gpu_pools", [])
         shapes = catalog.resolve_pools("gcp", gpu_pools)
         super().__init__("mlplatform:index:GkeGpuCluster", name, None, opts)

@@ -12,6 +12,7 @@ import pulumi_random as random
 from pulumi_gcp import sql
 
 from mlplatform import defaults
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.kubernetes.mlflow_config import postgres_uri
 
@@ -79,6 +80,7 @@ class CloudSqlPostgres(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: CloudSqlPostgresArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, CloudSqlPostgresArgs, args)
         super().__init__("mlplatform:index:CloudSqlPostgres", name, None, opts)
         protect = args.get("protect", True)
         regional = args.get("regional", False)

@@ -6,6 +6,7 @@ from typing import Required, TypedDict
 import pulumi
 from pulumi_gcp import serviceaccount
 
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 GKE_ANNOTATION = "iam.gke.io/gcp-service-account"
@@ -49,6 +50,7 @@ class GcpWorkloadIdentity(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: GcpWorkloadIdentityArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, GcpWorkloadIdentityArgs, args)
         super().__init__("mlplatform:index:GcpWorkloadIdentity", name, None, opts)
         self._name = name
         account = serviceaccount.Account(

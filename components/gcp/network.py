@@ -7,6 +7,7 @@ from typing import Required, TypedDict
 import pulumi
 from pulumi_gcp import compute, servicenetworking
 
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 PSA_PREFIX_LENGTH = 20
@@ -44,6 +45,7 @@ class GcpNetwork(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: GcpNetworkArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, GcpNetworkArgs, args)
         super().__init__("mlplatform:index:GcpNetwork", name, None, opts)
         project, region = args["project"], args["region"]
         nodes, services, pods = plan_ranges(args["cidr"])

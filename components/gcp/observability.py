@@ -8,6 +8,7 @@ from typing import Required, TypedDict
 import pulumi
 from pulumi_gcp import monitoring
 
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 CLOUD_SQL = "cloudsql.googleapis.com/database"
@@ -53,6 +54,7 @@ class GcpAlarms(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: GcpAlarmsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, GcpAlarmsArgs, args)
         super().__init__("mlplatform:index:GcpAlarms", name, None, opts)
         project = args["project"]
         channels = [

@@ -10,6 +10,7 @@ from typing import Any, Required, TypedDict
 import pulumi
 from pulumi_gcp import monitoring, projects
 
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 SEVERITIES = {"critical": "CRITICAL", "warning": "WARNING"}
@@ -99,6 +100,7 @@ class GmpAlertPolicies(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: GmpAlertPoliciesArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, GmpAlertPoliciesArgs, args)
         super().__init__("mlplatform:index:GmpAlertPolicies", name, None, opts)
         project = args["project"]
         for suffix, role, member in (

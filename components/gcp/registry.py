@@ -8,6 +8,7 @@ import pulumi
 from pulumi_gcp import artifactregistry
 
 from mlplatform import defaults
+from mlplatform.component_args import check_args
 from mlplatform.contracts import SECONDS_PER_DAY, child
 from mlplatform.gcp.identity import GcpWorkloadIdentity
 
@@ -65,6 +66,7 @@ class ArtifactRegistryDocker(pulumi.ComponentResource):
         args: ArtifactRegistryDockerArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        check_args(self, name, ArtifactRegistryDockerArgs, args)
         super().__init__("mlplatform:index:ArtifactRegistryDocker", name, None, opts)
         protect = args.get("protect", True)
         untagged_days = args.get("untagged_expiry_days", defaults.UNTAGGED_IMAGE_DAYS)

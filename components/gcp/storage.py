@@ -7,6 +7,7 @@ import pulumi
 from pulumi_gcp import kms, storage
 
 from mlplatform import defaults
+from mlplatform.component_args import check_args
 from mlplatform.contracts import SECONDS_PER_DAY, child
 from mlplatform.gcp.identity import GcpWorkloadIdentity
 
@@ -51,6 +52,7 @@ class GcsArtifactStore(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: GcsArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, GcsArtifactStoreArgs, args)
         super().__init__("mlplatform:index:GcsArtifactStore", name, None, opts)
         protect = args.get("protect", True)
         kms_key = args.get("kms_key_id")

@@ -14,6 +14,7 @@ import pulumi_kubernetes as k8s
 import yaml
 
 from mlplatform import defaults
+from mlplatform.component_args import check_args
 from mlplatform.contracts import ChartSourceArgs, GpuPoolArgs, child
 from mlplatform.kubernetes import charts
 from mlplatform.kubernetes.labels import labels
@@ -84,6 +85,7 @@ class NvidiaGpuEnablement(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: NvidiaGpuEnablementArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, NvidiaGpuEnablementArgs, args)
         super().__init__("mlplatform:index:NvidiaGpuEnablement", name, None, opts)
         operator = args["mode"] == "gpu-operator"
         chart = charts.GPU_OPERATOR if operator else charts.NVIDIA_DEVICE_PLUGIN

@@ -16,6 +16,7 @@ import pulumi_random as random
 
 from mlplatform import defaults
 from mlplatform.catalog import mlflow_image
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.kubernetes import mlflow_config as cfg
 from mlplatform.kubernetes.labels import annotated, labels, selector
@@ -105,6 +106,7 @@ class MlflowServer(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: MlflowServerArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, MlflowServerArgs, args)
         super().__init__("mlplatform:index:MlflowServer", name, None, opts)
         namespace = args["namespace"]
         ingress = args.get("ingress")

@@ -12,6 +12,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.kubernetes.claims import claim_spec
 from mlplatform.kubernetes.labels import labels, selector
@@ -53,6 +54,7 @@ class InClusterPostgres(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: InClusterPostgresArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, InClusterPostgresArgs, args)
         super().__init__("mlplatform:index:InClusterPostgres", name, None, opts)
         namespace = args["namespace"]
         meta = labels("postgres", "database", args.get("tags", {}))

@@ -14,6 +14,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from mlplatform import defaults
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.kubernetes.claims import claim_spec
 from mlplatform.kubernetes.labels import labels, selector
@@ -75,6 +76,7 @@ class InClusterRegistry(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: InClusterRegistryArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, InClusterRegistryArgs, args)
         super().__init__("mlplatform:index:InClusterRegistry", name, None, opts)
         namespace = args["namespace"]
         tags = args.get("tags", {})

@@ -11,6 +11,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from mlplatform import defaults
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.kubernetes.claims import claim_spec
 from mlplatform.kubernetes.labels import labels
@@ -51,6 +52,7 @@ class PvcArtifactStore(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: PvcArtifactStoreArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, PvcArtifactStoreArgs, args)
         super().__init__("mlplatform:index:PvcArtifactStore", name, None, opts)
         tags = args.get("tags", {})
         claim = k8s.core.v1.PersistentVolumeClaim(

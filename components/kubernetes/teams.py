@@ -11,6 +11,7 @@ from typing import Required, TypedDict
 import pulumi
 import pulumi_kubernetes as k8s
 
+from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.kubernetes.labels import annotated, labels
 
@@ -44,6 +45,7 @@ class TeamNamespace(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: TeamNamespaceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, TeamNamespaceArgs, args)
         super().__init__("mlplatform:index:TeamNamespace", name, None, opts)
         team = args["namespace"]
         meta_labels = labels(team, "team", args.get("tags", {}))

@@ -1,12 +1,12 @@
 """Layer 1, the environment spec: `PlatformConfig` and how it is read and validated."""
 
+from mlplatform.catalog.names import GpuName
 from mlplatform.spec.errors import ConfigError, ConfigIssue
 from mlplatform.spec.loader import from_pulumi, from_stack_file, parse
 from mlplatform.spec.model import (
     ArtifactStoreSpec,
     ClusterSpec,
     Environment,
-    GpuName,
     GpuPoolSpec,
     PlatformConfig,
     RegistrySpec,

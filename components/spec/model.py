@@ -18,6 +18,7 @@ from pydantic.alias_generators import to_camel
 
 from mlplatform import defaults
 from mlplatform.catalog.charts import PINNED as PINNED_CHARTS
+from mlplatform.catalog.names import GpuName, SharingMode
 from mlplatform.spec.docstrings import describe_fields
 
 DEFAULT_VPC_CIDR = "10.0.0.0/16"
@@ -58,27 +59,6 @@ class Environment(StrEnum):
     DEV = "dev"
     STAGING = "staging"
     PROD = "prod"
-
-
-class GpuName(StrEnum):
-    """Portable GPU names, resolved per cloud by the GPU catalog."""
-
-    T4 = "T4"
-    L4 = "L4"
-    A10 = "A10"
-    A100_40GB = "A100-40GB"
-    A100_80GB = "A100-80GB"
-    H100 = "H100"
-    H200 = "H200"
-
-
-class SharingMode(StrEnum):
-    """How pods share a GPU."""
-
-    NONE = "none"
-    TIME_SLICING = "time-slicing"
-    MPS = "mps"
-    MIG = "mig"
 
 
 class ReleaseChannel(StrEnum):

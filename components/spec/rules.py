@@ -2,7 +2,9 @@
 
 Each rule is a small function from a validated `PlatformConfig` to the
 `ConfigIssue`s it finds; `check(config)` runs them all so a user sees every
-problem at once.
+problem at once. A GPU pool's rules take the one pool (`POOL_RULES`,
+`PLACEMENT_RULES`), so that a component's own pools are judged by them too
+(`mlplatform.component_args`, with `COMPONENT_RULES`).
 """
 
 from __future__ import annotations
@@ -10,20 +12,21 @@ from __future__ import annotations
 import ipaddress
 import re
 import tarfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 from mlplatform import catalog, defaults
 from mlplatform.catalog import eks_addons
 from mlplatform.catalog.charts import PINNED
+from mlplatform.catalog.names import SharingMode
 from mlplatform.spec import image_reference
 from mlplatform.spec.errors import ConfigIssue
 from mlplatform.spec.model import (
     EndpointAccess,
     Environment,
     GpuEnablement,
+    GpuPoolSpec,
     PlatformConfig,
-    SharingMode,
     Target,
 )
 
@@ -98,19 +101,34 @@ def _gpu_pools(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
     seen: set[str] = set()
     for i, pool in enumerate(cfg.gpu_pools):
         at = f"gpuPools[{i}]"
-        if pool.name in seen:
-            yield ConfigIssue(
-                f"{at}.name", "is used by another pool; pool names must be unique", pool.name
-            )
+        yield from pool_name_repeated(at, pool.name, seen)
         seen.add(pool.name)
-        if pool.min_nodes > pool.max_nodes:
-            yield ConfigIssue(
-                f"{at}.minNodes",
-                f"is greater than maxNodes ({pool.max_nodes}); lower minNodes or raise maxNodes",
-                pool.min_nodes,
-            )
-        yield from _pool_catalog(cfg.target, at, pool.gpu.value, pool.gpus_per_node)
-        yield from _pool_sharing(cfg.target, at, pool)
+        for rule, _ in POOL_RULES:
+            yield from rule(cfg.target, cfg.region, at, pool)
+
+
+def pool_name_repeated(at: str, name: str, earlier: Collection[str]) -> Iterator[ConfigIssue]:
+    """The pool at `at` takes a name an earlier pool has."""
+    if name in earlier:
+        yield ConfigIssue(f"{at}.name", "is used by another pool; pool names must be unique", name)
+
+
+def _pool_bounds(
+    target: Target | None, region: str | None, at: str, pool: GpuPoolSpec
+) -> Iterator[ConfigIssue]:
+    if pool.min_nodes > pool.max_nodes:
+        yield ConfigIssue(
+            f"{at}.minNodes",
+            f"is greater than maxNodes ({pool.max_nodes}); lower minNodes or raise maxNodes",
+            pool.min_nodes,
+        )
+
+
+def _pool_offered(
+    target: Target | None, region: str | None, at: str, pool: GpuPoolSpec
+) -> Iterator[ConfigIssue]:
+    if target is not None:
+        yield from _pool_catalog(target, at, pool.gpu.value, pool.gpus_per_node)
 
 
 def _pool_catalog(target: Target, at: str, gpu: str, count: int) -> Iterator[ConfigIssue]:
@@ -127,7 +145,9 @@ def _pool_catalog(target: Target, at: str, gpu: str, count: int) -> Iterator[Con
         yield ConfigIssue(f"{at}.gpusPerNode", exc.problem, count)
 
 
-def _pool_sharing(target: Target, at: str, pool) -> Iterator[ConfigIssue]:
+def _pool_sharing(
+    target: Target | None, region: str | None, at: str, pool: GpuPoolSpec
+) -> Iterator[ConfigIssue]:
     sharing = pool.sharing
     if sharing.mode is SharingMode.MIG:
         if pool.gpu.value not in MIG_CAPABLE_GPUS:
@@ -137,7 +157,7 @@ def _pool_sharing(target: Target, at: str, pool) -> Iterator[ConfigIssue]:
                 "use time-slicing or mps instead",
                 sharing.mode.value,
             )
-        elif target not in MIG_AT_POOL_CREATION:
+        elif target is not None and target not in MIG_AT_POOL_CREATION:
             yield ConfigIssue(
                 f"{at}.sharing.mode",
                 f"is not set at pool creation on {target}; use time-slicing or mps",
@@ -170,45 +190,90 @@ def _pool_sharing(target: Target, at: str, pool) -> Iterator[ConfigIssue]:
 def _pool_placement(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
     if cfg.target is Target.KUBERNETES:
         return
-    images = [i.name for i in catalog.NODE_IMAGES[cfg.target.value]]
     for i, pool in enumerate(cfg.gpu_pools):
-        at = f"gpuPools[{i}]"
-        if pool.node_image is not None and pool.node_image not in images:
-            yield ConfigIssue(
-                f"{at}.nodeImage",
-                f"is not a GPU node image on {cfg.target}; choose one of {', '.join(images)}",
-                pool.node_image,
-            )
-        if cfg.target is Target.AZURE and not AKS_POOL_NAME.match(pool.name):
-            yield ConfigIssue(
-                f"{at}.name",
-                "is not a valid AKS pool name (1-12 lowercase "
-                "letters and digits); use e.g. "
-                f"{re.sub(r'[^a-z0-9]', '', pool.name)[:12] or 'gpu'}",
-                pool.name,
-            )
-        for j, zone in enumerate(pool.zones):
-            problem = _zone_problem(cfg, zone)
-            if problem:
-                yield ConfigIssue(f"{at}.zones[{j}]", problem, zone)
-        if pool.sharing.mig_profile is not None and not MIG_PROFILE.match(pool.sharing.mig_profile):
-            yield ConfigIssue(
-                f"{at}.sharing.migProfile",
-                "is not a MIG profile; use the form 1g.10gb",
-                pool.sharing.mig_profile,
-            )
+        for rule, _ in PLACEMENT_RULES:
+            yield from rule(cfg.target, cfg.region, f"gpuPools[{i}]", pool)
 
 
-def _zone_problem(cfg: PlatformConfig, zone: str) -> str | None:
-    if cfg.target is Target.AWS:
+def _pool_image(
+    target: Target | None, region: str | None, at: str, pool: GpuPoolSpec
+) -> Iterator[ConfigIssue]:
+    if target is None or pool.node_image is None:
+        return
+    images = [i.name for i in catalog.NODE_IMAGES[target.value]]
+    if pool.node_image not in images:
+        yield ConfigIssue(
+            f"{at}.nodeImage",
+            f"is not a GPU node image on {target}; choose one of {', '.join(images)}",
+            pool.node_image,
+        )
+
+
+def _aks_pool_name(
+    target: Target | None, region: str | None, at: str, pool: GpuPoolSpec
+) -> Iterator[ConfigIssue]:
+    if target is Target.AZURE and not AKS_POOL_NAME.match(pool.name):
+        yield ConfigIssue(
+            f"{at}.name",
+            "is not a valid AKS pool name (1-12 lowercase "
+            "letters and digits); use e.g. "
+            f"{re.sub(r'[^a-z0-9]', '', pool.name)[:12] or 'gpu'}",
+            pool.name,
+        )
+
+
+def _pool_zones(
+    target: Target | None, region: str | None, at: str, pool: GpuPoolSpec
+) -> Iterator[ConfigIssue]:
+    for j, zone in enumerate(pool.zones):
+        problem = _zone_problem(target, region, zone)
+        if problem:
+            yield ConfigIssue(f"{at}.zones[{j}]", problem, zone)
+
+
+def _mig_profile_form(
+    target: Target | None, region: str | None, at: str, pool: GpuPoolSpec
+) -> Iterator[ConfigIssue]:
+    if pool.sharing.mig_profile is not None and not MIG_PROFILE.match(pool.sharing.mig_profile):
+        yield ConfigIssue(
+            f"{at}.sharing.migProfile",
+            "is not a MIG profile; use the form 1g.10gb",
+            pool.sharing.mig_profile,
+        )
+
+
+def _zone_problem(target: Target | None, region: str | None, zone: str) -> str | None:
+    if target is Target.AWS:
         return (
             "cannot be set on aws (node groups follow the cluster's private subnets); remove zones"
         )
-    if cfg.target is Target.AZURE and zone not in AZURE_ZONES:
+    if target is Target.AZURE and zone not in AZURE_ZONES:
         return "is not an Azure zone number; use 1, 2 or 3"
-    if cfg.target is Target.GCP and not zone.startswith(f"{cfg.region}-"):
-        return f"is not a zone of region {cfg.region}; use e.g. {cfg.region}-a"
+    if target is Target.GCP and region is not None and not zone.startswith(f"{region}-"):
+        return f"is not a zone of region {region}; use e.g. {region}-a"
     return None
+
+
+PoolRule = Callable[[Target | None, str | None, str, GpuPoolSpec], Iterator[ConfigIssue]]
+"""A rule of one GPU pool: (target, region, the pool's path, pool) to its issues. The target
+is None for a pool of a component that runs on any cluster (`NvidiaGpuEnablement`): the
+rules that need a cloud then pass."""
+
+POOL_RULES: tuple[tuple[PoolRule, frozenset[str]], ...] = (
+    (_pool_bounds, frozenset({"minNodes", "maxNodes"})),
+    (_pool_offered, frozenset({"gpu", "gpusPerNode"})),
+    (_pool_sharing, frozenset({"gpu", "sharing"})),
+)
+"""The rules of one pool's shape, each with the pool keys it reads: a component's boundary
+check (`mlplatform.component_args`) runs a rule only when those keys are valid, so a pool
+with a bad name still has its other problems found."""
+PLACEMENT_RULES: tuple[tuple[PoolRule, frozenset[str]], ...] = (
+    (_pool_image, frozenset({"nodeImage"})),
+    (_aks_pool_name, frozenset({"name"})),
+    (_pool_zones, frozenset({"zones"})),
+    (_mig_profile_form, frozenset({"sharing"})),
+)
+"""The rules of where one pool's nodes run, as `POOL_RULES`."""
 
 
 def _existing_network(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
@@ -576,6 +641,18 @@ RULES: tuple[Rule, ...] = (
     _log_retention,
     _managed_prometheus,
 )
+
+COMPONENT_RULES: tuple[tuple[Rule, frozenset[str]], ...] = (
+    (_region, frozenset({"region"})),
+    (_system_pool, frozenset({"cluster.systemPool"})),
+    (_admins, frozenset({"cluster.admins"})),
+    (_kubernetes_version, frozenset({"cluster.kubernetesVersion"})),
+    (_log_retention, frozenset({"cluster.logRetentionDays", "network.flowLogRetentionDays"})),
+)
+"""The rules beyond the GPU pools' that also judge a component's args, each with the spec
+paths it reads (a path and what is under it): `mlplatform.component_args` runs one on a config
+made of the args alone, where none of those failed validation, and keeps the issues at paths
+the args gave."""
 
 
 def check(cfg: PlatformConfig, root: Path | None = None) -> list[ConfigIssue]:

@@ -104,3 +104,27 @@ def test_the_runbook_names_the_review_comments_marker() -> None:
     from mlplatform.checks.review import MARKER
 
     assert f"`{MARKER}`" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_the_runbook_has_the_network_watcher_made_before_the_flow_log_needs_it() -> None:
+    from mlplatform import defaults
+    from mlplatform.spec.model import AzureSpec
+
+    group = defaults.NETWORK_WATCHER_RESOURCE_GROUP
+    block = re.search(r"```bash\n(az network watcher list .*?)```", runbook(), re.S)
+    assert block is not None
+    assert block.group(1).splitlines() == [
+        "az network watcher list --query \"[?location=='westeurope'].{name: name, group: "
+        'resourceGroup}" -o table',
+        "# none listed: create it where Azure would",
+        f"az group create --name {group} --location westeurope",
+        f"az network watcher configure --resource-group {group} --locations westeurope "
+        "--enabled true",
+    ]
+    keys = AzureSpec.model_json_schema(by_alias=True)["properties"]
+    assert {"networkWatcherResourceGroup", "networkWatcherName"} <= set(keys)
+    assert (
+        "`mlplatform:azure: {networkWatcherResourceGroup: <group>, networkWatcherName: <name>}`"
+        in runbook()
+    )
+    assert f"`{defaults.NETWORK_WATCHER_NAME.format(location='<region>')}`" in runbook()

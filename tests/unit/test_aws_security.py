@@ -54,8 +54,20 @@ def test_no_node_lets_pods_reach_the_node_role(shipped: Plan) -> None:
 def test_add_ons_that_looked_up_their_region_in_imds_are_given_it(dev: Plan) -> None:
     autoscaler = one(dev, "kubernetes:helm.sh/v3:Release", "-autoscaler-release")
     assert autoscaler.inputs["values"]["awsRegion"] == "us-east-1"
-    ebs = addon(dev, "aws-ebs-csi-driver")
-    assert json.loads(ebs["configurationValues"]) == {"controller": {"region": "us-east-1"}}
+
+
+def test_ebs_csi_controller_takes_its_region_from_its_irsa_role(dev: Plan) -> None:
+    """No configuration values: the IRSA webhook gives the controller AWS_REGION, so it never
+    looks the region up in IMDS, and EKS checks nothing against the add-on's schema."""
+    ebs = next(a for a in dev.of_type(ADDON) if a.inputs["addonName"] == "aws-ebs-csi-driver")
+    role = one(dev, ROLE, "-eks-ebs-csi-role")
+    assert "configurationValues" not in ebs.inputs
+    assert ebs.property_dependencies["serviceAccountRoleArn"] == [role.urn]
+    trust = json.loads(role.inputs["assumeRolePolicy"])["Statement"][0]
+    assert list(trust["Condition"]["StringEquals"].values()) == [
+        "system:serviceaccount:kube-system:ebs-csi-controller-sa",
+        "sts.amazonaws.com",
+    ]
 
 
 def test_vpc_cni_runs_on_its_own_irsa_role_and_nodes_lose_the_cni_policy(dev: Plan) -> None:
@@ -154,6 +166,24 @@ def test_flow_log_role_is_scoped_to_its_log_group(dev: Plan) -> None:
     assert depends_on(one(dev, FLOW_LOG), policy)
 
 
+def test_both_key_policies_share_one_account_administers_statement() -> None:
+    from mlplatform.aws.kms import account_administers, log_group_key_policy, service_key_policy
+
+    administers = {
+        "Sid": "AccountAdministers",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws-us-gov:iam::{ACCOUNT}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+    assert account_administers("aws-us-gov", ACCOUNT) == administers
+    service = json.loads(service_key_policy("aws-us-gov", ACCOUNT, ["cloudwatch.amazonaws.com"]))
+    group = f"arn:aws-us-gov:logs:us-gov-west-1:{ACCOUNT}:log-group:/aws/vpc-flow-logs/n"
+    logs = json.loads(log_group_key_policy(group))
+    assert service["Statement"][0] == logs["Statement"][0] == administers
+    assert [len(service["Statement"]), len(logs["Statement"])] == [2, 2]
+
+
 def test_flow_log_retention_comes_from_the_spec(plan_config: PlanConfig) -> None:
     plan = plan_config({**BASE, "network": {"flowLogRetentionDays": 365}, "protect": False})
     group = one(plan, LOG_GROUP, "-network-flow-logs")
@@ -179,6 +209,58 @@ def test_flow_log_retention_with_a_network_we_do_not_create_is_refused() -> None
         "network.flowLogRetentionDays: 365 has no effect with network.existing (the platform "
         "logs the flows of a network it creates; yours keeps its own flow logs); remove it"
     ]
+
+
+# ---- ARNs in the partition of the region ---------------------------------------------------
+
+MANAGED_POLICIES = [
+    "service-role/AmazonEBSCSIDriverPolicy",
+    "AmazonEC2ContainerRegistryReadOnly",
+    "AmazonEKSClusterPolicy",
+    "AmazonEKSWorkerNodePolicy",
+    "AmazonEKS_CNI_Policy",
+    "CloudWatchAgentServerPolicy",
+]
+
+
+@pytest.mark.parametrize(
+    ("region", "partition"),
+    [("us-east-1", "aws"), ("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn")],
+)
+def test_arns_the_platform_builds_are_in_the_partition_of_the_region(
+    plan_config: PlanConfig, region: str, partition: str
+) -> None:
+    admin = f"arn:{partition}:iam::{ACCOUNT}:role/admin"
+    plan = plan_config(
+        {**BASE, "region": region, "cluster": {"admins": [admin]}, "monitoring": {"enabled": True}}
+    )
+    arn = f"arn:{partition}"
+    assert {a.inputs["policyArn"] for a in plan.of_type(ATTACHMENT)} == {
+        f"{arn}:iam::aws:policy/{policy}" for policy in MANAGED_POLICIES
+    }
+    access = one(plan, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation")
+    assert access.inputs["policyArn"] == (
+        f"{arn}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+    )
+    trust = json.loads(one(plan, ROLE, "-network-flow-logs-role").inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Condition"]["ArnLike"] == {
+        "aws:SourceArn": f"{arn}:ec2:{region}:{ACCOUNT}:vpc-flow-log/*"
+    }
+    group = f"{arn}:logs:{region}:{ACCOUNT}:log-group:/aws/vpc-flow-logs/ml-test-network"
+    write = json.loads(
+        one(plan, "aws:iam/rolePolicy:RolePolicy", "-flow-logs-write").inputs["policy"]
+    )
+    assert write["Statement"][0]["Resource"] == [group, f"{group}:*"]
+    root = {"AWS": f"{arn}:iam::{ACCOUNT}:root"}
+    flow_key = json.loads(one(plan, "aws:kms/key:Key", "-network-flow-logs-key").inputs["policy"])
+    assert [flow_key["Statement"][0]["Principal"], flow_key["Statement"][1]["Condition"]] == [
+        root,
+        {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": group}},
+    ]
+    topic_key = json.loads(one(plan, "aws:kms/key:Key", "-alarms-topic-key").inputs["policy"])
+    assert topic_key["Statement"][0]["Principal"] == root
+    topic = json.loads(one(plan, "aws:sns/topicPolicy:TopicPolicy").inputs["policy"])
+    assert topic["Statement"][0]["Principal"] == root
 
 
 # ---- item 15: database connection and audit logging ---------------------------------------

@@ -4,9 +4,10 @@ Flexible Server."""
 
 from __future__ import annotations
 
+import pulumi
 import pytest
 
-from mlplatform.engine import Plan
+from mlplatform.engine import Plan, run_program
 from tests.conftest import PlanConfig
 from tests.helpers import depends_on, one
 
@@ -108,6 +109,73 @@ def test_flow_log_account_is_closed_keyless_and_protected(dev: Plan) -> None:
             },
         }
     ]
+
+
+HARDENED = {
+    "kind": "StorageV2",
+    "minimumTlsVersion": "TLS1_2",
+    "enableHttpsTrafficOnly": True,
+    "allowBlobPublicAccess": False,
+    "allowSharedKeyAccess": False,
+    "defaultToOAuthAuthentication": True,
+    "allowCrossTenantReplication": False,
+    "encryption": {
+        "keySource": "Microsoft.Storage",
+        "requireInfrastructureEncryption": True,
+        "services": {
+            "blob": {"enabled": True, "keyType": "Account"},
+            "file": {"enabled": True, "keyType": "Account"},
+        },
+    },
+}
+"""The hardening every storage account of the platform carries."""
+PRIVATE = {"publicNetworkAccess": "Disabled"}
+TRUSTED_SERVICES = {"networkRuleSet": {"defaultAction": "Deny", "bypass": "AzureServices"}}
+
+
+def test_one_helper_makes_every_hardened_storage_account() -> None:
+    from mlplatform.azure.storage import hardened_account
+
+    def program() -> None:
+        parent = pulumi.ComponentResource("test:index:Holder", "holder")
+        opts = pulumi.ResourceOptions(parent=parent, protect=True)
+        hardened_account("private", "private1", "rg", "westeurope", "Standard_ZRS", False, {}, opts)
+        hardened_account("trusted", "trusted1", "rg", None, "Standard_LRS", True, {"a": "b"}, opts)
+
+    plan = run_program(program)
+    private, trusted = one(plan, ACCOUNT, "private"), one(plan, ACCOUNT, "trusted")
+    assert private.inputs == {
+        **HARDENED,
+        **PRIVATE,
+        "accountName": "private1",
+        "resourceGroupName": "rg",
+        "location": "westeurope",
+        "sku": {"name": "Standard_ZRS"},
+        "tags": {},
+    }
+    assert trusted.inputs == {
+        **HARDENED,
+        **TRUSTED_SERVICES,
+        "accountName": "trusted1",
+        "resourceGroupName": "rg",
+        "sku": {"name": "Standard_LRS"},
+        "tags": {"a": "b"},
+    }
+    assert private.protect is trusted.protect is True
+
+
+def test_every_storage_account_of_the_plan_is_hardened_alike(shipped: Plan) -> None:
+    closed = {
+        a.name.removeprefix(f"ml-{shipped.stack}-"): {
+            **{k: a.inputs[k] for k in HARDENED},
+            **{k: a.inputs[k] for k in (*PRIVATE, *TRUSTED_SERVICES) if k in a.inputs},
+        }
+        for a in shipped.of_type(ACCOUNT)
+    }
+    assert closed == {
+        "artifacts-account": {**HARDENED, **PRIVATE},
+        "network-flow-logs-account": {**HARDENED, **TRUSTED_SERVICES},
+    }
 
 
 def test_flow_log_settings_come_from_the_spec(plan_config: PlanConfig) -> None:

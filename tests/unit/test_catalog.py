@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import get_args
 
 import pytest
 
 from mlplatform import catalog
-from mlplatform.catalog import CatalogError, data, resolve
+from mlplatform.catalog import CatalogError, data, names, resolve
 from mlplatform.spec.model import GpuName
 
 RESOLUTIONS = [
@@ -152,6 +153,14 @@ def test_data_rows_are_consistent_and_sourced() -> None:
         assert 1 <= row.gpus_per_node <= 8 and row.vcpus > 0 and row.memory_gib > 0
         assert row.instance_type not in seen, f"duplicate {row.instance_type}"
         seen.add(row.instance_type)
+
+
+def test_each_closed_set_is_one_enum_and_the_same_literal() -> None:
+    # A type checker cannot derive one from the other (catalog/names.py): they must agree.
+    assert get_args(names.GpuNameText) == tuple(g.value for g in names.GpuName)
+    assert catalog.GPU_NAMES == ("T4", "L4", "A10", "A100-40GB", "A100-80GB", "H100", "H200")
+    assert get_args(names.SharingModeText) == tuple(m.value for m in names.SharingMode)
+    assert GpuName is names.GpuName  # the spec's own enum, not a copy
 
 
 def test_every_cloud_offers_the_gpus_the_issue_names() -> None:

@@ -18,6 +18,7 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 import mlplatform
 from mlplatform import provider, reference
+from mlplatform.catalog import GPU_NAMES
 from mlplatform.engine import Plan, run_program, run_stack
 from mlplatform.spec import ConfigError
 from mlplatform.spec.loader import stack_file_config
@@ -54,9 +55,11 @@ def test_schema_describes_every_input_and_output() -> None:
     assert sorted(schema["types"]) == [
         "mlplatform:index:AlertThresholds",
         "mlplatform:index:ChartSourceArgs",
+        "mlplatform:index:GpuName",
         "mlplatform:index:GpuPoolArgs",
         "mlplatform:index:ManagedPrometheus",
         "mlplatform:index:MlflowIngressArgs",
+        "mlplatform:index:SharingMode",
     ]
     undocumented = [
         f"{token}.{name}"
@@ -67,7 +70,7 @@ def test_schema_describes_every_input_and_output() -> None:
     ] + [
         f"{token}.{name}"
         for token, spec in schema["types"].items()
-        for name, prop in spec["properties"].items()
+        for name, prop in spec.get("properties", {}).items()
         if not prop.get("description")
     ]
     assert undocumented == []
@@ -76,6 +79,15 @@ def test_schema_describes_every_input_and_output() -> None:
     assert eks["inputProperties"]["gpuPools"]["items"]["$ref"] == (
         "#/types/mlplatform:index:GpuPoolArgs"
     )
+    # The closed sets of a pool are enums to other languages, the catalog's names and modes.
+    pool = schema["types"]["mlplatform:index:GpuPoolArgs"]["properties"]
+    assert pool["gpu"]["$ref"] == "#/types/mlplatform:index:GpuName"
+    assert pool["sharingMode"]["$ref"] == "#/types/mlplatform:index:SharingMode"
+    gpus = schema["types"]["mlplatform:index:GpuName"]
+    assert (gpus["type"], [v["value"] for v in gpus["enum"]]) == ("string", list(GPU_NAMES))
+    assert gpus["enum"][3] == {"name": "A100_40GB", "value": "A100-40GB"}
+    modes = schema["types"]["mlplatform:index:SharingMode"]["enum"]
+    assert [v["value"] for v in modes] == ["none", "time-slicing", "mps", "mig"]
     # Python-only helpers are not part of the package: the Kubernetes provider object.
     assert "provider" not in eks["properties"]
     assert schema["resources"]["mlplatform:index:MlPlatform"]["inputProperties"]["config"] == {

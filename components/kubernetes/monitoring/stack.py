@@ -16,6 +16,7 @@ import pulumi_kubernetes as k8s
 import pulumi_random as random
 
 from mlplatform import defaults
+from mlplatform.component_args import check_args
 from mlplatform.contracts import ChartSourceArgs, child
 from mlplatform.kubernetes import charts
 from mlplatform.kubernetes.gpu import GPU_NODE_SELECTOR, GPU_TOLERATIONS
@@ -86,6 +87,7 @@ class MonitoringStack(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: MonitoringStackArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        check_args(self, name, MonitoringStackArgs, args)
         thresholds = Thresholds.of(
             args.get("thresholds", {}), f"MonitoringStack {name!r} thresholds"
         )
