@@ -40,8 +40,13 @@ def test_sdist_carries_the_sources_and_rebuilds_the_same_wheel(dist: Path) -> No
     with tarfile.open(sdist) as archive:
         names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
         archive.extractall(dist / "src", filter="data")
-    assert {"pyproject.toml", "README.md", "CHANGELOG.md", "components/provider.py"} <= names
-    assert "components/cost/prices/aws.toml" in names
+    assert {
+        "pyproject.toml",
+        "README.md",
+        "CHANGELOG.md",
+        "components/mlplatform/provider.py",
+    } <= names
+    assert "components/mlplatform/cost/prices/aws.toml" in names
     assert {"policies/PulumiPolicy.yaml", "policies/mlplatform_policies/pack.py"} <= names
     assert not [n for n in names if n.startswith(("tests/", "stacks/", "examples/", ".venv"))]
     [source] = (dist / "src").iterdir()
@@ -71,6 +76,18 @@ def test_wheel_ships_the_package_and_its_data(dist: Path) -> None:
     ):
         assert expected in names
     assert not [n for n in names if n.startswith(("components/", "tests/", "stacks/", "policies/"))]
+    # Packages are discovered, not listed: every module of the tree ships, a new subpackage too.
+    tree = [
+        *(
+            p.relative_to(ROOT / "components").as_posix()
+            for p in (ROOT / "components").rglob("*.py")
+        ),
+        *(
+            f"mlplatform/policies/{p.relative_to(ROOT / 'policies').as_posix()}"
+            for p in (ROOT / "policies").rglob("*.py")
+        ),
+    ]
+    assert sorted(n for n in names if n.endswith(".py")) == sorted(tree)
     unpacked = dist / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
 

@@ -246,11 +246,11 @@ def test_the_base_plans_with_its_own_library_only_when_the_change_touches_it(
 ) -> None:
     from mlplatform.checks.base_plans import library_folder
 
-    # This checkout's editable install: the library is components/ of the repository.
+    # This checkout's editable install: the library is components/mlplatform/ of the repository.
     assert library_folder(ROOT, ["stacks/Pulumi.gcp-dev.yaml", "README.md"]) is None
-    assert library_folder(ROOT, ["components/defaults.py"]) == "components"
+    assert library_folder(ROOT, ["components/mlplatform/defaults.py"]) == "components/mlplatform"
     # A team's repository: the library is installed, the same at the base and now.
-    assert library_folder(tmp_path, ["components/defaults.py"]) is None
+    assert library_folder(tmp_path, ["components/mlplatform/defaults.py"]) is None
 
 
 def test_a_change_that_touches_no_stack_plans_nothing(tmp_path: Path) -> None:
