@@ -1,8 +1,8 @@
-"""mlplatform: multi-cloud ML platform components for Pulumi.
+"""mlplatform: multi-cloud ML platform components for Pulumi (layer 5.2, the public face).
 
-Every component, its args TypedDict and the nested arg types are exported here; nothing
-else is public API. Imports are lazy: `import mlplatform` loads no cloud SDK; touching a
-component class loads only its own cloud's modules.
+Every component, its args TypedDict and the nested arg types are exported here, with the
+`spec` and `catalog` packages; nothing else is public API. Imports are lazy: `import mlplatform`
+loads no cloud SDK; touching a component class loads only its own cloud's modules.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ _EXPORTS: dict[str, str] = {
     "AzureWorkloadIdentityArgs": "mlplatform.azure.identity",
     "CloudSqlPostgres": "mlplatform.gcp.database",
     "CloudSqlPostgresArgs": "mlplatform.gcp.database",
-    "ConfigError": "mlplatform.spec",
+    "ConfigError": "mlplatform.environment",
     "EcrRegistry": "mlplatform.aws.registry",
     "EcrRegistryArgs": "mlplatform.aws.registry",
     "EksClusterAutoscaler": "mlplatform.aws.autoscaler",
@@ -76,7 +76,7 @@ _EXPORTS: dict[str, str] = {
     "MonitoringStackArgs": "mlplatform.kubernetes.monitoring.stack",
     "NvidiaGpuEnablement": "mlplatform.kubernetes.gpu",
     "NvidiaGpuEnablementArgs": "mlplatform.kubernetes.gpu",
-    "PlatformConfig": "mlplatform.spec",
+    "PlatformConfig": "mlplatform.environment",
     "PvcArtifactStore": "mlplatform.kubernetes.storage",
     "PvcArtifactStoreArgs": "mlplatform.kubernetes.storage",
     "RdsPostgres": "mlplatform.aws.database",
@@ -203,7 +203,7 @@ if TYPE_CHECKING:
     from mlplatform.kubernetes.storage import PvcArtifactStore, PvcArtifactStoreArgs
     from mlplatform.kubernetes.teams import TeamNamespace, TeamNamespaceArgs
     from mlplatform.platform import MlPlatform, MlPlatformArgs
-    from mlplatform.spec import ConfigError, PlatformConfig
+    from mlplatform.environment import ConfigError, PlatformConfig
 
 
 def __getattr__(name: str) -> Any:

@@ -169,7 +169,7 @@ def _plan_or_exit(stack: str, project_dir: Path | None) -> Plan:
     """The stack's offline plan, or exit 2 (a stack or project that is not there, invalid
     config, an error in the program) / 1 (anything else)."""
     from mlplatform.engine import PlanError, ProgramError, run_stack
-    from mlplatform.spec import ConfigError
+    from mlplatform.environment import ConfigError
 
     _project_or_exit(project_dir, [stack])
     try:
@@ -223,7 +223,7 @@ def check(
     from mlplatform.checks import PackError, PackNotFoundError, PolicyConfigError, check_stack
     from mlplatform.checks.report import RENDERERS
     from mlplatform.engine import PlanError, ProgramError
-    from mlplatform.spec import ConfigError
+    from mlplatform.environment import ConfigError
 
     _project_or_exit(project_dir, [stack])
     try:
@@ -376,7 +376,7 @@ def summary(stacks: tuple[str, ...], format: str, jobs: int, project_dir: Path |
     from mlplatform.checks import PackError, PackNotFoundError
     from mlplatform.checks.summary import RENDERERS, summarize
     from mlplatform.engine import PlanError, ProgramError
-    from mlplatform.spec import ConfigError
+    from mlplatform.environment import ConfigError
 
     root = _project_or_exit(project_dir, list(stacks))
     try:
@@ -426,7 +426,7 @@ def list_stacks(
     from mlplatform.engine.runner import find_project_dir
     from mlplatform.engine.stacks import list_stacks as find_stacks
     from mlplatform.engine.stacks import to_json, to_table
-    from mlplatform.spec import ConfigError
+    from mlplatform.environment import ConfigError
 
     try:
         found = find_stacks(project_dir or find_project_dir(), targets, environments)

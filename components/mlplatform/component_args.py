@@ -9,7 +9,7 @@ environment spec's rules, every problem reported at once.
    where the annotation says so. A `pulumi.Input[...]` field also takes an output (or any
    awaitable); any other field is read while the component is built, so it takes a plain
    value only;
-3. applies the spec's own checks (`mlplatform.spec`) to the args the spec also has, in the
+3. applies the spec's own checks (`mlplatform.environment`) to the args the spec also has, in the
    spec's words: field constraints (pool names, ranges, patterns, CIDRs), the GPU pools' rules
    (min <= max, GPU offered on the component's cloud, sharing, zones, node images, unique
    names) and the cluster rules of `rules.COMPONENT_RULES`. `SPEC_PATHS` maps an arg to its
@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, ForwardRef, NotRequired, Required, Union
 import pulumi
 
 if TYPE_CHECKING:
-    from mlplatform.spec.errors import ConfigIssue
+    from mlplatform.environment.errors import ConfigIssue
 
 CLOUDS = ("aws", "azure", "gcp")
 SPEC_PATHS: dict[str, str] = {
@@ -124,7 +124,7 @@ def check_args(
     """Raise `ComponentArgsError` naming every problem of `args`, the args of `component`
     (the one being built, named `name`) typed `args_type`; see the module docstring. The
     values of `checks_itself` are the component's own to check (their keys are still ours)."""
-    from mlplatform.spec.errors import ConfigIssue
+    from mlplatform.environment.errors import ConfigIssue
 
     kind = type(component).__name__
     if not isinstance(args, Mapping):
@@ -160,7 +160,7 @@ class _Walk:
         return len(self.order), 1
 
     def add(self, path: str, message: str, *value: object) -> None:
-        from mlplatform.spec.errors import ConfigIssue
+        from mlplatform.environment.errors import ConfigIssue
 
         self.order.setdefault(path, len(self.order))
         self.issues.append(ConfigIssue(path, message, *value))
@@ -293,7 +293,7 @@ class _SpecCheck:
     field constraints on the values given, then its rules on a config of the valid ones."""
 
     def __init__(self, args_type: type, args: Mapping[str, Any], known: list[ConfigIssue]):
-        from mlplatform.spec.model import Target
+        from mlplatform.environment.model import Target
 
         self.hints = _hints(args_type)
         self.bad = {issue.path for issue in known}
@@ -344,8 +344,8 @@ class _SpecCheck:
     def issues(self) -> list[ConfigIssue]:
         from pydantic import ValidationError
 
-        from mlplatform.spec.errors import from_validation_error
-        from mlplatform.spec.model import PlatformConfig
+        from mlplatform.environment.errors import from_validation_error
+        from mlplatform.environment.model import PlatformConfig
 
         found: list[ConfigIssue] = []
         if not self.given and "gpuPools" not in self.document:
@@ -392,8 +392,8 @@ class _SpecCheck:
 
     def _rules(self, failed: set[str]) -> list[ConfigIssue]:
         """The spec's cross-field rules on a config of the args' valid values."""
-        from mlplatform.spec import rules
-        from mlplatform.spec.model import PlatformConfig
+        from mlplatform.environment import rules
+        from mlplatform.environment.model import PlatformConfig
 
         kept = {"target", "environment", "region", "cluster", "network", "gpuPools"}
         document = copy.deepcopy({k: v for k, v in self.document.items() if k in kept})

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Required, TypedDict
 
 import pulumi
 
+from mlplatform import defaults
 from mlplatform.catalog.names import GpuName, SharingMode
 
 if TYPE_CHECKING:  # what code writes: a string the type checker holds to the set
@@ -70,14 +71,12 @@ class ChartSourceArgs(TypedDict, total=False):
 
 def pool_labels(pool: GpuPoolArgs) -> dict[str, str]:
     """Node labels of a GPU pool: portable GPU name, pool name, GPU present."""
-    from mlplatform import defaults
-
     found = {
         defaults.GPU_LABEL: pool["gpu"],
         defaults.POOL_LABEL: pool["name"],
         defaults.GPU_PRESENT_LABEL: "true",
     }
-    if pool.get("sharing_mode", "none") != "none":
+    if pool.get("sharing_mode", defaults.GPU_SHARING_MODE) != "none":
         # Selects this pool's named NVIDIA device-plugin config (see kubernetes/gpu.py).
         found[defaults.DEVICE_PLUGIN_CONFIG_LABEL] = pool["name"]
     return found

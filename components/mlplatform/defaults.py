@@ -16,6 +16,53 @@ KMS_DELETION_WINDOW_DAYS = 30
 """Waiting period before a scheduled KMS key deletion completes (the AWS maximum)."""
 SYSTEM_INSTANCE_TYPES = {"aws": "m6i.large", "azure": "Standard_D4ds_v5", "gcp": "e2-standard-4"}
 """General-purpose CPU node shape of the system pool per cloud."""
+SYSTEM_MIN_NODES = 2
+"""Lower bound of the system pool: two nodes, so add-ons survive one node's loss."""
+SYSTEM_MAX_NODES = 4
+"""Upper bound of the system pool."""
+KUBERNETES_VERSION = "1.36"
+"""Kubernetes minor version of a new cluster: in standard support on EKS, AKS and GKE until
+mid-2027 (EKS gives a minor version 14 months of standard support: docs.aws.amazon.com/eks/
+latest/userguide/kubernetes-versions.html)."""
+RELEASE_CHANNEL = "regular"
+"""How fast the control plane follows new Kubernetes releases (AKS auto-upgrade channel, GKE
+release channel)."""
+DEPLOYER_PRINCIPAL_TYPE = "User"
+"""Who runs `pulumi up` on Azure: a person signed in with `az login`."""
+VPC_CIDR = "10.0.0.0/16"
+"""Address range of a created network."""
+ZONE_COUNT = 3
+"""Availability zones a created AWS network spreads its subnets and NAT over."""
+GPUS_PER_NODE = 1
+"""GPUs on each node of a GPU pool."""
+GPU_POOL_MIN_NODES = 0
+"""Lower bound of a GPU pool: scaled to zero when idle."""
+GPU_POOL_MAX_NODES = 1
+"""Upper bound of a GPU pool."""
+GPU_SHARING_MODE = "none"
+"""GPU sharing of a pool: none, one pod per GPU."""
+GPU_SHARING_REPLICAS = 1
+"""Pods per GPU (time-slicing and MPS need 2 or more, set explicitly)."""
+DATABASE_STORAGE_GB = 20
+"""Allocated storage of the MLflow database (RDS, Cloud SQL, in-cluster volume; Azure rounds
+it up to its smallest offered size)."""
+DATABASE_BACKUP_RETENTION_DAYS = 7
+"""Days the MLflow database's automated backups are kept: the least Azure Database for
+PostgreSQL flexible server allows ("a retention period between 7 and 35 days",
+learn.microsoft.com/azure/postgresql/flexible-server/concepts-backup-restore)."""
+PLATFORM_NAMESPACE = "mlplatform"
+"""Namespace of the platform's in-cluster services on the kubernetes target."""
+PROMETHEUS_RETENTION_DAYS = 15
+"""Days the in-cluster Prometheus keeps metrics."""
+PROMETHEUS_STORAGE_GI = 50
+"""Prometheus volume size (GiB)."""
+PROMETHEUS_CPU = "500m"
+"""Prometheus CPU request."""
+PROMETHEUS_MEMORY = "4Gi"
+"""Prometheus memory request and limit."""
+MLFLOW_PROCESSES = 4
+"""MLflow server processes the database connection alarms assume when not told (two replicas
+of two workers)."""
 GPU_TAINT = {"key": "nvidia.com/gpu", "value": "present", "effect": "NoSchedule"}
 """Taint on every GPU node: only pods that tolerate it (GPU workloads) land there."""
 GPU_LABEL = "mlplatform.io/gpu"

@@ -4,23 +4,43 @@ Each target's builder imports only its own cloud's SDK modules, so a
 single-cloud stack never loads another cloud's provider classes.
 """
 
-import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Required, TypedDict, cast
 
 import pulumi
 
 from mlplatform.component_args import check_args
-from mlplatform.compose.common import Built
-from mlplatform.spec import PlatformConfig, Target, parse
+from mlplatform.compose.result import Built
+from mlplatform.environment import PlatformConfig, Target, parse
 
 MANAGED_BY = "mlplatform"
-BUILDERS = {
-    Target.AWS: "aws",
-    Target.AZURE: "azure",
-    Target.GCP: "gcp",
-    Target.KUBERNETES: "kubernetes",
-}
+
+Builder = Callable[
+    [pulumi.Resource, str, PlatformConfig, Mapping[str, str], Sequence[pulumi.Input[str]]], Built
+]
+"""`mlplatform.compose.<target>.build`: the target's components under the platform."""
+
+
+def _builder(target: Target) -> Builder:
+    """The target's builder, imported only when that target is built: each builder imports
+    only its own cloud's SDK modules."""
+    match target:
+        case Target.AWS:
+            from mlplatform.compose import aws
+
+            return aws.build
+        case Target.AZURE:
+            from mlplatform.compose import azure
+
+            return azure.build
+        case Target.GCP:
+            from mlplatform.compose import gcp
+
+            return gcp.build
+        case Target.KUBERNETES:
+            from mlplatform.compose import kubernetes
+
+            return kubernetes.build
 
 
 class MlPlatformArgs(TypedDict, total=False):
@@ -83,9 +103,8 @@ class MlPlatform(pulumi.ComponentResource):
         extra = [_https(name, url) for url in args.get("notification_webhooks", [])]
         super().__init__("mlplatform:index:MlPlatform", name, None, opts)
         tags = platform_tags(cfg, args.get("stack") or pulumi.get_stack())
-        builder = importlib.import_module(f"mlplatform.compose.{BUILDERS[cfg.target]}")
         webhooks = [*cfg.monitoring.notifications.webhooks, *extra]
-        built: Built = builder.build(self, name, cfg, tags, webhooks)
+        built = _builder(cfg.target)(self, name, cfg, tags, webhooks)
         self.artifact_uri = built.artifact_uri
         self.registry_url = built.registry_url
         self.cluster_name = built.cluster_name
@@ -120,7 +139,7 @@ class MlPlatform(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
         notification_webhooks: Sequence[pulumi.Input[str]] = (),
     ) -> "MlPlatform":
-        """The platform of an already validated spec (`mlplatform.spec.from_pulumi()`,
+        """The platform of an already validated spec (`mlplatform.environment.from_pulumi()`,
         `parse(...)` or a `PlatformConfig` built in Python)."""
         args: dict[str, Any] = {"config": config, "notification_webhooks": notification_webhooks}
         if stack is not None:

@@ -12,7 +12,7 @@ import kubernetes_validate
 import pytest
 
 from mlplatform.engine import Plan
-from mlplatform.spec.model import ClusterSpec
+from mlplatform.environment.model import ClusterSpec
 from tests.conftest import SHIPPED_STACKS, PlanConfig
 from tests.helpers import manifests
 

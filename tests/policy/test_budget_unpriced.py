@@ -22,7 +22,7 @@ from mlplatform.cost import Assumptions, estimate_plan
 from mlplatform.cost.model import usd
 from mlplatform.engine import Plan
 from mlplatform.engine.runner import resolve_stack_file
-from mlplatform.spec.loader import from_stack_file
+from mlplatform.environment.loader import from_stack_file
 from tests.conftest import ROOT, write_stack
 
 CLI = Path(sys.executable).parent / "mlplatform"

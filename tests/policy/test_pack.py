@@ -20,7 +20,7 @@ from mlplatform.checks.report import NOT_EVALUATED, build_report
 from mlplatform.engine import Plan
 from mlplatform.engine.plan import PlannedResource
 from mlplatform.engine.runner import resolve_stack_file
-from mlplatform.spec.loader import from_stack_file
+from mlplatform.environment.loader import from_stack_file
 from tests.conftest import ROOT, SHIPPED_STACKS
 from tests.helpers import planned
 

@@ -108,7 +108,7 @@ def test_the_runbook_names_the_review_comments_marker() -> None:
 
 def test_the_runbook_has_the_network_watcher_made_before_the_flow_log_needs_it() -> None:
     from mlplatform import defaults
-    from mlplatform.spec.model import AzureSpec
+    from mlplatform.environment.model import AzureSpec
 
     group = defaults.NETWORK_WATCHER_RESOURCE_GROUP
     block = re.search(r"```bash\n(az network watcher list .*?)```", runbook(), re.S)

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from mlplatform.engine import Plan
-from mlplatform.spec import ConfigError, parse
+from mlplatform.environment import ConfigError, parse
 from tests.conftest import PlanConfig
 from tests.helpers import depends_on, one
 

@@ -9,7 +9,7 @@ import pytest
 
 from mlplatform import catalog
 from mlplatform.catalog import CatalogError, data, names, resolve
-from mlplatform.spec.model import GpuName
+from mlplatform.environment.model import GpuName
 
 RESOLUTIONS = [
     ("aws", "T4", 1, "g4dn.xlarge", None, "AL2023_x86_64_NVIDIA"),

@@ -16,7 +16,7 @@ import pytest
 
 from mlplatform.engine import run_stack
 from mlplatform.kubernetes import charts
-from mlplatform.spec import ConfigError, parse
+from mlplatform.environment import ConfigError, parse
 from tests.conftest import ROOT
 
 LOCAL = {"target": "kubernetes", "environment": "dev"}

@@ -32,7 +32,7 @@ from mlplatform import (
 from mlplatform.catalog.names import GpuName
 from mlplatform.component_args import SPEC_PATHS, ComponentArgsError
 from mlplatform.engine import run_program
-from mlplatform.spec import PlatformConfig
+from mlplatform.environment import PlatformConfig
 from tests.conftest import ROOT
 from tests.unit.test_public_api import COMPONENTS, args_classes
 
@@ -339,6 +339,24 @@ def test_every_spec_path_is_a_field_of_the_spec_and_every_arg_is_some_components
             model = _nested_model(field.annotation)
 
 
+def type_errors(*programs: Path) -> list[tuple[str, str]]:
+    """basedpyright's errors on `programs`: (file name, message), in the order it gives them."""
+    result = subprocess.run(
+        [BIN / "basedpyright", "--pythonpath", sys.executable, "--outputjson", *programs],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    report = json.loads(result.stdout)
+    return [
+        (Path(d["file"]).name, d["message"])
+        for d in report["generalDiagnostics"]
+        if d["severity"] == "error"
+    ]
+
+
 def typecheck(tmp_path: Path, pools: str) -> list[str]:
     """basedpyright's errors on a program that builds an EKS cluster with `pools`."""
     program = tmp_path / "program.py"
@@ -347,16 +365,7 @@ def typecheck(tmp_path: Path, pools: str) -> list[str]:
         f"EksGpuCluster('c', {{{repr(EKS)[1:-1]}, 'gpu_pools': {pools}}})\n",
         encoding="utf-8",
     )
-    result = subprocess.run(
-        [BIN / "basedpyright", "--pythonpath", sys.executable, "--outputjson", program],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    report = json.loads(result.stdout)
-    return [d["message"] for d in report["generalDiagnostics"] if d["severity"] == "error"]
+    return [message for _, message in type_errors(program)]
 
 
 def test_the_type_checker_takes_gpu_names_and_modes_as_strings(tmp_path: Path) -> None:

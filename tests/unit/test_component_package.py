@@ -20,8 +20,8 @@ import mlplatform
 from mlplatform import provider, reference
 from mlplatform.catalog import GPU_NAMES
 from mlplatform.engine import Plan, run_program, run_stack
-from mlplatform.spec import ConfigError
-from mlplatform.spec.loader import stack_file_config
+from mlplatform.environment import ConfigError
+from mlplatform.environment.loader import stack_file_config
 from tests.conftest import ROOT
 
 PLUGIN = ROOT / "provider"
@@ -217,7 +217,7 @@ def test_platform_config_errors_name_the_path_before_any_resource() -> None:
 
 def test_platform_refuses_a_config_that_is_not_an_object() -> None:
     with pytest.raises(ConfigError):
-        mlplatform.spec.parse({"target": "nowhere"})
+        mlplatform.environment.parse({"target": "nowhere"})
     errors: list[BaseException] = []
 
     def program() -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mlplatform.engine import Plan
-from mlplatform.spec import ConfigError, parse
+from mlplatform.environment import ConfigError, parse
 from tests.helpers import one
 
 CLOUD_SQL = "gcp:sql/databaseInstance:DatabaseInstance"

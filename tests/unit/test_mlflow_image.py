@@ -12,9 +12,9 @@ import pytest
 
 from mlplatform.catalog import mlflow_image
 from mlplatform.engine import run_stack
-from mlplatform.spec import ConfigError, parse
-from mlplatform.spec.image_reference import ImageReference
-from mlplatform.spec.image_reference import parse as parse_image
+from mlplatform.environment import ConfigError, parse
+from mlplatform.environment.image_reference import ImageReference
+from mlplatform.environment.image_reference import parse as parse_image
 from tests.conftest import ROOT, write_stack
 from tests.helpers import one
 

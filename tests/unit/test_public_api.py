@@ -244,3 +244,19 @@ def test_the_exported_names_are_pinned() -> None:
             "spec",
         ]
     )
+
+
+def test_spec_is_the_environment_package_under_its_public_name() -> None:
+    """`mlplatform.spec` (public) is a face over `mlplatform.environment` (the tree's name): the
+    same names and the same submodule objects, so `import mlplatform.spec.model` still works."""
+    import importlib
+
+    import mlplatform.environment as environment
+    import mlplatform.spec as spec
+
+    assert spec.__all__ == environment.__all__
+    assert all(getattr(spec, name) is getattr(environment, name) for name in spec.__all__)
+    for name in ("docstrings", "errors", "image_reference", "loader", "model", "rules"):
+        assert importlib.import_module(f"mlplatform.spec.{name}") is importlib.import_module(
+            f"mlplatform.environment.{name}"
+        )

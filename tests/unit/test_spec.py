@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from mlplatform.spec import ConfigError, parse
-from mlplatform.spec.loader import namespace_values, stack_file_config
-from mlplatform.spec.model import EndpointAccess, SharingMode, Target
+from mlplatform.environment import ConfigError, parse
+from mlplatform.environment.loader import namespace_values, stack_file_config
+from mlplatform.environment.model import EndpointAccess, SharingMode, Target
 
 AWS = {"target": "aws", "environment": "dev", "region": "us-east-1"}
 AZURE = {"target": "azure", "environment": "dev", "region": "westeurope"}
@@ -75,7 +75,7 @@ def test_camel_case_keys_map_to_fields() -> None:
 
 
 def test_every_field_has_a_docstring() -> None:
-    from mlplatform.spec import model
+    from mlplatform.environment import model
 
     for cls in (
         model.PlatformConfig,
@@ -91,7 +91,7 @@ def test_every_field_has_a_docstring() -> None:
 
 
 def test_descriptions_are_the_docstrings_under_the_fields_in_the_json_schema_too() -> None:
-    from mlplatform.spec import model
+    from mlplatform.environment import model
 
     schema = model.PlatformConfig.model_json_schema()
     assert schema["properties"]["allowUnprotectedProd"]["description"] == (
@@ -129,8 +129,8 @@ def _ast_docstrings(path: str) -> dict[str, dict[str, str]]:
 
 
 def test_the_docstring_scan_finds_what_ast_finds_in_the_spec_model() -> None:
-    from mlplatform.spec import model
-    from mlplatform.spec.docstrings import module_docstrings
+    from mlplatform.environment import model
+    from mlplatform.environment.docstrings import module_docstrings
 
     found = module_docstrings(model.__name__)
     assert found == _ast_docstrings(model.__file__)
@@ -147,7 +147,7 @@ def test_the_docstring_scan_skips_attributes_without_one(
     import sys
     import types
 
-    from mlplatform.spec.docstrings import module_docstrings
+    from mlplatform.environment.docstrings import module_docstrings
 
     source = tmp_path / "scanned.py"
     source.write_text(

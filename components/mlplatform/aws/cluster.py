@@ -436,7 +436,7 @@ class EksGpuCluster(pulumi.ComponentResource):
     ) -> eks.NodeGroup:
         name = f"{self._name}-system"
         template = self._launch_template(name, ROOT_DEVICE, SYSTEM_DISK_GB, IMDS_HOP_LIMIT)
-        low = args.get("system_min_nodes", 2)
+        low = args.get("system_min_nodes", defaults.SYSTEM_MIN_NODES)
         return eks.NodeGroup(
             name,
             cluster_name=self.cluster.name,
@@ -449,7 +449,7 @@ class EksGpuCluster(pulumi.ComponentResource):
             ],
             scaling_config={
                 "min_size": low,
-                "max_size": args.get("system_max_nodes", 4),
+                "max_size": args.get("system_max_nodes", defaults.SYSTEM_MAX_NODES),
                 "desired_size": low,
             },
             launch_template={"id": template.id, "version": template.latest_version.apply(str)},
@@ -476,7 +476,7 @@ class EksGpuCluster(pulumi.ComponentResource):
         template = self._launch_template(
             name, device, pool.get("disk_size_gb", defaults.GPU_DISK_GB), IMDS_HOP_LIMIT
         )
-        low = pool.get("min_nodes", 0)
+        low = pool.get("min_nodes", defaults.GPU_POOL_MIN_NODES)
         taint = defaults.GPU_TAINT
         return eks.NodeGroup(
             name,
@@ -488,7 +488,7 @@ class EksGpuCluster(pulumi.ComponentResource):
             instance_types=[resolved.instance_type],
             scaling_config={
                 "min_size": low,
-                "max_size": pool.get("max_nodes", 1),
+                "max_size": pool.get("max_nodes", defaults.GPU_POOL_MAX_NODES),
                 "desired_size": low,
             },
             launch_template={"id": template.id, "version": template.latest_version.apply(str)},

@@ -123,8 +123,8 @@ class RdsPostgres(pulumi.ComponentResource):
             instance_class=args.get(
                 "instance_class", PROD_INSTANCE_CLASS if multi_az else DEV_INSTANCE_CLASS
             ),
-            allocated_storage=args.get("storage_gb", 20),
-            max_allocated_storage=args.get("storage_gb", 20) * 4,
+            allocated_storage=args.get("storage_gb", defaults.DATABASE_STORAGE_GB),
+            max_allocated_storage=args.get("storage_gb", defaults.DATABASE_STORAGE_GB) * 4,
             storage_type="gp3",
             storage_encrypted=True,
             kms_key_id=key.arn,
@@ -137,7 +137,9 @@ class RdsPostgres(pulumi.ComponentResource):
             parameter_group_name=parameters.name,
             publicly_accessible=False,
             multi_az=multi_az,
-            backup_retention_period=args.get("backup_retention_days", 7),
+            backup_retention_period=args.get(
+                "backup_retention_days", defaults.DATABASE_BACKUP_RETENTION_DAYS
+            ),
             copy_tags_to_snapshot=True,
             deletion_protection=protect,
             skip_final_snapshot=False,

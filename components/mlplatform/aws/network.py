@@ -68,7 +68,7 @@ class AwsNetwork(pulumi.ComponentResource):
         check_args(self, name, AwsNetworkArgs, args)
         super().__init__("mlplatform:index:AwsNetwork", name, None, opts)
         tags = dict(args.get("tags", {}))
-        zone_count = args.get("zone_count", 3)
+        zone_count = args.get("zone_count", defaults.ZONE_COUNT)
         zones = aws.get_availability_zones_output(
             state="available",
             exclude_zone_ids=EXCLUDED_ZONE_IDS,

@@ -10,6 +10,7 @@ from typing import Required, TypedDict
 import pulumi
 from pulumi_aws import cloudwatch, get_caller_identity_output, sns
 
+from mlplatform import defaults
 from mlplatform.aws.iam import partition
 from mlplatform.aws.kms import data_key
 from mlplatform.component_args import check_args
@@ -96,7 +97,9 @@ class AwsAlarms(pulumi.ComponentResource):
         tags = dict(args.get("tags", {}))
         # CloudWatch cannot publish to a topic under the AWS-managed aws/sns key (its policy
         # cannot be edited): the topic gets its own key that CloudWatch may use.
-        publishers = [CLOUDWATCH] + ([PROMETHEUS_SERVICE] if args.get("managed_prometheus") else [])
+        publishers = [CLOUDWATCH] + (
+            [PROMETHEUS_SERVICE] if args.get("managed_prometheus", False) else []
+        )
         key = data_key(
             f"{name}-topic",
             "alarm notifications",
@@ -157,7 +160,11 @@ class AwsAlarms(pulumi.ComponentResource):
                 "GreaterThanThreshold",
                 CPU_PERCENT,
             )
-            storage = args.get("database_storage_gb", 20) * GIB * FREE_STORAGE_FRACTION
+            storage = (
+                args.get("database_storage_gb", defaults.DATABASE_STORAGE_GB)
+                * GIB
+                * FREE_STORAGE_FRACTION
+            )
             self._alarm(
                 "database-storage",
                 "MLflow database free storage below 10% of its allocation",
@@ -168,7 +175,10 @@ class AwsAlarms(pulumi.ComponentResource):
                 storage,
                 statistic="Minimum",
             )
-            connections = args.get("mlflow_processes", 4) * CONNECTIONS_PER_MLFLOW_PROCESS
+            connections = (
+                args.get("mlflow_processes", defaults.MLFLOW_PROCESSES)
+                * CONNECTIONS_PER_MLFLOW_PROCESS
+            )
             self._alarm(
                 "database-connections",
                 f"MLflow database has more than {connections} connections (more than MLflow's "

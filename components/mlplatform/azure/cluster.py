@@ -163,7 +163,10 @@ class AksGpuCluster(pulumi.ComponentResource):
             dns_prefix=name,
             kubernetes_version=args["kubernetes_version"],
             identity={"type": containerservice.ResourceIdentityType.SYSTEM_ASSIGNED},
-            sku={"name": "Base", "tier": "Standard" if args.get("standard_tier") else "Free"},
+            sku={
+                "name": "Base",
+                "tier": "Standard" if args.get("standard_tier", False) else "Free",
+            },
             enable_rbac=True,
             disable_local_accounts=True,
             aad_profile=aad_profile,
@@ -181,7 +184,9 @@ class AksGpuCluster(pulumi.ComponentResource):
                 else {"enable_private_cluster": True}
             ),
             auto_upgrade_profile={
-                "upgrade_channel": UPGRADE_CHANNELS[args.get("release_channel", "regular")],
+                "upgrade_channel": UPGRADE_CHANNELS[
+                    args.get("release_channel", defaults.RELEASE_CHANNEL)
+                ],
                 "node_os_upgrade_channel": "NodeImage",
             },
             network_profile={
@@ -210,10 +215,10 @@ class AksGpuCluster(pulumi.ComponentResource):
                     "vm_size": args.get(
                         "system_instance_type", defaults.SYSTEM_INSTANCE_TYPES["azure"]
                     ),
-                    "count": args.get("system_min_nodes", 2),
+                    "count": args.get("system_min_nodes", defaults.SYSTEM_MIN_NODES),
                     "enable_auto_scaling": True,
-                    "min_count": args.get("system_min_nodes", 2),
-                    "max_count": args.get("system_max_nodes", 4),
+                    "min_count": args.get("system_min_nodes", defaults.SYSTEM_MIN_NODES),
+                    "max_count": args.get("system_max_nodes", defaults.SYSTEM_MAX_NODES),
                     "os_disk_size_gb": OS_DISK_GB_SYSTEM,
                     # Managed, not left to AKS (Ephemeral where the VM size allows): valid
                     # for every system instance type, and a disk the estimate can price.
@@ -258,7 +263,7 @@ class AksGpuCluster(pulumi.ComponentResource):
             self.cluster.id,
             authorization.get_client_config_output().object_id,
             self,
-            principal_type=args.get("deployer_principal_type", "User"),
+            principal_type=args.get("deployer_principal_type", defaults.DEPLOYER_PRINCIPAL_TYPE),
         )
 
         self.needs_device_plugin = bool(pools)
@@ -386,10 +391,10 @@ class AksGpuCluster(pulumi.ComponentResource):
             os_disk_size_gb=pool.get("disk_size_gb", defaults.GPU_DISK_GB),
             os_disk_type="Managed",
             gpu_profile={"driver": "Install"},
-            count=pool.get("min_nodes", 0),
+            count=pool.get("min_nodes", defaults.GPU_POOL_MIN_NODES),
             enable_auto_scaling=True,
-            min_count=pool.get("min_nodes", 0),
-            max_count=pool.get("max_nodes", 1),
+            min_count=pool.get("min_nodes", defaults.GPU_POOL_MIN_NODES),
+            max_count=pool.get("max_nodes", defaults.GPU_POOL_MAX_NODES),
             node_taints=taints,
             node_labels=pool_labels(pool),
             scale_set_priority="Spot" if spot else "Regular",

@@ -153,7 +153,9 @@ class AzurePostgres(pulumi.ComponentResource):
                 "type": "Premium_LRS",
             },
             backup={
-                "backup_retention_days": args.get("backup_retention_days", 7),
+                "backup_retention_days": args.get(
+                    "backup_retention_days", defaults.DATABASE_BACKUP_RETENTION_DAYS
+                ),
                 "geo_redundant_backup": "Disabled",
             },
             high_availability={"mode": "ZoneRedundant" if zone_redundant else "Disabled"},

@@ -62,7 +62,7 @@ class AcrRegistry(pulumi.ComponentResource):
             anonymous_pull_enabled=False,
             public_network_access="Disabled",
             network_rule_bypass_options="AzureServices",
-            zone_redundancy="Enabled" if args.get("zone_redundant") else "Disabled",
+            zone_redundancy="Enabled" if args.get("zone_redundant", False) else "Disabled",
             policies={
                 "retention_policy": {
                     "status": "enabled",

@@ -73,7 +73,7 @@ class AzureBlobArtifactStore(pulumi.ComponentResource):
             compact_name(name, ACCOUNT_NAME_MAX, self),
             rg,
             args.get("location"),
-            "Standard_ZRS" if args.get("zone_redundant") else "Standard_LRS",
+            "Standard_ZRS" if args.get("zone_redundant", False) else "Standard_LRS",
             False,
             args.get("tags", {}),
             child(self, protect=protect),

@@ -1,4 +1,7 @@
-"""GPU catalog: portable GPU names resolved per cloud to a node shape and image.
+"""Layer 1, data: the GPU catalog, portable GPU names resolved per cloud to a node shape and
+image; and the other pinned data the platform reads: the closed GPU name sets (`names`), GPU
+node images (`images`), upstream Helm charts (`charts`), EKS add-on versions (`eks_addons`) and
+the default MLflow image (`mlflow_image`).
 
 `resolve(cloud, gpu, gpus_per_node)` gives the instance type / VM size /
 machine type (+ accelerator on GCP) and the GPU node image; a combination a
@@ -10,6 +13,7 @@ naming the pool (`gpu_pools[1].gpu: 'L4' is not offered on azure; ...`).
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
+from mlplatform import defaults
 from mlplatform.catalog.data import GPU_NAMES, OFFERINGS, GpuOffering
 from mlplatform.catalog.images import NODE_IMAGES, NodeImage
 
@@ -121,7 +125,12 @@ def resolve_pools(cloud: str, pools: Sequence[Mapping[str, Any]]) -> list[Resolv
     for i, pool in enumerate(pools):
         try:
             resolved.append(
-                resolve(cloud, pool["gpu"], pool.get("gpus_per_node", 1), pool.get("node_image"))
+                resolve(
+                    cloud,
+                    pool["gpu"],
+                    pool.get("gpus_per_node", defaults.GPUS_PER_NODE),
+                    pool.get("node_image"),
+                )
             )
         except CatalogError as exc:
             raise exc.at(f"gpu_pools[{i}]") from None

@@ -1,5 +1,8 @@
-"""Checks on a captured plan (layer 6): the policy pack run offline (`mlplatform check`). The
-pack is the project's own `policies/`, the one mlplatform ships, or one named
+"""Layer 6.3, checks on captured plans: the policy pack run offline (`mlplatform check`: here,
+`analyzer` and `report`), the diff between two plans (`diff`, `diff_views`, `replacements`,
+`guards`, `teams`), the deployment's critical path (`critical_path`), the pull-request review
+(`review`, `review_git`, `base_plans`) and every stack at once (`summary`). The pack is the
+project's own `policies/`, the one mlplatform ships, or one named
 (`mlplatform.policy_pack.find_pack`)."""
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from mlplatform.policy_pack import PackNotFoundError, find_pack
 
 if TYPE_CHECKING:
     from mlplatform.engine.plan import Plan
-    from mlplatform.spec.model import PlatformConfig
+    from mlplatform.environment.model import PlatformConfig
 
 GPU_CAP_POLICY = "platform-gpu-total-under-cap"
 BUDGET_POLICY = "platform-monthly-cost-under-budget"

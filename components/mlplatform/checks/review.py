@@ -50,7 +50,7 @@ from mlplatform.cost.views import to_markdown as cost_markdown
 from mlplatform.engine import PlanError, run_stack
 from mlplatform.engine.plan import Plan
 from mlplatform.engine.runner import find_project_dir, resolve_stack_file, stack_spec
-from mlplatform.spec import ConfigError
+from mlplatform.environment import ConfigError
 
 COMMENT_LIMIT = 65_536
 """GitHub's limit on a comment body."""

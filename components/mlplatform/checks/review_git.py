@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 import yaml
 
 from mlplatform.engine.runner import STACK_FILE, project_stacks, resolve_stack_file
-from mlplatform.spec.loader import load_yaml
+from mlplatform.environment.loader import load_yaml
 
 NOT_PLANNED_FROM = ("*.md", ".github/*")
 """Changed files that reach no plan: Markdown documents and CI workflows."""

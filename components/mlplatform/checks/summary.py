@@ -25,7 +25,7 @@ from mlplatform.cost.model import usd
 from mlplatform.engine import resolve_stack_file, run_stack
 from mlplatform.engine.plan import Plan
 from mlplatform.engine.runner import project_stacks, stack_spec
-from mlplatform.spec.loader import NAMESPACE, stack_file_config
+from mlplatform.environment.loader import NAMESPACE, stack_file_config
 
 EXIT_CLEAN, EXIT_MANDATORY_VIOLATIONS = 0, 3
 

@@ -1,26 +1,20 @@
-"""GCP target: VPC, GKE with GPU node pools, GCS, Artifact Registry and team identities."""
+"""GCP target: VPC, GKE with GPU node pools, GCS, Artifact Registry, Cloud SQL, Cloud Monitoring
+alerts and Managed Service for Prometheus, as the steps of the cloud skeleton
+(`compose/cloud.py`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from typing import NamedTuple
 
 import pulumi
 import pulumi_gcp as gcp
 
 from mlplatform import defaults
-from mlplatform.compose.common import (
-    Built,
-    Identity,
-    add_cloud_mlflow,
-    add_monitoring,
-    add_teams,
-    alert_thresholds,
-    cluster_settings,
-    enable_gpus,
-    registry_settings,
-    settings_for,
-    store_settings,
-)
+from mlplatform.compose import spec_args
+from mlplatform.compose.cloud import cloud_builder
+from mlplatform.compose.monitoring import alert_thresholds
+from mlplatform.compose.scope import Scope
 from mlplatform.gcp.cluster import GkeGpuCluster, GkeGpuClusterArgs
 from mlplatform.gcp.database import CloudSqlPostgres, CloudSqlPostgresArgs
 from mlplatform.gcp.network import PODS_RANGE, SERVICES_RANGE, GcpNetwork
@@ -31,190 +25,170 @@ from mlplatform.gcp.storage import GcsArtifactStore, GcsArtifactStoreArgs
 from mlplatform.kubernetes.mlflow_config import WORKERS
 from mlplatform.kubernetes.monitoring import managed
 from mlplatform.kubernetes.monitoring.rules import rule_groups
-from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
-from mlplatform.spec import PlatformConfig
 
 
-def build(
-    parent: pulumi.Resource,
-    name: str,
-    cfg: PlatformConfig,
-    tags: Mapping[str, str],
-    webhooks: Sequence[pulumi.Input[str]],
-) -> Built:
-    assert cfg.gcp is not None and cfg.region is not None  # guaranteed by the spec rules
-    project, region = cfg.gcp.project, cfg.region
-    provider = gcp.Provider(
-        f"{name}-gcp", project=project, region=region, opts=pulumi.ResourceOptions(parent=parent)
-    )
-    opts = pulumi.ResourceOptions(parent=parent, providers=[provider])
-    built = Built()
-    store = registry = None
-    if cfg.artifact_store.enabled:
-        store = GcsArtifactStore(
-            f"{name}-artifacts",
-            settings_for(
-                GcsArtifactStoreArgs,
-                {**store_settings(cfg, tags), "project": project, "location": region},
-            ),
-            opts,
+class GcpVpc(NamedTuple):
+    """Where the cluster and the database go: the VPC, the nodes' subnetwork and its secondary
+    ranges for pods and services."""
+
+    network: GcpNetwork | None
+    """The created VPC; None for the spec's existing one."""
+    network_id: pulumi.Input[str]
+    subnetwork_id: pulumi.Input[str]
+    pods_range_name: str
+    services_range_name: str
+
+
+class GcpTarget:
+    """The GCP steps of the cloud skeleton, in one project and region."""
+
+    def __init__(self, scope: Scope) -> None:
+        cfg = scope.cfg
+        assert cfg.gcp is not None and cfg.region is not None  # guaranteed by the spec rules
+        self.scope, self.project, self.region = scope, cfg.gcp.project, cfg.region
+        self.pod_labels: Mapping[str, str] = {}  # GKE's workload identity needs no pod label
+        provider = gcp.Provider(
+            f"{scope.name}-gcp",
+            project=self.project,
+            region=self.region,
+            opts=pulumi.ResourceOptions(parent=scope.parent),
         )
-        built.artifact_uri = store.artifact_uri
-    if cfg.registry.enabled:
-        registry = ArtifactRegistryDocker(
-            f"{name}-registry",
-            settings_for(
-                ArtifactRegistryDockerArgs,
-                {**registry_settings(cfg, tags), "project": project, "location": region},
-            ),
-            opts,
-        )
-        built.registry_url = registry.repository_url
+        self.opts = pulumi.ResourceOptions(parent=scope.parent, providers=[provider])
 
-    cluster_args = {
-        **cluster_settings(cfg, tags),
-        "project": project,
-        "region": region,
-        "network": "",
-        "subnetwork": "",
-        "pods_range_name": PODS_RANGE,
-        "services_range_name": SERVICES_RANGE,
-        "managed_prometheus": cfg.cluster.managed_prometheus,
-    }
-    args = settings_for(GkeGpuClusterArgs, cluster_args)
-    existing = cfg.network.existing
-    network = None
-    if existing is None:
+    def artifact_store(self) -> GcsArtifactStore:
+        """GCS bucket, versioned, with soft delete."""
+        cfg = self.scope.cfg
+        store = cfg.artifact_store
+        args: GcsArtifactStoreArgs = {
+            **spec_args.store_settings(cfg, self.scope.tags),
+            "abort_incomplete_upload_days": store.abort_incomplete_upload_days,
+            "soft_delete_days": store.soft_delete_days,
+            **spec_args.kms_key(cfg),
+            "project": self.project,
+            "location": self.region,
+        }
+        return GcsArtifactStore(f"{self.scope.name}-artifacts", args, self.opts)
+
+    def registry(self) -> tuple[ArtifactRegistryDocker, pulumi.Output[str]]:
+        """Artifact Registry Docker repository and its URL."""
+        cfg = self.scope.cfg
+        args: ArtifactRegistryDockerArgs = {
+            **spec_args.registry_settings(cfg, self.scope.tags),
+            **spec_args.image_rules(cfg),
+            "project": self.project,
+            "location": self.region,
+        }
+        registry = ArtifactRegistryDocker(f"{self.scope.name}-registry", args, self.opts)
+        return registry, registry.repository_url
+
+    def network(
+        self, store: GcsArtifactStore | None, registry: ArtifactRegistryDocker | None
+    ) -> GcpVpc:
+        """The created VPC with its subnetwork and secondary ranges, or the spec's existing
+        network."""
+        cfg = self.scope.cfg
+        existing = cfg.network.existing
+        if existing is not None:
+            pods, services = existing.pods_range_name, existing.services_range_name
+            assert pods is not None and services is not None  # guaranteed by the spec rules
+            return GcpVpc(None, existing.network_id, existing.subnet_ids[0], pods, services)
         network = GcpNetwork(
-            f"{name}-network",
-            {"project": project, "region": region, "cidr": cfg.network.cidr},
-            opts,
+            f"{self.scope.name}-network",
+            {"project": self.project, "region": self.region, "cidr": cfg.network.cidr},
+            self.opts,
         )
-        args["network"], args["subnetwork"] = network.network_id, network.subnetwork_id
-    else:
-        args["network"], args["subnetwork"] = existing.network_id, existing.subnet_ids[0]
-        args["pods_range_name"] = existing.pods_range_name or ""
-        args["services_range_name"] = existing.services_range_name or ""
-    cluster = GkeGpuCluster(f"{name}-gke", args, opts)
-    built.cluster_name, built.kubeconfig = cluster.cluster_name, cluster.kubeconfig
-
-    k8s_opts = pulumi.ResourceOptions(parent=parent, provider=cluster.provider)
-    enable_gpus(name, cfg, cluster.needs_device_plugin, k8s_opts)
-
-    def team_identity(team: str, aliases: Sequence[pulumi.Alias]) -> Identity:
-        identity = cluster.workload_identity(
-            f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT, aliases=aliases
+        return GcpVpc(
+            network, network.network_id, network.subnetwork_id, PODS_RANGE, SERVICES_RANGE
         )
-        if store is not None:
-            store.grant_read_write(identity)
-        if registry is not None:
-            registry.grant_pull(identity)
-        return identity.annotations, {}
 
-    built.team_namespaces = add_teams(name, cfg, tags, k8s_opts, team_identity)
-    database = None
-    if cfg.mlflow.enabled and store is not None:
-        database = _database(name, cfg, opts, tags, args["network"], network)
-    prometheus = None
-    if cfg.monitoring.enabled:
-        alarms = _alarms(name, cfg, webhooks, opts, cluster, database)
-        if cfg.monitoring.prometheus == "managed":
-            prometheus = _managed_prometheus(name, cfg, opts, cluster, alarms)
-    monitoring = add_monitoring(name, cfg, tags, webhooks, k8s_opts, managed=prometheus)
-    built.set_monitoring(monitoring)
-    if database is not None and store is not None:
-        built.set_mlflow(
-            add_cloud_mlflow(
-                name, cfg, tags, k8s_opts, database.database_uri, cluster, store, monitoring
-            )
+    def cluster(self, network: GcpVpc, registry: ArtifactRegistryDocker | None) -> GkeGpuCluster:
+        """GKE with its GPU node pools in the subnetwork (nodes pull through their own service
+        account)."""
+        cfg = self.scope.cfg
+        args: GkeGpuClusterArgs = {
+            **spec_args.cluster_settings(cfg, self.scope.tags),
+            "private_access_cidrs": spec_args.private_access_cidrs(cfg),
+            "release_channel": cfg.cluster.release_channel.value,
+            "project": self.project,
+            "region": self.region,
+            "network": network.network_id,
+            "subnetwork": network.subnetwork_id,
+            "pods_range_name": network.pods_range_name,
+            "services_range_name": network.services_range_name,
+            "managed_prometheus": cfg.cluster.managed_prometheus,
+        }
+        return GkeGpuCluster(f"{self.scope.name}-gke", args, self.opts)
+
+    def autoscaler(self, cluster: GkeGpuCluster) -> None:
+        """Nothing: GKE's own cluster autoscaler scales the pools."""
+
+    def database(self, network: GcpVpc, cluster: GkeGpuCluster) -> CloudSqlPostgres:
+        """MLflow's Cloud SQL instance on a private IP in the VPC."""
+        cfg = self.scope.cfg
+        db_name = f"{self.scope.name}-mlflow-db"
+        args: CloudSqlPostgresArgs = {
+            **spec_args.database_settings(cfg),
+            "project": self.project,
+            "region": self.region,
+            "network_id": self._private_network(network, db_name),
+            "regional": cfg.database_standby,
+            "labels": self.scope.tags,
+        }
+        if tier := cfg.mlflow.database.instance_class:
+            args["tier"] = tier
+        return CloudSqlPostgres(db_name, args, self.opts)
+
+    def _private_network(self, network: GcpVpc, db_name: str) -> pulumi.Input[str]:
+        """The VPC as Cloud SQL's private network: the created one's through its private
+        services access peering (the instance waits for the peering), or the spec's, which
+        already has private services access (see the README)."""
+        if network.network is not None:
+            return network.network.private_services_access(db_name).network
+        return network_path(self.project, network.network_id)
+
+    def alarms(self, cluster: GkeGpuCluster, database: CloudSqlPostgres | None) -> GcpAlarms:
+        """Notification channels and alert policies on the nodes and the MLflow database."""
+        cfg = self.scope.cfg
+        args: GcpAlarmsArgs = {
+            "project": self.project,
+            "cluster_name": cluster.cluster_name,
+            "emails": list(cfg.monitoring.notifications.emails),
+            "webhooks": list(self.scope.webhooks),
+        }
+        if database is not None:
+            args["database_instance"] = database.instance_name
+            # One surge replica during a rolling update.
+            args["mlflow_processes"] = (cfg.mlflow.replicas + 1) * WORKERS
+        return GcpAlarms(f"{self.scope.name}-alarms", args, self.opts)
+
+    def managed_prometheus(
+        self, cluster: GkeGpuCluster, alarms: GcpAlarms
+    ) -> managed.ManagedPrometheus:
+        """GMP self-deployed collection: Google service accounts for the exporting Prometheus
+        and the query frontend, and the platform's rules as PromQL alert policies to the
+        channels."""
+        cfg, name = self.scope.cfg, self.scope.name
+        namespace = defaults.MONITORING_NAMESPACE
+        writer = cluster.workload_identity(
+            f"{name}-prometheus-writer", namespace, managed.PROMETHEUS_SERVICE_ACCOUNT
         )
-    return built
-
-
-def _database(
-    name: str,
-    cfg: PlatformConfig,
-    opts: pulumi.ResourceOptions,
-    tags: Mapping[str, str],
-    network_id: pulumi.Input[str],
-    network: GcpNetwork | None,
-) -> CloudSqlPostgres:
-    """MLflow's Cloud SQL instance on a private IP in the VPC."""
-    assert cfg.gcp is not None and cfg.region is not None
-    db_name = f"{name}-mlflow-db"
-    db_args: CloudSqlPostgresArgs = {
-        "project": cfg.gcp.project,
-        "region": cfg.region,
-        "network_id": network_id,
-        "storage_gb": cfg.mlflow.database.storage_gb,
-        "backup_retention_days": cfg.mlflow.database.backup_retention_days,
-        "regional": cfg.database_standby,
-        "protect": cfg.protect,
-        "labels": tags,
-    }
-    if network is not None:
-        # The peering's own network output: the instance waits for the peering.
-        db_args["network_id"] = network.private_services_access(db_name).network
-    else:  # a network of yours already has private services access (see the README)
-        db_args["network_id"] = network_path(cfg.gcp.project, network_id)
-    if cfg.mlflow.database.instance_class:
-        db_args["tier"] = cfg.mlflow.database.instance_class
-    return CloudSqlPostgres(db_name, db_args, opts)
-
-
-def _alarms(
-    name: str,
-    cfg: PlatformConfig,
-    webhooks: Sequence[pulumi.Input[str]],
-    opts: pulumi.ResourceOptions,
-    cluster: GkeGpuCluster,
-    database: CloudSqlPostgres | None,
-) -> GcpAlarms:
-    """Notification channels and alert policies on the nodes and the MLflow database."""
-    assert cfg.gcp is not None
-    notify = cfg.monitoring.notifications
-    alarms: GcpAlarmsArgs = {
-        "project": cfg.gcp.project,
-        "cluster_name": cluster.cluster_name,
-        "emails": list(notify.emails),
-        "webhooks": list(webhooks),
-    }
-    if database is not None:
-        alarms["database_instance"] = database.instance_name
-        # One surge replica during a rolling update.
-        alarms["mlflow_processes"] = (cfg.mlflow.replicas + 1) * WORKERS
-    return GcpAlarms(f"{name}-alarms", alarms, opts)
-
-
-def _managed_prometheus(
-    name: str,
-    cfg: PlatformConfig,
-    opts: pulumi.ResourceOptions,
-    cluster: GkeGpuCluster,
-    alarms: GcpAlarms,
-) -> managed.ManagedPrometheus:
-    """GMP self-deployed collection: Google service accounts for the exporting Prometheus and
-    the query frontend, and the platform's rules as PromQL alert policies to the channels."""
-    assert cfg.gcp is not None and cfg.region is not None
-    namespace = defaults.MONITORING_NAMESPACE
-    writer = cluster.workload_identity(
-        f"{name}-prometheus-writer", namespace, managed.PROMETHEUS_SERVICE_ACCOUNT
-    )
-    reader = cluster.workload_identity(f"{name}-query-reader", namespace, managed.QUERY_FRONTEND)
-    GmpAlertPolicies(
-        f"{name}-prometheus",
-        {
-            "project": cfg.gcp.project,
-            "rule_groups": rule_groups(alert_thresholds(cfg), mlflow=cfg.mlflow.enabled),
-            "channels": alarms.channel_ids,
-            "writer_member": writer.member,
-            "reader_member": reader.member,
-        },
-        opts,
-    )
-    return managed.google(
-        cfg.gcp.project, cfg.region, cluster.cluster_name, writer.annotations, reader.annotations
-    )
+        reader = cluster.workload_identity(
+            f"{name}-query-reader", namespace, managed.QUERY_FRONTEND
+        )
+        GmpAlertPolicies(
+            f"{name}-prometheus",
+            {
+                "project": self.project,
+                "rule_groups": rule_groups(alert_thresholds(cfg), mlflow=cfg.mlflow.enabled),
+                "channels": alarms.channel_ids,
+                "writer_member": writer.member,
+                "reader_member": reader.member,
+            },
+            self.opts,
+        )
+        return managed.google(
+            self.project, self.region, cluster.cluster_name, writer.annotations, reader.annotations
+        )
 
 
 def network_path(project: str, network: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -224,3 +198,7 @@ def network_path(project: str, network: pulumi.Input[str]) -> pulumi.Output[str]
     return pulumi.Output.from_input(network).apply(
         lambda n: n.removeprefix(prefix) if "/" in n else f"projects/{project}/global/networks/{n}"
     )
+
+
+build = cloud_builder(GcpTarget)
+"""The GCP platform: `GcpTarget`'s steps in the skeleton's order."""

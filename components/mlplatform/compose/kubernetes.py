@@ -1,83 +1,75 @@
 """Kubernetes target: an existing cluster with in-cluster artifact volume and registry, team
-namespaces with GPU quotas, and the NVIDIA device plugin when asked for."""
+namespaces with GPU quotas, and the NVIDIA device plugin when asked for.
+
+Not a target of the cloud skeleton (`compose/cloud.py`): it creates no network, cluster, cloud
+identity, alarms or managed Prometheus, its database runs in the cluster and MLflow mounts the
+store's volume instead of reaching a bucket. It shares the Kubernetes layer's builders
+(GPU enablement, teams, monitoring, MLflow) with the clouds."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
+from typing import TypedDict
 
 import pulumi
 import pulumi_kubernetes as k8s
 
-from mlplatform.compose.common import (
-    Built,
-    add_monitoring,
-    add_teams,
-    allowed_namespaces,
-    enable_gpus,
-    mlflow_server,
-)
-from mlplatform.kubernetes.labels import labels
+from mlplatform.compose.gpus import enable_gpus
+from mlplatform.compose.mlflow import allowed_namespaces, mlflow_server
+from mlplatform.compose.monitoring import add_monitoring
+from mlplatform.compose.namespaces import restricted_namespace
+from mlplatform.compose.result import Built
+from mlplatform.compose.scope import Scope, scoped
+from mlplatform.compose.teams import add_teams
 from mlplatform.kubernetes.mlflow import CLIENT_LABELS, MlflowServer, MlflowServerArgs
 from mlplatform.kubernetes.monitoring.stack import MonitoringStack
 from mlplatform.kubernetes.postgres import InClusterPostgres
 from mlplatform.kubernetes.registry import InClusterRegistry
 from mlplatform.kubernetes.storage import PvcArtifactStore
-from mlplatform.spec import PlatformConfig
-from mlplatform.spec.model import KubernetesSpec
+from mlplatform.environment import PlatformConfig
+from mlplatform.environment.model import KubernetesSpec
 
 
-def build(
-    parent: pulumi.Resource,
-    name: str,
-    cfg: PlatformConfig,
-    tags: Mapping[str, str],
-    webhooks: Sequence[pulumi.Input[str]],
-) -> Built:
+class InClusterVolume(TypedDict):
+    """Where the in-cluster store and registry keep their volume."""
+
+    namespace: pulumi.Input[str]
+    storage_class: str | None
+    tags: Mapping[str, str]
+    protect: bool
+
+
+def build_on_cluster(scope: Scope) -> Built:
+    """The platform on an existing cluster: in-cluster stand-ins for the cloud services, then
+    the Kubernetes layer (monitoring, MLflow, GPU enablement, teams)."""
+    parent, name, cfg, tags = scope.parent, scope.name, scope.cfg, scope.tags
     settings = cfg.kubernetes or KubernetesSpec()
     provider = k8s.Provider(
         f"{name}-k8s", context=settings.context, opts=pulumi.ResourceOptions(parent=parent)
     )
-    namespace = k8s.core.v1.Namespace(
+    ns_name = restricted_namespace(
         f"{name}-namespace",
-        metadata={
-            "name": settings.namespace,
-            "labels": {
-                **labels(settings.namespace, "namespace", tags),
-                "pod-security.kubernetes.io/enforce": "restricted",
-            },
-        },
+        settings.namespace,
+        tags,
         # Deleting a namespace deletes the volumes in it: protect it with them.
-        opts=pulumi.ResourceOptions(parent=parent, provider=provider, protect=cfg.protect),
+        pulumi.ResourceOptions(parent=parent, provider=provider, protect=cfg.protect),
     )
-    ns_name = namespace.metadata.apply(lambda m: m.name or settings.namespace)
     opts = pulumi.ResourceOptions(parent=parent, providers=[provider])
+    volume: InClusterVolume = {
+        "namespace": ns_name,
+        "storage_class": settings.storage_class,
+        "tags": tags,
+        "protect": cfg.protect,
+    }
     store = registry = None
     if cfg.artifact_store.enabled:
-        store = PvcArtifactStore(
-            f"{name}-artifacts",
-            {
-                "tags": tags,
-                "protect": cfg.protect,
-                "namespace": ns_name,
-                "size_gi": cfg.artifact_store.size_gi,
-                "storage_class": settings.storage_class,
-            },
-            opts,
-        )
+        size_gi = cfg.artifact_store.size_gi
+        store = PvcArtifactStore(f"{name}-artifacts", {**volume, "size_gi": size_gi}, opts)
     if cfg.registry.enabled:
-        registry = InClusterRegistry(
-            f"{name}-registry",
-            {
-                "tags": tags,
-                "protect": cfg.protect,
-                "namespace": ns_name,
-                "size_gi": cfg.registry.size_gi,
-                "storage_class": settings.storage_class,
-            },
-            opts,
-        )
+        size_gi = cfg.registry.size_gi
+        registry = InClusterRegistry(f"{name}-registry", {**volume, "size_gi": size_gi}, opts)
     k8s_opts = pulumi.ResourceOptions(parent=parent, provider=provider)
-    monitoring = add_monitoring(name, cfg, tags, webhooks, opts, settings.storage_class)
+    monitoring = add_monitoring(name, cfg, tags, scope.webhooks, opts, settings.storage_class)
     built_mlflow = None
     if cfg.mlflow.enabled and store is not None:
         built_mlflow = _mlflow(
@@ -130,3 +122,7 @@ def _mlflow(
         "tags": tags,
     }
     return mlflow_server(name, cfg, args, opts, monitoring)
+
+
+build = scoped(build_on_cluster)
+"""The kubernetes target's platform."""

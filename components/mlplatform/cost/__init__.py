@@ -1,6 +1,8 @@
-"""Cost estimate (layer 6): what a plan costs a month, from the price tables shipped in
+"""Layer 6.2, the cost estimate: what a plan costs a month, from the price tables shipped in
 `prices/`, as a range from every pool at its minimum to every pool at its maximum, with an
-expected figure in between. Prices that are not in the tables are unknown, never zero.
+expected figure in between. Prices that are not in the tables are unknown, never zero. Also
+the budget guardrails (`budget`) and the views of an estimate and of a change's cost
+(`views`).
 
 Importable without Pulumi: the policy pack's budget rule uses it too.
 """

@@ -17,7 +17,7 @@ from mlplatform import defaults
 from mlplatform.cost.pricing import Price
 
 if TYPE_CHECKING:
-    from mlplatform.spec.model import PlatformConfig
+    from mlplatform.environment.model import PlatformConfig
 
 HOURS_PER_MONTH = 730.0
 """Hours in the month every figure is given for (365 x 24 / 12)."""

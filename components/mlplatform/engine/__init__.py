@@ -1,8 +1,9 @@
-"""Layer 6, the offline engine: run the real program under the SDK's mocks and capture it.
+"""Layer 6.1, the offline engine: run the real program under the SDK's mocks and capture it.
 
 `run_stack(stack)` returns a `Plan`: every resource registration (type, name,
 URN, parent, dependencies, inputs with secrets masked) and the stack outputs,
-with no Pulumi CLI, credentials or network.
+with no Pulumi CLI, credentials or network. Beside it: the plan's views (`views`: tree, JSON,
+Markdown, Mermaid), Pulumi YAML programs (`yaml_program`) and the project's stacks (`stacks`).
 
 The names below load on first use, so a command that only reads a plan (`diff`) or only
 needs the mocks does not import the runner, the environment spec and pydantic.

@@ -10,8 +10,7 @@ aws-prod plan. Those objects live until the process exits, so the command line c
 objects only every million allocations (the peak memory of a plan is unchanged, that of every
 stack in one process 3% higher) and full collections practically never; and it freezes the
 heap before the interpreter exits, whose final collection would otherwise walk it all once
-more (3.7 s after all stacks had been planned). The figures are in the README's performance
-section.
+more (3.7 s after all stacks had been planned). The figures are in docs/performance.md.
 """
 
 from __future__ import annotations

@@ -20,11 +20,11 @@ from mlplatform.engine.mocks import PlatformMocks
 from mlplatform.engine.plan import Plan
 from mlplatform.engine.source_positions import without_source_positions
 from mlplatform.engine.values import SECRET, UNKNOWN
-from mlplatform.spec.errors import ConfigError
-from mlplatform.spec.loader import NAMESPACE, SECRET_PLACEHOLDER, load_yaml, stack_file_config
+from mlplatform.environment.errors import ConfigError
+from mlplatform.environment.loader import NAMESPACE, SECRET_PLACEHOLDER, load_yaml, stack_file_config
 
 if TYPE_CHECKING:
-    from mlplatform.spec.model import PlatformConfig
+    from mlplatform.environment.model import PlatformConfig
 
 STACK_FILE = re.compile(r"^Pulumi\.(?P<stack>[^.]+)\.ya?ml$")
 DEFAULT_PROVIDER_PACKAGES = ("aws", "gcp", "azure-native")
@@ -153,7 +153,7 @@ def run_stack(stack: str, project_dir: Path | None = None) -> Plan:
 def stack_spec(stack: str, project_dir: Path | None = None) -> PlatformConfig | None:
     """The stack's environment spec; None for a program of your own that is not configured
     through mlplatform's spec. Raises `ConfigError` for an invalid spec."""
-    from mlplatform.spec.loader import namespace_values, parse
+    from mlplatform.environment.loader import namespace_values, parse
 
     root = stack_project_dir(stack, project_dir)
     _, path = resolve_stack_file(stack, root)

@@ -155,7 +155,9 @@ class GkeGpuCluster(pulumi.ComponentResource):
             project=self._project,
             location=self._region,
             min_master_version=args["kubernetes_version"],
-            release_channel={"channel": RELEASE_CHANNELS[args.get("release_channel", "regular")]},
+            release_channel={
+                "channel": RELEASE_CHANNELS[args.get("release_channel", defaults.RELEASE_CHANNEL)]
+            },
             remove_default_node_pool=True,
             initial_node_count=1,
             node_config=_node_config(nodes_sa.email, "e2-small", SYSTEM_DISK_GB, labels),
@@ -210,8 +212,8 @@ class GkeGpuCluster(pulumi.ComponentResource):
             # Without it the pool starts empty: the autoscaler only adds nodes for pending pods.
             initial_node_count=1,
             autoscaling={
-                "total_min_node_count": args.get("system_min_nodes", 2),
-                "total_max_node_count": args.get("system_max_nodes", 4),
+                "total_min_node_count": args.get("system_min_nodes", defaults.SYSTEM_MIN_NODES),
+                "total_max_node_count": args.get("system_max_nodes", defaults.SYSTEM_MAX_NODES),
                 "location_policy": "BALANCED",
             },
             management={"auto_repair": True, "auto_upgrade": True},
@@ -368,11 +370,13 @@ class GkeGpuCluster(pulumi.ComponentResource):
             "count": resolved.offering.gpus_per_node,
             "gpu_driver_installation_config": {"gpu_driver_version": "LATEST"},
         }
-        mode = pool.get("sharing_mode", "none")
+        mode = pool.get("sharing_mode", defaults.GPU_SHARING_MODE)
         if mode in SHARING_STRATEGIES:
             accelerator["gpu_sharing_config"] = {
                 "gpu_sharing_strategy": SHARING_STRATEGIES[mode],
-                "max_shared_clients_per_gpu": pool.get("sharing_replicas", 2),
+                "max_shared_clients_per_gpu": pool.get(
+                    "sharing_replicas", defaults.GPU_SHARING_REPLICAS
+                ),
             }
         if mode == "mig":
             accelerator["gpu_partition_size"] = pool.get("mig_profile") or ""
@@ -395,8 +399,8 @@ class GkeGpuCluster(pulumi.ComponentResource):
             cluster=self.cluster.name,
             node_locations=zones or None,
             autoscaling={
-                "total_min_node_count": pool.get("min_nodes", 0),
-                "total_max_node_count": pool.get("max_nodes", 1),
+                "total_min_node_count": pool.get("min_nodes", defaults.GPU_POOL_MIN_NODES),
+                "total_max_node_count": pool.get("max_nodes", defaults.GPU_POOL_MAX_NODES),
                 "location_policy": "ANY",
             },
             management={"auto_repair": True, "auto_upgrade": True},

@@ -84,7 +84,7 @@ class CloudSqlPostgres(pulumi.ComponentResource):
         super().__init__("mlplatform:index:CloudSqlPostgres", name, None, opts)
         protect = args.get("protect", True)
         regional = args.get("regional", False)
-        retention = args.get("backup_retention_days", 7)
+        retention = args.get("backup_retention_days", defaults.DATABASE_BACKUP_RETENTION_DAYS)
         instance = sql.DatabaseInstance(
             f"{name}-instance",
             project=args["project"],
@@ -96,7 +96,7 @@ class CloudSqlPostgres(pulumi.ComponentResource):
                 "edition": EDITION,
                 "availability_type": "REGIONAL" if regional else "ZONAL",
                 "disk_type": "PD_SSD",
-                "disk_size": args.get("storage_gb", 20),
+                "disk_size": args.get("storage_gb", defaults.DATABASE_STORAGE_GB),
                 "disk_autoresize": True,
                 "deletion_protection_enabled": protect,
                 "retain_backups_on_delete": True,

@@ -8,6 +8,7 @@ from typing import Required, TypedDict
 import pulumi
 from pulumi_gcp import monitoring
 
+from mlplatform import defaults
 from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
@@ -103,7 +104,8 @@ class GcpAlarms(pulumi.ComponentResource):
                     "database-connections",
                     "postgresql/num_backends",
                     "COMPARISON_GT",
-                    args.get("mlflow_processes", 4) * CONNECTIONS_PER_MLFLOW_PROCESS,
+                    args.get("mlflow_processes", defaults.MLFLOW_PROCESSES)
+                    * CONNECTIONS_PER_MLFLOW_PROCESS,
                     "ALIGN_MAX",
                     "300s",
                     "MLflow database has more connections than MLflow's pools open",

@@ -32,7 +32,7 @@ GPU_NODE_SELECTOR = {defaults.GPU_PRESENT_LABEL: "true"}
 
 def pool_config(pool: GpuPoolArgs) -> dict[str, Any]:
     """The device-plugin config document for one pool's sharing mode."""
-    mode = pool.get("sharing_mode", "none")
+    mode = pool.get("sharing_mode", defaults.GPU_SHARING_MODE)
     config: dict[str, Any] = {"version": "v1"}
     if mode == "mig":
         config["flags"] = {"migStrategy": "single"}
@@ -41,7 +41,10 @@ def pool_config(pool: GpuPoolArgs) -> dict[str, Any]:
         config["sharing"] = {
             key: {
                 "resources": [
-                    {"name": "nvidia.com/gpu", "replicas": pool.get("sharing_replicas", 2)}
+                    {
+                        "name": "nvidia.com/gpu",
+                        "replicas": pool.get("sharing_replicas", defaults.GPU_SHARING_REPLICAS),
+                    }
                 ]
             }
         }
@@ -50,7 +53,11 @@ def pool_config(pool: GpuPoolArgs) -> dict[str, Any]:
 
 def config_name(pool: GpuPoolArgs) -> str:
     """The named config a pool's nodes select (`default` when the pool does not share)."""
-    return DEFAULT_CONFIG if pool.get("sharing_mode", "none") == "none" else pool["name"]
+    return (
+        DEFAULT_CONFIG
+        if pool.get("sharing_mode", defaults.GPU_SHARING_MODE) == "none"
+        else pool["name"]
+    )
 
 
 def device_plugin_configs(pools: Sequence[GpuPoolArgs]) -> dict[str, str]:

@@ -193,7 +193,7 @@ class MlflowServer(pulumi.ComponentResource):
             f"{name}-deployment",
             metadata={"name": name, "namespace": namespace, "labels": meta},
             spec={
-                "replicas": args.get("replicas", 2),
+                "replicas": args.get("replicas", defaults.MLFLOW_REPLICAS),
                 "selector": {"match_labels": match},
                 "strategy": {
                     "type": "RollingUpdate",

@@ -12,6 +12,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 import pulumi_random as random
 
+from mlplatform import defaults
 from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.kubernetes.claims import claim_spec
@@ -136,7 +137,10 @@ class InClusterPostgres(pulumi.ComponentResource):
                 "volume_claim_templates": [
                     {
                         "metadata": {"name": "data", "labels": meta},
-                        "spec": claim_spec(args.get("size_gi", 20), args.get("storage_class")),
+                        "spec": claim_spec(
+                            args.get("size_gi", defaults.DATABASE_STORAGE_GB),
+                            args.get("storage_class"),
+                        ),
                     }
                 ],
             },

@@ -58,8 +58,8 @@ class Thresholds(NamedTuple):
     @classmethod
     def of(cls, given: AlertThresholds, at: str) -> "Thresholds":
         """Component args validated with the spec's own ranges; `at` names them in errors."""
-        from mlplatform.spec.errors import from_validation_error
-        from mlplatform.spec.model import AlertsSpec
+        from mlplatform.environment.errors import from_validation_error
+        from mlplatform.environment.model import AlertsSpec
 
         try:
             checked = AlertsSpec.model_validate(given)

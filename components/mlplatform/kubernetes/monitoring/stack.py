@@ -195,7 +195,7 @@ class MonitoringStack(pulumi.ComponentResource):
 def prometheus_stack_values(args: MonitoringStackArgs) -> dict[str, Any]:
     """kube-prometheus-stack values: retention and volume from config, every ServiceMonitor and
     PrometheusRule in the cluster picked up (not only the release's)."""
-    storage_gi = args.get("storage_gi", 50)
+    storage_gi = args.get("storage_gi", defaults.PROMETHEUS_STORAGE_GI)
     claim: dict[str, Any] = {
         "accessModes": ["ReadWriteOnce"],
         "resources": {"requests": {"storage": f"{storage_gi}Gi"}},
@@ -206,17 +206,20 @@ def prometheus_stack_values(args: MonitoringStackArgs) -> dict[str, Any]:
     }
     if storage_class := args.get("storage_class"):
         claim["storageClassName"] = alert_claim["storageClassName"] = storage_class
-    memory = args.get("prometheus_memory", "4Gi")
+    memory = args.get("prometheus_memory", defaults.PROMETHEUS_MEMORY)
     return {
         "crds": {"enabled": True},
         "prometheus": {
             "prometheusSpec": {
-                "retention": f"{args.get('retention_days', 15)}d",
+                "retention": f"{args.get('retention_days', defaults.PROMETHEUS_RETENTION_DAYS)}d",
                 # Below the volume alert's 90%: the filesystem is a little smaller than the claim.
                 "retentionSize": f"{int(storage_gi * RETENTION_FRACTION)}GiB",
                 "storageSpec": {"volumeClaimTemplate": {"spec": claim}},
                 "resources": {
-                    "requests": {"cpu": args.get("prometheus_cpu", "500m"), "memory": memory},
+                    "requests": {
+                        "cpu": args.get("prometheus_cpu", defaults.PROMETHEUS_CPU),
+                        "memory": memory,
+                    },
                     "limits": {"memory": memory},
                 },
                 "ruleSelectorNilUsesHelmValues": False,

@@ -19,9 +19,9 @@ from mlplatform import catalog, defaults
 from mlplatform.catalog import eks_addons
 from mlplatform.catalog.charts import PINNED
 from mlplatform.catalog.names import SharingMode
-from mlplatform.spec import image_reference
-from mlplatform.spec.errors import ConfigIssue
-from mlplatform.spec.model import (
+from mlplatform.environment import image_reference
+from mlplatform.environment.errors import ConfigIssue
+from mlplatform.environment.model import (
     EndpointAccess,
     Environment,
     GpuEnablement,
@@ -44,7 +44,9 @@ REGION_PATTERNS: dict[Target, tuple[str, str]] = {
 MIG_PROFILE = re.compile(r"^[1-7]g\.\d+gb$")
 AKS_POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
 AZURE_ZONES = frozenset({"1", "2", "3"})
-RESERVED_NAMESPACES = frozenset({"default", "mlplatform", "gpu-operator", "nvidia-device-plugin"})
+RESERVED_NAMESPACES = frozenset(
+    {"default", defaults.PLATFORM_NAMESPACE, "gpu-operator", "nvidia-device-plugin"}
+)
 ADMIN_PATTERNS: dict[Target, tuple[str, str]] = {
     Target.AWS: (
         r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/.+$",

@@ -13,9 +13,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from mlplatform.spec.errors import ConfigError, ConfigIssue, from_validation_error
-from mlplatform.spec.model import PlatformConfig
-from mlplatform.spec.rules import check
+from mlplatform.environment.errors import ConfigError, ConfigIssue, from_validation_error
+from mlplatform.environment.model import PlatformConfig
+from mlplatform.environment.rules import check
 
 NAMESPACE = "mlplatform"
 SECRET_PLACEHOLDER = "[secret]"

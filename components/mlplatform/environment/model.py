@@ -19,11 +19,7 @@ from pydantic.alias_generators import to_camel
 from mlplatform import defaults
 from mlplatform.catalog.charts import PINNED as PINNED_CHARTS
 from mlplatform.catalog.names import GpuName, SharingMode
-from mlplatform.spec.docstrings import describe_fields
-
-DEFAULT_VPC_CIDR = "10.0.0.0/16"
-DEFAULT_ZONE_COUNT = 3
-DEFAULT_KUBERNETES_VERSION = "1.36"
+from mlplatform.environment.docstrings import describe_fields
 
 
 class _Spec(BaseModel):
@@ -109,9 +105,9 @@ class ExistingNetworkSpec(_Spec):
 class NetworkSpec(_Spec):
     """The network the cluster and data services live in."""
 
-    cidr: str = DEFAULT_VPC_CIDR
+    cidr: str = defaults.VPC_CIDR
     """Address range of the created network. Default: 10.0.0.0/16."""
-    zone_count: Annotated[int, Field(ge=2, le=3)] = DEFAULT_ZONE_COUNT
+    zone_count: Annotated[int, Field(ge=2, le=3)] = defaults.ZONE_COUNT
     """Availability zones to spread subnets and NAT over (AWS). Default: 3."""
     existing: ExistingNetworkSpec | None = None
     """Bring your own network instead of creating one. Default: create one."""
@@ -140,23 +136,23 @@ class SystemPoolSpec(_Spec):
     instance_type: str | None = None
     """Instance type / VM size / machine type. Default: m6i.large (AWS), Standard_D4ds_v5
     (Azure), e2-standard-4 (GCP)."""
-    min_nodes: Annotated[int, Field(ge=1, le=100)] = 2
+    min_nodes: Annotated[int, Field(ge=1, le=100)] = defaults.SYSTEM_MIN_NODES
     """Lower bound; at least 1 because add-ons live here. Default: 2."""
-    max_nodes: Annotated[int, Field(ge=1, le=100)] = 4
+    max_nodes: Annotated[int, Field(ge=1, le=100)] = defaults.SYSTEM_MAX_NODES
     """Upper bound. Default: 4."""
 
 
 class ClusterSpec(_Spec):
     """Kubernetes cluster settings."""
 
-    kubernetes_version: Annotated[str, Field(pattern=r"^1\.\d{2}$")] = DEFAULT_KUBERNETES_VERSION
+    kubernetes_version: Annotated[str, Field(pattern=r"^1\.\d{2}$")] = defaults.KUBERNETES_VERSION
     """Kubernetes minor version, e.g. "1.36". Default: 1.36 (standard support on EKS, AKS and
     GKE until mid-2027)."""
     endpoint_access: EndpointAccess = EndpointAccess.PRIVATE
     """API server reachability. Default: private endpoint only."""
     public_access_cidrs: list[str] = []
     """CIDRs allowed to reach a public endpoint. Default: none; required when public."""
-    release_channel: ReleaseChannel = ReleaseChannel.REGULAR
+    release_channel: ReleaseChannel = ReleaseChannel(defaults.RELEASE_CHANNEL)
     """Automatic upgrades: AKS auto-upgrade channel (rapid / stable / patch) and GKE release
     channel (RAPID / REGULAR / STABLE). EKS upgrades only when kubernetesVersion changes.
     Default: regular."""
@@ -190,9 +186,9 @@ class ClusterSpec(_Spec):
 class SharingSpec(_Spec):
     """GPU sharing on a pool."""
 
-    mode: SharingMode = SharingMode.NONE
+    mode: SharingMode = SharingMode(defaults.GPU_SHARING_MODE)
     """Sharing mechanism. Default: none (one pod per GPU)."""
-    replicas: Annotated[int, Field(ge=1, le=48)] = 1
+    replicas: Annotated[int, Field(ge=1, le=48)] = defaults.GPU_SHARING_REPLICAS
     """Pods per GPU for time-slicing / MPS. Default: 1."""
     mig_profile: str | None = None
     """MIG profile such as "1g.10gb" (mode mig only). Default: none."""
@@ -205,11 +201,11 @@ class GpuPoolSpec(_Spec):
     """Pool name: lowercase letters, digits and dashes, at most 20 characters."""
     gpu: GpuName
     """Portable GPU name, resolved by the catalog for the target cloud."""
-    gpus_per_node: Annotated[int, Field(ge=1, le=8)] = 1
+    gpus_per_node: Annotated[int, Field(ge=1, le=8)] = defaults.GPUS_PER_NODE
     """GPUs on each node; picks the node shape. Default: 1."""
-    min_nodes: Annotated[int, Field(ge=0, le=1000)] = 0
+    min_nodes: Annotated[int, Field(ge=0, le=1000)] = defaults.GPU_POOL_MIN_NODES
     """Autoscaling lower bound; 0 scales the pool to zero when idle. Default: 0."""
-    max_nodes: Annotated[int, Field(ge=1, le=1000)] = 1
+    max_nodes: Annotated[int, Field(ge=1, le=1000)] = defaults.GPU_POOL_MAX_NODES
     """Autoscaling upper bound. Default: 1."""
     spot: bool = False
     """Use spot / preemptible capacity. Default: on-demand."""
@@ -283,9 +279,11 @@ class RegistrySpec(_Spec):
 class DatabaseSpec(_Spec):
     """The PostgreSQL database behind MLflow (tracking data, model registry, users)."""
 
-    storage_gb: Annotated[int, Field(ge=20, le=16384)] = 20
+    storage_gb: Annotated[int, Field(ge=20, le=16384)] = defaults.DATABASE_STORAGE_GB
     """Allocated storage in GB. Default: 20."""
-    backup_retention_days: Annotated[int, Field(ge=7, le=35)] = 7
+    backup_retention_days: Annotated[int, Field(ge=7, le=35)] = (
+        defaults.DATABASE_BACKUP_RETENTION_DAYS
+    )
     """Days automated backups are kept (at least 7). Default: 7."""
     high_availability: bool | None = None
     """Standby in another zone (RDS Multi-AZ, zone-redundant HA, REGIONAL Cloud SQL).
@@ -399,13 +397,13 @@ class MonitoringSpec(_Spec):
     Prometheus, Azure Monitor managed Prometheus, Google Cloud Managed Service for
     Prometheus), which runs the rules and alerts to `notifications`. Default: in-cluster (the
     same on every target, nothing else to exist first)."""
-    retention_days: Annotated[int, Field(ge=1, le=365)] = 15
+    retention_days: Annotated[int, Field(ge=1, le=365)] = defaults.PROMETHEUS_RETENTION_DAYS
     """Days Prometheus keeps metrics. Default: 15."""
-    storage_gi: Annotated[int, Field(ge=10, le=10000)] = 50
-    """Prometheus volume size in GiB; retention also stops at 90% of it. Default: 50."""
-    prometheus_cpu: Quantity = "500m"
+    storage_gi: Annotated[int, Field(ge=10, le=10000)] = defaults.PROMETHEUS_STORAGE_GI
+    """Prometheus volume size in GiB; retention also stops at 80% of it. Default: 50."""
+    prometheus_cpu: Quantity = defaults.PROMETHEUS_CPU
     """Prometheus CPU request. Default: 500m."""
-    prometheus_memory: Quantity = "4Gi"
+    prometheus_memory: Quantity = defaults.PROMETHEUS_MEMORY
     """Prometheus memory request and limit. Default: 4Gi."""
     grafana: bool = True
     """Install Grafana with the platform's dashboards. Default: on."""
@@ -505,7 +503,7 @@ class AzureSpec(_Spec):
 
     existing_resource_group: str | None = None
     """Put resources in this existing resource group. Default: create one per stack."""
-    deployer_principal_type: Literal["User", "ServicePrincipal"] = "User"
+    deployer_principal_type: Literal["User", "ServicePrincipal"] = defaults.DEPLOYER_PRINCIPAL_TYPE
     """Who runs `pulumi up` (it is given AKS RBAC Cluster Admin): a person signed in with
     `az login` (User) or a CI identity (ServicePrincipal). Default: User."""
     # Name rules: learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules
@@ -527,7 +525,9 @@ class KubernetesSpec(_Spec):
 
     context: str | None = None
     """kubeconfig context of the existing cluster. Default: the current context."""
-    namespace: Annotated[str, Field(pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")] = "mlplatform"
+    namespace: Annotated[str, Field(pattern=r"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")] = (
+        defaults.PLATFORM_NAMESPACE
+    )
     """Namespace for the platform's in-cluster services. Default: mlplatform."""
     storage_class: str | None = None
     """StorageClass for volumes. Default: the cluster's default StorageClass."""
