@@ -17,7 +17,7 @@ Every figure is a whole process, measured several times (median):
 - the modules each stack's plan imports (a single-cloud stack imports no other cloud's SDK);
 - each stack's deployment critical path and its stages.
 
-It prints a Markdown report (the README's performance section is one) and exits 1 when a budget
+It prints a Markdown report (docs/performance.md holds one) and exits 1 when a budget
 is missed, with a line on stderr for each missed budget.
 """
 

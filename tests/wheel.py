@@ -12,6 +12,7 @@ from the wheel, pulumi-policy and the rest from .venv. No network, a few seconds
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -35,7 +36,20 @@ def run(*args: str, cwd: Path, timeout: int = 900, env: dict[str, str] | None = 
 
 
 def build_wheel(source: Path, out: Path) -> Path:
-    """The wheel of the project at `source`, built into `out` with this environment's setuptools."""
+    """The wheel of the project at `source`, built into `out` with this environment's setuptools.
+    A git checkout is built from a copy of its files (tracked, and new ones not ignored), as a
+    clean checkout would be: setuptools reuses a checkout's `build/lib`, which keeps modules
+    since deleted or moved and would put them into the wheel."""
+    if (source / ".git").exists():
+        listed = run(
+            "git", "ls-files", "-z", "--cached", "--others", "--exclude-standard", cwd=source
+        )
+        copy = out / "source"
+        for name in filter(None, listed.split("\0")):
+            if (source / name).is_file():
+                (copy / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source / name, copy / name)
+        source = copy
     pip = (sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet")
     run(*pip, "-w", str(out), str(source), cwd=source)
     [wheel] = out.glob("mlplatform-*.whl")

@@ -185,6 +185,7 @@ if TYPE_CHECKING:
     from mlplatform.azure.registry import AcrRegistry, AcrRegistryArgs
     from mlplatform.azure.storage import AzureBlobArtifactStore, AzureBlobArtifactStoreArgs
     from mlplatform.contracts import GpuPoolArgs
+    from mlplatform.environment import ConfigError, PlatformConfig
     from mlplatform.gcp.cluster import GkeGpuCluster, GkeGpuClusterArgs
     from mlplatform.gcp.database import CloudSqlPostgres, CloudSqlPostgresArgs
     from mlplatform.gcp.identity import GcpWorkloadIdentity, GcpWorkloadIdentityArgs
@@ -203,7 +204,6 @@ if TYPE_CHECKING:
     from mlplatform.kubernetes.storage import PvcArtifactStore, PvcArtifactStoreArgs
     from mlplatform.kubernetes.teams import TeamNamespace, TeamNamespaceArgs
     from mlplatform.platform import MlPlatform, MlPlatformArgs
-    from mlplatform.environment import ConfigError, PlatformConfig
 
 
 def __getattr__(name: str) -> Any:

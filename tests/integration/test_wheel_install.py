@@ -101,7 +101,8 @@ def test_wheel_ships_the_package_and_its_data(dist: Path) -> None:
         )
 
     found = probe(
-        "import mlplatform, mlplatform.environment, mlplatform.aws.storage; print(mlplatform.__file__)"
+        "import mlplatform, mlplatform.environment, mlplatform.aws.storage; "
+        "print(mlplatform.__file__)"
     )
     assert Path(found.strip()).is_relative_to(unpacked)
     # The price tables are package data: the installed cost estimate finds them.

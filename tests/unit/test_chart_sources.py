@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from mlplatform.engine import run_stack
-from mlplatform.kubernetes import charts
 from mlplatform.environment import ConfigError, parse
+from mlplatform.kubernetes import charts
 from tests.conftest import ROOT
 
 LOCAL = {"target": "kubernetes", "environment": "dev"}

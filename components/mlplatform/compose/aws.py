@@ -23,10 +23,10 @@ from mlplatform.compose.charts import chart_sources
 from mlplatform.compose.cloud import cloud_builder
 from mlplatform.compose.monitoring import alert_thresholds
 from mlplatform.compose.scope import Scope
+from mlplatform.environment import Environment
 from mlplatform.kubernetes.mlflow_config import WORKERS
 from mlplatform.kubernetes.monitoring import managed
 from mlplatform.kubernetes.monitoring.rules import rule_groups
-from mlplatform.environment import Environment
 
 
 class AwsSubnets(NamedTuple):

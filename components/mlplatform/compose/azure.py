@@ -23,10 +23,10 @@ from mlplatform.compose import spec_args
 from mlplatform.compose.cloud import cloud_builder
 from mlplatform.compose.monitoring import alert_thresholds
 from mlplatform.compose.scope import Scope
-from mlplatform.kubernetes.monitoring import managed
-from mlplatform.kubernetes.monitoring.rules import rule_groups
 from mlplatform.environment import Environment
 from mlplatform.environment.model import AzureSpec
+from mlplatform.kubernetes.monitoring import managed
+from mlplatform.kubernetes.monitoring.rules import rule_groups
 
 BLOB_ZONE = "privatelink.blob.core.windows.net"
 ACR_ZONE = "privatelink.azurecr.io"

@@ -141,7 +141,7 @@ class GcpTarget:
     def _private_network(self, network: GcpVpc, db_name: str) -> pulumi.Input[str]:
         """The VPC as Cloud SQL's private network: the created one's through its private
         services access peering (the instance waits for the peering), or the spec's, which
-        already has private services access (see the README)."""
+        already has private services access (see docs/mlflow.md)."""
         if network.network is not None:
             return network.network.private_services_access(db_name).network
         return network_path(self.project, network.network_id)

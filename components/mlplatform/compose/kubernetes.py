@@ -21,13 +21,13 @@ from mlplatform.compose.namespaces import restricted_namespace
 from mlplatform.compose.result import Built
 from mlplatform.compose.scope import Scope, scoped
 from mlplatform.compose.teams import add_teams
+from mlplatform.environment import PlatformConfig
+from mlplatform.environment.model import KubernetesSpec
 from mlplatform.kubernetes.mlflow import CLIENT_LABELS, MlflowServer, MlflowServerArgs
 from mlplatform.kubernetes.monitoring.stack import MonitoringStack
 from mlplatform.kubernetes.postgres import InClusterPostgres
 from mlplatform.kubernetes.registry import InClusterRegistry
 from mlplatform.kubernetes.storage import PvcArtifactStore
-from mlplatform.environment import PlatformConfig
-from mlplatform.environment.model import KubernetesSpec
 
 
 class InClusterVolume(TypedDict):

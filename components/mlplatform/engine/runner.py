@@ -21,7 +21,12 @@ from mlplatform.engine.plan import Plan
 from mlplatform.engine.source_positions import without_source_positions
 from mlplatform.engine.values import SECRET, UNKNOWN
 from mlplatform.environment.errors import ConfigError
-from mlplatform.environment.loader import NAMESPACE, SECRET_PLACEHOLDER, load_yaml, stack_file_config
+from mlplatform.environment.loader import (
+    NAMESPACE,
+    SECRET_PLACEHOLDER,
+    load_yaml,
+    stack_file_config,
+)
 
 if TYPE_CHECKING:
     from mlplatform.environment.model import PlatformConfig

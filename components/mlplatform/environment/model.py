@@ -343,7 +343,7 @@ class MlflowSpec(_Spec):
 
 
 class AlertsSpec(_Spec):
-    """Alert thresholds (the rules themselves are the platform's, see the README)."""
+    """Alert thresholds (the rules themselves are the platform's, see docs/monitoring.md)."""
 
     gpu_idle_percent: Annotated[float, Field(ge=1, le=100)] = defaults.ALERT_GPU_IDLE_PERCENT
     """Utilization (%) below which a GPU a pod holds counts as idle. Default: 10."""
@@ -452,7 +452,7 @@ LocalChart = Annotated[str, AfterValidator(_local_chart)]
 
 
 class ChartsSpec(_Spec):
-    """Where the platform's Helm charts come from. Every chart is pinned (see the README);
+    """Where the platform's Helm charts come from. Every chart is pinned (see docs/monitoring.md);
     this only says where that pinned chart is fetched from, for air-gapped clusters."""
 
     registry: OciRegistry | None = None
