@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 
+import pulumi
 import pytest
 
-from mlplatform.engine import Plan
+from mlplatform.engine import Plan, run_stack
+from mlplatform.engine.mocks import PlatformMocks
 from mlplatform.environment import ConfigError, parse
-from tests.conftest import PlanConfig
+from tests.conftest import ROOT, PlanConfig
 from tests.helpers import depends_on, one
 
 ADDON = "aws:eks/addon:Addon"
@@ -167,6 +169,7 @@ def test_flow_log_role_is_scoped_to_its_log_group(dev: Plan) -> None:
 
 
 def test_both_key_policies_share_one_account_administers_statement() -> None:
+    from mlplatform.aws.iam import Partition
     from mlplatform.aws.kms import account_administers, log_group_key_policy, service_key_policy
 
     administers = {
@@ -179,7 +182,7 @@ def test_both_key_policies_share_one_account_administers_statement() -> None:
     assert account_administers("aws-us-gov", ACCOUNT) == administers
     service = json.loads(service_key_policy("aws-us-gov", ACCOUNT, ["cloudwatch.amazonaws.com"]))
     group = f"arn:aws-us-gov:logs:us-gov-west-1:{ACCOUNT}:log-group:/aws/vpc-flow-logs/n"
-    logs = json.loads(log_group_key_policy(group))
+    logs = json.loads(log_group_key_policy(group, Partition("aws-us-gov", "amazonaws.com")))
     assert service["Statement"][0] == logs["Statement"][0] == administers
     assert [len(service["Statement"]), len(logs["Statement"])] == [2, 2]
 
@@ -219,20 +222,34 @@ MANAGED_POLICIES = [
     "AmazonEKSClusterPolicy",
     "AmazonEKSWorkerNodePolicy",
     "AmazonEKS_CNI_Policy",
+    "AmazonPrometheusQueryAccess",
+    "AmazonPrometheusRemoteWriteAccess",
     "CloudWatchAgentServerPolicy",
 ]
 
 
 @pytest.mark.parametrize(
-    ("region", "partition"),
-    [("us-east-1", "aws"), ("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn")],
+    ("region", "partition", "dns_suffix"),
+    [
+        ("us-east-1", "aws", "amazonaws.com"),
+        ("us-gov-west-1", "aws-us-gov", "amazonaws.com"),
+        ("cn-north-1", "aws-cn", "amazonaws.com.cn"),
+    ],
 )
 def test_arns_the_platform_builds_are_in_the_partition_of_the_region(
-    plan_config: PlanConfig, region: str, partition: str
+    plan_config: PlanConfig, region: str, partition: str, dns_suffix: str
 ) -> None:
+    """ARNs carry the partition; of the service principals, only EC2's and CloudWatch Logs'
+    take the partition's DNS suffix (ec2.amazonaws.com.cn, logs.cn-north-1.amazonaws.com.cn),
+    the others keep their global name in China too."""
     admin = f"arn:{partition}:iam::{ACCOUNT}:role/admin"
     plan = plan_config(
-        {**BASE, "region": region, "cluster": {"admins": [admin]}, "monitoring": {"enabled": True}}
+        {
+            **BASE,
+            "region": region,
+            "cluster": {"admins": [admin]},
+            "monitoring": {"enabled": True, "prometheus": "managed"},
+        }
     )
     arn = f"arn:{partition}"
     assert {a.inputs["policyArn"] for a in plan.of_type(ATTACHMENT)} == {
@@ -261,6 +278,67 @@ def test_arns_the_platform_builds_are_in_the_partition_of_the_region(
     assert topic_key["Statement"][0]["Principal"] == root
     topic = json.loads(one(plan, "aws:sns/topicPolicy:TopicPolicy").inputs["policy"])
     assert topic["Statement"][0]["Principal"] == root
+
+    def trusted(role: str) -> object:
+        policy = json.loads(one(plan, ROLE, role).inputs["assumeRolePolicy"])
+        return policy["Statement"][0]["Principal"]
+
+    assert [trusted("-eks-node-role"), trusted("-eks-cluster-role")] == [
+        {"Service": f"ec2.{dns_suffix}"},
+        {"Service": "eks.amazonaws.com"},
+    ]
+    assert flow_key["Statement"][1]["Principal"] == {"Service": f"logs.{region}.{dns_suffix}"}
+    assert trusted("-network-flow-logs-role") == {"Service": "vpc-flow-logs.amazonaws.com"}
+    publishers = {"Service": ["cloudwatch.amazonaws.com", "aps.amazonaws.com"]}
+    assert [topic_key["Statement"][1]["Principal"], topic["Statement"][1]["Principal"]] == [
+        publishers,
+        publishers,
+    ]
+    oidc = one(plan, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")
+    irsa = json.loads(one(plan, ROLE, "-eks-cni-role").inputs["assumeRolePolicy"])
+    audience = list(irsa["Statement"][0]["Condition"]["StringEquals"].values())[1]
+    assert [oidc.inputs["clientIdLists"], audience] == [["sts.amazonaws.com"], "sts.amazonaws.com"]
+
+
+PARTITION_LOOKUP = "aws:index/getPartition:getPartition"
+ACCOUNT_LOOKUP = "aws:index/getCallerIdentity:getCallerIdentity"
+
+
+def invokes(monkeypatch: pytest.MonkeyPatch, stack: str) -> tuple[Plan, list[str]]:
+    """Plan `stack` afresh, recording the token of every invoke the mocks answer."""
+    tokens: list[str] = []
+    answer = PlatformMocks.call
+
+    def call(
+        self: PlatformMocks, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict, list[tuple[str, str]] | None]:
+        tokens.append(args.token)
+        return answer(self, args)
+
+    monkeypatch.setattr(PlatformMocks, "call", call)
+    return run_stack(stack, ROOT), tokens
+
+
+@pytest.mark.parametrize("stack", ["aws-dev", "aws-prod"])
+def test_partition_and_account_are_looked_up_once_per_component(
+    monkeypatch: pytest.MonkeyPatch, stack: str
+) -> None:
+    """One lookup per component that writes them, however many ARNs and policies it builds:
+    the cluster, each workload identity given AWS-managed policies, the network (its flow
+    logs) and the alarms; the account only for the flow logs and the alarms."""
+    plan, tokens = invokes(monkeypatch, stack)
+
+    def components(kind: str) -> list[str]:
+        return [r.urn for r in plan.resources if r.type == f"mlplatform:index:{kind}"]
+
+    attached = {r.parent for r in plan.of_type(ATTACHMENT)}
+    identities = [urn for urn in components("AwsWorkloadIdentity") if urn in attached]
+    writers = components("AwsNetwork") + components("AwsAlarms")
+    assert [tokens.count(PARTITION_LOOKUP), tokens.count(ACCOUNT_LOOKUP)] == [
+        len(components("EksGpuCluster")) + len(identities) + len(writers),
+        len(writers),
+    ]
+    assert [len(components("EksGpuCluster")), len(writers)] == [1, 2]
 
 
 # ---- item 15: database connection and audit logging ---------------------------------------

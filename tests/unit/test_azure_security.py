@@ -7,8 +7,10 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from mlplatform.engine import Plan, run_program
-from tests.conftest import PlanConfig
+from mlplatform.engine import Plan, run_program, run_stack
+from mlplatform.engine.capture import provider_urn
+from mlplatform.engine.mocks import SUBSCRIPTION_ID, PlatformMocks
+from tests.conftest import ROOT, PlanConfig
 from tests.helpers import depends_on, one
 
 CLUSTER = "azure-native:containerservice:ManagedCluster"
@@ -260,3 +262,37 @@ def test_flexible_server_logs_reach_the_log_analytics_workspace(dev: Plan) -> No
     assert setting.inputs["logs"] == [{"category": "PostgreSQLLogs", "enabled": True}]
     assert setting.property_dependencies["resourceUri"] == [server.urn]
     assert setting.property_dependencies["workspaceId"] == [workspace.urn]
+
+
+# ---- lookups through the stack's provider -------------------------------------------------
+
+CLIENT_CONFIG = "azure-native:authorization:getClientConfig"
+ROLE_ASSIGNMENT = "azure-native:authorization:RoleAssignment"
+
+
+def test_client_config_is_read_through_the_stacks_provider_once_per_component(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Who deploys (the subscription of role definitions, the tenant for managed Prometheus,
+    the deployer made AKS admin) is read through the stack's azure-native provider, not a
+    default one: once per component that assigns roles, plus the tenant."""
+    lookups: list[tuple[str, str | None]] = []
+    answer = PlatformMocks.call
+
+    def call(
+        self: PlatformMocks, args: pulumi.runtime.MockCallArgs
+    ) -> tuple[dict, list[tuple[str, str]] | None]:
+        lookups.append((args.token, provider_urn(args.provider or "")))
+        return answer(self, args)
+
+    monkeypatch.setattr(PlatformMocks, "call", call)
+    plan = run_stack("azure-prod", ROOT)
+    provider = one(plan, "pulumi:providers:azure-native", "-azure")
+    assignments = plan.of_type(ROLE_ASSIGNMENT)
+    assigning = {a.parent for a in assignments}
+    assert [len(assignments), len(assigning)] == [11, 7]
+    assert [urn for token, urn in lookups if token == CLIENT_CONFIG] == [provider.urn] * (
+        len(assigning) + 1
+    )
+    prefix = f"/subscriptions/{SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/"
+    assert all(a.inputs["roleDefinitionId"].startswith(prefix) for a in assignments)

@@ -14,7 +14,14 @@ import pulumi_kubernetes as k8s
 from pulumi_aws import cloudwatch, ec2, eks, iam, vpc
 
 from mlplatform import catalog, defaults
-from mlplatform.aws.iam import AwsWorkloadIdentity, ServiceRole, partition, service_role
+from mlplatform.aws.iam import (
+    EKS_SERVICE,
+    STS_AUDIENCE,
+    AwsWorkloadIdentity,
+    ServiceRole,
+    partition,
+    service_role,
+)
 from mlplatform.aws.kms import data_key
 from mlplatform.catalog.eks_addons import ADDON_VERSIONS
 from mlplatform.component_args import check_args
@@ -167,8 +174,14 @@ class EksGpuCluster(pulumi.ComponentResource):
         subnets = _as_list(args["private_subnet_ids"])
 
         secrets_key = data_key(f"{name}-secrets", "Kubernetes secrets", self, protect, tags)
+        self._partition = partition(self)
         cluster_role = service_role(
-            f"{name}-cluster-role", "eks.amazonaws.com", ["AmazonEKSClusterPolicy"], self, tags
+            f"{name}-cluster-role",
+            EKS_SERVICE,
+            ["AmazonEKSClusterPolicy"],
+            self,
+            tags,
+            self._partition,
         )
         public = args.get("public_endpoint", False)
         vpc_config: eks.ClusterVpcConfigArgsDict = {
@@ -209,7 +222,7 @@ class EksGpuCluster(pulumi.ComponentResource):
         oidc = iam.OpenIdConnectProvider(
             f"{name}-oidc",
             url=issuer,
-            client_id_lists=["sts.amazonaws.com"],
+            client_id_lists=[STS_AUDIENCE],
             tags=tags,
             opts=child(self),
         )
@@ -230,7 +243,12 @@ class EksGpuCluster(pulumi.ComponentResource):
             )
 
         node_role = service_role(
-            f"{name}-node-role", "ec2.amazonaws.com", NODE_POLICIES, self, tags
+            f"{name}-node-role",
+            self._partition.apply(lambda p: p.ec2_principal),
+            NODE_POLICIES,
+            self,
+            tags,
+            self._partition,
         )
         addons = self._early_addons(version)
         system = self._system_group(args, subnets, node_role, addons)
@@ -319,8 +337,8 @@ class EksGpuCluster(pulumi.ComponentResource):
     def _admin_access(self, admins: Sequence[str]) -> None:
         if not admins:
             return
-        policy = partition(self).apply(
-            lambda p: f"arn:{p}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}"
+        policy = self._partition.apply(
+            lambda p: f"arn:{p.name}:eks::aws:cluster-access-policy/{CLUSTER_ADMIN_POLICY}"
         )
         for i, principal in enumerate(admins):
             entry = eks.AccessEntry(

@@ -14,6 +14,7 @@ from mlplatform.aws.kms import data_key, log_group_key_policy
 from mlplatform.contracts import child
 
 FLOW_LOGS_SERVICE = "vpc-flow-logs.amazonaws.com"
+"""Global in China too (the China VPC user guide, flow-logs-iam-role; see `Partition`)."""
 LOG_GROUP_PREFIX = "/aws/vpc-flow-logs/"
 AGGREGATION_SECONDS = 600
 """Flows aggregated over 10 minutes, as GCP's subnet logs are (EC2 API CreateFlowLogs
@@ -82,14 +83,16 @@ def vpc_flow_logs(
     )
     group_name = f"{LOG_GROUP_PREFIX}{name}"
     # The key's policy names the group's ARN, so the group has a fixed name.
-    group_arn = where.apply(lambda w: f"arn:{w[0]}:logs:{w[1]}:{w[2]}:log-group:{group_name}")
+    group_arn = where.apply(lambda w: f"arn:{w[0].name}:logs:{w[1]}:{w[2]}:log-group:{group_name}")
     key = data_key(
         f"{name}-flow-logs",
         "VPC flow logs",
         parent,
         protect,
         dict(tags),
-        policy=group_arn.apply(log_group_key_policy),
+        policy=pulumi.Output.all(group_arn, where).apply(
+            lambda v: log_group_key_policy(v[0], v[1][0])
+        ),
     )
     group = cloudwatch.LogGroup(
         f"{name}-flow-logs",
@@ -101,7 +104,7 @@ def vpc_flow_logs(
     )
     role = iam.Role(
         f"{name}-flow-logs-role",
-        assume_role_policy=where.apply(lambda w: trust_policy(w[0], w[1], w[2])),
+        assume_role_policy=where.apply(lambda w: trust_policy(w[0].name, w[1], w[2])),
         tags=dict(tags),
         opts=child(parent),
     )

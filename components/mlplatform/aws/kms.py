@@ -6,10 +6,10 @@ import json
 from collections.abc import Mapping, Sequence
 
 import pulumi
-from pulumi_aws import get_caller_identity_output, kms
+from pulumi_aws import kms
 
 from mlplatform import defaults
-from mlplatform.aws.iam import partition
+from mlplatform.aws.iam import Partition
 
 
 def data_key(
@@ -18,21 +18,14 @@ def data_key(
     parent: pulumi.Resource,
     protect: bool,
     tags: pulumi.Input,
-    services: Sequence[str] = (),
     policy: pulumi.Input[str] | None = None,
 ) -> kms.Key:
     """A symmetric customer-managed key with yearly rotation, named `{name}-key`.
 
-    It is protected with the data it encrypts: losing the key loses the data. `services`
-    (e.g. cloudwatch.amazonaws.com) may encrypt with it: what an AWS service publishing to an
-    encrypted SNS topic needs, and an AWS-managed key cannot grant. A whole key `policy`
-    (e.g. `log_group_key_policy`) is used as given instead.
+    It is protected with the data it encrypts: losing the key loses the data. A key `policy`
+    (`service_key_policy`, `log_group_key_policy`) lets AWS services use it, which an
+    AWS-managed key cannot grant; without one, AWS's default key policy applies.
     """
-    if policy is None and services:
-        account = get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=parent))
-        policy = pulumi.Output.all(partition(parent), account.account_id).apply(
-            lambda v: service_key_policy(v[0], v[1], services)
-        )
     return kms.Key(
         f"{name}-key",
         description=f"mlplatform: encrypts {purpose}",
@@ -96,18 +89,18 @@ LOGS_KEY_ACTIONS = [
 guide, encrypt-log-data-kms, "Step 2: Set permissions on the KMS key")."""
 
 
-def log_group_key_policy(log_group_arn: str) -> str:
+def log_group_key_policy(log_group_arn: str, partition: Partition) -> str:
     """The default key policy plus use by CloudWatch Logs in the group's region, for that one
     log group only (the encryption context CloudWatch Logs sends is the group's ARN:
-    arn:<partition>:logs:<region>:<account>:log-group:<name>)."""
-    partition, _, region, account = log_group_arn.split(":")[1:5]
+    arn:<partition>:logs:<region>:<account>:log-group:<name>, in `partition`)."""
+    region, account = log_group_arn.split(":")[3:5]
     return key_policy(
-        partition,
+        partition.name,
         account,
         {
             "Sid": "CloudWatchLogsEncrypt",
             "Effect": "Allow",
-            "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+            "Principal": {"Service": partition.logs_principal(region)},
             "Action": LOGS_KEY_ACTIONS,
             "Resource": "*",
             "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},

@@ -12,13 +12,14 @@ from pulumi_aws import cloudwatch, get_caller_identity_output, sns
 
 from mlplatform import defaults
 from mlplatform.aws.iam import partition
-from mlplatform.aws.kms import data_key
+from mlplatform.aws.kms import data_key, service_key_policy
 from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
 CLOUDWATCH = "cloudwatch.amazonaws.com"
 PROMETHEUS_SERVICE = "aps.amazonaws.com"
-"""Amazon Managed Service for Prometheus, whose alert manager publishes to the topic."""
+"""Amazon Managed Service for Prometheus, whose alert manager publishes to the topic. Both
+principals are global in China too (see `mlplatform.aws.iam.Partition`)."""
 
 GIB = 1024**3
 CPU_PERCENT = 80
@@ -100,23 +101,26 @@ class AwsAlarms(pulumi.ComponentResource):
         publishers = [CLOUDWATCH] + (
             [PROMETHEUS_SERVICE] if args.get("managed_prometheus", False) else []
         )
+        # One lookup of the partition and account for both policies.
+        where = pulumi.Output.all(
+            partition(self),
+            get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id,
+        )
         key = data_key(
             f"{name}-topic",
             "alarm notifications",
             self,
             args.get("protect", True),
             tags,
-            services=publishers,
+            policy=where.apply(lambda w: service_key_policy(w[0].name, w[1], publishers)),
         )
         topic = sns.Topic(f"{name}-topic", kms_master_key_id=key.arn, tags=tags, opts=child(self))
         sns.TopicPolicy(
             f"{name}-topic-policy",
             arn=topic.arn,
-            policy=pulumi.Output.all(
-                topic.arn,
-                partition(self),
-                get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id,
-            ).apply(lambda v: topic_policy(v[0], v[1], v[2], publishers)),
+            policy=pulumi.Output.all(topic.arn, where).apply(
+                lambda v: topic_policy(v[0], v[1][0].name, v[1][1], publishers)
+            ),
             opts=child(self),
         )
         for i, address in enumerate(args.get("emails", [])):

@@ -15,10 +15,10 @@ from typing import Required, TypedDict
 import pulumi
 import pulumi_kubernetes as k8s
 import yaml
-from pulumi_azure_native import authorization, containerservice, monitor, operationalinsights
+from pulumi_azure_native import containerservice, monitor, operationalinsights
 
 from mlplatform import catalog, defaults
-from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
+from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role, client_config
 from mlplatform.component_args import check_args
 from mlplatform.contracts import GpuPoolArgs, child, pool_labels
 
@@ -261,7 +261,7 @@ class AksGpuCluster(pulumi.ComponentResource):
             f"{name}-deployer-admin",
             "Azure Kubernetes Service RBAC Cluster Admin",
             self.cluster.id,
-            authorization.get_client_config_output().object_id,
+            client_config(self).object_id,
             self,
             principal_type=args.get("deployer_principal_type", defaults.DEPLOYER_PRINCIPAL_TYPE),
         )

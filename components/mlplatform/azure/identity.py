@@ -1,6 +1,7 @@
 """Azure Workload Identity: a user-assigned managed identity federated with exactly one
 Kubernetes service account of an AKS cluster (no client secrets)."""
 
+import weakref
 from collections.abc import Mapping
 from typing import Required, TypedDict
 
@@ -26,10 +27,27 @@ ROLE_DEFINITIONS = {
 """Built-in role ids (Azure built-in roles reference)."""
 
 
-def role_definition_id(role: str) -> pulumi.Output[str]:
-    """The subscription-scoped id of a built-in role."""
-    config = authorization.get_client_config_output()
-    return config.subscription_id.apply(
+_CLIENT_CONFIGS: weakref.WeakKeyDictionary[
+    pulumi.Resource, pulumi.Output[authorization.GetClientConfigResult]
+] = weakref.WeakKeyDictionary()
+
+
+def client_config(parent: pulumi.Resource) -> pulumi.Output[authorization.GetClientConfigResult]:
+    """Who deploys (subscription, tenant, object id), read through `parent`'s azure-native
+    provider, not a default one: once per component, however many roles it assigns."""
+    config = _CLIENT_CONFIGS.get(parent)
+    if config is None:
+        config = authorization.get_client_config_output(
+            opts=pulumi.InvokeOutputOptions(parent=parent)
+        )
+        _CLIENT_CONFIGS[parent] = config
+    return config
+
+
+def role_definition_id(role: str, parent: pulumi.Resource) -> pulumi.Output[str]:
+    """The subscription-scoped id of a built-in role, in the subscription of `parent`'s
+    provider."""
+    return client_config(parent).subscription_id.apply(
         lambda sub: (
             f"/subscriptions/{sub}/providers/Microsoft.Authorization/roleDefinitions/"
             f"{ROLE_DEFINITIONS[role]}"
@@ -50,7 +68,7 @@ def assign_role(
     return authorization.RoleAssignment(
         name,
         scope=scope,
-        role_definition_id=role_definition_id(role),
+        role_definition_id=role_definition_id(role, parent),
         principal_id=principal_id,
         principal_type=principal_type,
         opts=child(parent),

@@ -230,7 +230,9 @@ class AzureTarget:
         return managed.azure(
             workspace.ingestion_url,
             workspace.query_url,
-            authorization.get_client_config_output().tenant_id,
+            authorization.get_client_config_output(
+                opts=pulumi.InvokeOutputOptions(parent=workspace)
+            ).tenant_id,
             cluster.cluster_name,
             writer.client_id,
             writer.annotations,
