@@ -13,8 +13,9 @@ environment spec's rules, every problem reported at once.
    spec's words: field constraints (pool names, ranges, patterns, CIDRs), the GPU pools' rules
    (min <= max, GPU offered on the component's cloud, sharing, zones, node images, unique
    names) and the cluster rules of `rules.COMPONENT_RULES`. `SPEC_PATHS` maps an arg to its
-   spec field, `POOL_KEYS` a pool's. A rule runs only when the args it reads are valid, so one
-   bad value does not hide the others' problems.
+   spec field (`SPEC_PATHS_OF` where one args type's arg holds another), `POOL_KEYS` a pool's.
+   A rule runs only when the args it reads are valid, so one bad value does not hide the
+   others' problems; a rule that reads none of an args type's spec fields never runs for it.
 
 Every problem is raised in one `ComponentArgsError`, a line each: the component, the resource,
 the field path, the bad value and the fix, as in
@@ -25,22 +26,25 @@ offline engine) prints as its message alone, without a traceback.
 
 from __future__ import annotations
 
-import copy
 import difflib
+import functools
 import inspect
 import re
 import types
 import typing
 from collections.abc import Awaitable, Collection, Iterable, Mapping, Sequence
 from enum import Enum
-from typing import TYPE_CHECKING, Any, ForwardRef, NotRequired, Required, Union
+from typing import TYPE_CHECKING, Any, ForwardRef, NamedTuple, NotRequired, Required, Union
 
 import pulumi
 
+from mlplatform.catalog import CLOUDS
+
 if TYPE_CHECKING:
     from mlplatform.environment.errors import ConfigIssue
+    from mlplatform.environment.model import PlatformConfig, Target
+    from mlplatform.environment.rules import Rule
 
-CLOUDS = ("aws", "azure", "gcp")
 SPEC_PATHS: dict[str, str] = {
     "region": "region",
     "project": "gcp.project",
@@ -77,9 +81,15 @@ SPEC_PATHS: dict[str, str] = {
     "emails": "monitoring.notifications.emails",
     "charts": "charts",
 }
-"""An arg (of any component: one name means one thing, see `mlplatform.contracts`) and the
-spec field that holds the same fact. A nested TypedDict's keys are its spec section's, in
-snake_case."""
+"""An arg (of any component: one name means one thing, see `mlplatform.contracts`, but for
+`SPEC_PATHS_OF`) and the spec field that holds the same fact. A nested TypedDict's keys are its
+spec section's, in snake_case."""
+SPEC_PATHS_OF: dict[tuple[str, str], str] = {
+    ("InClusterPostgresArgs", "size_gi"): "mlflow.database.storageGb",
+    ("InClusterRegistryArgs", "size_gi"): "registry.sizeGi",
+}
+"""(args type name, arg): the spec field of an arg that, on that args type, holds another fact
+than `SPEC_PATHS` says (an in-cluster database's volume is the database's storage)."""
 POOL_KEYS: dict[str, str] = {
     "name": "name",
     "gpu": "gpu",
@@ -132,7 +142,7 @@ def check_args(
         raise ComponentArgsError(kind, name, [ConfigIssue("args", problem, args)])
     walk = _Walk(checks_itself)
     walk.fields(args_type, args, "")
-    issues = walk.issues + _SpecCheck(args_type, args, walk.issues).issues()
+    issues = walk.issues + _SpecCheck(_spec_of(args_type), args, walk.issues).issues()
     if issues:
         raise ComponentArgsError(kind, name, sorted(issues, key=walk.position))
 
@@ -248,8 +258,10 @@ class _Walk:
         return False
 
 
+@functools.cache
 def _hints(typed: type) -> dict[str, Any]:
-    """A TypedDict's annotations, evaluated (a module with postponed annotations too)."""
+    """A TypedDict's annotations, evaluated (a module with postponed annotations too); once
+    per type, so the caller must not change the mapping."""
     raw: dict[str, Any] = dict(typed.__annotations__)
     if not any(isinstance(v, str) for v in raw.values()):
         return raw
@@ -288,35 +300,83 @@ def _under(path: str, prefixes: Iterable[str]) -> bool:
     return any(path == p or path.startswith((f"{p}.", f"{p}[")) for p in prefixes)
 
 
+class _ArgsSpec(NamedTuple):
+    """What the spec's checks need of one args type, worked out once (`_spec_of`)."""
+
+    hints: dict[str, Any]
+    target: Target
+    """The component's target: its cloud (from its module, `mlplatform.aws.cluster`), else
+    kubernetes."""
+    pool_target: Target | None
+    """The cloud a pool's rules judge it for: none for a component of any cluster."""
+    pools_field: str
+    """The field holding a list of `GpuPoolArgs`, or ""."""
+    spec_paths: dict[str, str]
+    """Each arg of the type the spec also has, and its spec field."""
+    words: dict[str, str]
+    """The args' names for the spec's fields: the type's own, then every other arg's."""
+    args: dict[str, str]
+    """Every spec field an arg of the type stands for, and that arg (the pools' aside)."""
+    rules: tuple[tuple[Rule, frozenset[str]], ...]
+    """The `rules.COMPONENT_RULES` that read a spec field of the type's args (the others can
+    only find problems at fields the args do not have)."""
+
+
+@functools.cache
+def _spec_of(args_type: type) -> _ArgsSpec:
+    from mlplatform.environment import rules
+    from mlplatform.environment.model import Target
+
+    hints = _hints(args_type)
+    layer = args_type.__module__.split(".")[1] if "." in args_type.__module__ else ""
+    target = Target(layer) if layer in CLOUDS else Target.KUBERNETES
+    own = {
+        arg: SPEC_PATHS_OF.get((args_type.__name__, arg), spec)
+        for arg, spec in SPEC_PATHS.items()
+        if arg in hints
+    }
+    read = [
+        (rule, reads)
+        for rule, reads in rules.COMPONENT_RULES
+        if any(_under(p, reads) for p in own.values())
+        or any(_under(r, own.values()) for r in reads)
+    ]
+    return _ArgsSpec(
+        hints=hints,
+        target=target,
+        pool_target=target if layer in CLOUDS else None,
+        pools_field=next((k for k, a in hints.items() if _pools(a)), ""),
+        spec_paths=own,
+        words=own | {arg: spec for arg, spec in SPEC_PATHS.items() if arg not in own},
+        args={spec: arg for arg, spec in own.items()},
+        rules=tuple(read),
+    )
+
+
 class _SpecCheck:
     """The spec's checks on the args the spec also has, their type problems aside: the spec's
     field constraints on the values given, then its rules on a config of the valid ones."""
 
-    def __init__(self, args_type: type, args: Mapping[str, Any], known: list[ConfigIssue]):
-        from mlplatform.environment.model import Target
-
-        self.hints = _hints(args_type)
+    def __init__(self, spec: _ArgsSpec, args: Mapping[str, Any], known: list[ConfigIssue]):
+        self.spec = spec
         self.bad = {issue.path for issue in known}
         """The args' paths with a problem of their own (left out of the spec's checks)."""
-        layer = args_type.__module__.split(".")[1] if "." in args_type.__module__ else ""
-        self.target = Target(layer) if layer in CLOUDS else Target.KUBERNETES
-        self.pool_target = self.target if layer in CLOUDS else None
-        """The cloud a pool's rules judge it for: none for a component of any cluster."""
-        self.document: dict[str, Any] = {"target": self.target.value, "environment": "dev"}
+        self.pools_field = spec.pools_field
+        self.document: dict[str, Any] = {"target": spec.target.value, "environment": "dev"}
         self.given: dict[str, str] = {}
         """Each spec path given a value, and the arg that gave it."""
-        self.pools_field = next((k for k, a in self.hints.items() if _pools(a)), "")
         for key, value in args.items():
-            annotation = self.hints.get(key)
-            if annotation is None or key in self.bad or key not in (*SPEC_PATHS, self.pools_field):
+            if key in self.bad:
                 continue
             if key == self.pools_field:
                 self.document["gpuPools"] = [self._pool(i, p) for i, p in enumerate(value)]
-            elif _typeddict(annotation) is not None:
+            elif key not in spec.spec_paths:
+                continue
+            elif _typeddict(spec.hints[key]) is not None:
                 self._section(key, value)
             elif self._clean(key, value):
-                self.given[SPEC_PATHS[key]] = key
-                _set(self.document, SPEC_PATHS[key], value)
+                self.given[spec.spec_paths[key]] = key
+                _set(self.document, spec.spec_paths[key], value)
 
     def _clean(self, path: str, value: object) -> bool:
         """Given, plain (no output in it), and of the right type throughout."""
@@ -328,8 +388,8 @@ class _SpecCheck:
         for field, item in value.items():
             if self._clean(f"{key}.{field}", item):
                 section[_camel(field)] = item
-                self.given[f"{SPEC_PATHS[key]}.{_camel(field)}"] = f"{key}.{field}"
-        _set(self.document, SPEC_PATHS[key], section)
+                self.given[f"{self.spec.spec_paths[key]}.{_camel(field)}"] = f"{key}.{field}"
+        _set(self.document, self.spec.spec_paths[key], section)
 
     def _pool(self, i: int, pool: object) -> dict[str, Any]:
         found: dict[str, Any] = {}
@@ -350,14 +410,18 @@ class _SpecCheck:
         found: list[ConfigIssue] = []
         if not self.given and "gpuPools" not in self.document:
             return found  # no arg the spec has: nothing of the spec's to check
+        cfg: PlatformConfig | None = None
         try:
-            PlatformConfig.model_validate(self.document)
+            cfg = PlatformConfig.model_validate(self.document)
         except ValidationError as exc:
             found = from_validation_error(PlatformConfig, exc).issues
         failed = {issue.path for issue in found} | self._bad_in_spec()
         # A field error is kept where the args gave the value (not, say, a key the spec
         # requires that this component has no arg for); a rule's at any arg it names.
-        return [*self._told(found, self.given), *self._told(self._rules(failed), self._args())]
+        told = self._told(found, self.given)
+        if self.spec.rules or self.pools_field:
+            told += self._told(self._rules(cfg, failed), self._args())
+        return told
 
     def _bad_in_spec(self) -> set[str]:
         """The spec paths of the args that have a problem of their own (or are missing)."""
@@ -367,13 +431,13 @@ class _SpecCheck:
             if self.pools_field and pool is not None:
                 keys = [POOL_KEYS[pool[2]]] if pool[2] in POOL_KEYS else list(POOL_KEYS.values())
                 found |= {f"gpuPools[{pool[1]}].{key}" for key in keys}
-            elif (key := re.split(r"[.\[]", path)[0]) in SPEC_PATHS:
-                found.add(SPEC_PATHS[key])
+            elif (key := re.split(r"[.\[]", path)[0]) in self.spec.words:
+                found.add(self.spec.words[key])
         return found
 
     def _args(self) -> dict[str, str]:
         """Every spec path an arg of this component stands for, and that arg."""
-        found = {spec: arg for arg, spec in SPEC_PATHS.items() if arg in self.hints}
+        found = dict(self.spec.args)
         for i in range(len(self.document.get("gpuPools", []))):
             for arg, key in POOL_KEYS.items():
                 found[f"gpuPools[{i}].{key}"] = f"{self.pools_field}[{i}].{arg}"
@@ -387,25 +451,20 @@ class _SpecCheck:
             if within:
                 spec = max(within, key=len)
                 path = paths[spec] + issue.path[len(spec) :]
-                told.append(issue._replace(path=path, message=_words(issue.path, issue.message)))
+                words = _words(issue.path, issue.message, self.spec.words)
+                told.append(issue._replace(path=path, message=words))
         return told
 
-    def _rules(self, failed: set[str]) -> list[ConfigIssue]:
-        """The spec's cross-field rules on a config of the args' valid values."""
+    def _rules(self, cfg: PlatformConfig | None, failed: set[str]) -> list[ConfigIssue]:
+        """The spec's cross-field rules on a config of the args' valid values: `cfg`, the
+        args' config, when nothing in it failed."""
         from mlplatform.environment import rules
-        from mlplatform.environment.model import PlatformConfig
 
-        kept = {"target", "environment", "region", "cluster", "network", "gpuPools"}
-        document = copy.deepcopy({k: v for k, v in self.document.items() if k in kept})
-        for path in failed:
-            _drop(document, path)
-        for pool in document.get("gpuPools", []):
-            for key, stand_in in POOL_PLACEHOLDERS.items():
-                pool.setdefault(key, stand_in)
-        cfg = PlatformConfig.model_validate(document)
+        if cfg is None or failed:
+            cfg = self._valid_config(failed)
         found = [
             issue
-            for rule, reads in rules.COMPONENT_RULES
+            for rule, reads in self.spec.rules
             if not any(_under(path, reads) for path in failed)
             for issue in rule(cfg)
         ]
@@ -419,14 +478,31 @@ class _SpecCheck:
                 seen.add(pool.name)
             for rule, reads in (*rules.POOL_RULES, *rules.PLACEMENT_RULES):
                 if not reads & bad:
-                    found += rule(self.pool_target, region, at, pool)
+                    found += rule(self.spec.pool_target, region, at, pool)
         return found
 
+    def _valid_config(self, failed: set[str]) -> PlatformConfig:
+        """The config of the sections the rules read, without the `failed` fields and with a
+        stand-in for each pool's failed required key. It changes `self.document`'s own
+        sections and pools in place (built here from the args, never the args' mappings):
+        after it, only the pools' count is read."""
+        from mlplatform.environment.model import PlatformConfig
 
-def _words(spec_path: str, message: str) -> str:
-    """The spec's field names in a message (`lower minNodes`) as the args name them."""
+        kept = {"target", "environment", "region", "cluster", "network", "gpuPools"}
+        document = {k: v for k, v in self.document.items() if k in kept}
+        for path in failed:
+            _drop(document, path)
+        for pool in document.get("gpuPools", []):
+            for key, stand_in in POOL_PLACEHOLDERS.items():
+                pool.setdefault(key, stand_in)
+        return PlatformConfig.model_validate(document)
+
+
+def _words(spec_path: str, message: str, spec_paths: Mapping[str, str]) -> str:
+    """The spec's field names in a message (`lower minNodes`) as the args name them (a pool's
+    by `POOL_KEYS`, the others' by `spec_paths`)."""
     pool = re.match(r"gpuPools\[\d+\]\.", spec_path)
-    table = POOL_KEYS if pool else SPEC_PATHS
+    table = POOL_KEYS if pool else spec_paths
     parent = (spec_path[pool.end() :] if pool else spec_path).rpartition(".")[0]
     for arg, spec in table.items():
         above, _, leaf = spec.rpartition(".")

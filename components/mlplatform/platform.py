@@ -4,21 +4,16 @@ Each target's builder imports only its own cloud's SDK modules, so a
 single-cloud stack never loads another cloud's provider classes.
 """
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Required, TypedDict, cast
 
 import pulumi
 
 from mlplatform.component_args import check_args
-from mlplatform.compose.result import Built
+from mlplatform.compose.scope import Builder, Scope
 from mlplatform.environment import PlatformConfig, Target, parse
 
 MANAGED_BY = "mlplatform"
-
-Builder = Callable[
-    [pulumi.Resource, str, PlatformConfig, Mapping[str, str], Sequence[pulumi.Input[str]]], Built
-]
-"""`mlplatform.compose.<target>.build`: the target's components under the platform."""
 
 
 def _builder(target: Target) -> Builder:
@@ -104,7 +99,7 @@ class MlPlatform(pulumi.ComponentResource):
         super().__init__("mlplatform:index:MlPlatform", name, None, opts)
         tags = platform_tags(cfg, args.get("stack") or pulumi.get_stack())
         webhooks = [*cfg.monitoring.notifications.webhooks, *extra]
-        built = _builder(cfg.target)(self, name, cfg, tags, webhooks)
+        built = _builder(cfg.target)(Scope(self, name, cfg, tags, webhooks))
         self.artifact_uri = built.artifact_uri
         self.registry_url = built.registry_url
         self.cluster_name = built.cluster_name

@@ -21,8 +21,10 @@ import mlplatform
 from mlplatform import (
     AksGpuCluster,
     AwsNetwork,
+    EksClusterAutoscaler,
     EksGpuCluster,
     GkeGpuCluster,
+    InClusterPostgres,
     MonitoringStack,
     NvidiaGpuEnablement,
     PvcArtifactStore,
@@ -134,6 +136,44 @@ def test_the_cloud_rules_of_a_pool_follow_the_component() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("component", "base", "pool", "line"),
+    [
+        (
+            AksGpuCluster,
+            AKS,
+            {"gpu": "L4"},
+            "gpu_pools[1].gpu: 'L4' is not offered on azure; choose one of A10, A100-40GB, "
+            "A100-80GB, H100, H200, T4",
+        ),
+        (
+            EksGpuCluster,
+            EKS,
+            {"gpu": "H100", "gpus_per_node": 2},
+            "gpu_pools[1].gpus_per_node: 2 GPUs per node is not offered for H100 on aws; "
+            "choose one of 1, 8",
+        ),
+        (
+            GkeGpuCluster,
+            GKE,
+            {"gpu": "L4", "node_image": "Ubuntu"},
+            "gpu_pools[1].node_image: 'Ubuntu' is not a GPU node image on gcp; choose one of "
+            "COS_CONTAINERD, UBUNTU_CONTAINERD",
+        ),
+    ],
+    ids=lambda v: v.__name__ if isinstance(v, type) else None,
+)
+def test_a_pool_the_catalog_lacks_is_named_with_what_the_cloud_offers(
+    component: type, base: dict[str, Any], pool: dict[str, Any], line: str
+) -> None:
+    """A user composing clusters by hand is told the pool, the field and the catalog's
+    alternatives, in the components' snake_case, before anything resolves the pool."""
+    pools = [{"name": "t4", "gpu": "T4"}, {"name": "bad", **pool}]
+    assert problems(component, {**base, "gpu_pools": pools}) == listing(
+        component.__name__, "c", line
+    )
+
+
 def test_an_aks_pool_name_follows_the_aks_rule() -> None:
     pool = {"name": "gpu-pool-a", "gpu": "T4"}
     assert problems(AksGpuCluster, {**AKS, "gpu_pools": [pool]}) == listing(
@@ -236,6 +276,33 @@ def test_an_eks_version_without_pinned_add_ons_is_refused_with_the_spec_message(
         "c",
         "kubernetes_version: '1.20' has no pinned EKS add-on versions in this release; choose "
         "one of 1.35, 1.36",
+    )
+
+
+def test_an_autoscaler_for_an_eks_version_without_pinned_images_is_refused() -> None:
+    args = {
+        "cluster_name": "c",
+        "oidc_provider_arn": "arn:aws:iam::123456789012:oidc-provider/x",
+        "oidc_issuer_url": "https://oidc.example",
+        "region": "us-east-1",
+        "kubernetes_version": "1.20",
+    }
+    assert problems(EksClusterAutoscaler, args) == listing(
+        "EksClusterAutoscaler",
+        "c",
+        "kubernetes_version: '1.20' has no pinned EKS add-on versions in this release; choose "
+        "one of 1.35, 1.36",
+    )
+
+
+def test_an_in_cluster_database_s_size_follows_the_database_s_range() -> None:
+    """`size_gi` is the artifact store's volume in SPEC_PATHS; on `InClusterPostgres` it holds
+    the database's storage (`mlflow.database.storageGb`, 20 to 16384), as the spec says."""
+    args = {"namespace": "ml", "client_labels": {"app": "mlflow"}, "size_gi": 5}
+    assert problems(InClusterPostgres, args) == listing(
+        "InClusterPostgres",
+        "c",
+        "size_gi: 5 is invalid: input should be greater than or equal to 20",
     )
 
 

@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from pydantic.alias_generators import to_camel
 
 from mlplatform import reference
-from mlplatform.component_args import POOL_KEYS, SPEC_PATHS
+from mlplatform.component_args import POOL_KEYS, SPEC_PATHS, SPEC_PATHS_OF
 from mlplatform.contracts import GpuPoolArgs
 from mlplatform.environment import model
 from tests.unit.test_public_api import COMPONENTS, args_classes
@@ -43,14 +43,16 @@ SAME_FACT = {
 """An arg and the spec field holding the same fact: `component_args.SPEC_PATHS` (one name,
 one meaning), and the facts the spec has that the args checks need not map."""
 SAME_FACT_OF: dict[tuple[str, str], str | None] = {
-    ("InClusterPostgresArgs", "size_gi"): "mlflow.database.storageGb",
-    ("InClusterRegistryArgs", "size_gi"): "registry.sizeGi",
+    **SPEC_PATHS_OF,
     ("AwsAlarmsArgs", "database_storage_gb"): "mlflow.database.storageGb",
     ("GkeGpuClusterArgs", "managed_prometheus"): "cluster.managedPrometheus",
     # Azure's smallest offered size, to which the spec's 20 GB rounds up: a fact of Azure's.
+    # The args checks still hold it to the spec's range (a size asked for); only its default
+    # is Azure's own.
     ("AzurePostgresArgs", "storage_gb"): None,
 }
-"""Where one args type's field holds another spec fact than `SAME_FACT` says."""
+"""Where one args type's field holds another spec fact than `SAME_FACT` says:
+`component_args.SPEC_PATHS_OF`, and the facts the args checks need not map."""
 ON = {"on", "protected", "immutable", "preinstalled"}
 OFF = {"off", "private", "shared", "on-demand", "Free"}
 """How a field's docstring says true and false ("Default: protected.")."""

@@ -89,14 +89,10 @@ class EksClusterAutoscaler(pulumi.ComponentResource):
         args: EksClusterAutoscalerArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        # check_args holds kubernetes_version to the EKS versions with pinned add-ons, and each
+        # has a pinned autoscaler image (tests/unit/test_aws_cluster.py holds the sets equal).
         check_args(self, name, EksClusterAutoscalerArgs, args)
         version = args["kubernetes_version"]
-        if version not in charts.CLUSTER_AUTOSCALER_IMAGE_TAGS:
-            known = ", ".join(sorted(charts.CLUSTER_AUTOSCALER_IMAGE_TAGS))
-            raise ValueError(
-                f"EksClusterAutoscaler {name!r}: kubernetes_version {version!r} has no pinned "
-                f"cluster-autoscaler image; use one of {known}"
-            )
         super().__init__("mlplatform:index:EksClusterAutoscaler", name, None, opts)
         identity = AwsWorkloadIdentity(
             f"{name}-identity",

@@ -6,8 +6,9 @@ the default MLflow image (`mlflow_image`).
 `resolve(cloud, gpu, gpus_per_node)` gives the instance type / VM size /
 machine type (+ accelerator on GCP) and the GPU node image; a combination a
 cloud lacks raises `CatalogError` naming the field and value and listing what
-the cloud does offer. `resolve_pools` does it for a component's `gpu_pools`,
-naming the pool (`gpu_pools[1].gpu: 'L4' is not offered on azure; ...`).
+the cloud does offer. `resolve_pools` does it for a component's `gpu_pools`, which
+the component's args check (`mlplatform.component_args`) has already held to what the
+cloud offers.
 """
 
 from collections.abc import Mapping, Sequence
@@ -35,28 +36,17 @@ __all__ = [
 
 
 class CatalogError(LookupError):
-    """A GPU, GPU count or node image that a cloud does not offer: `field: value problem`,
-    after the subject (`gpu_pools[1]`) when there is one."""
+    """A GPU, GPU count or node image that a cloud does not offer: `field: value problem`."""
 
     def __init__(
-        self,
-        field: str,
-        value: object,
-        problem: str,
-        alternatives: list[str] | list[int],
-        subject: str = "",
+        self, field: str, value: object, problem: str, alternatives: list[str] | list[int]
     ) -> None:
-        self.field, self.value, self.problem, self.subject = field, value, problem, subject
+        self.field, self.value, self.problem = field, value, problem
         self.alternatives = alternatives
-        path = f"{subject}.{field}" if subject else field
-        super().__init__(f"{path}: {value!r} {problem}")
+        super().__init__(f"{field}: {value!r} {problem}")
 
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
-        return CatalogError, (self.field, self.value, self.problem, self.alternatives, self.subject)
-
-    def at(self, subject: str) -> "CatalogError":
-        """The same error, naming what it belongs to (`gpu_pools[1]`)."""
-        return CatalogError(self.field, self.value, self.problem, self.alternatives, subject)
+        return CatalogError, (self.field, self.value, self.problem, self.alternatives)
 
 
 def _choose(problem: str, alternatives: Sequence[object]) -> str:
@@ -118,20 +108,15 @@ def resolve(cloud: str, gpu: str, gpus_per_node: int, image: str | None = None) 
 
 
 def resolve_pools(cloud: str, pools: Sequence[Mapping[str, Any]]) -> list[ResolvedGpu]:
-    """Each of a component's `gpu_pools` (GpuPoolArgs) resolved on `cloud`; an error names the
-    pool and field (`gpu_pools[1].gpu: 'L4' is not offered on azure; choose one of ...`), as
-    the spec names `gpuPools[1].gpu`."""
-    resolved: list[ResolvedGpu] = []
-    for i, pool in enumerate(pools):
-        try:
-            resolved.append(
-                resolve(
-                    cloud,
-                    pool["gpu"],
-                    pool.get("gpus_per_node", defaults.GPUS_PER_NODE),
-                    pool.get("node_image"),
-                )
-            )
-        except CatalogError as exc:
-            raise exc.at(f"gpu_pools[{i}]") from None
-    return resolved
+    """Each of a component's `gpu_pools` (GpuPoolArgs) resolved on `cloud`. The component's
+    `check_args` has already refused a pool `cloud` does not offer, naming the pool and field
+    (`gpu_pools[1].gpu: 'L4' is not offered on azure; choose one of ...`)."""
+    return [
+        resolve(
+            cloud,
+            pool["gpu"],
+            pool.get("gpus_per_node", defaults.GPUS_PER_NODE),
+            pool.get("node_image"),
+        )
+        for pool in pools
+    ]

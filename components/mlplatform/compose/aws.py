@@ -21,10 +21,10 @@ from mlplatform.aws.storage import S3ArtifactStore, S3ArtifactStoreArgs
 from mlplatform.compose import spec_args
 from mlplatform.compose.charts import chart_sources
 from mlplatform.compose.cloud import cloud_builder
+from mlplatform.compose.mlflow import mlflow_processes
 from mlplatform.compose.monitoring import alert_thresholds
 from mlplatform.compose.scope import Scope
 from mlplatform.environment import Environment
-from mlplatform.kubernetes.mlflow_config import WORKERS
 from mlplatform.kubernetes.monitoring import managed
 from mlplatform.kubernetes.monitoring.rules import rule_groups
 
@@ -154,8 +154,7 @@ class AwsTarget:
         if database is not None:
             args["database_id"] = database.identifier
             args["database_storage_gb"] = cfg.mlflow.database.storage_gb
-            # One surge replica during a rolling update.
-            args["mlflow_processes"] = (cfg.mlflow.replicas + 1) * WORKERS
+            args["mlflow_processes"] = mlflow_processes(cfg)
         return AwsAlarms(f"{self.scope.name}-alarms", args, self.opts)
 
     def managed_prometheus(

@@ -20,7 +20,7 @@ from mlplatform.compose.gpus import enable_gpus
 from mlplatform.compose.mlflow import add_mlflow
 from mlplatform.compose.monitoring import add_monitoring
 from mlplatform.compose.result import Built
-from mlplatform.compose.scope import Builder, Scope, scoped
+from mlplatform.compose.scope import Builder, Scope
 from mlplatform.compose.teams import Identity, add_teams
 from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 
@@ -239,4 +239,4 @@ def cloud_builder(
 ) -> Builder:
     """The `build` of a cloud target: `target` made for the platform's scope, its steps run
     by `build_cloud`."""
-    return scoped(lambda scope: build_cloud(scope, target(scope)))
+    return lambda scope: build_cloud(scope, target(scope))

@@ -13,6 +13,7 @@ import pulumi_gcp as gcp
 from mlplatform import defaults
 from mlplatform.compose import spec_args
 from mlplatform.compose.cloud import cloud_builder
+from mlplatform.compose.mlflow import mlflow_processes
 from mlplatform.compose.monitoring import alert_thresholds
 from mlplatform.compose.scope import Scope
 from mlplatform.gcp.cluster import GkeGpuCluster, GkeGpuClusterArgs
@@ -22,7 +23,6 @@ from mlplatform.gcp.observability import GcpAlarms, GcpAlarmsArgs
 from mlplatform.gcp.prometheus import GmpAlertPolicies
 from mlplatform.gcp.registry import ArtifactRegistryDocker, ArtifactRegistryDockerArgs
 from mlplatform.gcp.storage import GcsArtifactStore, GcsArtifactStoreArgs
-from mlplatform.kubernetes.mlflow_config import WORKERS
 from mlplatform.kubernetes.monitoring import managed
 from mlplatform.kubernetes.monitoring.rules import rule_groups
 
@@ -157,8 +157,7 @@ class GcpTarget:
         }
         if database is not None:
             args["database_instance"] = database.instance_name
-            # One surge replica during a rolling update.
-            args["mlflow_processes"] = (cfg.mlflow.replicas + 1) * WORKERS
+            args["mlflow_processes"] = mlflow_processes(cfg)
         return GcpAlarms(f"{self.scope.name}-alarms", args, self.opts)
 
     def managed_prometheus(

@@ -25,7 +25,6 @@ def enable_gpus(
     cfg: PlatformConfig,
     image_lacks_plugin: bool,
     opts: pulumi.ResourceOptions,
-    driver_preinstalled: bool = True,
 ) -> None:
     """Install the NVIDIA device plugin / GPU operator where the node image needs it."""
     mode = gpu_enablement_mode(cfg, image_lacks_plugin)
@@ -33,11 +32,7 @@ def enable_gpus(
         return
     from mlplatform.kubernetes.gpu import NvidiaGpuEnablement, NvidiaGpuEnablementArgs
 
-    args: NvidiaGpuEnablementArgs = {
-        "mode": mode,
-        "pools": pool_args(cfg),
-        "driver_preinstalled": driver_preinstalled,
-    }
+    args: NvidiaGpuEnablementArgs = {"mode": mode, "pools": pool_args(cfg)}
     if sources := chart_sources(cfg):
         args["charts"] = sources
     NvidiaGpuEnablement(f"{name}-gpu", args, opts)

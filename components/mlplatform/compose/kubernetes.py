@@ -19,7 +19,7 @@ from mlplatform.compose.mlflow import allowed_namespaces, mlflow_server
 from mlplatform.compose.monitoring import add_monitoring
 from mlplatform.compose.namespaces import restricted_namespace
 from mlplatform.compose.result import Built
-from mlplatform.compose.scope import Scope, scoped
+from mlplatform.compose.scope import Builder, Scope
 from mlplatform.compose.teams import add_teams
 from mlplatform.environment import PlatformConfig
 from mlplatform.environment.model import KubernetesSpec
@@ -124,5 +124,5 @@ def _mlflow(
     return mlflow_server(name, cfg, args, opts, monitoring)
 
 
-build = scoped(build_on_cluster)
+build: Builder = build_on_cluster
 """The kubernetes target's platform."""

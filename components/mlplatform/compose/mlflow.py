@@ -12,6 +12,7 @@ from mlplatform import defaults
 from mlplatform.compose.ingress import ingress_args
 from mlplatform.compose.namespaces import restricted_namespace
 from mlplatform.environment import PlatformConfig
+from mlplatform.kubernetes.mlflow_config import MAX_SURGE, WORKERS
 
 if TYPE_CHECKING:  # the kubernetes SDK loads only for targets that build MLflow
     from mlplatform.kubernetes.mlflow import MlflowServer, MlflowServerArgs
@@ -65,6 +66,12 @@ def mlflow_server(
     if monitoring is not None:
         args["scraped_by"] = monitoring.operator_release
     return MlflowServer(f"{name}-mlflow", args, opts)
+
+
+def mlflow_processes(cfg: PlatformConfig) -> int:
+    """MLflow server processes holding database connections at the height of a rolling
+    update: the replicas and the Deployment's surge replica (`MAX_SURGE`), `WORKERS` each."""
+    return (cfg.mlflow.replicas + MAX_SURGE) * WORKERS
 
 
 def allowed_namespaces(cfg: PlatformConfig) -> list[str]:

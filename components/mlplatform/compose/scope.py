@@ -1,4 +1,5 @@
-"""What a target's builder is given (`Scope`), and the `build` that `MlPlatform` calls."""
+"""What a target's builder is given (`Scope`), and the shape of the `build` that `MlPlatform`
+calls (`Builder`)."""
 
 from __future__ import annotations
 
@@ -23,23 +24,5 @@ class Scope:
     webhooks: Sequence[pulumi.Input[str]]
 
 
-Builder = Callable[
-    [pulumi.Resource, str, PlatformConfig, Mapping[str, str], Sequence[pulumi.Input[str]]], Built
-]
-"""A target's `build`: its components under the platform (parent, name, spec, tags,
-webhooks)."""
-
-
-def scoped(build: Callable[[Scope], Built]) -> Builder:
-    """The `build` of a target that builds from a `Scope`."""
-
-    def builder(
-        parent: pulumi.Resource,
-        name: str,
-        cfg: PlatformConfig,
-        tags: Mapping[str, str],
-        webhooks: Sequence[pulumi.Input[str]],
-    ) -> Built:
-        return build(Scope(parent, name, cfg, tags, webhooks))
-
-    return builder
+Builder = Callable[[Scope], Built]
+"""`mlplatform.compose.<target>.build`: the target's components under `Scope.parent`."""

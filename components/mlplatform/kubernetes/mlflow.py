@@ -197,7 +197,7 @@ class MlflowServer(pulumi.ComponentResource):
                 "selector": {"match_labels": match},
                 "strategy": {
                     "type": "RollingUpdate",
-                    "rolling_update": {"max_unavailable": 0, "max_surge": 1},
+                    "rolling_update": {"max_unavailable": 0, "max_surge": cfg.MAX_SURGE},
                 },
                 "template": {"metadata": {"labels": pod_labels}, "spec": pod_spec},
             },

@@ -17,6 +17,8 @@ ADMIN_USERNAME = "admin"
 DEFAULT_PERMISSION = "READ"
 """What a signed-in user may do with experiments and models they do not own."""
 WORKERS = 2
+MAX_SURGE = 1
+"""Replicas a rolling update starts before it stops an old one (the Deployment's maxSurge)."""
 METRICS_DIR = "/tmp/prometheus"
 """Where the workers keep their shared Prometheus counters (`--expose-prometheus`); served,
 behind basic auth, at /metrics."""

@@ -8,8 +8,6 @@ templates (`@name`, so PromQL's and Go templates' `$` stay literal) filled from 
 from string import Template
 from typing import Any, Literal, NamedTuple, TypedDict, cast
 
-from pydantic import ValidationError
-
 from mlplatform import defaults
 from mlplatform.kubernetes.monitoring.metrics import MLFLOW_JOB
 
@@ -56,16 +54,12 @@ class Thresholds(NamedTuple):
     volume_full_percent: float = defaults.ALERT_VOLUME_FULL_PERCENT
 
     @classmethod
-    def of(cls, given: AlertThresholds, at: str) -> "Thresholds":
-        """Component args validated with the spec's own ranges; `at` names them in errors."""
-        from mlplatform.environment.errors import from_validation_error
+    def of(cls, given: AlertThresholds) -> "Thresholds":
+        """Component args, already checked against the spec's ranges (`check_args`), as the
+        spec's numbers (a percentage given as an integer is a float)."""
         from mlplatform.environment.model import AlertsSpec
 
-        try:
-            checked = AlertsSpec.model_validate(given)
-        except ValidationError as exc:
-            raise from_validation_error(AlertsSpec, exc, at) from None
-        return cls(**checked.model_dump())
+        return cls(**AlertsSpec.model_validate(given).model_dump())
 
     def args(self) -> AlertThresholds:
         """These thresholds as component args."""

@@ -88,9 +88,7 @@ class MonitoringStack(pulumi.ComponentResource):
         self, name: str, args: MonitoringStackArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         check_args(self, name, MonitoringStackArgs, args)
-        thresholds = Thresholds.of(
-            args.get("thresholds", {}), f"MonitoringStack {name!r} thresholds"
-        )
+        thresholds = Thresholds.of(args.get("thresholds", {}))
         super().__init__("mlplatform:index:MonitoringStack", name, None, opts)
         tags = dict(args.get("tags", {}))
         namespace = k8s.core.v1.Namespace(
