@@ -25,15 +25,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mlplatform.engine.capture import PROVIDER_TYPE_PREFIX
+
 MISSING = re.compile(r"Missing required property '(\w+)'")
 CUSTOM_RESOURCE = "pulumi_kubernetes.apiextensions:CustomResource"
-PROVIDER_TYPE_PREFIX = "pulumi:providers:"
+DEFAULT_PROVIDER = "default"
+"""The name the engine gives a default provider, before its version's parts
+(mlplatform.engine.capture.default_provider_name): `default` or `default_<...>`."""
 
 
 def engine_default_provider(type_: str, name: str, parent: str | None) -> bool:
     """Whether a registration is a default provider the engine made (as
-    mlplatform.engine.capture records one): a provider at the root named `default...`."""
-    return type_.startswith(PROVIDER_TYPE_PREFIX) and parent is None and name.startswith("default")
+    mlplatform.engine.capture records one): a provider at the root named as the engine names
+    one, `default` or `default_<version>` (not the program's own `default-eu`)."""
+    named = name == DEFAULT_PROVIDER or name.startswith(f"{DEFAULT_PROVIDER}_")
+    return type_.startswith(PROVIDER_TYPE_PREFIX) and parent is None and named
 
 
 def sdk_class(item: str) -> Any:

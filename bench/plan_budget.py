@@ -18,7 +18,7 @@ representation (0.9 - 0.7 is 0.20000000000000007) does not decide a verdict.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from dataclasses import dataclass
 
 FLOOR_FOR_RATIO_SECONDS = 1.0
 """From a floor of this many seconds on, the budget is plan / floor; below it, plan - floor."""
@@ -32,40 +32,32 @@ PLACES = 9
 """Places a value is rounded to before it meets its limit: far finer than any measurement."""
 
 
-class PlanBudget(NamedTuple):
-    """The budget one stack's plan is held to, and how it fares."""
+@dataclass(frozen=True)
+class Budget:
+    """One budget of `scripts/dev bench` and how it fares: a row of its report's budget table."""
 
-    rule: str
-    """What is measured: "plan / floor" or "plan - floor"."""
-    applies: str
-    """Why this rule: "floor ≥ 1 s" or "floor < 1 s"."""
+    name: str
     limit: str
-    """The limit as the report prints it."""
-    value: float
-    """The measured ratio, or difference in seconds (rounded to PLACES)."""
     measured: str
-    """The value as the report prints it."""
     met: bool
 
 
-def plan_budget(plan_seconds: float, floor_seconds: float) -> PlanBudget:
-    """The budget a plan of `plan_seconds` is held to beside a floor of `floor_seconds`."""
+def plan_budget(stack: str, plan_seconds: float, floor_seconds: float) -> Budget:
+    """The budget `stack`'s plan of `plan_seconds` is held to beside a floor of
+    `floor_seconds`, named by its rule and why that rule applies: "`local` plan - floor
+    (floor < 1 s)"."""
     if floor_seconds >= FLOOR_FOR_RATIO_SECONDS:
         ratio = round(plan_seconds / floor_seconds, PLACES)
-        return PlanBudget(
-            rule="plan / floor",
-            applies=f"floor ≥ {FLOOR_FOR_RATIO_SECONDS:g} s",
+        return Budget(
+            name=f"`{stack}` plan / floor (floor ≥ {FLOOR_FOR_RATIO_SECONDS:g} s)",
             limit=f"≤ {PLAN_OVER_FLOOR:g}",
-            value=ratio,
             measured=f"{ratio:.3f}",
             met=ratio <= PLAN_OVER_FLOOR,
         )
     added = round(plan_seconds - floor_seconds, PLACES)
-    return PlanBudget(
-        rule="plan - floor",
-        applies=f"floor < {FLOOR_FOR_RATIO_SECONDS:g} s",
+    return Budget(
+        name=f"`{stack}` plan - floor (floor < {FLOOR_FOR_RATIO_SECONDS:g} s)",
         limit=f"≤ {PLAN_MINUS_FLOOR_SECONDS:g} s",
-        value=added,
         measured=f"{added:.3f} s",
         met=added <= PLAN_MINUS_FLOOR_SECONDS,
     )

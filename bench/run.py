@@ -30,14 +30,13 @@ import platform
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from floor import engine_default_provider
 from measure import Sample, imported_modules, measure
-from plan_budget import plan_budget
+from plan_budget import Budget, plan_budget
 from review_change import REVIEW_OVER_SUMMARY, bench_review
 from review_change import ratio as review_ratio
 from review_change import table as review_table
@@ -62,14 +61,6 @@ shared machine."""
 
 CLOUD_SDKS = {"aws": "pulumi_aws", "azure": "pulumi_azure_native", "gcp": "pulumi_gcp"}
 SDKS = (*CLOUD_SDKS.values(), "pulumi_kubernetes", "pulumi_random")
-
-
-@dataclass(frozen=True)
-class Budget:
-    name: str
-    limit: str
-    measured: str
-    met: bool
 
 
 def plan_command(stack: str, output: Path) -> list[str]:
@@ -177,27 +168,10 @@ def ratio(stack: dict[str, Any]) -> float:
 
 def stack_budgets(stacks: dict[str, dict[str, Any]]) -> list[Budget]:
     """Each stack's plan budget (bench/plan_budget.py), the one its floor's median picks."""
-    found = []
-    for name, s in stacks.items():
-        b = plan_budget(s["plan"].median_seconds, s["floor"].median_seconds)
-        found.append(Budget(f"`{name}` {b.rule} ({b.applies})", b.limit, b.measured, b.met))
-    return found
-
-
-def stack_budget_table(stacks: dict[str, dict[str, Any]]) -> list[str]:
-    """Per stack: its floor and plan (medians), the budget its floor picks, the value, met."""
-    lines = [
-        "| stack | floor | plan | budget | limit | measured | met |",
-        "| --- | ---: | ---: | --- | --- | ---: | --- |",
+    return [
+        plan_budget(name, s["plan"].median_seconds, s["floor"].median_seconds)
+        for name, s in stacks.items()
     ]
-    for name, s in stacks.items():
-        plan, floor = s["plan"].median_seconds, s["floor"].median_seconds
-        b = plan_budget(plan, floor)
-        lines.append(
-            f"| `{name}` | {floor:.3f} s | {plan:.3f} s | {b.rule} ({b.applies}) | {b.limit} "
-            f"| {b.measured} | {'yes' if b.met else '**no**'} |"
-        )
-    return lines
 
 
 def missed_lines(found: list[Budget]) -> list[str]:
@@ -287,7 +261,6 @@ def report(
             f"| {s['plan'].median_mib:.0f} MiB | {s['floor'].median_mib:.0f} MiB "
             f"| {s['plan'].median_faults:,.0f} | {s['floor'].median_faults:,.0f} |"
         )
-    out += ["", *stack_budget_table(stacks)]
     out += [
         "",
         "| every stack planned, checked and costed | wall | CPU | peak |",

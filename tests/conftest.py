@@ -36,6 +36,25 @@ def shipped_plans() -> dict[str, Plan]:
     return {stack: run_stack(stack, ROOT) for stack in SHIPPED_STACKS}
 
 
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """mlplatform's wheel built from this checkout once per test session, for every tier that
+    installs it: the unit, integration and engine tests of the installed package
+    (tests/wheel.py)."""
+    from tests.wheel import build_wheel
+
+    return build_wheel(ROOT, tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def wheel_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment holding the `wheel` alone, the development environment's
+    packages importable after it (tests/wheel.py `install_wheel`), once per test session."""
+    from tests.wheel import install_wheel
+
+    return install_wheel(wheel, tmp_path_factory.mktemp("wheel-venv") / "venv")
+
+
 @pytest.fixture
 def plan_config(tmp_path: Path) -> PlanConfig:
     """Plan an ad-hoc config: `plan_config({"target": "aws", ...})`."""

@@ -26,12 +26,21 @@ from pulumi.runtime.proto import analyzer_pb2_grpc
 START_TIMEOUT_SECONDS = 60
 
 
-def run(*args: str, cwd: Path, timeout: int = 900, env: dict[str, str] | None = None) -> str:
-    """Run a command; fail with the end of its output unless it exits 0; its stdout."""
+def run(
+    *args: str,
+    cwd: Path,
+    timeout: int = 900,
+    env: dict[str, str] | None = None,
+    quiet: bool = False,
+) -> str:
+    """Run a command; fail with the end of its output unless it exits 0 (and, `quiet`, writes
+    nothing on stderr); its stdout."""
     result = subprocess.run(
         args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    if quiet:
+        assert result.stderr == "", result.stderr[-3000:]
     return result.stdout
 
 

@@ -169,12 +169,12 @@ def _plan_or_exit(stack: str, project_dir: Path | None) -> Plan:
     """The stack's offline plan, or exit 2 (a stack or project that is not there, invalid
     config, an error in the program) / 1 (anything else)."""
     from mlplatform.engine import PlanError, ProgramError, run_stack
+    from mlplatform.engine.runner import StackNotFoundError
     from mlplatform.environment import ConfigError
 
-    _project_or_exit(project_dir, [stack])
     try:
         return run_stack(stack, project_dir)
-    except (ConfigError, ProgramError) as exc:
+    except (ConfigError, ProgramError, StackNotFoundError) as exc:
         _exit(EXIT_INVALID_CONFIG, f"error: {exc}")
     except PlanError as exc:
         _exit(EXIT_FAILURE, f"error: {exc}")
@@ -223,12 +223,18 @@ def check(
     from mlplatform.checks import PackError, PackNotFoundError, PolicyConfigError, check_stack
     from mlplatform.checks.report import RENDERERS
     from mlplatform.engine import PlanError, ProgramError
+    from mlplatform.engine.runner import StackNotFoundError
     from mlplatform.environment import ConfigError
 
-    _project_or_exit(project_dir, [stack])
     try:
         report = check_stack(stack, project_dir, policy_config, policy_pack)
-    except (ConfigError, PolicyConfigError, ProgramError, PackNotFoundError) as exc:
+    except (
+        ConfigError,
+        PolicyConfigError,
+        ProgramError,
+        PackNotFoundError,
+        StackNotFoundError,
+    ) as exc:
         _exit(EXIT_INVALID_CONFIG, f"error: {exc}")
     except (PlanError, PackError) as exc:
         _exit(EXIT_FAILURE, f"error: {exc}")

@@ -11,12 +11,14 @@ PulumiPolicy.yaml resolved against its folder (`venv` when unset; sdk/python/cmd
 pulumi-language-python RunPlugin and sdk/python/toolchain pip.go, v3.188.0). The shipped file
 names `../.venv`, the checkout's environment, which is not there beside an installed package. So
 unless that file already names the environment mlplatform runs in (this checkout), the command
-writes a folder of its own to the user's cache (`$XDG_CACHE_HOME/mlplatform/policy-pack/`, else
-`~/.cache/...`; never into site-packages), one per version and environment: the shipped
-PulumiPolicy.yaml naming this environment, and a `__main__.py` that runs the shipped pack.
+writes a folder of its own to the user's cache (`$XDG_CACHE_HOME/mlplatform/policy-pack/` when
+that is an absolute path, else `~/.cache/...`; never into site-packages), one per version and
+environment: the shipped PulumiPolicy.yaml naming this environment, and a `__main__.py` that
+runs the shipped pack.
 
-Imports nothing beyond the standard library at import time (pyyaml only when the command writes
-that folder): `mlplatform policy-pack path` runs it alone.
+Imports nothing beyond the standard library at import time (pyyaml when `runnable_pack` runs,
+to read the shipped PulumiPolicy.yaml for the environment it names): `mlplatform policy-pack
+path` runs it alone.
 """
 
 from __future__ import annotations
@@ -110,9 +112,14 @@ def named_environment(pack: Path, document: Any) -> Path | None:
 
 
 def cache_folder() -> Path:
-    """$XDG_CACHE_HOME/mlplatform/policy-pack, else ~/.cache/mlplatform/policy-pack."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / CACHE_FOLDER
+    """$XDG_CACHE_HOME/mlplatform/policy-pack, else ~/.cache/mlplatform/policy-pack. A relative
+    XDG_CACHE_HOME is ignored: the XDG Base Directory spec has these paths absolute and a
+    relative one invalid (https://specifications.freedesktop.org/basedir-spec/latest/
+    ar01s02.html), and the folder printed for `pulumi preview` must mean the same from any
+    directory."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    given = Path(base)
+    return (given if base and given.is_absolute() else Path.home() / ".cache") / CACHE_FOLDER
 
 
 def write_pack(pack: Path, document: Any, cache: Path, prefix: Path, executable: Path) -> Path:

@@ -138,13 +138,5 @@ def test_a_terminated_run_leaves_no_control_plane_behind(
             run.kill()
     assert "KeyboardInterrupt" in output
     assert cluster.running(folder) == {}
-    assert [name for name, pid in pids.items() if running(pid)] == []
-
-
-def running(pid: int) -> bool:
-    """Whether the process runs (a zombie, ended but not yet reaped, does not)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    # A zombie, ended but not yet reaped, does not run (tools/cluster.py `_alive`).
+    assert [name for name, pid in pids.items() if cluster._alive(pid)] == []

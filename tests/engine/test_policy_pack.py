@@ -25,7 +25,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.engine.conftest import Workspace, environment, local_project
-from tests.wheel import build_wheel, install_wheel, run
+from tests.wheel import run
 
 STACK = "local"
 POLICY_PACK = ROOT / "policies"
@@ -150,12 +150,12 @@ def test_deliberate_violations_fail_the_preview_with_the_same_verdicts(
 
 
 def test_the_pack_an_installed_wheel_prints_runs_in_the_engine(
-    workspaces: dict[str, Workspace], tmp_path: Path
+    workspaces: dict[str, Workspace], wheel_venv: Path, tmp_path: Path
 ) -> None:
     """`pulumi preview --policy-pack "$(mlplatform policy-pack path)"` with mlplatform installed
-    from its wheel in a fresh virtual environment (tests/wheel.py): the same verdicts as the
-    checkout's pack offline, and the mandatory ones fail the preview."""
-    venv = install_wheel(build_wheel(ROOT, tmp_path / "dist"), tmp_path / "venv")
+    from its wheel in a fresh virtual environment (tests/conftest.py `wheel_venv`): the same
+    verdicts as the checkout's pack offline, and the mandatory ones fail the preview."""
+    venv = wheel_venv
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
     mlplatform = str(venv / "bin" / "mlplatform")
     folder = Path(run(mlplatform, "policy-pack", "path", cwd=tmp_path, env=env).rstrip("\n"))

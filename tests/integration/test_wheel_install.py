@@ -15,7 +15,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 from mlplatform_policies import RULES
 
 from mlplatform.engine import run_stack
@@ -27,16 +26,15 @@ EXAMPLE = ROOT / "examples" / "aws-gpu-mlflow"
 
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the sdist (the wheel is the session's, tests/conftest.py `wheel`)."""
     out = tmp_path_factory.mktemp("dist")
-    build_wheel(ROOT, out)
     probe = f"import setuptools.build_meta as m; print(m.build_sdist({str(out)!r}))"
     run(sys.executable, "-c", probe, cwd=ROOT)
     return out
 
 
-def test_sdist_carries_the_sources_and_rebuilds_the_same_wheel(dist: Path) -> None:
+def test_sdist_carries_the_sources_and_rebuilds_the_same_wheel(dist: Path, wheel: Path) -> None:
     [sdist] = dist.glob("mlplatform-*.tar.gz")
-    [wheel] = dist.glob("mlplatform-*.whl")
     with tarfile.open(sdist) as archive:
         names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
         archive.extractall(dist / "src", filter="data")
@@ -54,8 +52,7 @@ def test_sdist_carries_the_sources_and_rebuilds_the_same_wheel(dist: Path) -> No
     assert sorted(zipfile.ZipFile(again).namelist()) == sorted(zipfile.ZipFile(wheel).namelist())
 
 
-def test_wheel_ships_the_package_and_its_data(dist: Path) -> None:
-    [wheel] = dist.glob("mlplatform-*.whl")
+def test_wheel_ships_the_package_and_its_data(dist: Path, wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for expected in (
         "mlplatform/__init__.py",
@@ -111,9 +108,8 @@ def test_wheel_ships_the_package_and_its_data(dist: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def venv(dist: Path) -> Path:
+def venv(dist: Path, wheel: Path) -> Path:
     """A fresh virtual environment with the wheel and only its `aws` extra installed."""
-    [wheel] = dist.glob("mlplatform-*.whl")
     venv = dist / "venv"
     run(sys.executable, "-m", "venv", str(venv), cwd=dist)
     python = venv / "bin" / "python"
@@ -170,10 +166,8 @@ def test_the_installed_check_runs_the_pack_the_wheel_ships(dist: Path, venv: Pat
         "PulumiPolicy.yaml",
         "__main__.py",
     ]
-    # The folder to give `pulumi preview --policy-pack`: in the cache, naming this venv.
-    assert folder.parent == cache / "mlplatform" / "policy-pack"
-    document = yaml.safe_load((folder / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
-    assert document["runtime"] == {"name": "python", "options": {"virtualenv": str(venv)}}
+    # The folder to give `pulumi preview --policy-pack` (its place and PulumiPolicy.yaml are
+    # tests/unit/test_policy_pack_location.py's) runs the pack this venv's wheel ships.
     assert str(shipped) in (folder / "__main__.py").read_text(encoding="utf-8")
     installed = run(mlplatform, "check", "dev", "--format", "json", cwd=project)
     here = subprocess.run(

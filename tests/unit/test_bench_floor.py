@@ -6,42 +6,36 @@ include them. Nothing is timed."""
 
 from __future__ import annotations
 
+import contextvars
+from dataclasses import replace
 from pathlib import Path
 
-from floor import register
+import pytest
+from floor import engine_default_provider, register
 from run import floor_spec
 
+from mlplatform.engine.capture import default_provider_name
 from mlplatform.engine.plan import Plan, PlannedResource
+from tests.helpers import planned
 
 STACK_URN = "urn:pulumi:s::p::pulumi:pulumi:Stack::p-s"
 
 
 def resource(type_: str, name: str, custom: bool = True) -> PlannedResource:
-    return PlannedResource(
-        urn=f"urn:pulumi:s::p::{type_}::{name}",
-        type=type_,
-        name=name,
-        parent=None if type_ == "pulumi:pulumi:Stack" else STACK_URN,
-        custom=custom,
-        protect=False,
-        dependencies=[],
-        property_dependencies={},
-        provider=None,
-        inputs={},
-    )
+    """A resource of the plan under its root stack."""
+    return replace(planned(name, type_), parent=STACK_URN, custom=custom)
 
 
 def test_the_floor_spec_leaves_the_engines_default_providers_to_the_floor(tmp_path: Path) -> None:
-    default = resource("pulumi:providers:random", "default_4_21_4")
     plan = Plan(
         project="p",
         stack="s",
         target="kubernetes",
         resources=[
-            resource("pulumi:pulumi:Stack", "p-s", custom=False),
+            replace(planned("p-s", "pulumi:pulumi:Stack"), custom=False),
             resource("mlplatform:index:Thing", "thing", custom=False),
             resource("pulumi:providers:kubernetes", "cluster"),
-            PlannedResource(**{**default.__dict__, "parent": None}),
+            planned("default_4_21_4", "pulumi:providers:random"),
             resource("random:index/randomPassword:RandomPassword", "password"),
         ],
     )
@@ -52,7 +46,27 @@ def test_the_floor_spec_leaves_the_engines_default_providers_to_the_floor(tmp_pa
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "parent", "made_by_the_engine"),
+    [
+        (default_provider_name(""), None, True),  # "default"
+        (default_provider_name("4.21.4"), None, True),  # "default_4_21_4"
+        (default_provider_name("1.0.0-alpha.1+b.2"), None, True),
+        ("default-eu", None, False),  # a root provider of the program's own
+        ("defaults", None, False),
+        ("default_4_21_4", STACK_URN, False),  # not at the root
+    ],
+)
+def test_an_engine_default_provider_is_named_as_the_engine_names_one(
+    name: str, parent: str | None, made_by_the_engine: bool
+) -> None:
+    assert engine_default_provider("pulumi:providers:aws", name, parent) is made_by_the_engine
+    assert not engine_default_provider("aws:s3/bucket:Bucket", name, parent)
+
+
 def test_the_floor_counts_its_own_registrations_not_the_default_providers() -> None:
     # the root stack, one component and the password: the default random provider the
-    # monitor registers for the password is the engine's, not the spec's
-    assert register(["pulumi_random:RandomPassword"], 1) == 3
+    # monitor registers for the password is the engine's, not the spec's. In a context of its
+    # own, as the engine runs a program: the mocks and settings stay out of this one.
+    count = contextvars.Context().run(register, ["pulumi_random:RandomPassword"], 1)
+    assert count == 3

@@ -141,6 +141,34 @@ def test_an_unknown_stack_exits_2_naming_it_and_the_known_stacks(command: str) -
     )
 
 
+def test_a_plan_reads_the_project_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`plan` finds the project and the stack in the same pass that plans it: one read of
+    Pulumi.yaml, a stack that is not there still exit 2 (`StackNotFoundError`)."""
+    from click.testing import CliRunner
+
+    from mlplatform.cli import app
+    from mlplatform.engine import runner
+
+    read: list[Path] = []
+    document = runner._document
+
+    def counted(project_dir: Path) -> dict[str, object]:
+        read.append(project_dir)
+        return document(project_dir)
+
+    monkeypatch.setattr(runner, "_document", counted)
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(app, ["plan", "local", "-f", "urns"], prog_name="mlplatform")
+    assert result.exit_code == 0, result.output
+    assert read == [ROOT]
+    with pytest.raises(runner.StackNotFoundError) as raised:
+        runner.run_stack("nope", ROOT)
+    assert str(raised.value) == (
+        f"no stack 'nope' ({ROOT}/stacks/Pulumi.nope.yaml not found); stacks: "
+        f"{', '.join(SHIPPED_STACKS)}"
+    )
+
+
 def test_version() -> None:
     from mlplatform import __version__
 

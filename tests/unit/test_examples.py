@@ -309,6 +309,37 @@ def test_yaml_engine_refuses_what_it_cannot_run_faithfully(
     assert message in str(raised.value)
 
 
+PROJECT_KEYS = {
+    "description": "a team's platform",
+    "author": "platform team",
+    "website": "https://platform.example",
+    "license": "Apache-2.0",
+    "main": ".",
+    "stackConfigDir": ".",
+    "backend": {"url": "file://~"},
+    "options": {"refresh": "always"},
+    "template": {"description": "a template", "config": {}},
+    "plugins": {"providers": [{"name": "random", "path": "/opt/random"}]},
+}
+"""Every project-file attribute beside the program's own keys, as Pulumi's reference and its
+schema give them (https://www.pulumi.com/docs/iac/concepts/projects/project-file/,
+sdk/go/common/workspace/project.json)."""
+
+
+@pytest.mark.parametrize("key", sorted(PROJECT_KEYS))
+def test_yaml_engine_takes_every_project_file_attribute(tmp_path: Path, key: str) -> None:
+    project = _yaml_project(tmp_path, {"t": TEAM}, **{key: PROJECT_KEYS[key]})
+    if key == "main":  # for YAML it moves the program, which this engine does not follow
+        with pytest.raises(PlanError) as raised:
+            run_stack("dev", project)
+        assert str(raised.value) == (
+            f"{project / 'Pulumi.yaml'}: unsupported top-level keys ['main']"
+        )
+        return
+    plan = run_stack("dev", project)
+    assert one(plan, "mlplatform:index:TeamNamespace", "t").name == "t"
+
+
 def test_yaml_engine_lets_outputs_into_input_items_of_plain_lists(tmp_path: Path) -> None:
     # `webhooks` is a plain list whose items are Inputs: an interpolated output is fine there.
     project = _yaml_project(

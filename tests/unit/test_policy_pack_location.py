@@ -18,13 +18,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from mlplatform_policies import RULES
 
 from mlplatform import __version__
-from mlplatform.policy_pack import write_pack
+from mlplatform.policy_pack import cache_folder, write_pack
 from tests.conftest import ROOT
-from tests.wheel import build_wheel, install_wheel, start_as_the_host_does
+from tests.wheel import run, start_as_the_host_does
 
 STACK = """\
 config:
@@ -72,25 +73,29 @@ def test_policy_pack_path_prints_the_shipped_pack() -> None:
     assert (result.returncode, result.stdout, result.stderr) == (0, f"{ROOT / 'policies'}\n", "")
 
 
-def test_the_pack_an_installed_wheel_prints_runs_in_its_environment(tmp_path: Path) -> None:
-    venv = install_wheel(build_wheel(ROOT, tmp_path / "dist"), tmp_path / "venv")
+def written(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file under `folder` by its path there: its inode and modification time."""
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_the_pack_an_installed_wheel_prints_runs_in_its_environment(
+    wheel_venv: Path, tmp_path: Path
+) -> None:
+    venv = wheel_venv
     cache = tmp_path / "cache"
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    printed = [
-        subprocess.run(
-            [str(venv / "bin" / "mlplatform"), "policy-pack", "path"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-        for _ in range(2)
-    ]
-    assert [(r.returncode, r.stderr) for r in printed] == [(0, ""), (0, "")]
-    assert printed[0].stdout == printed[1].stdout  # the same folder, written once
-    folder = Path(printed[0].stdout.rstrip("\n"))
+    command = (str(venv / "bin" / "mlplatform"), "policy-pack", "path")
+    printed = run(*command, cwd=tmp_path, env=env, quiet=True)
+    folder = Path(printed.rstrip("\n"))
+    files = written(folder)
+    assert sorted(files) == ["PulumiPolicy.yaml", "__main__.py"]
+    # The same folder again, its files left as they were: not written twice.
+    assert run(*command, cwd=tmp_path, env=env, quiet=True) == printed
+    assert written(folder) == files
     document = yaml.safe_load((folder / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
     shipped = yaml.safe_load((ROOT / "policies" / "PulumiPolicy.yaml").read_text(encoding="utf-8"))
     assert document == {
@@ -109,7 +114,7 @@ def test_the_pack_an_installed_wheel_prints_runs_in_its_environment(tmp_path: Pa
     blocked = tmp_path / "file"
     blocked.write_text("")
     result = subprocess.run(
-        [str(venv / "bin" / "mlplatform"), "policy-pack", "path"],
+        command,
         cwd=tmp_path,
         env={**env, "XDG_CACHE_HOME": str(blocked)},
         capture_output=True,
@@ -123,6 +128,25 @@ def test_the_pack_an_installed_wheel_prints_runs_in_its_environment(tmp_path: Pa
         f"error: cannot write the policy pack's folder in {blocked}/mlplatform/policy-pack: "
         "Not a directory; set XDG_CACHE_HOME to a folder you can write\n",
     )
+
+
+def test_a_relative_xdg_cache_home_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The XDG Base Directory spec: these variables hold absolute paths, and a relative one is
+    invalid and ignored (a folder relative to one directory, printed for `pulumi preview`,
+    means another from the next)."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    default = tmp_path / "home" / ".cache" / "mlplatform" / "policy-pack"
+    for given, folder in [
+        ("relative/cache", default),
+        ("", default),
+        (str(tmp_path / "xdg"), tmp_path / "xdg" / "mlplatform" / "policy-pack"),
+    ]:
+        monkeypatch.setenv("XDG_CACHE_HOME", given)
+        assert cache_folder() == folder, given
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    assert cache_folder() == default
 
 
 def test_an_environment_without_bin_python_runs_the_pack_through_a_shim(tmp_path: Path) -> None:

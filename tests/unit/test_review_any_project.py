@@ -317,13 +317,53 @@ def test_a_deleted_stack_is_a_blocking_row_of_its_own(tmp_path: Path) -> None:
 
 
 def test_a_stack_left_behind_when_its_config_folder_moves_is_deleted(tmp_path: Path) -> None:
-    from mlplatform.checks.review_git import deleted_stacks
+    from mlplatform.checks.review_git import changed_paths, deleted_stacks
 
     repo = team_repo(tmp_path)
     edit(repo / "Pulumi.yaml", "stackConfigDir: config", "stackConfigDir: envs")
     (repo / "envs").mkdir()
     git(repo, "mv", "config/Pulumi.dev.yaml", "envs/Pulumi.dev.yaml")
     git(repo, "rm", "-q", "config/Pulumi.staging.yaml")
-    assert deleted_stacks(repo, "HEAD", repo) == {"staging": "config/Pulumi.staging.yaml"}
+    changed = changed_paths(repo, "HEAD")
+    # The base's stackConfigDir (config) is read at the base: Pulumi.yaml is in the change.
+    assert deleted_stacks(repo, "HEAD", repo, repo / "envs", changed, {"dev"}) == {
+        "staging": "config/Pulumi.staging.yaml"
+    }
     # A project new in the change has no stack at the base to delete.
-    assert deleted_stacks(repo, "HEAD", repo / "infra") == {}
+    (repo / "infra" / "Pulumi.yaml").write_text(PROJECT, encoding="utf-8")
+    changed = changed_paths(repo, "HEAD")
+    assert "infra/Pulumi.yaml" in changed
+    assert (
+        deleted_stacks(repo, "HEAD", repo / "infra", repo / "infra" / "config", changed, set())
+        == {}
+    )
+
+
+def test_deleted_stacks_filter_the_change_when_pulumi_yaml_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With Pulumi.yaml unchanged the stack config folder is the current one: the deleted
+    stacks are the change's stack files in it that are gone, with no git and no YAML read."""
+    from mlplatform.checks import review_git
+
+    def no_git(*args: object) -> None:
+        raise AssertionError(f"git run: {args}")
+
+    monkeypatch.setattr(review_git, "_git", no_git)
+    config = tmp_path / "config"
+    config.mkdir()
+    for name in ("Pulumi.dev.yaml", "Pulumi.qa.yml"):  # still there: not deleted
+        (config / name).write_text("config: {}\n", encoding="utf-8")
+    changed = [
+        "README.md",
+        "config/Pulumi.dev.yaml",
+        "config/Pulumi.qa.yml",
+        "config/Pulumi.staging.yaml",
+        "config/Pulumi.test.yml",
+        "config/notes.yaml",
+        "infra/Pulumi.old.yaml",
+    ]
+    assert review_git.deleted_stacks(tmp_path, "HEAD", tmp_path, config, changed, {"dev"}) == {
+        "staging": "config/Pulumi.staging.yaml",
+        "test": "config/Pulumi.test.yml",
+    }

@@ -49,7 +49,12 @@ from mlplatform.cost.views import compare, delta_markdown
 from mlplatform.cost.views import to_markdown as cost_markdown
 from mlplatform.engine import PlanError, run_stack
 from mlplatform.engine.plan import Plan
-from mlplatform.engine.runner import find_project_dir, resolve_stack_file, stack_spec
+from mlplatform.engine.runner import (
+    find_project_dir,
+    resolve_stack_file,
+    stack_config_dir,
+    stack_spec,
+)
 from mlplatform.environment import ConfigError
 
 COMMENT_LIMIT = 65_536
@@ -161,8 +166,9 @@ def _scope(
     try:
         root = find_project_dir(project_dir)
         repo = repository(root)
-        files = stack_files(root, repo)
-        given = [resolve_stack_file(s, root)[0] for s in stacks or ()]
+        config_dir = stack_config_dir(root)
+        files = stack_files(config_dir, repo)
+        given = [resolve_stack_file(s, root, config_dir)[0] for s in stacks or ()]
     except PlanError as exc:
         raise ReviewError(str(exc)) from None
     verify_ref(repo, base_ref)
@@ -170,7 +176,8 @@ def _scope(
     changed = changed_paths(repo, base_ref)
     chosen = given or touched_stacks(changed, files)
     unchanged = [] if given else sorted(set(files.values()) - set(chosen))
-    gone = {} if given else deleted_stacks(repo, base_ref, root)
+    now = set(files.values())
+    gone = {} if given else deleted_stacks(repo, base_ref, root, config_dir, changed, now)
     deleted = [DeletedStack(stack, path) for stack, path in gone.items()]
     return _Scope(root, repo, chosen, unchanged, changed, pack, bool(given), deleted)
 

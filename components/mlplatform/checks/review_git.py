@@ -10,17 +10,18 @@ has and the working tree has not is deleted: nothing is left to plan, but the re
 
 from __future__ import annotations
 
+import os
 import posixpath
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from fnmatch import fnmatch
 from pathlib import Path, PurePosixPath
 
 import yaml
 
-from mlplatform.engine.runner import STACK_FILE, project_stacks, resolve_stack_file
+from mlplatform.engine.runner import STACK_FILE, stacks_in
 from mlplatform.environment.loader import load_yaml
 
 NOT_PLANNED_FROM = ("*.md", ".github/*")
@@ -69,13 +70,13 @@ def changed_paths(repo: Path, ref: str) -> list[str]:
     return sorted({p for p in (diff.stdout + untracked.stdout).split("\0") if p})
 
 
-def stack_files(project_dir: Path, repo: Path) -> dict[str, str]:
-    """Each stack of the project by its config file's path relative to `repo`."""
-    found = {}
-    for stack in project_stacks(project_dir):
-        _, path = resolve_stack_file(stack, project_dir)
-        found[path.resolve().relative_to(repo).as_posix()] = stack
-    return found
+def stack_files(config_dir: Path, repo: Path) -> dict[str, str]:
+    """Each stack in the project's stack config folder `config_dir` by its config file's path
+    relative to `repo`."""
+    return {
+        (config_dir / f"Pulumi.{stack}.yaml").resolve().relative_to(repo).as_posix(): stack
+        for stack in stacks_in(config_dir)
+    }
 
 
 def touched_stacks(changed: Iterable[str], files: Mapping[str, str]) -> list[str]:
@@ -95,28 +96,60 @@ def touched_stacks(changed: Iterable[str], files: Mapping[str, str]) -> list[str
     return sorted(touched)
 
 
-def deleted_stacks(repo: Path, ref: str, project_dir: Path) -> dict[str, str]:
+def deleted_stacks(
+    repo: Path,
+    ref: str,
+    project_dir: Path,
+    config_dir: Path,
+    changed: Collection[str],
+    now: Collection[str],
+) -> dict[str, str]:
     """The stacks the project at `project_dir` had at `ref` and has no more, each by its
-    config file's path at `ref` relative to `repo`: its Pulumi.yaml's `stackConfigDir` read
-    at `ref` too, so a stack left behind when that folder moves is deleted, and one moved with
-    it is not."""
+    config file's path at `ref` relative to `repo`: a stack config file among the `changed`
+    paths (`changed_paths`) that is gone from the working tree, of a stack not among the
+    stacks `now` in its stack config folder `config_dir`. The file's folder is the base's
+    `stackConfigDir`: read at `ref` when the change touches Pulumi.yaml (so a stack left behind
+    when that folder moves is deleted, and one moved with it is not), else `config_dir`."""
     at = PurePosixPath(project_dir.resolve().relative_to(repo).as_posix())
-    project = _git(repo, "show", f"{ref}:{at / 'Pulumi.yaml'}")
-    if project.returncode != 0:  # a project new in the change
-        return {}
-    try:
-        document = load_yaml(project.stdout) or {}
-    except yaml.YAMLError:
-        return {}  # the base's own problem: its plan, if asked for, says so
-    config_dir = posixpath.normpath(at / str(document.get("stackConfigDir", ".")))
-    listed = _git(repo, "ls-tree", "--name-only", "-z", ref, "--", f"{config_dir}/")
-    now = set(project_stacks(project_dir))
+    project = (at / "Pulumi.yaml").as_posix()
+    if project in changed:
+        base_dir = _base_config_dir(repo, ref, project)
+        if base_dir is None:
+            return {}
+    else:
+        folder = config_dir.resolve()
+        if not folder.is_relative_to(repo):  # outside the repository: git has none of its files
+            return {}
+        base_dir = PurePosixPath(folder.relative_to(repo).as_posix())
     found = {}
-    for path in sorted(p for p in listed.stdout.split("\0") if p.endswith(".yaml")):
-        match = STACK_FILE.match(PurePosixPath(path).name)
-        if match and match["stack"] not in now:
+    for path in sorted(changed):
+        given = PurePosixPath(path)
+        match = STACK_FILE.match(given.name)
+        if (
+            match
+            and given.parent == base_dir
+            and match["stack"] not in now
+            and not os.path.lexists(repo / path)
+        ):
             found[match["stack"]] = path
     return found
+
+
+def _base_config_dir(repo: Path, ref: str, project: str) -> PurePosixPath | None:
+    """The stack config folder, relative to `repo`, that the project file at `project` names at
+    `ref`; None when the project is not there (new in the change) or its file cannot be read
+    (the base's own problem: its plan, if asked for, says so)."""
+    found = _git(repo, "cat-file", "blob", f"{ref}:{project}")
+    if found.returncode != 0:
+        return None
+    try:
+        document = load_yaml(found.stdout) or {}
+    except yaml.YAMLError:
+        return None
+    if not isinstance(document, dict):
+        return None
+    folder = PurePosixPath(project).parent / str(document.get("stackConfigDir", "."))
+    return PurePosixPath(posixpath.normpath(folder))
 
 
 @contextmanager

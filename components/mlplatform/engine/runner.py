@@ -11,7 +11,7 @@ import os
 import re
 import runpy
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
@@ -40,6 +40,12 @@ class PlanError(RuntimeError):
     """The program could not be planned for a reason other than invalid config."""
 
 
+class StackNotFoundError(PlanError):
+    """A stack, or the project to plan it in, is not there: no Pulumi.yaml at or above the
+    folder, one with no project name, or no config file for the stack (the command line exits
+    2, as for bad config)."""
+
+
 class ProgramError(PlanError):
     """The stack's program raised: the message leads with the user's file and line and gives
     the traceback of the program's own frames, or for a `pulumi.RunError` its message alone
@@ -52,7 +58,9 @@ def find_project_dir(start: Path | None = None) -> Path:
     for candidate in (here, *here.parents):
         if (candidate / "Pulumi.yaml").is_file():
             return candidate
-    raise PlanError(f"no Pulumi.yaml found in {here} or above; run from the project directory")
+    raise StackNotFoundError(
+        f"no Pulumi.yaml found in {here} or above; run from the project directory"
+    )
 
 
 def stack_project_dir(stack: str, project_dir: Path | None = None) -> Path:
@@ -78,20 +86,24 @@ def _document(project_dir: Path) -> dict[str, Any]:
     return load_yaml((project_dir / "Pulumi.yaml").read_text(encoding="utf-8")) or {}
 
 
-def _project(project_dir: Path) -> tuple[str, Path, Path]:
-    """Project name, program directory and stack config directory from Pulumi.yaml."""
-    document = _document(project_dir)
+def _project(
+    project_dir: Path, document: Mapping[str, Any] | None = None
+) -> tuple[str, Path, Path]:
+    """Project name, program directory and stack config directory from Pulumi.yaml (its
+    parsed `document` when the caller has read it)."""
+    if document is None:
+        document = _document(project_dir)
     name = document.get("name")
     if not name:
-        raise PlanError(f"{project_dir / 'Pulumi.yaml'} has no project name")
+        raise StackNotFoundError(f"{project_dir / 'Pulumi.yaml'} has no project name")
     main = project_dir / str(document.get("main", "."))
     config_dir = project_dir / str(document.get("stackConfigDir", "."))
     return str(name), main, config_dir
 
 
-def _program(project_dir: Path, program: Path) -> Callable[[], None]:
-    """The project's program: its `__main__.py`, or the Pulumi.yaml itself (runtime yaml)."""
-    document = _document(project_dir)
+def _program(project_dir: Path, program: Path, document: Mapping[str, Any]) -> Callable[[], None]:
+    """The project's program: its `__main__.py`, or the Pulumi.yaml itself (runtime yaml),
+    from the project's parsed Pulumi.yaml `document`."""
     runtime = document.get("runtime")
     if (runtime.get("name") if isinstance(runtime, dict) else runtime) != "yaml":
         return _file_program(program)
@@ -104,45 +116,60 @@ def _program(project_dir: Path, program: Path) -> Callable[[], None]:
         raise PlanError(str(exc)) from None
 
 
-def resolve_stack_file(stack: str, project_dir: Path) -> tuple[str, Path]:
-    """(stack name, config file) for a stack name or a path to a `Pulumi.<stack>.yaml`."""
+def resolve_stack_file(
+    stack: str, project_dir: Path, config_dir: Path | None = None
+) -> tuple[str, Path]:
+    """(stack name, config file) for a stack name or a path to a `Pulumi.<stack>.yaml`; a
+    name is looked up in the project's stack config directory (`config_dir` when the caller
+    has it). Raises `StackNotFoundError` when there is no such file."""
     given = Path(stack)
     if _is_stack_file(stack):
         if not given.is_file():
-            raise PlanError(f"stack config file {given} does not exist")
+            raise StackNotFoundError(f"stack config file {given} does not exist")
         match = STACK_FILE.match(given.name)
         return (match["stack"] if match else given.stem), given
-    _, _, config_dir = _project(project_dir)
-    path = config_dir / f"Pulumi.{stack}.yaml"
+    folder = config_dir if config_dir is not None else stack_config_dir(project_dir)
+    path = folder / f"Pulumi.{stack}.yaml"
     if not path.is_file():
-        available = ", ".join(project_stacks(project_dir))
-        raise PlanError(f"no stack {stack!r} ({path} not found); stacks: {available}")
+        available = ", ".join(stacks_in(folder))
+        raise StackNotFoundError(f"no stack {stack!r} ({path} not found); stacks: {available}")
     return stack, path
+
+
+def stack_config_dir(project_dir: Path) -> Path:
+    """The project's stack config directory: its Pulumi.yaml's `stackConfigDir`, else the
+    project's own."""
+    return _project(project_dir)[2]
+
+
+def stacks_in(config_dir: Path) -> list[str]:
+    """Every stack with a `Pulumi.<stack>.yaml` in the stack config directory `config_dir`."""
+    return sorted(
+        m["stack"] for p in config_dir.glob("Pulumi.*.yaml") if (m := STACK_FILE.match(p.name))
+    )
 
 
 def project_stacks(project_dir: Path) -> list[str]:
     """Every stack with a `Pulumi.<stack>.yaml` in the project's stack config directory."""
-    _, _, config_dir = _project(project_dir)
-    return sorted(
-        m["stack"] for p in config_dir.glob("Pulumi.*.yaml") if (m := STACK_FILE.match(p.name))
-    )
+    return stacks_in(stack_config_dir(project_dir))
 
 
 def run_stack(stack: str, project_dir: Path | None = None) -> Plan:
     """Plan `stack` offline: run the project's program under mocks and capture everything.
 
     Raises `ConfigError` for an invalid stack config, `ProgramError` for an exception the
-    program raised and `PlanError` for anything else.
+    program raised, `StackNotFoundError` for a stack or project that is not there and
+    `PlanError` for anything else. Reads the project's Pulumi.yaml once.
     """
     root = stack_project_dir(stack, project_dir)
-    project, program, _ = _project(root)
-    stack_name, path = resolve_stack_file(stack, root)
+    document = _document(root)
+    project, program, config_dir = _project(root, document)
+    stack_name, path = resolve_stack_file(stack, root, config_dir)
     config = stack_file_config(path)
     target = _target_of(config)
+    main = _program(root, program, document)
     context = contextvars.Context()
-    monitor, outputs = context.run(
-        _execute, _program(root, program), project, stack_name, config, str(path), root
-    )
+    monitor, outputs = context.run(_execute, main, project, stack_name, config, str(path), root)
     return Plan(
         project=project,
         stack=stack_name,

@@ -30,19 +30,30 @@ KUBERNETES_PROVIDER = "pulumi:providers:kubernetes"
 KUBERNETES_OBJECT = re.compile(r"kubernetes:(?P<group>[\w.-]+)/(?P<version>\w+):(?P<kind>\w+)")
 """A Kubernetes object's type token, e.g. kubernetes:core/v1:Namespace."""
 REFERENCE = re.compile(r"\$\{([^}]+)\}")
-TOP_LEVEL = {
+PROJECT_KEYS = {
     "name",
     "runtime",
     "description",
-    "packages",
+    "author",
+    "website",
+    "license",
     "config",
-    "resources",
-    "outputs",
+    "packages",
     "stackConfigDir",
+    "backend",
+    "options",
+    "template",
+    "plugins",
 }
-"""Keys of a YAML program's Pulumi.yaml this engine honours. `stackConfigDir` is the project
-file's, not the program's: the runner reads the stacks from it, relative to Pulumi.yaml, for
-either runtime (https://www.pulumi.com/docs/iac/concepts/projects/project-file/)."""
+"""The project file's attributes a YAML program may carry beside its own keys: metadata, the
+project's config and packages, and settings of the CLI's own (the runner reads the stacks
+from `stackConfigDir` for either runtime; this engine needs none of the others). `main` is not
+among them: for YAML it moves the program, which this engine does not follow. Pulumi's project
+file reference (https://www.pulumi.com/docs/iac/concepts/projects/project-file/) and the
+schema the CLI validates it with (sdk/go/common/workspace/project.json, which adds `author`,
+`website` and `license`)."""
+TOP_LEVEL = PROJECT_KEYS | {"resources", "outputs"}
+"""Keys of a YAML program's Pulumi.yaml this engine honours."""
 RESOURCE_KEYS = {"type", "properties", "options"}
 OPTIONS = {"providers", "dependsOn", "protect"}
 CONFIG_TYPES: dict[str, Callable[[pulumi.Config, str], Any]] = {
