@@ -18,7 +18,7 @@ RESOLUTIONS = [
     ("aws", "A100-40GB", 8, "p4d.24xlarge", None, "AL2023_x86_64_NVIDIA"),
     ("aws", "A100-80GB", 8, "p4de.24xlarge", None, "AL2023_x86_64_NVIDIA"),
     ("aws", "H100", 8, "p5.48xlarge", None, "AL2023_x86_64_NVIDIA"),
-    ("aws", "H200", 8, "p5e.48xlarge", None, "AL2023_x86_64_NVIDIA"),
+    ("aws", "H200", 8, "p5en.48xlarge", None, "AL2023_x86_64_NVIDIA"),
     ("azure", "T4", 1, "Standard_NC4as_T4_v3", None, "Ubuntu"),
     ("azure", "A10", 1, "Standard_NV36ads_A10_v5", None, "Ubuntu"),
     ("azure", "A100-80GB", 1, "Standard_NC24ads_A100_v4", None, "Ubuntu"),

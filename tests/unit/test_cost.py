@@ -55,14 +55,14 @@ def test_every_price_has_a_source_a_date_and_a_unit(cloud: str) -> None:
 
 
 KNOWN_GAPS = {
-    "aws": ({"p5e.48xlarge"}, {"p5.4xlarge"}),
+    "aws": (set(), {"p5.4xlarge"}),
     "azure": ({"Standard_ND96isr_H200_v5"}, set()),
     "gcp": ({"a3-ultragpu-8g"}, set()),
 }
 """Catalog shapes with no on-demand price, and with no spot price, in the shipped stacks'
-regions. p5e.48xlarge has no public on-demand price (AWS Pricing API); Azure sells no H200 in
-westeurope; no dated a3-ultragpu-8g price was found; p5.4xlarge spot was empty in every
-us-east-1 zone. A price added to a table must be removed from here: the test is exact."""
+regions. Azure sells no H200 in westeurope; no dated a3-ultragpu-8g price was found;
+p5.4xlarge spot was empty in every us-east-1 zone. A price added to a table must be removed
+from here: the test is exact."""
 
 
 @pytest.mark.parametrize("cloud", ["aws", "azure", "gcp"])

@@ -101,11 +101,13 @@ OFFERINGS: tuple[GpuOffering, ...] = (
     GpuOffering("H100", "aws", 1, "p5.4xlarge", None, 80, 16, 256, _AWS),
     # H100: p5.48xlarge: 192 vCPU, 2097152 MiB; 8 x h100, 81920 MiB each. Checked 2026-11-27.
     GpuOffering("H100", "aws", 8, "p5.48xlarge", None, 80, 192, 2048, _AWS),
-    # H200: p5e.48xlarge and p5en.48xlarge: both 192 vCPU, 2097152 MiB;
-    # 8 x h200, 144384 MiB (141 GiB) each. Checked 2026-11-27.
-    # They tie on (gpus_per_node, vcpus), so catalog.resolve() picks the first
-    # listed, p5e.48xlarge. Which of the two is easier to obtain was not checked.
-    GpuOffering("H200", "aws", 8, "p5e.48xlarge", None, 141, 192, 2048, _AWS),
+    # H200: p5en.48xlarge: 192 vCPU, 2097152 MiB; 8 x h200, 144384 MiB (141 GiB) each.
+    # Checked 2026-11-27. Its sibling p5e.48xlarge (same shape) is left out: it is not sold
+    # on demand. Karpenter's on-demand price list for us-east-1 (aws/karpenter-provider-aws
+    # pkg/providers/pricing/zz_generated.pricing_aws.go, generated 2026-07-20 from the AWS
+    # Price List API) prices p5en.48xlarge but has no p5e.48xlarge, and SkyPilot's AWS
+    # catalog lists p5e rows with no on-demand price in any region (read 2026-12-06): a pool
+    # of it would never get a node without a Capacity Block.
     GpuOffering("H200", "aws", 8, "p5en.48xlarge", None, 141, 192, 2048, _AWS),
     # ---------------------------------------------------------------- Azure
     # T4: NCasT4_v3 (host spec: Nvidia Tesla T4 GPU (16GB)). Checked 2026-11-27.
