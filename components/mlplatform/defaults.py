@@ -50,6 +50,15 @@ DATABASE_BACKUP_RETENTION_DAYS = 7
 """Days the MLflow database's automated backups are kept: the least Azure Database for
 PostgreSQL flexible server allows ("a retention period between 7 and 35 days",
 learn.microsoft.com/azure/postgresql/flexible-server/concepts-backup-restore)."""
+DATABASE_CLASSES = {
+    "aws": ("db.t4g.medium", "db.m7g.large"),
+    "azure": ("Standard_B2ms", "Standard_D2ds_v5"),
+    "gcp": ("db-custom-1-3840", "db-custom-2-7680"),
+}
+"""The MLflow database's instance class (RDS) / compute SKU (Flexible Server) / machine tier
+(Cloud SQL) per cloud: (without a standby, with one). Without a standby, a small one; with
+one, the smallest general-purpose size that has one (Azure's Burstable tier has no
+zone-redundant HA)."""
 PLATFORM_NAMESPACE = "mlplatform"
 """Namespace of the platform's in-cluster services on the kubernetes target."""
 PROMETHEUS_RETENTION_DAYS = 15

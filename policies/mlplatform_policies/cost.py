@@ -120,9 +120,9 @@ RULES = (
         frameworks=(),
         remediation="Lower gpuPools[].maxNodes or budget.expectedGpuHours, use spot capacity, "
         "or raise budget.maxMonthlyUsd deliberately. A charge with no known price: add it, with "
-        "source and date, to components/mlplatform/cost/prices/<cloud>.toml, or set allowUnpriced "
-        "(budget.allowUnpriced) to judge the priced charges alone. `mlplatform cost STACK` "
-        "shows each charge.",
+        "source and date, to components/mlplatform/catalog/prices/<cloud>.toml, or set "
+        "allowUnpriced (budget.allowUnpriced) to judge the priced charges alone. `mlplatform "
+        "cost STACK` shows each charge.",
         stack_check=_budget,
         requires="maxMonthlyUsd",
         config={
@@ -155,7 +155,7 @@ RULES = (
         anchor="mlplatform",
         frameworks=(),
         remediation="Add the missing prices, with source and date, to mlplatform's price table "
-        "(components/mlplatform/cost/prices/<cloud>.toml); make this rule mandatory to refuse "
+        "(components/mlplatform/catalog/prices/<cloud>.toml); make this rule mandatory to refuse "
         "unpriced resources.",
         stack_check=_priced,
         config=ASSUMPTIONS,

@@ -44,7 +44,7 @@ def test_sdist_carries_the_sources_and_rebuilds_the_same_wheel(dist: Path, wheel
         "CHANGELOG.md",
         "components/mlplatform/provider.py",
     } <= names
-    assert "components/mlplatform/cost/prices/aws.toml" in names
+    assert "components/mlplatform/catalog/prices/aws.toml" in names
     assert {"policies/PulumiPolicy.yaml", "policies/mlplatform_policies/pack.py"} <= names
     assert not [n for n in names if n.startswith(("tests/", "stacks/", "examples/", ".venv"))]
     [source] = (dist / "src").iterdir()
@@ -62,9 +62,9 @@ def test_wheel_ships_the_package_and_its_data(dist: Path, wheel: Path) -> None:
         "mlplatform/catalog/data.py",
         "mlplatform/aws/storage.py",
         "mlplatform/engine/yaml_program.py",
-        "mlplatform/cost/prices/aws.toml",
-        "mlplatform/cost/prices/azure.toml",
-        "mlplatform/cost/prices/gcp.toml",
+        "mlplatform/catalog/prices/aws.toml",
+        "mlplatform/catalog/prices/azure.toml",
+        "mlplatform/catalog/prices/gcp.toml",
         "mlplatform/policy_pack.py",
         # The policy pack, from the repository's policies/.
         "mlplatform/policies/PulumiPolicy.yaml",

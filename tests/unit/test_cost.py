@@ -15,6 +15,7 @@ import pytest
 
 from mlplatform import defaults
 from mlplatform.catalog.data import OFFERINGS
+from mlplatform.catalog.pricing import UNITS, parse_book
 from mlplatform.cost import (
     Assumptions,
     CostResource,
@@ -26,7 +27,6 @@ from mlplatform.cost import (
     price_book,
 )
 from mlplatform.cost.kubernetes import chart_claims, gib
-from mlplatform.cost.pricing import UNITS, parse_book
 from mlplatform.cost.views import compare
 from mlplatform.engine.plan import Plan
 from tests.conftest import ROOT, SHIPPED_STACKS

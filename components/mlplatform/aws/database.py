@@ -23,8 +23,7 @@ PARAMETER_FAMILY = "postgres17"
 PORT = 5432
 DATABASE = USER = "mlflow"
 PASSWORD_LENGTH = 32
-DEV_INSTANCE_CLASS = "db.t4g.medium"
-PROD_INSTANCE_CLASS = "db.m7g.large"
+DEV_INSTANCE_CLASS, PROD_INSTANCE_CLASS = defaults.DATABASE_CLASSES["aws"]
 PARAMETERS: list[rds.ParameterGroupParameterArgsDict] = [
     {"name": "rds.force_ssl", "value": "1"},
     {"name": "log_connections", "value": "1"},

@@ -22,10 +22,9 @@ POSTGRES_VERSION = "17"
 PORT = 5432
 DATABASE = USER = "mlflow"
 PASSWORD_LENGTH = 32
-DEV_SKU = "Standard_B2ms"
-"""Burstable, 2 vCores: enough for a team's tracking server; no HA on this tier."""
-PROD_SKU = "Standard_D2ds_v5"
-"""General purpose, 2 vCores: the smallest tier that supports zone-redundant HA."""
+DEV_SKU, PROD_SKU = defaults.DATABASE_CLASSES["azure"]
+"""Burstable, 2 vCores: enough for a team's tracking server (no HA on this tier); and General
+purpose, 2 vCores: the smallest tier that supports zone-redundant HA."""
 STORAGE_SIZES_GB = (32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767)
 """The sizes Flexible Server offers on Premium_LRS (docs: concepts-storage)."""
 AUDIT_SETTINGS = (

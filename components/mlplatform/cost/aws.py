@@ -1,4 +1,5 @@
-"""AWS pricing rules: what each priced AWS resource type costs a month, from `prices/aws.toml`."""
+"""AWS pricing rules: what each priced AWS resource type costs a month, from
+`catalog/prices/aws.toml`."""
 
 from __future__ import annotations
 

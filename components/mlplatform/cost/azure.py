@@ -1,5 +1,5 @@
 """Azure pricing rules: what each priced Azure resource type costs a month, from
-`prices/azure.toml`."""
+`catalog/prices/azure.toml`."""
 
 from __future__ import annotations
 

@@ -8,9 +8,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from mlplatform.catalog.pricing import HOURS_PER_MONTH, PER_MONTH, Price, PriceBook
 from mlplatform.cost.model import (
-    DAYS_PER_MONTH,
-    HOURS_PER_MONTH,
     ZERO,
     Assumptions,
     CostResource,
@@ -18,13 +17,10 @@ from mlplatform.cost.model import (
     Line,
     Monthly,
 )
-from mlplatform.cost.pricing import Price, PriceBook
 
 NOT_KNOWN = frozenset({"[unknown]", "[secret]"})
 """How the offline plan shows values unknown until deployment, and secrets."""
 _ZONE = re.compile(r"^([a-z]+-[a-z]+\d+)-[a-z]$")
-PER_MONTH = {"hour": HOURS_PER_MONTH, "vm-hour": HOURS_PER_MONTH, "day": DAYS_PER_MONTH}
-"""Factor from a price's unit to a month; every other unit is already per month or per use."""
 
 
 class UnknownInput(LookupError):

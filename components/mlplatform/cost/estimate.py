@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from mlplatform.catalog.pricing import price_book
 from mlplatform.cost import aws, azure, gcp, kubernetes
 from mlplatform.cost.context import (
     Context,
@@ -19,7 +20,6 @@ from mlplatform.cost.context import (
     region_name,
 )
 from mlplatform.cost.model import Assumptions, CostResource, Estimate, Line
-from mlplatform.cost.pricing import price_book
 
 if TYPE_CHECKING:
     from mlplatform.engine.plan import Plan

@@ -1,5 +1,5 @@
 """Google Cloud pricing rules: what each priced GCP resource type costs a month, from
-`prices/gcp.toml`."""
+`catalog/prices/gcp.toml`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from mlplatform.catalog.pricing import HOURS_PER_MONTH
 from mlplatform.cost.context import Context, Rule, dig, is_zone, line, number, required
-from mlplatform.cost.model import HOURS_PER_MONTH, ZERO, CostResource, Line, Monthly
+from mlplatform.cost.model import ZERO, CostResource, Line, Monthly
 
 _CUSTOM_TIER = re.compile(r"^db-custom-(\d+)-(\d+)$")
 NAT_VM_CAP = 32

@@ -14,14 +14,10 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from mlplatform import defaults
-from mlplatform.cost.pricing import Price
+from mlplatform.catalog.pricing import Price
 
 if TYPE_CHECKING:
     from mlplatform.environment.model import PlatformConfig
-
-HOURS_PER_MONTH = 730.0
-"""Hours in the month every figure is given for (365 x 24 / 12)."""
-DAYS_PER_MONTH = HOURS_PER_MONTH / 24
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from mlplatform.catalog.pricing import HOURS_PER_MONTH
 from mlplatform.cost.budget import budget_findings
 from mlplatform.cost.model import (
-    HOURS_PER_MONTH,
     ZERO,
     Estimate,
     Line,

@@ -23,8 +23,7 @@ PASSWORD_LENGTH = 32
 EDITION = "ENTERPRISE"
 """Set explicitly: new PostgreSQL 16+ instances otherwise default to Enterprise Plus, which
 does not take custom machine tiers."""
-DEV_TIER = "db-custom-1-3840"
-PROD_TIER = "db-custom-2-7680"
+DEV_TIER, PROD_TIER = defaults.DATABASE_CLASSES["gcp"]
 MAX_LOG_RETENTION_DAYS = 7
 """Point-in-time recovery log retention limit on the Enterprise edition."""
 BACKUP_START = "03:00"

@@ -1,7 +1,12 @@
-"""The price tables shipped with mlplatform: one TOML file per cloud (`prices/<cloud>.toml`),
-each price with its region, unit, on-demand and (where known) spot figure, its source and the
-date that source gives (`spot_source` / `spot_date` when the spot figure comes from elsewhere).
-A price that is not in the table is unknown, never zero.
+"""Layer 1, data: the price tables shipped with mlplatform, one TOML file per cloud
+(`prices/<cloud>.toml`), and their reader. Each price with its region, unit, on-demand and
+(where known) spot figure, its source and the date that source gives (`spot_source` /
+`spot_date` when the spot figure comes from elsewhere). A price that is not in the table is
+unknown, never zero.
+
+Read by the cost estimate (`mlplatform.cost`, layer 6.2) and by the spec's preflight
+(`mlplatform.environment.preflight.capacity`, layer 2.1), which holds the budget against the
+always-on minimum.
 """
 
 from __future__ import annotations
@@ -13,6 +18,10 @@ from importlib import resources
 
 UNITS = ("hour", "day", "month", "gb-month", "gb", "vm-hour", "10m-samples", "1m-samples")
 """Units a price may be given in; `hour` and `day` are converted to months at 730 hours."""
+HOURS_PER_MONTH = 730.0
+"""Hours in the month every monthly figure is given for (365 x 24 / 12)."""
+PER_MONTH = {"hour": HOURS_PER_MONTH, "vm-hour": HOURS_PER_MONTH, "day": HOURS_PER_MONTH / 24}
+"""Factor from a price's unit to a month; every other unit is already per month or per use."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,7 @@ class PriceBook:
 @cache
 def price_book(cloud: str) -> PriceBook:
     """The shipped price table of `cloud` (aws, azure, gcp); empty for any other target."""
-    path = resources.files("mlplatform.cost") / "prices" / f"{cloud}.toml"
+    path = resources.files("mlplatform.catalog") / "prices" / f"{cloud}.toml"
     if not path.is_file():
         return PriceBook(cloud, {})
     return parse_book(cloud, path.read_text(encoding="utf-8"), f"prices/{cloud}.toml")
@@ -94,7 +103,7 @@ def parse_book(cloud: str, text: str, where: str) -> PriceBook:
             spot=float(entry["spot"]) if "spot" in entry else None,
             source=entry["source"],
             date=str(entry["date"]),
-            note=entry.get("note", ""),
+            note=entry.get("note") or "",
             spot_source=entry.get("spot_source"),
             spot_date=str(entry["spot_date"]) if "spot_date" in entry else None,
         )
