@@ -4,13 +4,14 @@ import pulumi
 
 from mlplatform import MlPlatform, spec
 
+stack = pulumi.get_stack()
+name = f"ml-{stack}"
 try:
-    config = spec.from_pulumi()
+    config = spec.from_pulumi(platform_name=name)
 except spec.ConfigError as error:
     raise pulumi.RunError(str(error)) from error
 
-stack = pulumi.get_stack()
-platform = MlPlatform.from_config(f"ml-{stack}", config, stack)
+platform = MlPlatform.from_config(name, config, stack)
 
 pulumi.export("target", config.target.value)
 pulumi.export("environment", config.environment.value)

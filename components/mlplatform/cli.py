@@ -157,6 +157,8 @@ def plan(stack: str, format: str, output: Path | None, project_dir: Path | None)
     from mlplatform.engine.views import RENDERERS
 
     result = _plan_or_exit(stack, project_dir)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     text = RENDERERS[format](result)
     if output is None:
         sys.stdout.write(text)

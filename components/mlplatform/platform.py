@@ -11,7 +11,7 @@ import pulumi
 
 from mlplatform.component_args import check_args
 from mlplatform.compose.scope import Builder, Scope
-from mlplatform.environment import PlatformConfig, Target, parse
+from mlplatform.environment import ConfigError, PlatformConfig, Target, parse, preflight
 
 MANAGED_BY = "mlplatform"
 
@@ -95,6 +95,7 @@ class MlPlatform(pulumi.ComponentResource):
     ) -> None:
         check_args(self, name, MlPlatformArgs, args, checks_itself=("config",))
         cfg = _spec_of(name, args["config"])
+        _preflight(name, cfg)
         extra = [_https(name, url) for url in args.get("notification_webhooks", [])]
         super().__init__("mlplatform:index:MlPlatform", name, None, opts)
         tags = platform_tags(cfg, args.get("stack") or pulumi.get_stack())
@@ -140,6 +141,17 @@ class MlPlatform(pulumi.ComponentResource):
         if stack is not None:
             args["stack"] = stack
         return cls(name, cast(MlPlatformArgs, args), opts)  # a PlatformConfig passes as is
+
+
+def _preflight(name: str, cfg: PlatformConfig) -> None:
+    """What the spec's validation could not judge without the platform's name: the names it
+    generates (raises `ConfigError`, every one at once); then every preflight warning, on the
+    engine's warning channel (stderr offline)."""
+    found, warned = preflight.for_platform(cfg, name)
+    if found:
+        raise ConfigError(found, f"MlPlatform {name!r}: generated names")
+    for issue in warned:
+        pulumi.log.warn(f"preflight: {issue}")
 
 
 def _https(name: str, url: pulumi.Input[str]) -> pulumi.Output[str]:

@@ -458,3 +458,18 @@ def test_version_and_short_help_on_the_group_and_every_command() -> None:
         assert (short.exit_code, short.output) == (0, long.output)
         assert "-h, --help" in short.output
         assert "--version" in short.output
+
+
+def test_plan_prints_preflights_warnings_and_goes_on() -> None:
+    """A fact preflight has no data for is a warning, not a pass and not an error: no table
+    gives Azure's GPU VM sizes per region (docs/preflight.md), so azure-dev's T4 pool is
+    planned and warned about on stderr, the plan itself on stdout."""
+    result = mlplatform("plan", "azure-dev", "--format", "urns")
+    assert result.returncode == 0, result.stderr
+    assert (
+        "warning: preflight: gpuPools[0].gpu: 'T4' resolves to Standard_NC4as_T4_v3, whose "
+        "availability in westeurope could not be checked (no availability table covers it "
+        "there); check with `az vm list-skus --location westeurope --size "
+        "Standard_NC4as_T4_v3 --output table`"
+    ) in result.stderr.splitlines()
+    assert all(line.startswith("urn:pulumi:azure-dev::") for line in result.stdout.splitlines())

@@ -65,13 +65,14 @@ def test_camel_case_keys_map_to_fields() -> None:
                     sharing={"mode": "time-slicing", "replicas": 4},
                 )
             ],
-            "budget": {"maxGpus": 12, "maxMonthlyUsd": 900.5},
+            # Above the always-on minimum (preflight.capacity): $1,177.56 with the warm pool.
+            "budget": {"maxGpus": 12, "maxMonthlyUsd": 1900.5},
         }
     )
     p = cfg.gpu_pools[0]
     assert (p.gpus_per_node, p.min_nodes, p.max_nodes, p.spot) == (4, 1, 3, True)
     assert p.sharing.mode is SharingMode.TIME_SLICING and p.sharing.replicas == 4
-    assert cfg.budget.max_gpus == 12 and cfg.budget.max_monthly_usd == 900.5
+    assert cfg.budget.max_gpus == 12 and cfg.budget.max_monthly_usd == 1900.5
 
 
 def test_every_field_has_a_docstring() -> None:
@@ -227,7 +228,8 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
     (
         "malformed aws region",
         {**AWS, "region": "useast1"},
-        "region: 'useast1' is not a aws region name; use e.g. us-east-1",
+        "region: 'useast1' is not a region of aws (per botocore partitions.json, 2026-12-02); "
+        "use one of us-east-1, us-west-1, us-east-2",
     ),
     (
         "region on the kubernetes target",
@@ -600,7 +602,7 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
     (
         "team in a system namespace",
         {**AWS, "teams": [{"name": "kube-system", "maxGpus": 1}]},
-        "teams[0].name: 'kube-system' is a system namespace; choose another name",
+        "teams[0].name: 'kube-system' is a namespace Kubernetes keeps for itself",
     ),
     (
         "duplicate teams",

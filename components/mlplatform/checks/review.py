@@ -306,6 +306,7 @@ class _Reviewer:
         parts = [
             diff_markdown(change) if change else "New stack: nothing to diff against.\n",
             check_markdown(check),
+            warnings_markdown(stack, after.warnings),
             delta_markdown(compare(base_cost, cost)) if base_cost else "",
             cost_markdown(cost, budget),
             path_markdown(stack, path),
@@ -320,6 +321,15 @@ class _Reviewer:
             base_cost,
             "\n".join(p for p in parts if p),
         )
+
+
+def warnings_markdown(stack: str, warnings: list[str]) -> str:
+    """The plan's warnings (preflight's: what could not be checked, or works but costs or
+    ends soon) as a list; "" when there are none."""
+    if not warnings:
+        return ""
+    items = "\n".join(f"- {w}" for w in warnings)
+    return f"### Warnings: `{stack}`\n\n{len(warnings)} warning(s), not blocking:\n\n{items}\n"
 
 
 def _one_line(message: str, limit: int = ROW_MESSAGE_LIMIT) -> str:

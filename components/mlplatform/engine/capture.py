@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Mapping
@@ -68,6 +69,17 @@ def default_provider_name(version: str, download_url: str = "") -> str:
     return name
 
 
+class _Keep(logging.Handler):
+    """Keeps each record's message in a list."""
+
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self._into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self._into.append(record.getMessage())
+
+
 class RecordingMonitor(MockMonitor):
     """Records each `RegisterResource` call (and stack outputs) before the mocks answer it.
 
@@ -80,11 +92,23 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: Any, config: Mapping[str, str] | None = None) -> None:
         super().__init__(mocks)
         self.captured: list[PlannedResource] = []
+        self.warnings: list[str] = []
+        """What the program logged at warning level (`pulumi.log.warn`: preflight's findings
+        among them), in order."""
         self._config = dict(config or {})
         self._defaults: set[str] = set()
         self._aliases_of: dict[str, list[str]] = {}
         """Each registered URN's aliases: its children inherit them."""
         self._lock = threading.Lock()
+
+    def logger(self) -> logging.Logger:
+        """A logger for the mock engine's log channel that keeps its warnings here (the SDK's
+        own falls back to the root logger, which prints bare messages)."""
+        logger = logging.getLogger(f"{__name__}.{id(self)}")
+        logger.propagate = False
+        logger.handlers = [_Keep(self.warnings)]
+        logger.setLevel(logging.WARNING)
+        return logger
 
     def _default_provider(self, request: Any) -> str | None:
         """The URN of the default provider serving `request`, registered on first use."""

@@ -87,6 +87,8 @@ class Plan:
     target: str
     resources: list[PlannedResource]
     outputs: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """What the program logged as warnings (preflight's findings among them), in order."""
     provider_config: dict[str, str] = field(default_factory=dict)
     """The stack's config of the clouds' default providers (`aws:*`, `gcp:*`,
     `azure-native:*`, as the engine gives it; secure values as `[secret]`): where a resource
@@ -119,6 +121,7 @@ class Plan:
             target=document.get("target", ""),
             resources=[PlannedResource.from_json(r) for r in document["resources"]],
             outputs=dict(document.get("outputs", {})),
+            warnings=list(document.get("warnings", [])),
             provider_config=dict(document.get("providerConfig", {})),
         )
 
@@ -130,6 +133,8 @@ class Plan:
             "resources": [r.to_json() for r in self.resources],
             "outputs": self.outputs,
         }
+        if self.warnings:
+            document["warnings"] = self.warnings
         if self.provider_config:
             document["providerConfig"] = self.provider_config
         return document

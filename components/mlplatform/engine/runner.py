@@ -176,6 +176,7 @@ def run_stack(stack: str, project_dir: Path | None = None) -> Plan:
         target=target,
         resources=monitor.captured,
         outputs=outputs,
+        warnings=monitor.warnings,
         provider_config={
             k: str(v) for k, v in config.items() if k.split(":")[0] in DEFAULT_PROVIDER_PACKAGES
         },
@@ -256,7 +257,14 @@ def _execute(
     secret_keys = [k for k, v in config.items() if v == SECRET_PLACEHOLDER]
     runtime_config.set_all_config(config, secret_keys)
     monitor = RecordingMonitor(PlatformMocks(), config)
-    mocks.set_mocks(monitor.mocks, project=project, stack=stack, preview=True, monitor=monitor)
+    mocks.set_mocks(
+        monitor.mocks,
+        project=project,
+        stack=stack,
+        preview=True,
+        logger=monitor.logger(),
+        monitor=monitor,
+    )
     # As the engine tells a program where its Pulumi.yaml is (local chart paths are relative).
     # (The SDK declares its settings with a descriptor the type checker cannot follow.)
     cast(Any, settings.SETTINGS).root_directory = str(root or Path.cwd())

@@ -22,15 +22,20 @@ SECRET_PLACEHOLDER = "[secret]"
 
 
 def parse(
-    values: dict[str, Any], source: str = "stack config", root: Path | None = None
+    values: dict[str, Any],
+    source: str = "stack config",
+    root: Path | None = None,
+    platform_name: str | None = None,
 ) -> PlatformConfig:
     """Validate namespace-stripped config values; raise `ConfigError` listing every problem.
-    `root`, the folder of Pulumi.yaml, is where local chart paths are checked."""
+    `root`, the folder of Pulumi.yaml, is where local chart paths are checked; with
+    `platform_name`, the name the program gives `MlPlatform`, the names it generates are
+    judged too (`MlPlatform` judges them anyway; here they join every other problem)."""
     try:
         cfg = PlatformConfig.model_validate(values)
     except ValidationError as exc:
         raise from_validation_error(PlatformConfig, exc, source) from None
-    issues = check(cfg, root)
+    issues = check(cfg, root, platform_name=platform_name)
     if issues:
         raise ConfigError(issues, source)
     return cfg
@@ -56,14 +61,20 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def from_pulumi() -> PlatformConfig:
-    """The spec of the running Pulumi program (inside `pulumi up` or the offline engine)."""
+def from_pulumi(platform_name: str | None = None) -> PlatformConfig:
+    """The spec of the running Pulumi program (inside `pulumi up` or the offline engine); with
+    `platform_name`, the name the program will give `MlPlatform`, its generated names are
+    judged with every other problem."""
     from pulumi.runtime import config as runtime_config
     from pulumi.runtime import settings
 
     flat = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     root = settings.get_root_directory()
-    return parse(namespace_values(flat), root=Path(root) if root else Path.cwd())
+    return parse(
+        namespace_values(flat),
+        root=Path(root) if root else Path.cwd(),
+        platform_name=platform_name,
+    )
 
 
 def load_yaml(text: str) -> Any:

@@ -13,13 +13,16 @@ import ipaddress
 import re
 import tarfile
 from collections.abc import Callable, Collection, Iterator
+from datetime import date
 from pathlib import Path
 
 from mlplatform import catalog, defaults
 from mlplatform.catalog import eks_addons
 from mlplatform.catalog.charts import PINNED
+from mlplatform.catalog.limits import mig
+from mlplatform.catalog.limits import regions as region_limits
 from mlplatform.catalog.names import SharingMode
-from mlplatform.environment import image_reference
+from mlplatform.environment import image_reference, preflight
 from mlplatform.environment.errors import ConfigIssue
 from mlplatform.environment.model import (
     EndpointAccess,
@@ -30,23 +33,17 @@ from mlplatform.environment.model import (
     Target,
 )
 
-MIG_CAPABLE_GPUS = frozenset({"A100-40GB", "A100-80GB", "H100", "H200"})
-"""GPUs with Multi-Instance GPU support (NVIDIA MIG user guide, supported GPUs)."""
-MIG_AT_POOL_CREATION = frozenset({Target.AZURE, Target.GCP})
+MIG_CAPABLE_GPUS = mig.MIG_CAPABLE_GPUS
+"""GPUs with Multi-Instance GPU support (`mlplatform.catalog.limits.mig`)."""
+MIG_AT_POOL_CREATION = frozenset(Target(cloud) for cloud in mig.POOL_PROFILE_FIELD)
 """Clouds whose node pool API takes a MIG profile
 (AKS gpuInstanceProfile, GKE gpu_partition_size)."""
 
-REGION_PATTERNS: dict[Target, tuple[str, str]] = {
-    Target.AWS: (r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$", "us-east-1"),
-    Target.AZURE: (r"^[a-z]+[a-z0-9]*$", "westeurope"),
-    Target.GCP: (r"^[a-z]+-[a-z]+\d+$", "us-central1"),
-}
-MIG_PROFILE = re.compile(r"^[1-7]g\.\d+gb$")
+REGION_EXAMPLES = {Target.AWS: "us-east-1", Target.AZURE: "westeurope", Target.GCP: "us-central1"}
+"""A region of each cloud, for a message that asks for one (each cloud's dated list of regions
+is `mlplatform.catalog.limits.regions.REGION_LISTS`)."""
 AKS_POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
 AZURE_ZONES = frozenset({"1", "2", "3"})
-RESERVED_NAMESPACES = frozenset(
-    {"default", defaults.PLATFORM_NAMESPACE, "gpu-operator", "nvidia-device-plugin"}
-)
 ADMIN_PATTERNS: dict[Target, tuple[str, str]] = {
     Target.AWS: (
         r"^arn:aws[a-z-]*:iam::\d{12}:(role|user)/.+$",
@@ -57,8 +54,6 @@ ADMIN_PATTERNS: dict[Target, tuple[str, str]] = {
         "an Entra ID group object id (a GUID)",
     ),
 }
-GCP_LABEL = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
-GCP_LABEL_VALUE = re.compile(r"^[a-z0-9_-]{0,63}$")
 
 Rule = Callable[[PlatformConfig], Iterator[ConfigIssue]]
 
@@ -70,12 +65,15 @@ def _region(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
                 "region", "has no meaning on the kubernetes target; remove it", cfg.region
             )
         return
-    pattern, example = REGION_PATTERNS[cfg.target]
+    example = REGION_EXAMPLES[cfg.target]
+    known = region_limits.REGION_LISTS[cfg.target.value]
     if cfg.region is None:
         yield ConfigIssue("region", f"is required on {cfg.target}; add e.g. region: {example}")
-    elif not re.match(pattern, cfg.region):
+    elif cfg.region not in known.regions:
+        close = region_limits.close_regions(cfg.target.value, cfg.region)
+        fix = f"use one of {', '.join(close)}" if close else f"use e.g. {example}"
         yield ConfigIssue(
-            "region", f"is not a {cfg.target} region name; use e.g. {example}", cfg.region
+            "region", f"is not a region of {cfg.target} (per {known.cite}); {fix}", cfg.region
         )
 
 
@@ -236,23 +234,53 @@ def _pool_zones(
 def _mig_profile_form(
     target: Target | None, region: str | None, at: str, pool: GpuPoolSpec
 ) -> Iterator[ConfigIssue]:
-    if pool.sharing.mig_profile is not None and not MIG_PROFILE.match(pool.sharing.mig_profile):
-        yield ConfigIssue(
-            f"{at}.sharing.migProfile",
-            "is not a MIG profile; use the form 1g.10gb",
-            pool.sharing.mig_profile,
-        )
+    """The MIG profile's form; that it is one of the pool's GPU's and its cloud can make it is
+    `preflight.sharing.mig_profile_offered`'s (both in `PLACEMENT_RULES`)."""
+    yield from preflight.sharing.mig_profile_form(target, region, at, pool)
 
 
 def _zone_problem(target: Target | None, region: str | None, zone: str) -> str | None:
+    """What is wrong with a pool's zone in `region`, against the zones each region has
+    (`mlplatform.catalog.limits.regions`); whether the zone has the pool's GPU is
+    `preflight.regions`'."""
     if target is Target.AWS:
         return (
             "cannot be set on aws (node groups follow the cluster's private subnets); remove zones"
         )
-    if target is Target.AZURE and zone not in AZURE_ZONES:
+    if target is Target.AZURE:
+        return _azure_zone_problem(region, zone)
+    if target is Target.GCP and region is not None:
+        return _gcp_zone_problem(region, zone)
+    return None
+
+
+def _azure_zone_problem(region: str | None, zone: str) -> str | None:
+    if zone not in AZURE_ZONES:
         return "is not an Azure zone number; use 1, 2 or 3"
-    if target is Target.GCP and region is not None and not zone.startswith(f"{region}-"):
-        return f"is not a zone of region {region}; use e.g. {region}-a"
+    if region in region_limits.AZURE_WITHOUT_ZONES:
+        zonal = frozenset(region_limits.AZURE_ZONAL)
+        close = region_limits.close_regions("azure", region, zonal)
+        such = f" such as {', '.join(close)}" if close else ""
+        return (
+            f"cannot be used in {region}, which has no availability zones (per "
+            f"{region_limits.AZURE_REGIONS.cite}); remove zones, or use a region with zones{such}"
+        )
+    return None
+
+
+def _gcp_zone_problem(region: str, zone: str) -> str | None:
+    ai_zone = region_limits.GCP_AI_ZONE.match(zone)
+    if ai_zone is not None and ai_zone["region"] == region:
+        return None  # an AI zone: not in the zones table, so preflight only warns
+    zones = region_limits.GCP_ZONES.get(region)
+    if zones is None:  # not a GCP region, which `_region` reports
+        prefix_ok = zone.startswith(f"{region}-")
+        return None if prefix_ok else f"is not a zone of region {region}; name one of its zones"
+    if zone not in zones:
+        return (
+            f"is not a zone of region {region} (its zones are {', '.join(zones)}, per "
+            f"{region_limits.GCP_REGIONS.cite}); use one of them"
+        )
     return None
 
 
@@ -274,6 +302,7 @@ PLACEMENT_RULES: tuple[tuple[PoolRule, frozenset[str]], ...] = (
     (_aks_pool_name, frozenset({"name"})),
     (_pool_zones, frozenset({"zones"})),
     (_mig_profile_form, frozenset({"sharing"})),
+    (preflight.sharing.mig_profile_offered, frozenset({"gpu", "gpusPerNode", "sharing"})),
 )
 """The rules of where one pool's nodes run, as `POOL_RULES`."""
 
@@ -347,12 +376,10 @@ def _admins(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
 
 
 def _teams(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    """Team names are unique (a team's namespace that another namespace already is, one of
+    Kubernetes' or the platform's, is `preflight.kubernetes`'s to find)."""
     seen: set[str] = set()
     for i, team in enumerate(cfg.teams):
-        if team.name in RESERVED_NAMESPACES or team.name.startswith("kube-"):
-            yield ConfigIssue(
-                f"teams[{i}].name", "is a system namespace; choose another name", team.name
-            )
         if team.name in seen:
             yield ConfigIssue(f"teams[{i}].name", "is used by another team", team.name)
         seen.add(team.name)
@@ -412,19 +439,6 @@ def _kubernetes_version(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
         )
 
 
-def _budget(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
-    cap = cfg.budget.max_gpus
-    if cap is None:
-        return
-    total = sum(p.max_nodes * p.gpus_per_node for p in cfg.gpu_pools)
-    if total > cap:
-        yield ConfigIssue(
-            "gpuPools",
-            f"can grow to {total} GPUs (maxNodes x gpusPerNode summed), over budget.maxGpus "
-            f"({cap}); lower maxNodes or raise budget.maxGpus",
-        )
-
-
 def _protection(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
     if cfg.environment is Environment.PROD and not cfg.protect and not cfg.allow_unprotected_prod:
         yield ConfigIssue(
@@ -460,66 +474,6 @@ def _endpoint(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
                 "opens the prod API server to the whole internet; list your office/VPN CIDRs",
                 cidr,
             )
-
-
-def _tags(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
-    if cfg.target not in (Target.GCP, Target.KUBERNETES):
-        return
-    kind = "GCP labels" if cfg.target is Target.GCP else "Kubernetes labels"
-    for key, value in cfg.tags.items():
-        if not GCP_LABEL.match(key):
-            yield ConfigIssue(
-                f"tags.{key}",
-                f"is not a valid key for {kind}; use lowercase "
-                "letters, digits, _ and -, starting with a letter",
-                key,
-            )
-        if not GCP_LABEL_VALUE.match(value):
-            yield ConfigIssue(
-                f"tags.{key}",
-                f"is not a valid value for {kind}; use at most 63 "
-                "lowercase letters, digits, _ and -",
-                value,
-            )
-
-
-INSTANCE_CLASS_PREFIX = {Target.AWS: "db.", Target.AZURE: "Standard_", Target.GCP: "db-"}
-"""How each cloud spells a database instance class (db.m7g.large, Standard_D2ds_v5,
-db-custom-2-7680)."""
-
-
-def _database(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
-    db = cfg.mlflow.database
-    at = "mlflow.database.instanceClass"
-    if db.instance_class is None:
-        return
-    prefix = INSTANCE_CLASS_PREFIX.get(cfg.target)
-    if prefix is None:
-        yield ConfigIssue(
-            at, "has no meaning on the kubernetes target (PostgreSQL runs in-cluster); remove it"
-        )
-        return
-    if not db.instance_class.startswith(prefix):
-        yield ConfigIssue(
-            at,
-            f"is not a {cfg.target} database class; name one starting with {prefix}",
-            db.instance_class,
-        )
-    if cfg.target is Target.GCP and not db.instance_class.startswith("db-custom-"):
-        yield ConfigIssue(
-            at,
-            "must be a custom machine tier (db-custom-<vCPUs>-<MiB>) on Cloud SQL Enterprise; "
-            "shared-core tiers carry no SLA",
-            db.instance_class,
-        )
-    burstable = cfg.target is Target.AZURE and db.instance_class.startswith("Standard_B")
-    if burstable and cfg.database_standby:
-        yield ConfigIssue(
-            at,
-            "is a Burstable SKU, which has no zone-redundant HA; use a General Purpose SKU "
-            "such as Standard_D2ds_v5 or set mlflow.database.highAvailability: false",
-            db.instance_class,
-        )
 
 
 def _log_retention(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
@@ -631,15 +585,12 @@ RULES: tuple[Rule, ...] = (
     _teams,
     _sharing_needs_enablement,
     _kubernetes_version,
-    _budget,
     _protection,
     _endpoint,
-    _tags,
     _customer_keys,
     _mlflow_needs_store,
     _mlflow_volume,
     _mlflow_image,
-    _database,
     _log_retention,
     _managed_prometheus,
 )
@@ -657,10 +608,18 @@ made of the args alone, where none of those failed validation, and keeps the iss
 the args gave."""
 
 
-def check(cfg: PlatformConfig, root: Path | None = None) -> list[ConfigIssue]:
-    """Every cross-field problem in `cfg`, in rule order; with the project folder `root`, also
-    the local charts `charts.paths` names."""
+def check(
+    cfg: PlatformConfig,
+    root: Path | None = None,
+    today: date | None = None,
+    platform_name: str | None = None,
+) -> list[ConfigIssue]:
+    """Every cross-field problem in `cfg`, in rule order, then every preflight error (what the
+    cloud would refuse; support windows judged on `today`, default the current date; the
+    generated names too when `platform_name`, the `MlPlatform`'s, is given); with the project
+    folder `root`, also the local charts `charts.paths` names."""
     issues = [issue for rule in RULES for issue in rule(cfg)]
+    issues += preflight.errors(cfg, preflight.Preflight(today or date.today(), platform_name))
     if root is not None:
         issues += local_charts(cfg, root)
     return issues

@@ -1,0 +1,64 @@
+"""Layer 2.1, the environment spec: preflight, what a cloud would refuse at `pulumi up` (or
+accept into a platform that cannot work), found at plan time from the spec alone.
+
+Each module checks one class of limit against dated facts in `mlplatform.catalog.limits`
+(layer 1): generated names (`names`), regions, zones and GPU shapes per region (`regions`),
+Kubernetes version windows (`versions`), networks (`networks`), tags and labels (`tags`),
+databases and disks (`databases`), node CPU architecture (`nodes`), GPU sharing (`sharing`),
+Kubernetes quantities, names and namespaces (`kubernetes`), and capacity coherence
+(`capacity`). A module gives `ERRORS`, checks whose findings stop the plan (exit 2, every
+problem at once, before any resource exists), and `WARNINGS`, checks whose findings are shown
+but let the plan go on (a fact we have no data for is a warning, never a pass).
+
+The spec's own validation runs every module's errors but the names' (`rules.check`), since a
+generated name needs the platform's name, which only `MlPlatform` knows; `MlPlatform` runs
+the names' errors and every warning (`for_platform`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from mlplatform.environment.errors import ConfigIssue
+from mlplatform.environment.model import PlatformConfig
+from mlplatform.environment.preflight import (
+    capacity,
+    databases,
+    kubernetes,
+    names,
+    networks,
+    nodes,
+    regions,
+    sharing,
+    tags,
+    versions,
+)
+from mlplatform.environment.preflight.context import Check, Preflight
+
+__all__ = ["Check", "Preflight", "errors", "for_platform", "warnings"]
+
+SPEC_MODULES = (regions, versions, networks, tags, databases, nodes, sharing, kubernetes, capacity)
+"""The modules judged from the spec alone, in the order their findings are listed."""
+
+
+def errors(cfg: PlatformConfig, at: Preflight) -> list[ConfigIssue]:
+    """Every preflight error of `cfg`; generated names too when `at` names the platform."""
+    modules = (names, *SPEC_MODULES) if at.platform_name is not None else SPEC_MODULES
+    return [issue for module in modules for check in module.ERRORS for issue in check(cfg, at)]
+
+
+def warnings(cfg: PlatformConfig, at: Preflight) -> list[ConfigIssue]:
+    """Every preflight warning of `cfg`: what could not be judged, or will work but cost or
+    surprise."""
+    modules = (names, *SPEC_MODULES)
+    return [issue for module in modules for check in module.WARNINGS for issue in check(cfg, at)]
+
+
+def for_platform(
+    cfg: PlatformConfig, platform_name: str, today: date | None = None
+) -> tuple[list[ConfigIssue], list[ConfigIssue]]:
+    """(errors, warnings) `MlPlatform` adds to the spec's own validation: the generated names'
+    errors, and every warning."""
+    at = Preflight(today or date.today(), platform_name)
+    issues = [issue for check in names.ERRORS for issue in check(cfg, at)]
+    return issues, warnings(cfg, at)
