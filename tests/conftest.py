@@ -6,6 +6,7 @@ Each plan runs the real `stacks/__main__.py` under freshly installed mocks
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,11 @@ import pytest
 import yaml
 
 from mlplatform.engine import Plan, run_stack
+
+# Preflight judges dated windows (Kubernetes support, table currency) on this day, in this
+# process and every process it starts, so the suite does not change with the calendar
+# (tests/unit/preflight/test_wiring.py also plans the shipped stacks on the real day).
+os.environ.setdefault("MLPLATFORM_PREFLIGHT_DATE", "2026-12-06")
 
 ROOT = Path(__file__).resolve().parents[1]
 STACKS_DIR = ROOT / "stacks"

@@ -16,6 +16,9 @@ KMS_DELETION_WINDOW_DAYS = 30
 """Waiting period before a scheduled KMS key deletion completes (the AWS maximum)."""
 SYSTEM_INSTANCE_TYPES = {"aws": "m6i.large", "azure": "Standard_D4ds_v5", "gcp": "e2-standard-4"}
 """General-purpose CPU node shape of the system pool per cloud."""
+SYSTEM_POOL_NAME = "system"
+"""The cluster's own pool for the platform's services (EKS node group `<cluster>-system`, AKS
+agent pool `system`, GKE node pool `<cluster>-system`): no GPU pool may take the name."""
 SYSTEM_MIN_NODES = 2
 """Lower bound of the system pool: two nodes, so add-ons survive one node's loss."""
 SYSTEM_MAX_NODES = 4

@@ -428,3 +428,25 @@ def test_a_default_provider_is_recorded_once_with_its_config_and_version() -> No
     )
     assert (provider.parent, provider.inputs) == (None, {"project": "lab", "version": version})
     assert {r.provider for r in plan.of_type("gcp:storage/bucket:Bucket")} == {provider.urn}
+
+
+def test_a_urn_registered_twice_is_refused_as_the_engine_refuses_it() -> None:
+    """The Pulumi engine stops a program that registers one URN twice ("Duplicate resource URN
+    '%v'; try giving it a unique name", pkg/diag/errors.go GetDuplicateResourceURNError); the
+    SDK's mocks do not, so the offline engine checks it (a GPU pool named like the system pool
+    once planned two node groups of one URN)."""
+    import pulumi_random as random
+
+    from mlplatform.engine import PlanError, run_program
+
+    def program() -> None:
+        random.RandomString("same", length=4)
+        random.RandomString("same", length=5)
+
+    with pytest.raises(PlanError) as caught:
+        run_program(program)
+    assert str(caught.value) == (
+        "ValueError: Duplicate resource URN "
+        "'urn:pulumi:test::test::random:index/randomString:RandomString::same'; try giving it "
+        "a unique name"
+    )

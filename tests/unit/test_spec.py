@@ -446,8 +446,10 @@ BAD_CONFIGS: list[tuple[str, dict[str, Any], str]] = [
     (
         "shared-core Cloud SQL tier",
         {**GCP, "mlflow": {"enabled": True, "database": {"instanceClass": "db-f1-micro"}}},
-        "mlflow.database.instanceClass: 'db-f1-micro' must be a custom machine tier "
-        "(db-custom-<vCPUs>-<MiB>) on Cloud SQL Enterprise; shared-core tiers carry no SLA",
+        "mlflow.database.instanceClass: 'db-f1-micro' is not a custom machine tier "
+        "(db-custom-<vCPUs>-<MiB>): Cloud SQL Enterprise, the edition the platform creates, "
+        "takes only custom and shared-core tiers for PostgreSQL, and shared-core tiers "
+        "(db-f1-micro, db-g1-small) carry no SLA; use e.g. db-custom-1-3840",
     ),
     (
         "Burstable Flexible Server with HA",
@@ -808,3 +810,15 @@ def test_a_pattern_mismatch_says_what_a_valid_value_looks_like() -> None:
         "; expected: Namespaces whose pods may reach MLflow besides the teams' and the ingress "
         "controller's"
     )
+
+
+@pytest.mark.parametrize("base", [AWS, AZURE, GCP], ids=["aws", "azure", "gcp"])
+def test_a_gpu_pool_cannot_take_the_system_pools_name(base: dict[str, Any]) -> None:
+    """The platform creates the cluster's system pool (AKS agent pool `system`, node group and
+    node pool `<cluster>-system`): a GPU pool of that name would resize it on AKS and register
+    the same URN twice elsewhere, which the Pulumi engine refuses."""
+    assert issues({**base, "gpuPools": [pool(name="system")]}) == [
+        "gpuPools[0].name: 'system' is the name of the cluster's system pool, which the "
+        "platform creates; choose another name, e.g. gpu"
+    ]
+    parse({**base, "gpuPools": [pool(name="systems")]})

@@ -452,7 +452,7 @@ class EksGpuCluster(pulumi.ComponentResource):
         node_role: ServiceRole,
         addons: list[pulumi.Resource],
     ) -> eks.NodeGroup:
-        name = f"{self._name}-system"
+        name = f"{self._name}-{defaults.SYSTEM_POOL_NAME}"
         template = self._launch_template(name, ROOT_DEVICE, SYSTEM_DISK_GB, IMDS_HOP_LIMIT)
         low = args.get("system_min_nodes", defaults.SYSTEM_MIN_NODES)
         return eks.NodeGroup(
@@ -472,7 +472,7 @@ class EksGpuCluster(pulumi.ComponentResource):
             },
             launch_template={"id": template.id, "version": template.latest_version.apply(str)},
             update_config={"max_unavailable": 1},
-            labels={defaults.POOL_LABEL: "system"},
+            labels={defaults.POOL_LABEL: defaults.SYSTEM_POOL_NAME},
             tags=self._tags,
             opts=child(
                 self,

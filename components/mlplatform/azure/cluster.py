@@ -31,7 +31,7 @@ POD_CIDR = "192.168.0.0/16"
 SERVICE_CIDR = "172.16.0.0/16"
 DNS_SERVICE_IP = "172.16.0.10"
 MIG_PROFILES = {"1g": "MIG1g", "2g": "MIG2g", "3g": "MIG3g", "4g": "MIG4g", "7g": "MIG7g"}
-SYSTEM_POOL = "system"
+SYSTEM_POOL = defaults.SYSTEM_POOL_NAME
 INSIGHTS_STREAM = "Microsoft-ContainerInsights-Group-Default"
 CONTROL_PLANE_LOGS = (
     "kube-apiserver",

@@ -16,6 +16,7 @@ an environment down is a visible choice.
 
 from __future__ import annotations
 
+import html
 import os
 import queue
 import tempfile
@@ -328,7 +329,7 @@ def warnings_markdown(stack: str, warnings: list[str]) -> str:
     ends soon) as a list; "" when there are none."""
     if not warnings:
         return ""
-    items = "\n".join(f"- {w}" for w in warnings)
+    items = "\n".join(f"- {html.escape(w, quote=False)}" for w in warnings)
     return f"### Warnings: `{stack}`\n\n{len(warnings)} warning(s), not blocking:\n\n{items}\n"
 
 

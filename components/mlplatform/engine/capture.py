@@ -100,14 +100,14 @@ class RecordingMonitor(MockMonitor):
         self._aliases_of: dict[str, list[str]] = {}
         """Each registered URN's aliases: its children inherit them."""
         self._lock = threading.Lock()
+        self._urns: set[str] = set()
+        """Every URN the program registered: a second registration is refused."""
 
     def logger(self) -> logging.Logger:
         """A logger for the mock engine's log channel that keeps its warnings here (the SDK's
         own falls back to the root logger, which prints bare messages)."""
-        logger = logging.getLogger(f"{__name__}.{id(self)}")
-        logger.propagate = False
-        logger.handlers = [_Keep(self.warnings)]
-        logger.setLevel(logging.WARNING)
+        logger = logging.Logger(__name__, logging.WARNING)  # not registered: one per plan
+        logger.addHandler(_Keep(self.warnings))
         return logger
 
     def _default_provider(self, request: Any) -> str | None:
@@ -222,6 +222,10 @@ class RecordingMonitor(MockMonitor):
             replace_on_changes=list(request.replaceOnChanges),
         )
         with self._lock:
+            if urn in self._urns:
+                # As the engine refuses it (pkg/diag/errors.go GetDuplicateResourceURNError).
+                raise ValueError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
+            self._urns.add(urn)
             self.captured.append(resource)
             if aliases:
                 self._aliases_of[urn] = aliases

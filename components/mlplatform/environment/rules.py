@@ -222,6 +222,22 @@ def _aks_pool_name(
         )
 
 
+def _pool_name_reserved(
+    target: Target | None, region: str | None, at: str, pool: GpuPoolSpec
+) -> Iterator[ConfigIssue]:
+    """A GPU pool cannot take the name of the cluster's own system pool: on AKS the agent pool
+    `system` would be the system pool resized, elsewhere the node group or node pool
+    `<cluster>-system` would be registered twice, which the Pulumi engine refuses (duplicate
+    URN)."""
+    if pool.name == defaults.SYSTEM_POOL_NAME:
+        yield ConfigIssue(
+            f"{at}.name",
+            "is the name of the cluster's system pool, which the platform creates; choose "
+            "another name, e.g. gpu",
+            pool.name,
+        )
+
+
 def _pool_zones(
     target: Target | None, region: str | None, at: str, pool: GpuPoolSpec
 ) -> Iterator[ConfigIssue]:
@@ -300,6 +316,7 @@ with a bad name still has its other problems found."""
 PLACEMENT_RULES: tuple[tuple[PoolRule, frozenset[str]], ...] = (
     (_pool_image, frozenset({"nodeImage"})),
     (_aks_pool_name, frozenset({"name"})),
+    (_pool_name_reserved, frozenset({"name"})),
     (_pool_zones, frozenset({"zones"})),
     (_mig_profile_form, frozenset({"sharing"})),
     (preflight.sharing.mig_profile_offered, frozenset({"gpu", "gpusPerNode", "sharing"})),
@@ -615,11 +632,11 @@ def check(
     platform_name: str | None = None,
 ) -> list[ConfigIssue]:
     """Every cross-field problem in `cfg`, in rule order, then every preflight error (what the
-    cloud would refuse; support windows judged on `today`, default the current date; the
+    cloud would refuse; support windows judged on `today`, default `preflight.today()`; the
     generated names too when `platform_name`, the `MlPlatform`'s, is given); with the project
     folder `root`, also the local charts `charts.paths` names."""
     issues = [issue for rule in RULES for issue in rule(cfg)]
-    issues += preflight.errors(cfg, preflight.Preflight(today or date.today(), platform_name))
+    issues += preflight.errors(cfg, preflight.Preflight(today or preflight.today(), platform_name))
     if root is not None:
         issues += local_charts(cfg, root)
     return issues

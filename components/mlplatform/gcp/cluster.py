@@ -205,7 +205,7 @@ class GkeGpuCluster(pulumi.ComponentResource):
             ),
         )
         system = container.NodePool(
-            f"{name}-system",
+            f"{name}-{defaults.SYSTEM_POOL_NAME}",
             project=self._project,
             location=self._region,
             cluster=self.cluster.name,

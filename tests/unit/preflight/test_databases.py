@@ -228,12 +228,17 @@ def test_the_limits_name_the_platforms_own_database_settings() -> None:
 
 def test_a_shared_core_cloud_sql_tier_is_refused() -> None:
     """PostgreSQL takes 'only shared-core machine types, and custom machine types'
-    (pulumi_gcp sql.DatabaseInstanceSettings.tier); shared-core tiers carry no SLA."""
+    (pulumi_gcp sql.DatabaseInstanceSettings.tier); shared-core tiers carry no SLA. An
+    Enterprise Plus or legacy tier is neither: refused with the same message."""
+    for tier in ("db-n1-standard-2", "db-perf-optimized-N-2"):
+        assert [i.value for i in errors(_database(GCP, instanceClass=tier))] == [tier]
     assert errors(_database(GCP, instanceClass="db-f1-micro")) == [
         ConfigIssue(
             AT_CLASS,
-            "must be a custom machine tier (db-custom-<vCPUs>-<MiB>) on Cloud SQL Enterprise; "
-            "shared-core tiers carry no SLA",
+            "is not a custom machine tier (db-custom-<vCPUs>-<MiB>): Cloud SQL Enterprise, the "
+            "edition the platform creates, takes only custom and shared-core tiers for "
+            "PostgreSQL, and shared-core tiers (db-f1-micro, db-g1-small) carry no SLA; use "
+            "e.g. db-custom-1-3840",
             "db-f1-micro",
         )
     ]

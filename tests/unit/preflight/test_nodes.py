@@ -97,13 +97,11 @@ def test_the_pinned_ami_type_is_the_clusters() -> None:
     assert architectures.EKS_AMI_ARCHITECTURE[SYSTEM_AMI] == "x86_64"
 
 
-def test_arm_sizes_pass_on_aks_and_gke() -> None:
+def test_arm_sizes_pass_on_aks() -> None:
     """AKS's system pool names only an OS SKU (AzureLinux) and takes Arm64 sizes such as
-    Standard_D4pds_v5 (azure-aks-docs use-arm64-vms.md); GKE's names an image type: neither
-    pins an architecture."""
+    Standard_D4pds_v5 (azure-aks-docs use-arm64-vms.md): it pins no architecture. (GKE's image
+    type pins none either, but GKE taints Arm nodes: see the GKE test below.)"""
     assert errors(_system(AZURE, "Standard_D4pds_v5")) == []
-    assert errors(_system(GCP, "t2a-standard-4")) == []
-    assert warnings(_system(GCP, "t2a-standard-4")) == []
 
 
 # --- AKS: system pool VM sizes ------------------------------------------------------------
@@ -161,3 +159,38 @@ def test_the_spec_refuses_a_graviton_system_pool() -> None:
     with pytest.raises(ConfigError) as caught:
         parse(_system(AWS, "m7g.large"))
     assert PATH in [issue.path for issue in caught.value.issues]
+
+
+@pytest.mark.parametrize("machine", ["t2a-standard-4", "c4a-standard-4"])
+def test_an_arm_system_pool_is_refused_on_gke(machine: str) -> None:
+    """GKE taints every Arm node kubernetes.io/arch=arm64:NoSchedule (GKE, Prepare an Arm
+    workload for deployment, read 2026-12-06), and its Arm series are T2A and C4A (GKE, Deploy
+    Autopilot workloads on Arm architecture): the platform's services would never schedule."""
+    assert errors(_system(GCP, machine)) == [
+        ConfigIssue(
+            PATH,
+            "is an Arm machine type, and GKE taints Arm nodes kubernetes.io/arch=arm64:"
+            "NoSchedule (per GKE, Prepare an Arm workload for deployment, read 2026-12-06), "
+            "which the platform's services on the system pool (MLflow, Prometheus, the "
+            "autoscaler's and CSI's controllers) do not tolerate, so they never schedule; use "
+            "an x86 machine type such as e2-standard-4",
+            machine,
+        )
+    ]
+    assert errors(_system(GCP, "n2-standard-4")) == []
+
+
+def test_an_azure_size_that_does_not_read_is_a_warning() -> None:
+    """AKS's system pool rules read the family and vCPUs from the size name (AKS
+    quotas-skus-regions and use-system-pools, 2026-08); a name that does not read is not
+    judged, and says so."""
+    assert warnings(_system(AZURE, "D4ds_v5")) == [
+        ConfigIssue(
+            PATH,
+            "does not read as an Azure VM size (Standard_<family><vCPUs>...), so AKS's system "
+            f"pool rules (at least 2 vCPUs, no B-series, per {AKS}) were not checked; check "
+            "with `az vm list-skus --size D4ds_v5 --output table`",
+            "D4ds_v5",
+        )
+    ]
+    assert warnings(_system(AZURE, "Standard_D4ds_v5")) == []

@@ -247,3 +247,17 @@ AKS_SYSTEM_MIN_VCPUS = 2
 AKS_SYSTEM_RECOMMENDED_VCPUS = 4
 AKS_SYSTEM_EXAMPLE = defaults.SYSTEM_INSTANCE_TYPES["azure"]
 """The size a fix names: the platform's default system VM size."""
+
+
+GKE_ARM_SERIES = ("t2a", "c4a")
+"""Compute Engine's Arm machine series GKE runs (Tau T2A; C4A, Google Axion): "Ensure that you
+have quota for the C4A or Tau T2A Compute Engine machine types" (GKE, Deploy Autopilot
+workloads on Arm architecture, cloud.google.com/kubernetes-engine/docs/how-to/
+autopilot-arm-workloads, read 2026-12-06). A newer Arm series would need adding here."""
+GKE_ARM_TAINT_SOURCE = (
+    "GKE, Prepare an Arm workload for deployment (docs.cloud.google.com/kubernetes-engine/docs/"
+    "how-to/prepare-arm-workloads-for-deployment, read 2026-12-06): 'By default, GKE schedules "
+    "workloads only to x86-based nodes ... by placing a taint (kubernetes.io/arch=arm64:"
+    "NoSchedule) on all Arm nodes'"
+)
+GKE_ARM_TAINT_SHORT = "GKE, Prepare an Arm workload for deployment, read 2026-12-06"

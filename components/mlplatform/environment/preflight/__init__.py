@@ -10,16 +10,20 @@ Kubernetes quantities, names and namespaces (`kubernetes`), and capacity coheren
 problem at once, before any resource exists), and `WARNINGS`, checks whose findings are shown
 but let the plan go on (a fact we have no data for is a warning, never a pass).
 
-The spec's own validation runs every module's errors but the names' (`rules.check`), since a
-generated name needs the platform's name, which only `MlPlatform` knows; `MlPlatform` runs
-the names' errors and every warning (`for_platform`).
+The spec's own validation runs every module's errors (`rules.check`), the names' only when it
+is given the platform's name, which a generated name starts from (`from_pulumi(platform_name=
+...)`); `MlPlatform`, which knows it, runs the names' errors and every warning
+(`for_platform`). Dated windows are judged on `today()`: the current date, or the day
+`MLPLATFORM_PREFLIGHT_DATE` names (the tests pin it, so the suite does not change with the
+calendar; a reviewer can ask how a spec fares on a later day).
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date
 
-from mlplatform.environment.errors import ConfigIssue
+from mlplatform.environment.errors import ConfigError, ConfigIssue
 from mlplatform.environment.model import PlatformConfig
 from mlplatform.environment.preflight import (
     capacity,
@@ -35,7 +39,24 @@ from mlplatform.environment.preflight import (
 )
 from mlplatform.environment.preflight.context import Check, Preflight
 
-__all__ = ["Check", "Preflight", "errors", "for_platform", "warnings"]
+__all__ = ["Check", "Preflight", "errors", "for_platform", "today", "warnings"]
+
+TODAY_VARIABLE = "MLPLATFORM_PREFLIGHT_DATE"
+"""The environment variable that names the day preflight judges on (YYYY-MM-DD)."""
+
+
+def today() -> date:
+    """The day dated windows are judged on: `TODAY_VARIABLE`'s when set, else the current
+    date. A value that is not a date raises `ConfigError` naming the variable."""
+    text = os.environ.get(TODAY_VARIABLE, "")
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        issue = ConfigIssue(TODAY_VARIABLE, "is not a date; use YYYY-MM-DD, or unset it", text)
+        raise ConfigError([issue], "the environment") from None
+
 
 SPEC_MODULES = (regions, versions, networks, tags, databases, nodes, sharing, kubernetes, capacity)
 """The modules judged from the spec alone, in the order their findings are listed."""
@@ -55,10 +76,10 @@ def warnings(cfg: PlatformConfig, at: Preflight) -> list[ConfigIssue]:
 
 
 def for_platform(
-    cfg: PlatformConfig, platform_name: str, today: date | None = None
+    cfg: PlatformConfig, platform_name: str, on: date | None = None
 ) -> tuple[list[ConfigIssue], list[ConfigIssue]]:
     """(errors, warnings) `MlPlatform` adds to the spec's own validation: the generated names'
-    errors, and every warning."""
-    at = Preflight(today or date.today(), platform_name)
+    errors, and every warning, judged `on` that day (default `today()`)."""
+    at = Preflight(on or today(), platform_name)
     issues = [issue for check in names.ERRORS for issue in check(cfg, at)]
     return issues, warnings(cfg, at)

@@ -156,7 +156,7 @@ class Charge(NamedTuple):
     what: str
     """As the floor's message lists it ("cluster.systemPool 2 x m6i.large")."""
     runs: str
-    """What runs, as a missing price's warning names it ("1 x p5e.48xlarge")."""
+    """What runs, as a missing price's warning names it ("1 x p5.4xlarge")."""
     path: str
     """The spec field that picks the priced SKU (where a missing price is reported)."""
     value: Any

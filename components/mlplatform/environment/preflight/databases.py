@@ -186,8 +186,10 @@ def _cloud_sql_tier(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]
     if not value.startswith("db-custom-"):
         yield ConfigIssue(
             AT_CLASS,
-            "must be a custom machine tier (db-custom-<vCPUs>-<MiB>) on Cloud SQL Enterprise; "
-            "shared-core tiers carry no SLA",
+            "is not a custom machine tier (db-custom-<vCPUs>-<MiB>): Cloud SQL Enterprise, the "
+            "edition the platform creates, takes only custom and shared-core tiers for "
+            "PostgreSQL, and shared-core tiers (db-f1-micro, db-g1-small) carry no SLA; use "
+            "e.g. db-custom-1-3840",
             value,
         )
         return

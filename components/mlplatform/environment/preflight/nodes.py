@@ -1,13 +1,14 @@
-"""Layer 2.1, the environment spec: preflight of the system pool's nodes, what EKS and AKS
-would refuse for `cluster.systemPool.instanceType` (facts in
-`mlplatform.catalog.limits.architectures`).
+"""Layer 2.1, the environment spec: preflight of the system pool's nodes, what EKS, AKS and
+GKE would refuse, or never schedule the platform's services on, for
+`cluster.systemPool.instanceType` (facts in `mlplatform.catalog.limits.architectures`).
 
 Errors: on EKS, an arm64 (Graviton) instance type, since the system node group runs the
-x86_64 AMI type AL2023_x86_64_STANDARD; on AKS, a B-series size or one under 2 vCPUs.
+x86_64 AMI type AL2023_x86_64_STANDARD; on AKS, a B-series size or one under 2 vCPUs; on GKE,
+an Arm machine type (T2A, C4A), whose nodes GKE taints so the platform's services never land.
 Warnings: on EKS, an instance family with no known architecture; on AKS, a size of 2 or 3
-vCPUs (AKS asks for 4). AKS and GKE pin no architecture (the OS SKU / image type follows the
-VM size), and a VM size name that does not read as Standard_<family><vCPUs> is not judged;
-memory is not in a size's name, so AKS's 4 GB minimum is not checked.
+vCPUs (AKS asks for 4), and a size name that does not read as Standard_<family><vCPUs> (not
+judged). AKS pins no architecture (the OS SKU follows the VM size); memory is not in a size's
+name, so AKS's 4 GB minimum is not checked.
 """
 
 from __future__ import annotations
@@ -113,5 +114,41 @@ def _aks_system_size_small(cfg: PlatformConfig, at: Preflight) -> Iterator[Confi
         )
 
 
-ERRORS: tuple[Check, ...] = (_eks_architecture, _aks_system_size)
-WARNINGS: tuple[Check, ...] = (_eks_architecture_unknown, _aks_system_size_small)
+def _aks_system_size_unread(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
+    """A VM size name that does not read as Standard_<family><vCPUs>: its family and vCPUs,
+    and so AKS's system pool rules, could not be checked."""
+    size = _system_type(cfg, Target.AZURE)
+    if size is None or _aks_vcpus(size) is not None:
+        return
+    yield ConfigIssue(
+        AT_TYPE,
+        "does not read as an Azure VM size (Standard_<family><vCPUs>...), so AKS's system pool "
+        f"rules (at least {arch.AKS_SYSTEM_MIN_VCPUS} vCPUs, no B-series, per "
+        f"{arch.AKS_SYSTEM_POOL_SHORT}) were not checked; check with `az vm list-skus --size "
+        f"{size} --output table`",
+        size,
+    )
+
+
+def _gke_arm_system_pool(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
+    """An Arm machine type for the GKE system pool: GKE taints Arm nodes
+    kubernetes.io/arch=arm64:NoSchedule, which the platform's services do not tolerate."""
+    machine = _system_type(cfg, Target.GCP)
+    if machine is None or machine.split("-")[0] not in arch.GKE_ARM_SERIES:
+        return
+    yield ConfigIssue(
+        AT_TYPE,
+        "is an Arm machine type, and GKE taints Arm nodes kubernetes.io/arch=arm64:NoSchedule "
+        f"(per {arch.GKE_ARM_TAINT_SHORT}), which the platform's services on the system pool "
+        "(MLflow, Prometheus, the autoscaler's and CSI's controllers) do not tolerate, so they "
+        f"never schedule; use an x86 machine type such as {defaults.SYSTEM_INSTANCE_TYPES['gcp']}",
+        machine,
+    )
+
+
+ERRORS: tuple[Check, ...] = (_eks_architecture, _aks_system_size, _gke_arm_system_pool)
+WARNINGS: tuple[Check, ...] = (
+    _eks_architecture_unknown,
+    _aks_system_size_small,
+    _aks_system_size_unread,
+)
