@@ -32,13 +32,13 @@ PRICED = "platform-cost-fully-priced"
 H100_STACK: dict[str, Any] = {
     "target": "aws",
     "environment": "dev",
-    "region": "eu-west-1",  # the AWS price table prices us-east-1 only
+    "region": "eu-west-2",  # the AWS price table prices us-east-1 only
     "tags": {"owner": "ml-platform", "cost-center": "ml-research"},
     "gpuPools": [{"name": "h100", "gpu": "H100", "gpusPerNode": 8, "minNodes": 0, "maxNodes": 1}],
     "monitoring": {"enabled": True},
     "budget": {"maxMonthlyUsd": 100},
 }
-NO_EU_WEST_1 = "the aws price table has no prices for eu-west-1, only for us-east-1"
+NO_EU_WEST_2 = "the aws price table has no prices for eu-west-2, only for us-east-1"
 FIX = (
     "add the price to mlplatform's price table, or set allowUnpriced: true "
     "(budget.allowUnpriced) to judge the budget on the priced charges alone"
@@ -48,7 +48,7 @@ H100_CHARGES = [
     ("ml-h100-eks-h100", "0-1 x 200 GB gp3 disk", "ebs:gp3"),
 ]
 """The H100 pool's charges, (resource, item, SKU). The stack's other charges (cluster, NAT,
-keys, ...) have no price in eu-west-1 either; they are held to the advisory rule's list, so
+keys, ...) have no price in eu-west-2 either; they are held to the advisory rule's list, so
 that adding a resource to the platform does not rewrite this test."""
 ADVICE = re.compile(
     r"^(?P<what>.+?) is not priced \((?P<why>.+)\); the cost estimate is a floor "
@@ -57,7 +57,7 @@ ADVICE = re.compile(
 
 
 def why(sku: str) -> str:
-    return f"no price for {sku} in eu-west-1: {NO_EU_WEST_1}"
+    return f"no price for {sku} in eu-west-2: {NO_EU_WEST_2}"
 
 
 def check(stack_file: Path, *args: str) -> tuple[int, dict[str, dict[str, Any]]]:
@@ -100,7 +100,7 @@ def test_unpriced_charges_fail_the_budget_naming_each(tmp_path: Path) -> None:
     # charge of the stack, for want of prices in the region.
     parsed = [(name, ADVICE.fullmatch(message)) for name, message in advice]
     assert len(advice) > len(H100_CHARGES) and all(
-        found is not None and found["why"].endswith(f"in eu-west-1: {NO_EU_WEST_1}")
+        found is not None and found["why"].endswith(f"in eu-west-2: {NO_EU_WEST_2}")
         for _, found in parsed
     )
     assert budget == [
@@ -144,7 +144,7 @@ def test_pack_config_passes_the_stacks_allow_unpriced(tmp_path: Path) -> None:
         "expectedGpuHours": 160.0,
         "expectedStorageGb": 100.0,
         "expectedRegistryGb": 50.0,
-        "region": "eu-west-1",
+        "region": "eu-west-2",
     }
     assert (
         "allowUnpriced"

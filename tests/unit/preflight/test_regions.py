@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from mlplatform import catalog
+from mlplatform import catalog, defaults
 from mlplatform.aws.network import EXCLUDED_ZONE_IDS
 from mlplatform.catalog.limits import gpu_regions
 from mlplatform.catalog.limits import regions as region_limits
@@ -25,6 +25,15 @@ from tests.unit.preflight.specs import AWS, AZURE, GCP, TODAY, found
 
 GOVCLOUD = {**AWS, "region": "us-gov-west-1"}
 GCP_PAGE = "per Compute Engine regions and zones, read 2026-12-06"
+MOTO = "moto's EC2 instance type offerings"
+P4DE_REGIONS = "ap-northeast-1, ap-southeast-1, eu-central-1, il-central-1, us-east-1, us-west-2"
+"""Where p4de.24xlarge (A100-80GB) is offered: moto's region files and Karpenter's us-east-1
+list."""
+P4D_REGIONS = (
+    "ap-northeast-1, ap-northeast-2, ap-south-1, ap-southeast-2, ca-central-1, eu-central-1, "
+    "eu-north-1, eu-west-1 and 6 more"
+)
+"""Where p4d.24xlarge (A100-40GB) is offered: moto's region files and us-gov-west-1."""
 
 
 def pool(**overrides: Any) -> dict[str, Any]:
@@ -144,8 +153,8 @@ def test_a_table_more_than_a_year_old_only_warns() -> None:
     assert warnings(values, later) == [
         "gpuPools[0].gpu: 'A100-80GB' resolves to p4de.24xlarge, which may not be offered in "
         "us-gov-west-1: Karpenter's on-demand price list for GovCloud, 2026-07-20, does not "
-        "list it there, and that table may be out of date; regions that offer it: us-east-1, "
-        "us-west-2; check with `aws ec2 describe-instance-type-offerings --region "
+        "list it there, and that table may be out of date; regions that offer it: "
+        f"{P4DE_REGIONS}; check with `aws ec2 describe-instance-type-offerings --region "
         "us-gov-west-1 --filters Name=instance-type,Values=p4de.24xlarge`"
     ]
 
@@ -158,50 +167,165 @@ def test_an_on_demand_list_does_not_refuse_a_spot_pool() -> None:
         "gpuPools[0].gpu: 'A100-80GB' resolves to p4de.24xlarge, which may not be offered in "
         "us-gov-west-1: Karpenter's on-demand price list for GovCloud, 2026-07-20, does not "
         "list it on demand there, and a spot pool may still find it; regions that offer it: "
-        "us-east-1, us-west-2; check with `aws ec2 describe-instance-type-offerings --region "
+        f"{P4DE_REGIONS}; check with `aws ec2 describe-instance-type-offerings --region "
         "us-gov-west-1 --filters Name=instance-type,Values=p4de.24xlarge`"
     ]
 
 
 def test_govcloud_does_not_sell_p4de() -> None:
     """Karpenter's on-demand price list for GovCloud (2026-07-20) prices p4d, p5 and p5en in
-    us-gov-west-1 but not p4de.24xlarge (A100-80GB), which SkyPilot lists in us-east-1 and
-    us-west-2 only."""
+    us-gov-west-1 but not p4de.24xlarge (A100-80GB), which moto's region files
+    (getmoto/moto@0af643a5dbfc, 2026-08-01) list in six other regions."""
     values = {**GOVCLOUD, "gpuPools": [pool(gpu="A100-80GB", gpusPerNode=8)]}
     assert errors(values) == [
         "gpuPools[0].gpu: 'A100-80GB' resolves to p4de.24xlarge, which is not offered on demand "
         "in us-gov-west-1 (per Karpenter's on-demand price list for GovCloud, 2026-07-20); "
-        "regions that offer it: us-east-1, us-west-2; use one of them or another GPU"
+        f"regions that offer it: {P4DE_REGIONS}; use one of them or another GPU"
     ]
     ok = {**GOVCLOUD, "gpuPools": [pool(gpu="H100", gpusPerNode=8)]}
     assert (errors(ok), warnings(ok)) == ([], [])
 
 
-def test_an_old_snapshots_absence_only_warns() -> None:
-    """SkyPilot's AWS catalog snapshot (undated, no newer than mid-2025) lists p4de.24xlarge in
-    us-east-1 and us-west-2, not eu-west-1: an undated table never refuses, it warns."""
+def test_a_region_whose_moto_file_lacks_the_shape_is_refused() -> None:
+    """getmoto/moto@0af643a5dbfc moto/ec2/resources/instance_type_offerings/region/eu-west-1.json
+    (EC2 DescribeInstanceTypeOfferings; last changed 2026-08-01 by c6bd43ff2d09) has no
+    p4de.24xlarge (A100-80GB); eu-central-1.json, changed by the same commit, has it. Offerings
+    cover every purchase option, so a spot pool is refused too."""
     values = {**AWS, "region": "eu-west-1", "gpuPools": [pool(gpu="A100-80GB", gpusPerNode=8)]}
-    assert errors(values) == []
-    assert warnings(values) == [
-        "gpuPools[0].gpu: 'A100-80GB' resolves to p4de.24xlarge, which may not be offered in "
-        "eu-west-1: SkyPilot's AWS catalog, an undated snapshot no newer than mid-2025, does not "
-        "list it there, and that table may be out of date; regions that offer it: us-east-1, "
-        "us-west-2; check with `aws ec2 describe-instance-type-offerings --region eu-west-1 "
-        "--filters Name=instance-type,Values=p4de.24xlarge`"
+    refused = [
+        "gpuPools[0].gpu: 'A100-80GB' resolves to p4de.24xlarge, which is not offered in "
+        f"eu-west-1 (per {MOTO}, 2026-08-01); regions that offer it: {P4DE_REGIONS}; use one of "
+        "them or another GPU"
     ]
-    ok = {**AWS, "region": "us-west-2", "gpuPools": [pool(gpu="A100-80GB", gpusPerNode=8)]}
+    assert errors(values) == refused
+    assert spec_issues(values, "gpuPools[0].gpu") == refused
+    spot = {**values, "gpuPools": [pool(gpu="A100-80GB", gpusPerNode=8, spot=True)]}
+    assert errors(spot) == refused
+    ok = {**values, "region": "eu-central-1"}
     assert (errors(ok), warnings(ok)) == ([], [])
 
 
+def test_us_west_1_sells_no_p4d() -> None:
+    """moto's us-west-1.json (getmoto/moto@0af643a5dbfc, last changed 2026-08-01) lists
+    p5.48xlarge (H100) but not p4d.24xlarge (A100-40GB)."""
+    values = {
+        **AWS,
+        "region": "us-west-1",
+        "network": {"zoneCount": 2},
+        "gpuPools": [pool(gpu="A100-40GB", gpusPerNode=8)],
+    }
+    assert errors(values) == [
+        "gpuPools[0].gpu: 'A100-40GB' resolves to p4d.24xlarge, which is not offered in "
+        f"us-west-1 (per {MOTO}, 2026-08-01); regions that offer it: {P4D_REGIONS}; use one of "
+        "them or another GPU"
+    ]
+    ok = {**values, "gpuPools": [pool(gpu="H100", gpusPerNode=8)]}
+    assert (errors(ok), warnings(ok)) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("region", "lacking", "listed", "refusal"),
+    [
+        (
+            "ap-northeast-2",
+            pool(gpu="A100-80GB", gpusPerNode=8),
+            pool(gpu="H200", gpusPerNode=8),
+            "gpuPools[0].gpu: 'A100-80GB' resolves to p4de.24xlarge, which is not offered in "
+            f"ap-northeast-2 (per {MOTO}, 2026-07-01); regions that offer it: {P4DE_REGIONS}; "
+            "use one of them or another GPU",
+        ),
+        (
+            "ap-east-1",
+            pool(gpu="L4"),
+            pool(gpu="A10"),
+            "gpuPools[0].gpu: 'L4' resolves to g6.xlarge, which is not offered in ap-east-1 (per "
+            f"{MOTO}, 2026-06-01); regions that offer it: ap-northeast-1, ap-northeast-2, "
+            "ap-south-1, ap-southeast-2, ap-southeast-5, ca-central-1, eu-central-1, "
+            "eu-central-2 and 11 more; use one of them or another GPU",
+        ),
+        (
+            "ap-southeast-3",
+            pool(gpu="T4"),
+            pool(gpu="H100", gpusPerNode=8),
+            "gpuPools[0].gpu: 'T4' resolves to g4dn.xlarge, which is not offered in "
+            f"ap-southeast-3 (per {MOTO}, 2026-03-30); regions that offer it: af-south-1, "
+            "ap-east-1, ap-northeast-1, ap-northeast-2, ap-northeast-3, ap-south-1, "
+            "ap-southeast-1, ap-southeast-2 and 16 more; use one of them or another GPU",
+        ),
+        (
+            "me-central-1",
+            pool(gpu="A100-40GB", gpusPerNode=8),
+            pool(gpu="H200", gpusPerNode=8),
+            "gpuPools[0].gpu: 'A100-40GB' resolves to p4d.24xlarge, which is not offered in "
+            f"me-central-1 (per {MOTO}, 2026-03-16); regions that offer it: {P4D_REGIONS}; use "
+            "one of them or another GPU",
+        ),
+    ],
+)
+def test_each_dated_moto_file_refuses_what_it_lacks(
+    region: str, lacking: dict[str, Any], listed: dict[str, Any], refusal: str
+) -> None:
+    """getmoto/moto@0af643a5dbfc region files last changed before 2026-08-01, each a table of
+    its own date: ap-northeast-2.json (2026-07-01, 9b87ef69411b) has p5en.48xlarge, no
+    p4de.24xlarge; ap-east-1.json (2026-06-01, 2329a6267b85) has g5.xlarge, no g6.xlarge;
+    ap-southeast-3.json (2026-03-30, 9519656d0e1a) has p5.48xlarge, no g4dn.xlarge;
+    me-central-1.json (2026-03-16, b6e48f1ca448) has p5en.48xlarge, no p4d.24xlarge. (The
+    last three are opt-in regions, which warn on their own.)"""
+    assert errors({**AWS, "region": region, "gpuPools": [lacking]}) == [refusal]
+    ok = {**AWS, "region": region, "gpuPools": [listed]}
+    assert errors(ok) == []
+    assert [w for w in warnings(ok) if not w.startswith("region:")] == []
+
+
+def test_a_moto_file_more_than_a_year_old_only_warns() -> None:
+    """moto's me-south-1.json was last changed 2025-10-12 (getmoto/moto@6ccfb8cfaa71), more than
+    a year before 2026-12-06: it lists g4dn.xlarge (T4) but not g5.xlarge (A10), which AWS may
+    have added since."""
+    values = {**AWS, "region": "me-south-1", "gpuPools": [pool(gpu="A10")]}
+    assert errors(values) == []
+    assert [w for w in warnings(values) if not w.startswith("region:")] == [
+        "gpuPools[0].gpu: 'A10' resolves to g5.xlarge, which may not be offered in me-south-1: "
+        f"{MOTO}, 2025-10-12, does not list it there, and that table may be out of date; "
+        "regions that offer it: ap-east-1, ap-northeast-1, ap-northeast-2, ap-south-1, "
+        "ap-southeast-2, ap-southeast-3, ca-central-1, cn-north-1 and 12 more; check with `aws "
+        "ec2 describe-instance-type-offerings --region me-south-1 --filters "
+        "Name=instance-type,Values=g5.xlarge`"
+    ]
+    ok = {**values, "gpuPools": [pool()]}
+    assert errors(ok) == []
+    assert [w for w in warnings(ok) if not w.startswith("region:")] == []
+
+
+def test_a_moto_file_is_current_for_a_year_after_its_last_change() -> None:
+    """moto's eu-west-1.json, last changed 2026-08-01 (getmoto/moto@c6bd43ff2d09), refuses
+    p4de.24xlarge through 2027-08-01; from the next day it only warns."""
+    values = {**AWS, "region": "eu-west-1", "gpuPools": [pool(gpu="A100-80GB", gpusPerNode=8)]}
+    assert errors(values, Preflight(date(2027, 8, 1))) == [
+        "gpuPools[0].gpu: 'A100-80GB' resolves to p4de.24xlarge, which is not offered in "
+        f"eu-west-1 (per {MOTO}, 2026-08-01); regions that offer it: {P4DE_REGIONS}; use one of "
+        "them or another GPU"
+    ]
+    later = Preflight(date(2027, 8, 2))
+    assert errors(values, later) == []
+    assert warnings(values, later) == [
+        "gpuPools[0].gpu: 'A100-80GB' resolves to p4de.24xlarge, which may not be offered in "
+        f"eu-west-1: {MOTO}, 2026-08-01, does not list it there, and that table may be out of "
+        f"date; regions that offer it: {P4DE_REGIONS}; check with `aws ec2 "
+        "describe-instance-type-offerings --region eu-west-1 --filters "
+        "Name=instance-type,Values=p4de.24xlarge`"
+    ]
+
+
 def test_a_shape_without_data_is_a_warning_never_a_pass() -> None:
-    """No table read covers g4dn.xlarge in eu-west-1 (Karpenter's lists cover us-east-1 and
-    GovCloud; the SkyPilot rows read cover other shapes), so it cannot be judged."""
-    values = {**AWS, "region": "eu-west-1", "gpuPools": [pool()]}
+    """No table read covers cn-northwest-1 (Karpenter's China list is cn-north-1's; moto has no
+    file for the China regions, getmoto/moto@0af643a5dbfc), so g4dn.xlarge cannot be judged
+    there."""
+    values = {**AWS, "region": "cn-northwest-1", "gpuPools": [pool()]}
     assert errors(values) == []
     assert warnings(values) == [
-        "gpuPools[0].gpu: 'T4' resolves to g4dn.xlarge, whose availability in eu-west-1 could "
-        "not be checked (no availability table covers it there); check with `aws ec2 "
-        "describe-instance-type-offerings --region eu-west-1 --filters "
+        "gpuPools[0].gpu: 'T4' resolves to g4dn.xlarge, whose availability in cn-northwest-1 "
+        "could not be checked (no availability table covers it there); check with `aws ec2 "
+        "describe-instance-type-offerings --region cn-northwest-1 --filters "
         "Name=instance-type,Values=g4dn.xlarge`"
     ]
     assert (errors({**AWS, "gpuPools": [pool()]}), warnings({**AWS, "gpuPools": [pool()]})) == (
@@ -349,6 +473,25 @@ def test_a_system_instance_type_only_an_old_table_lacks_warns() -> None:
     assert warnings({**AWS, "region": "cn-north-1"}) == []
 
 
+def test_the_default_system_instance_type_is_not_sold_in_eu_south_2() -> None:
+    """moto's eu-south-2.json and ap-southeast-4.json (getmoto/moto@0af643a5dbfc, last changed
+    2026-08-01 by c6bd43ff2d09) list m5.large and m7i.large but not m6i.large, the EKS system
+    pool's default; eu-west-1.json lists it."""
+    fix = "set cluster.systemPool.instanceType to an instance type sold there"
+    assert errors({**AWS, "region": "eu-south-2"}) == [
+        "cluster.systemPool.instanceType: 'm6i.large' is not offered in eu-south-2 (per "
+        f"{MOTO}, 2026-08-01); {fix}"
+    ]
+    assert errors({**AWS, "region": "ap-southeast-4"}) == [
+        "cluster.systemPool.instanceType: 'm6i.large' is not offered in ap-southeast-4 (per "
+        f"{MOTO}, 2026-08-01); {fix}"
+    ]
+    assert (errors({**AWS, "region": "eu-west-1"}), warnings({**AWS, "region": "eu-west-1"})) == (
+        [],
+        [],
+    )
+
+
 # ---- what a region lacks ---------------------------------------------------------------------
 
 
@@ -416,18 +559,35 @@ def test_opt_in_and_restricted_regions_warn() -> None:
 # ---- the tables and the catalog --------------------------------------------------------------
 
 
+def test_moto_and_karpenter_agree_on_us_east_1() -> None:
+    """Karpenter's on-demand list for us-east-1 (2026-07-20) and moto's us-east-1.json
+    (getmoto/moto@0af643a5dbfc, last changed 2026-08-01) agree on every shape both know. Were
+    they to differ, a current table's absence wins over a listing (`regions.judge`), so
+    Karpenter's on-demand refusal would stand."""
+    moto = next(t for t in gpu_regions.MOTO_AWS if "us-east-1" in t.scope)
+    karpenter = gpu_regions.AWS_US_EAST_1
+    both = moto.offered.keys() & karpenter.offered.keys()
+    assert both == set(gpu_regions.MOTO_OFFERED)
+    assert {s for s in both if "us-east-1" in moto.offered[s]} == {
+        s for s in both if "us-east-1" in karpenter.offered[s]
+    }
+
+
 def test_every_catalog_shape_is_judged_in_the_shipped_regions() -> None:
-    """Every AWS shape the GPU catalog resolves to is in the us-east-1 on-demand list, every GCP
-    machine type in the regions and zones table: a new catalog row needs its availability."""
+    """Every AWS shape the GPU catalog resolves to (and the system pool's default) is in the
+    us-east-1 on-demand list and in moto's region files, every GCP machine type in the regions
+    and zones table: a new catalog row needs its availability."""
     known = {
         cloud: {
             shape for table in gpu_regions.TABLES if table.cloud == cloud for shape in table.offered
         }
         for cloud in ("aws", "gcp")
     }
+    assert defaults.SYSTEM_INSTANCE_TYPES["aws"] in gpu_regions.MOTO_OFFERED
     for offering in catalog.OFFERINGS:
         if offering.cloud == "aws":
             assert offering.instance_type in gpu_regions.AWS_US_EAST_1.offered, offering
+            assert offering.instance_type in gpu_regions.MOTO_OFFERED, offering
         if offering.cloud == "gcp":
             assert offering.instance_type in known["gcp"], offering
 
@@ -479,7 +639,8 @@ def test_a_stack_with_a_zone_lacking_its_gpu_does_not_parse() -> None:
 )
 def test_what_the_shipped_stacks_are_told(stack: str, expected: list[str]) -> None:
     """The shipped stacks plan: aws us-east-1 sells g4dn.xlarge, p5.48xlarge and p4de.24xlarge
-    on demand (Karpenter's list, 2026-07-20); Azure sizes cannot be checked; us-central1-f
+    on demand (Karpenter's list, 2026-07-20) and offers them and m6i.large (moto's
+    us-east-1.json, 2026-08-01); Azure sizes cannot be checked; us-central1-f
     has neither G2 (L4) nor A3 (H100) machines (Compute Engine regions and zones table), so the
     gcp stacks' L4 and H100 pools list the other three zones, while a2-highgpu-8g (A100 40GB)
     is in all four us-central1 zones there and in SkyPilot's GCP catalog."""

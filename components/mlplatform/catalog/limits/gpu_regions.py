@@ -14,6 +14,11 @@ Sources, read 2026-12-06:
 - Karpenter's on-demand price lists, generated from the AWS Price List API per region: a type
   has a price in a region if and only if it is sold on demand there. Current for us-east-1,
   us-gov-east-1 and us-gov-west-1 (2026-07-20); cn-north-1's is from 2024-11-06.
+- getmoto/moto's record of EC2 DescribeInstanceTypeOfferings, one file per region (30
+  commercial regions), each dated by the commit that last changed it: 2026-08-01 for most,
+  me-south-1's 2025-10-12. It says a type is offered, not whether on demand: it lists
+  p5e.48xlarge, sold as Capacity Blocks, in seven regions. It covers every region of the
+  SkyPilot snapshot, which now matters only where moto's file is out of date.
 - SkyPilot's catalogs (skypilot-org/skypilot-catalog), one row per shape and zone, generated
   from the clouds' APIs for the regions SkyPilot serves. The snapshots read are undated: the
   AWS one prices p5.48xlarge at 98.32 USD an hour in us-east-1, the price before AWS's June
@@ -219,6 +224,145 @@ SKYPILOT_AWS = Availability(
 us-west-2) carry no on-demand price. g5.xlarge's list was read for that size only; the other
 sizes of g4dn, g5 and g6 and p5.4xlarge are not in this table."""
 
+# ---- AWS: EC2 instance type offerings, as moto records them ---------------------------------
+# getmoto/moto keeps what EC2's DescribeInstanceTypeOfferings returns per region ("Lists the
+# instance types that are offered for the specified location", EC2 API reference) in
+# moto/ec2/resources/instance_type_offerings/region/<region>.json, rewritten monthly by its
+# DataUpdate_EC2InstanceOfferings workflow (scripts/ec2_get_instance_type_offerings.py, run
+# with moto's AWS account; a region whose call fails keeps its old file). A file is dated by the
+# commit that last changed it. Read at getmoto/moto@0af643a5dbfc (2026-08-22); the rows below
+# were extracted from those files by a throwaway script (not kept here).
+_MOTO = "getmoto/moto@0af643a5dbfc98797f08ee64f5be3ef8002d56ff"
+_MOTO_FILES = "moto/ec2/resources/instance_type_offerings/region/<region>.json"
+
+_MOTO_DATED: tuple[tuple[date, str, str], ...] = (
+    (
+        date(2026, 8, 1),
+        "c6bd43ff2d090b35b6491f1cc80bffd29063e5c8",
+        "af-south-1 ap-northeast-1 ap-northeast-3 ap-south-1 ap-south-2 ap-southeast-1 "
+        "ap-southeast-4 ca-central-1 ca-west-1 eu-central-1 eu-central-2 eu-north-1 eu-south-1 "
+        "eu-south-2 eu-west-1 eu-west-2 eu-west-3 il-central-1 sa-east-1 us-east-1 us-east-2 "
+        "us-west-1 us-west-2",
+    ),
+    (
+        date(2026, 7, 1),
+        "9b87ef69411bc3e2be9ab7f9d297d05cb59ef673",
+        "ap-northeast-2 ap-southeast-2 ap-southeast-5",
+    ),
+    (date(2026, 6, 1), "2329a6267b854c0824757739b0b46766ce0e277d", "ap-east-1"),
+    (date(2026, 3, 30), "9519656d0e1ae9d4ca472d25b4cdd03774514fe3", "ap-southeast-3"),
+    (date(2026, 3, 16), "b6e48f1ca44874690ac7bb4a1f3fe082098780aa", "me-central-1"),
+    (date(2025, 10, 12), "6ccfb8cfaa710888485f7807b360ea252f5f983b", "me-south-1"),
+)
+"""The 30 region files, grouped by the date of the commit (moto's "chore: update EC2 Instance
+Offerings") that last changed them. No file covers GovCloud, China, ap-east-2, ap-southeast-6,
+ap-southeast-7, me-west-1, mx-central-1 or sa-west-1."""
+
+MOTO_OFFERED: dict[str, frozenset[str]] = _regions(
+    {
+        "g4dn.xlarge": (
+            "af-south-1 ap-east-1 ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-south-1 "
+            "ap-southeast-1 ap-southeast-2 ca-central-1 eu-central-1 eu-north-1 eu-south-1 "
+            "eu-west-1 eu-west-2 eu-west-3 me-south-1 sa-east-1 us-east-1 us-east-2 us-west-1 "
+            "us-west-2"
+        ),
+        "g4dn.12xlarge": (
+            "af-south-1 ap-east-1 ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-south-1 "
+            "ap-southeast-1 ap-southeast-2 ca-central-1 eu-central-1 eu-north-1 eu-south-1 "
+            "eu-west-1 eu-west-2 eu-west-3 me-south-1 sa-east-1 us-east-1 us-east-2 us-west-1 "
+            "us-west-2"
+        ),
+        "g4dn.metal": (
+            "af-south-1 ap-east-1 ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-south-1 "
+            "ap-southeast-1 ap-southeast-2 ca-central-1 eu-central-1 eu-north-1 eu-south-1 "
+            "eu-west-1 eu-west-2 eu-west-3 me-south-1 sa-east-1 us-east-1 us-east-2 us-west-1 "
+            "us-west-2"
+        ),
+        "g6.xlarge": (
+            "ap-northeast-1 ap-northeast-2 ap-south-1 ap-southeast-2 ap-southeast-5 ca-central-1 "
+            "eu-central-1 eu-central-2 eu-north-1 eu-south-2 eu-west-2 eu-west-3 me-central-1 "
+            "sa-east-1 us-east-1 us-east-2 us-west-2"
+        ),
+        "g6.12xlarge": (
+            "ap-northeast-1 ap-northeast-2 ap-south-1 ap-southeast-2 ap-southeast-5 ca-central-1 "
+            "eu-central-1 eu-central-2 eu-north-1 eu-south-2 eu-west-2 eu-west-3 me-central-1 "
+            "sa-east-1 us-east-1 us-east-2 us-west-2"
+        ),
+        "g6.48xlarge": (
+            "ap-northeast-1 ap-northeast-2 ap-south-1 ap-southeast-2 ap-southeast-5 ca-central-1 "
+            "eu-central-1 eu-central-2 eu-north-1 eu-south-2 eu-west-2 eu-west-3 me-central-1 "
+            "sa-east-1 us-east-1 us-east-2 us-west-2"
+        ),
+        "g5.xlarge": (
+            "ap-east-1 ap-northeast-1 ap-northeast-2 ap-south-1 ap-southeast-2 ap-southeast-3 "
+            "ca-central-1 eu-central-1 eu-north-1 eu-south-2 eu-west-1 eu-west-2 eu-west-3 "
+            "il-central-1 me-central-1 sa-east-1 us-east-1 us-east-2 us-west-2"
+        ),
+        "g5.12xlarge": (
+            "ap-east-1 ap-northeast-1 ap-northeast-2 ap-south-1 ap-southeast-2 ap-southeast-3 "
+            "ca-central-1 eu-central-1 eu-north-1 eu-south-2 eu-west-1 eu-west-2 eu-west-3 "
+            "il-central-1 me-central-1 sa-east-1 us-east-1 us-east-2 us-west-2"
+        ),
+        "g5.48xlarge": (
+            "ap-east-1 ap-northeast-1 ap-northeast-2 ap-south-1 ap-southeast-2 ap-southeast-3 "
+            "ca-central-1 eu-central-1 eu-north-1 eu-south-2 eu-west-1 eu-west-2 eu-west-3 "
+            "il-central-1 me-central-1 sa-east-1 us-east-1 us-east-2 us-west-2"
+        ),
+        "p4d.24xlarge": (
+            "ap-northeast-1 ap-northeast-2 ap-south-1 ap-southeast-2 ca-central-1 eu-central-1 "
+            "eu-north-1 eu-west-1 eu-west-2 sa-east-1 us-east-1 us-east-2 us-west-2"
+        ),
+        "p4de.24xlarge": (
+            "ap-northeast-1 ap-southeast-1 eu-central-1 il-central-1 us-east-1 us-west-2"
+        ),
+        "p5.4xlarge": (
+            "ap-northeast-1 ap-south-1 ap-southeast-2 ap-southeast-3 eu-west-2 sa-east-1 "
+            "us-east-1 us-east-2 us-west-2"
+        ),
+        "p5.48xlarge": (
+            "ap-northeast-1 ap-northeast-2 ap-south-1 ap-southeast-2 ap-southeast-3 ca-central-1 "
+            "eu-north-1 eu-west-2 sa-east-1 us-east-1 us-east-2 us-west-1 us-west-2"
+        ),
+        "p5en.48xlarge": (
+            "ap-northeast-1 ap-northeast-2 ap-south-1 ap-southeast-3 eu-north-1 eu-south-2 "
+            "me-central-1 us-east-1 us-east-2 us-west-1 us-west-2"
+        ),
+        "m6i.large": (
+            "af-south-1 ap-east-1 ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-south-1 "
+            "ap-south-2 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-5 ca-central-1 "
+            "ca-west-1 eu-central-1 eu-central-2 eu-north-1 eu-south-1 eu-west-1 eu-west-2 "
+            "eu-west-3 il-central-1 me-central-1 me-south-1 sa-east-1 us-east-1 us-east-2 "
+            "us-west-1 us-west-2"
+        ),
+    }
+)
+"""Each AWS instance type the GPU catalog resolves to, and m6i.large (the EKS system pool's
+default), to the region files that list it. Offerings do not say on demand or spot, and include
+types sold only through Capacity Blocks: the files list p5e.48xlarge in ap-southeast-2,
+ap-southeast-3, eu-north-1, eu-west-2, sa-east-1, us-east-2 and us-west-2 (not us-east-1, where
+Karpenter's list has no price for it either), and SkyPilot's catalog has p5e rows in six of
+them, none with an on-demand price.
+So p5e is left out, a listing says a type exists in a region rather than that an on-demand pool
+gets one, and where Karpenter's on-demand list covers a region its refusal stands (`judge`: a
+current table's absence wins over any listing)."""
+
+
+def _moto(as_of: date, commit: str, regions: str) -> Availability:
+    scope = frozenset(regions.split())
+    return Availability(
+        "aws",
+        f"moto's EC2 instance type offerings, {as_of.isoformat()}",
+        f"{_MOTO} {_MOTO_FILES} for {regions} (last changed by {commit}, {as_of.isoformat()})",
+        as_of,
+        scope,
+        {shape: where & scope for shape, where in MOTO_OFFERED.items()},
+    )
+
+
+MOTO_AWS: tuple[Availability, ...] = tuple(_moto(*dated) for dated in _MOTO_DATED)
+"""One table per date, newest first: me-south-1's (2025-10-12) is more than a year old on
+2026-12-06, so its absences only warn."""
+
 # ---- GCP ------------------------------------------------------------------------------------
 # Compute Engine "Regions and zones" table (docs.cloud.google.com/compute/docs/regions-zones,
 # read 2026-12-06): per zone, the machine series it lists among E2, N1, A2, A3 and G2; "N1G"
@@ -374,10 +518,12 @@ SKYPILOT_GCP = Availability(
 TABLES: tuple[Availability, ...] = (
     AWS_US_EAST_1,
     AWS_US_GOV,
+    *MOTO_AWS,
     AWS_CN_NORTH_1,
     SKYPILOT_AWS,
     GCP_SERIES,
     GCP_SERIES_SUPERSET,
     SKYPILOT_GCP,
 )
-"""Every availability table, newest sources first within a cloud."""
+"""Every availability table, AWS's then GCP's. `regions.judge` weighs them by date (the newest
+current absence refutes; any exact listing confirms), not by their order here."""
