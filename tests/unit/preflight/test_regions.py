@@ -648,3 +648,28 @@ def test_what_the_shipped_stacks_are_told(stack: str, expected: list[str]) -> No
     told = [str(i) for check in regions.WARNINGS for i in check(cfg, TODAY)]
     assert [str(i) for check in regions.ERRORS for i in check(cfg, TODAY)] == []
     assert told == expected
+
+
+def test_a_system_instance_type_no_table_covers_is_a_warning() -> None:
+    """A system pool type the spec sets where no availability table covers the region (every
+    Azure size: no dated per-region source; AWS cn-northwest-1) is warned, never passed; the
+    default type is not (it is sold in every region a table covers)."""
+    azure = {**AZURE, "cluster": {"systemPool": {"instanceType": "Standard_D8ds_v5"}}}
+    assert warnings(azure) == [
+        "cluster.systemPool.instanceType: 'Standard_D8ds_v5' could not be checked against "
+        "westeurope's offerings (no availability table covers it there); check with `az vm "
+        "list-skus --location westeurope --size Standard_D8ds_v5 --output table`"
+    ]
+    china = {
+        **AWS,
+        "region": "cn-northwest-1",
+        "cluster": {"systemPool": {"instanceType": "m7i.large"}},
+    }
+    assert warnings(china) == [
+        "cluster.systemPool.instanceType: 'm7i.large' could not be checked against "
+        "cn-northwest-1's offerings (no availability table covers it there); check with `aws "
+        "ec2 describe-instance-type-offerings --region cn-northwest-1 --filters "
+        "Name=instance-type,Values=m7i.large`"
+    ]
+    assert warnings(AZURE) == []
+    assert warnings({**AWS, "region": "cn-northwest-1"}) == []

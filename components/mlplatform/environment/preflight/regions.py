@@ -313,11 +313,17 @@ def _gcp_absent_zones(
 
 
 def _system_pool_findings(cfg: PlatformConfig, at: Preflight) -> Iterator[Finding]:
-    """The system pool's instance type where a table covers it (silent where none does)."""
+    """The system pool's instance type where a table covers it; a type the spec sets that no
+    table covers is a warning (the default, sold in every region a table covers, is not)."""
     region = _judged_region(cfg)
-    if region is None or cfg.target is Target.AZURE:
+    if region is None:
         return
     cloud = cfg.target.value
+    chosen = cfg.cluster.system_pool.instance_type
+    if cfg.target is Target.AZURE:
+        if chosen is not None:
+            yield _system_pool_unchecked(cloud, chosen, region)
+        return
     shape = cfg.cluster.system_pool.instance_type or defaults.SYSTEM_INSTANCE_TYPES[cloud]
     path = "cluster.systemPool.instanceType"
     places = limits.GCP_ZONES[region] if cloud == "gcp" else (region,)
@@ -344,6 +350,17 @@ def _system_pool_findings(cfg: PlatformConfig, at: Preflight) -> Iterator[Findin
             f"table may be out of date; check with `{check_command(cloud, Shape(shape), region)}`"
         )
         yield Finding(False, ConfigIssue(path, message, shape))
+    elif chosen is not None and all(v.state is State.UNKNOWN for v in verdicts):
+        yield _system_pool_unchecked(cloud, chosen, region)
+
+
+def _system_pool_unchecked(cloud: str, shape: str, region: str) -> Finding:
+    """A warning: no table says whether `region` offers the system pool's `shape`."""
+    message = (
+        f"could not be checked against {region}'s offerings (no availability table covers it "
+        f"there); check with `{check_command(cloud, Shape(shape), region)}`"
+    )
+    return Finding(False, ConfigIssue("cluster.systemPool.instanceType", message, shape))
 
 
 # ---- what a region lacks ----------------------------------------------------------------------
@@ -393,6 +410,8 @@ def _eks_zone_count(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]
         return
     ids = limits.AWS_ZONE_IDS.get(cfg.region or "")
     if ids is None:
+        # "Each Region has at least three Availability Zones" (AWS Availability Zones page),
+        # zoneCount is at most 3, and the zones EKS refuses are all in the table's regions.
         return
     usable = [z for z in ids if z not in limits.EKS_REFUSED_ZONE_IDS]
     refused = [z for z in ids if z in limits.EKS_REFUSED_ZONE_IDS]
