@@ -11,6 +11,7 @@ import pytest
 
 from mlplatform.environment import ConfigError, ConfigIssue, parse
 from mlplatform.environment.preflight import kubernetes
+from mlplatform.environment.preflight.kubernetes import ALLOCATABLE
 from tests.unit.preflight.specs import AWS, AZURE, GCP, LOCAL, found
 
 UNITS = (
@@ -123,9 +124,10 @@ def test_cpu_above_a_whole_system_node_is_refused() -> None:
     assert errors({**AWS, **monitoring(prometheusCpu="500")}) == [
         ConfigIssue(
             "monitoring.prometheusCpu",
-            "is 500 CPUs, more than a whole node of the system pool has (m6i.large: 2 vCPUs), "
-            f"so Prometheus could never be scheduled ({UNITS}); lower it (500m is half a CPU), "
-            "or choose a larger cluster.systemPool.instanceType",
+            "is 500 CPUs, at least a whole node of the system pool (m6i.large: 2 vCPUs), of "
+            f"which the kubelet keeps a share ({ALLOCATABLE}), so Prometheus could never be "
+            f"scheduled ({UNITS}); lower it (500m is half a CPU), or choose a larger "
+            "cluster.systemPool.instanceType",
             "500",
         )
     ]
@@ -137,17 +139,25 @@ def test_memory_above_a_whole_system_node_is_refused() -> None:
     assert errors({**GCP, **monitoring(prometheusMemory="20Gi")}) == [
         ConfigIssue(
             "monitoring.prometheusMemory",
-            "is more than a whole node of the system pool has (e2-standard-4: 16 GiB), so "
-            f"Prometheus could never be scheduled ({UNITS}); lower it, or choose a larger "
-            "cluster.systemPool.instanceType",
+            "is at least a whole node of the system pool (e2-standard-4: 16 GiB), of which the "
+            f"kubelet keeps a share ({ALLOCATABLE}), so Prometheus could never be scheduled "
+            f"({UNITS}); lower it, or choose a larger cluster.systemPool.instanceType",
             "20Gi",
         )
     ]
 
 
 def test_requests_that_fit_a_system_node_pass() -> None:
-    """Standard_D4ds_v5: 4 vCPUs, 16 GiB (Ddsv5 series page): 4 CPUs and 16Gi fit it whole."""
-    assert errors({**AZURE, **monitoring(prometheusCpu="4", prometheusMemory="16Gi")}) == []
+    """Standard_D4ds_v5: 4 vCPUs, 16 GiB (Ddsv5 series page): 3 CPUs and 12Gi fit what the
+    kubelet leaves; the whole node does not (Reserve Compute Resources for System Daemons:
+    allocatable = capacity - kube-reserved - system-reserved - eviction threshold)."""
+    assert errors({**AZURE, **monitoring(prometheusCpu="3", prometheusMemory="12Gi")}) == []
+    assert [i.path for i in errors({**AZURE, **monitoring(prometheusCpu="4")})] == [
+        "monitoring.prometheusCpu"
+    ]
+    assert [i.path for i in errors({**AZURE, **monitoring(prometheusMemory="16Gi")})] == [
+        "monitoring.prometheusMemory"
+    ]
 
 
 def test_quantities_of_a_monitoring_stack_that_is_off_are_not_judged() -> None:

@@ -75,6 +75,14 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
+ALLOCATABLE = "allocatable = capacity - kube-reserved - system-reserved - eviction threshold"
+"""Why a request of a node's whole capacity never schedules (Kubernetes, Reserve Compute
+Resources for System Daemons, kubernetes.io/docs/tasks/administer-cluster/reserve-compute-
+resources: 'Node Allocatable ... is computed as [Allocatable] = [Node Capacity] -
+[kube-reserved] - [system-reserved] - [Hard-Eviction-Threshold]', read 2026-12-06); every
+managed cloud reserves some."""
+
+
 def _system_node(cfg: PlatformConfig) -> tuple[str, limits.NodeSize | None] | None:
     """The system pool's shape and its size on a cloud (None on the kubernetes target)."""
     if cfg.target is Target.KUBERNETES:
@@ -99,12 +107,13 @@ def _prometheus_cpu(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]
             f"preflight takes for Prometheus ({UNITS}); use e.g. {defaults.PROMETHEUS_CPU}",
             text,
         )
-    elif node is not None and node[1] is not None and value > node[1].vcpus:
+    elif node is not None and node[1] is not None and value >= node[1].vcpus:
         yield ConfigIssue(
             path,
-            f"is {_plain(value)} CPUs, more than a whole node of the system pool has ({node[0]}: "
-            f"{node[1].vcpus} vCPUs), so Prometheus could never be scheduled ({UNITS}); lower "
-            "it (500m is half a CPU), or choose a larger cluster.systemPool.instanceType",
+            f"is {_plain(value)} CPUs, at least a whole node of the system pool ({node[0]}: "
+            f"{node[1].vcpus} vCPUs), of which the kubelet keeps a share ({ALLOCATABLE}), so "
+            f"Prometheus could never be scheduled ({UNITS}); lower it (500m is half a CPU), or "
+            "choose a larger cluster.systemPool.instanceType",
             text,
         )
 
@@ -134,12 +143,12 @@ def _prometheus_memory(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIss
             f"for memory ({UNITS}); use e.g. {defaults.PROMETHEUS_MEMORY}",
             text,
         )
-    elif node is not None and node[1] is not None and value > node[1].memory_gib * GIB:
+    elif node is not None and node[1] is not None and value >= node[1].memory_gib * GIB:
         yield ConfigIssue(
             path,
-            f"is more than a whole node of the system pool has ({node[0]}: "
-            f"{node[1].memory_gib} GiB), so Prometheus could never be scheduled ({UNITS}); "
-            "lower it, or choose a larger cluster.systemPool.instanceType",
+            f"is at least a whole node of the system pool ({node[0]}: {node[1].memory_gib} GiB), "
+            f"of which the kubelet keeps a share ({ALLOCATABLE}), so Prometheus could never be "
+            f"scheduled ({UNITS}); lower it, or choose a larger cluster.systemPool.instanceType",
             text,
         )
 
