@@ -111,6 +111,36 @@ ALERT_VOLUME_FULL_PERCENT = 90
 """Volume use (%) that PersistentVolumeNearlyFull warns at."""
 MONITORING_NAMESPACE = "monitoring"
 """Namespace of the in-cluster monitoring stack (Prometheus, Alertmanager, Grafana, DCGM)."""
+GRAFANA_ADMIN_SECRET = "grafana-admin"
+"""The Secret holding Grafana's admin user and password, in the monitoring namespace."""
+ALERT_RULES = "mlplatform"
+"""The PrometheusRule holding the platform's alert groups (in-cluster Prometheus)."""
+DCGM_SERVICE_MONITOR = "mlplatform-dcgm-exporter"
+"""The DCGM exporter's ServiceMonitor: not the chart's own name, which its ServiceMonitor held
+until 0.1.0."""
+DASHBOARD_GPU_FLEET = "mlplatform-gpu-fleet"
+DASHBOARD_GPU_WASTE = "mlplatform-gpu-waste"
+DASHBOARD_MLFLOW = "mlplatform-mlflow"
+DASHBOARDS = (DASHBOARD_GPU_FLEET, DASHBOARD_GPU_WASTE, DASHBOARD_MLFLOW)
+"""The Grafana dashboards' uids, each also the name of the ConfigMap that ships it."""
+GMP_QUERY_FRONTEND = "gmp-query-frontend"
+"""Name of Google's query frontend Deployment, Service and service account (GKE with managed
+Prometheus)."""
+MLFLOW_SERVICE_MONITOR = "mlflow"
+"""The ServiceMonitor that scrapes the MLflow server, in its namespace."""
+GPU_QUOTA = "gpu-quota"
+"""The ResourceQuota on GPUs in each team's namespace."""
+WORKLOAD_SERVICE_ACCOUNT = "ml-workload"
+"""The service account of each team's namespace, bound to the team's cloud identity."""
+AMP_RULE_NAMESPACE = "mlplatform"
+"""The Amazon Managed Service for Prometheus rule group namespace of the platform's alerts."""
+ARTIFACT_CONTAINER = "artifacts"
+"""The blob container of the Azure artifact store."""
+BLOB_PRIVATE_DNS_ZONE = "privatelink.blob.core.windows.net"
+ACR_PRIVATE_DNS_ZONE = "privatelink.azurecr.io"
+"""The private DNS zones Azure names for private endpoints to blob storage and a container
+registry (learn.microsoft.com/azure/private-link/private-endpoint-dns, ms.date 07/16/2026:
+Storage account blob, Azure Container Registry)."""
 EXPECTED_GPU_HOURS = 160
 """Hours a month the cost estimate assumes each GPU node above its pool's minimum runs
 (8 hours on 20 working days)."""

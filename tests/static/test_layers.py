@@ -40,7 +40,13 @@ LAYERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "1": ("data", ("mlplatform.defaults", "mlplatform.catalog")),
     "2.1": (
         "environment spec and shared contracts",
-        ("mlplatform.environment", "mlplatform.spec", "mlplatform.contracts", "mlplatform.naming"),
+        (
+            "mlplatform.environment",
+            "mlplatform.spec",
+            "mlplatform.contracts",
+            "mlplatform.naming",
+            "mlplatform.network_layout",
+        ),
     ),
     "2.2": ("component argument checks", ("mlplatform.component_args",)),
     "3": ("Kubernetes platform", ("mlplatform.kubernetes", "mlplatform.kubernetes.monitoring")),

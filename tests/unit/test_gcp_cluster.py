@@ -219,17 +219,6 @@ def test_system_pool_starts_with_nodes(dev: Plan) -> None:
     assert one(dev, POOL, "-gke-system").inputs["initialNodeCount"] == 1
 
 
-def test_long_service_account_ids_stay_unique() -> None:
-    from mlplatform.gcp.identity import account_id
-
-    first = account_id("ml-gcp-prod-team-computer-vision-research")
-    second = account_id("ml-gcp-prod-team-computer-vision-robotics")
-    assert len(first) == len(second) == 30
-    assert first != second
-    assert first.startswith("ml-gcp-prod-team-comput")
-    assert account_id("ml-gcp-dev-gke-nodes") == "ml-gcp-dev-gke-nodes"
-
-
 def test_cluster_logs_go_to_their_own_bucket_with_the_configured_retention(
     plan_config: PlanConfig,
 ) -> None:

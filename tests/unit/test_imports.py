@@ -46,3 +46,20 @@ def test_a_stack_loads_only_its_own_cloud(stack: str, expected: list[str]) -> No
     found = probe(stack)
     assert found["bare"] == []
     assert found["loaded"] == expected
+
+
+SPEC_SIDE = """
+import json, sys
+import mlplatform.environment.preflight, mlplatform.naming, mlplatform.network_layout
+print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0].startswith('pulumi'))))
+"""
+
+
+def test_the_spec_side_of_shared_names_and_layouts_loads_no_sdk() -> None:
+    """Preflight imports the components' name and subnet functions from `mlplatform.naming` and
+    `mlplatform.network_layout` instead of copying them, so those load no Pulumi SDK: the spec
+    is judged without one."""
+    result = subprocess.run(
+        [sys.executable, "-c", SPEC_SIDE], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout) == []

@@ -7,7 +7,6 @@ AZ (an AZ outage does not cut egress); other environments share one. Every
 flow of the VPC is logged to an encrypted, expiring CloudWatch log group.
 """
 
-import ipaddress
 from collections.abc import Mapping
 from typing import Required, TypedDict
 
@@ -19,6 +18,7 @@ from mlplatform import defaults
 from mlplatform.aws.flow_logs import vpc_flow_logs
 from mlplatform.component_args import check_args
 from mlplatform.contracts import child
+from mlplatform.network_layout import aws_subnets
 
 PUBLIC_ELB_TAG = "kubernetes.io/role/elb"
 EXCLUDED_ZONE_IDS = ["use1-az3", "usw1-az2", "cac1-az3"]
@@ -44,14 +44,6 @@ class AwsNetworkArgs(TypedDict, total=False):
     """Tags on every resource. Default: none."""
 
 
-def plan_subnets(cidr: str, zones: int) -> tuple[list[str], list[str]]:
-    """(public, private) subnet CIDRs: the VPC split in four; quarter 0 holds small public
-    subnets, quarters 1-3 one large private subnet per AZ."""
-    quarters = list(ipaddress.IPv4Network(cidr).subnets(prefixlen_diff=2))
-    public = list(quarters[0].subnets(prefixlen_diff=4))[:zones]
-    return [str(n) for n in public], [str(n) for n in quarters[1 : zones + 1]]
-
-
 class AwsNetwork(pulumi.ComponentResource):
     """VPC, subnets, internet gateway, NAT gateway(s), route tables and flow logs for EKS."""
 
@@ -74,7 +66,7 @@ class AwsNetwork(pulumi.ComponentResource):
             exclude_zone_ids=EXCLUDED_ZONE_IDS,
             opts=pulumi.InvokeOutputOptions(parent=self),
         )
-        public_cidrs, private_cidrs = plan_subnets(args["cidr"], zone_count)
+        public_cidrs, private_cidrs = aws_subnets(args["cidr"], zone_count)
 
         vpc = ec2.Vpc(
             f"{name}-vpc",

@@ -13,8 +13,6 @@ from mlplatform import defaults
 from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 
-RULE_NAMESPACE = "mlplatform"
-
 
 class AmpWorkspaceArgs(TypedDict, total=False):
     """Args of `AmpWorkspace`."""
@@ -88,7 +86,7 @@ class AmpWorkspace(pulumi.ComponentResource):
         amp.RuleGroupNamespace(
             f"{name}-rules",
             workspace_id=workspace.id,
-            name=RULE_NAMESPACE,
+            name=defaults.AMP_RULE_NAMESPACE,
             data=yaml.safe_dump({"groups": list(args["rule_groups"])}, sort_keys=False),
             tags=tags,
             opts=child(self),

@@ -21,15 +21,14 @@ from mlplatform import catalog, defaults
 from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role, client_config
 from mlplatform.component_args import check_args
 from mlplatform.contracts import GpuPoolArgs, child, pool_labels
+from mlplatform.naming import aks_pool_name
+from mlplatform.network_layout import AKS_DNS_SERVICE_IP, AKS_POD_CIDR, AKS_SERVICE_CIDR
 
 UPGRADE_CHANNELS = {"rapid": "rapid", "regular": "stable", "stable": "patch"}
 """spec release channel -> AKS auto-upgrade channel (stable = latest patch of N-1 minor,
 patch = stay on the minor)."""
 AKS_AAD_SERVER_APP = "6dae42f8-4368-4678-94ff-3960e28e3630"
 """The Azure Kubernetes Service AAD Server application, the audience of AKS tokens."""
-POD_CIDR = "192.168.0.0/16"
-SERVICE_CIDR = "172.16.0.0/16"
-DNS_SERVICE_IP = "172.16.0.10"
 MIG_PROFILES = {"1g": "MIG1g", "2g": "MIG2g", "3g": "MIG3g", "4g": "MIG4g", "7g": "MIG7g"}
 SYSTEM_POOL = defaults.SYSTEM_POOL_NAME
 INSIGHTS_STREAM = "Microsoft-ContainerInsights-Group-Default"
@@ -105,11 +104,6 @@ def kubeconfig(admin_kubeconfig_b64: str) -> str:
             }
         }
     return json.dumps(config)
-
-
-def pool_name(name: str) -> str:
-    """AKS Linux pool names: 1-12 lowercase letters and digits."""
-    return "".join(c for c in name.lower() if c.isalnum())[:12]
 
 
 class AksGpuCluster(pulumi.ComponentResource):
@@ -195,9 +189,9 @@ class AksGpuCluster(pulumi.ComponentResource):
                 "network_dataplane": "cilium",
                 "network_policy": "cilium",
                 "outbound_type": "loadBalancer",
-                "pod_cidr": POD_CIDR,
-                "service_cidr": SERVICE_CIDR,
-                "dns_service_ip": DNS_SERVICE_IP,
+                "pod_cidr": AKS_POD_CIDR,
+                "service_cidr": AKS_SERVICE_CIDR,
+                "dns_service_ip": AKS_DNS_SERVICE_IP,
             },
             addon_profiles={
                 "omsagent": {
@@ -384,7 +378,7 @@ class AksGpuCluster(pulumi.ComponentResource):
             f"{self._name}-{pool['name']}",
             resource_group_name=self._rg,
             resource_name_=self.cluster.name,
-            agent_pool_name=pool_name(pool["name"]),
+            agent_pool_name=aks_pool_name(pool["name"]),
             mode="User",
             vm_size=resolved.instance_type,
             os_sku=resolved.image.name,

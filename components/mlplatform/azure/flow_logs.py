@@ -10,7 +10,8 @@ from pulumi_azure_native import managedidentity, network, storage
 
 from mlplatform import defaults
 from mlplatform.azure.identity import assign_role
-from mlplatform.azure.storage import ACCOUNT_NAME_MAX, hardened_account
+from mlplatform.azure.storage import hardened_account
+from mlplatform.catalog.limits.names import STORAGE_ACCOUNT_MAX
 from mlplatform.contracts import child
 from mlplatform.naming import compact_name
 
@@ -40,7 +41,7 @@ def vnet_flow_logs(
     # VNet, so through the trusted services exception of the account's firewall.
     account = hardened_account(
         f"{name}-flow-logs-account",
-        compact_name(f"{name}-flow-logs", ACCOUNT_NAME_MAX, parent),
+        compact_name(f"{name}-flow-logs", STORAGE_ACCOUNT_MAX, parent),
         resource_group_name,
         location,
         "Standard_LRS",

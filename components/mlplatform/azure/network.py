@@ -2,7 +2,6 @@
 private endpoints and private DNS for the storage account and registry (their public
 network access is off, so this is how the cluster reaches them), and the VNet's flow log."""
 
-import ipaddress
 from collections.abc import Mapping
 from typing import Required, TypedDict
 
@@ -13,6 +12,7 @@ from mlplatform import defaults
 from mlplatform.azure.flow_logs import vnet_flow_logs
 from mlplatform.component_args import check_args
 from mlplatform.contracts import child
+from mlplatform.network_layout import azure_subnets
 
 
 class AzureNetworkArgs(TypedDict, total=False):
@@ -39,15 +39,6 @@ class AzureNetworkArgs(TypedDict, total=False):
     """Protect the flow logs' storage account from deletion. Default: protected."""
 
 
-def plan_subnets(cidr: str) -> tuple[str, str, str]:
-    """(nodes, endpoints, database) CIDRs: the first half for nodes (pods use an overlay), an
-    eighth after it for private endpoints, the next eighth for the delegated PostgreSQL subnet;
-    the last quarter stays free."""
-    halves = list(ipaddress.IPv4Network(cidr).subnets(prefixlen_diff=1))
-    eighths = list(halves[1].subnets(prefixlen_diff=2))
-    return str(halves[0]), str(eighths[0]), str(eighths[1])
-
-
 class AzureNetwork(pulumi.ComponentResource):
     """VNet with node and private-endpoint subnets, its flow log in Network Watcher."""
 
@@ -64,7 +55,7 @@ class AzureNetwork(pulumi.ComponentResource):
         check_args(self, name, AzureNetworkArgs, args)
         super().__init__("mlplatform:index:AzureNetwork", name, None, opts)
         rg = args["resource_group_name"]
-        nodes, endpoints, self._database_cidr = plan_subnets(args["cidr"])
+        nodes, endpoints, self._database_cidr = azure_subnets(args["cidr"])
         vnet = network.VirtualNetwork(
             f"{name}-vnet",
             resource_group_name=rg,

@@ -8,11 +8,11 @@ from pulumi_azure_native import containerregistry
 
 from mlplatform import defaults
 from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
+from mlplatform.catalog.limits.names import REGISTRY_NAME_MAX
 from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.naming import compact_name
 
-REGISTRY_NAME_MAX = 50
 SKU = "Premium"
 """Premium is the tier with private endpoints, public network off and untagged retention."""
 

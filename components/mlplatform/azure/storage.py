@@ -14,12 +14,10 @@ from pulumi_azure_native import storage
 
 from mlplatform import defaults
 from mlplatform.azure.identity import AzureWorkloadIdentity, assign_role
+from mlplatform.catalog.limits.names import STORAGE_ACCOUNT_MAX
 from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.naming import compact_name
-
-ACCOUNT_NAME_MAX = 24
-CONTAINER_NAME = "artifacts"
 
 
 class AzureBlobArtifactStoreArgs(TypedDict, total=False):
@@ -70,7 +68,7 @@ class AzureBlobArtifactStore(pulumi.ComponentResource):
 
         account = hardened_account(
             f"{name}-account",
-            compact_name(name, ACCOUNT_NAME_MAX, self),
+            compact_name(name, STORAGE_ACCOUNT_MAX, self),
             rg,
             args.get("location"),
             "Standard_ZRS" if args.get("zone_redundant", False) else "Standard_LRS",
@@ -92,7 +90,7 @@ class AzureBlobArtifactStore(pulumi.ComponentResource):
             f"{name}-container",
             account_name=account.name,
             resource_group_name=rg,
-            container_name=CONTAINER_NAME,
+            container_name=defaults.ARTIFACT_CONTAINER,
             public_access=storage.PublicAccess.NONE,
             opts=child(self, protect=protect, depends_on=[blob_service]),
         )

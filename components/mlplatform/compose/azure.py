@@ -28,9 +28,6 @@ from mlplatform.environment.model import AzureSpec
 from mlplatform.kubernetes.monitoring import managed
 from mlplatform.kubernetes.monitoring.rules import rule_groups
 
-BLOB_ZONE = "privatelink.blob.core.windows.net"
-ACR_ZONE = "privatelink.azurecr.io"
-
 
 class Placement(TypedDict):
     """Where the store and registry go: the resource group and region, zone-redundant in
@@ -132,9 +129,13 @@ class AzureTarget:
             self.opts,
         )
         if store is not None:
-            network.private_endpoint(f"{name}-blob", store.account_id, "blob", BLOB_ZONE)
+            network.private_endpoint(
+                f"{name}-blob", store.account_id, "blob", defaults.BLOB_PRIVATE_DNS_ZONE
+            )
         if registry is not None:
-            network.private_endpoint(f"{name}-acr", registry.registry_id, "registry", ACR_ZONE)
+            network.private_endpoint(
+                f"{name}-acr", registry.registry_id, "registry", defaults.ACR_PRIVATE_DNS_ZONE
+            )
         return AzureVnet(network, network.node_subnet_id, network.vnet_id)
 
     def cluster(self, network: AzureVnet, registry: AcrRegistry | None) -> AksGpuCluster:

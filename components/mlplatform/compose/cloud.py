@@ -22,7 +22,6 @@ from mlplatform.compose.monitoring import add_monitoring
 from mlplatform.compose.result import Built
 from mlplatform.compose.scope import Builder, Scope
 from mlplatform.compose.teams import Identity, add_teams
-from mlplatform.kubernetes.teams import WORKLOAD_SERVICE_ACCOUNT
 
 if TYPE_CHECKING:  # names for the annotations only
     import pulumi_kubernetes as k8s
@@ -176,7 +175,7 @@ def build_cloud(
 
     def team_identity(team: str, aliases: Sequence[pulumi.Alias]) -> Identity:
         identity = cluster.workload_identity(
-            f"{name}-team-{team}", team, WORKLOAD_SERVICE_ACCOUNT, aliases=aliases
+            f"{name}-team-{team}", team, defaults.WORKLOAD_SERVICE_ACCOUNT, aliases=aliases
         )
         if store is not None:
             store.grant_read_write(identity)

@@ -21,6 +21,7 @@ from mlplatform.catalog import eks_addons
 from mlplatform.catalog.charts import PINNED
 from mlplatform.catalog.limits import mig
 from mlplatform.catalog.limits import regions as region_limits
+from mlplatform.catalog.limits.names import AKS_POOL_MAX
 from mlplatform.catalog.names import SharingMode
 from mlplatform.environment import image_reference, preflight
 from mlplatform.environment.errors import ConfigIssue
@@ -42,7 +43,7 @@ MIG_AT_POOL_CREATION = frozenset(Target(cloud) for cloud in mig.POOL_PROFILE_FIE
 REGION_EXAMPLES = {Target.AWS: "us-east-1", Target.AZURE: "westeurope", Target.GCP: "us-central1"}
 """A region of each cloud, for a message that asks for one (each cloud's dated list of regions
 is `mlplatform.catalog.limits.regions.REGION_LISTS`)."""
-AKS_POOL_NAME = re.compile(r"^[a-z][a-z0-9]{0,11}$")
+AKS_POOL_NAME = re.compile(rf"^[a-z][a-z0-9]{{0,{AKS_POOL_MAX - 1}}}$")
 AZURE_ZONES = frozenset({"1", "2", "3"})
 ADMIN_PATTERNS: dict[Target, tuple[str, str]] = {
     Target.AWS: (
@@ -215,9 +216,9 @@ def _aks_pool_name(
     if target is Target.AZURE and not AKS_POOL_NAME.match(pool.name):
         yield ConfigIssue(
             f"{at}.name",
-            "is not a valid AKS pool name (1-12 lowercase "
+            f"is not a valid AKS pool name (1-{AKS_POOL_MAX} lowercase "
             "letters and digits); use e.g. "
-            f"{re.sub(r'[^a-z0-9]', '', pool.name)[:12] or 'gpu'}",
+            f"{re.sub(r'[^a-z0-9]', '', pool.name)[:AKS_POOL_MAX] or 'gpu'}",
             pool.name,
         )
 

@@ -17,7 +17,8 @@ from pulumi_gcp import container, kms, logging, organizations, projects, service
 from mlplatform import catalog, defaults
 from mlplatform.component_args import check_args
 from mlplatform.contracts import GpuPoolArgs, child, pool_labels
-from mlplatform.gcp.identity import GcpWorkloadIdentity, account_id
+from mlplatform.gcp.identity import GcpWorkloadIdentity
+from mlplatform.naming import account_id
 
 RELEASE_CHANNELS = {"rapid": "RAPID", "regular": "REGULAR", "stable": "STABLE"}
 NODE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"]

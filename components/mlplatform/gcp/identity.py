@@ -1,6 +1,5 @@
 """GKE Workload Identity: a Google service account one Kubernetes service account can act as."""
 
-import hashlib
 from typing import Required, TypedDict
 
 import pulumi
@@ -8,19 +7,9 @@ from pulumi_gcp import serviceaccount
 
 from mlplatform.component_args import check_args
 from mlplatform.contracts import child
+from mlplatform.naming import account_id
 
 GKE_ANNOTATION = "iam.gke.io/gcp-service-account"
-ACCOUNT_ID_MAX = 30
-
-
-def account_id(name: str) -> str:
-    """A service account id (6-30 chars, lowercase, digits, dashes, letter first); a name too
-    long is cut and given a short hash of the whole, so two long names never collide."""
-    cleaned = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
-    if len(cleaned) > ACCOUNT_ID_MAX:
-        digest = hashlib.sha256(cleaned.encode()).hexdigest()[:6]
-        cleaned = f"{cleaned[: ACCOUNT_ID_MAX - 7].rstrip('-')}-{digest}"
-    return cleaned.ljust(6, "0")
 
 
 class GcpWorkloadIdentityArgs(TypedDict, total=False):

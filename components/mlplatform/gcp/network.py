@@ -1,7 +1,6 @@
 """GCP network for a GKE cluster: custom-mode VPC, one subnetwork with pod and service
 secondary ranges, Private Google Access, and Cloud NAT for egress from private nodes."""
 
-import ipaddress
 from typing import Required, TypedDict
 
 import pulumi
@@ -9,6 +8,7 @@ from pulumi_gcp import compute, servicenetworking
 
 from mlplatform.component_args import check_args
 from mlplatform.contracts import child
+from mlplatform.network_layout import gcp_ranges
 
 PSA_PREFIX_LENGTH = 20
 """Size of the range reserved for Google-managed services (Cloud SQL) peered into the VPC."""
@@ -27,13 +27,6 @@ class GcpNetworkArgs(TypedDict, total=False):
     """Address space, /16 to /20: nodes get a quarter, services a quarter, pods a half."""
 
 
-def plan_ranges(cidr: str) -> tuple[str, str, str]:
-    """(nodes, services, pods) CIDRs carved from `cidr`."""
-    halves = list(ipaddress.IPv4Network(cidr).subnets(prefixlen_diff=1))
-    nodes, services = halves[0].subnets(prefixlen_diff=1)
-    return str(nodes), str(services), str(halves[1])
-
-
 class GcpNetwork(pulumi.ComponentResource):
     """VPC, subnetwork with secondary ranges, Cloud Router and Cloud NAT."""
 
@@ -48,7 +41,7 @@ class GcpNetwork(pulumi.ComponentResource):
         check_args(self, name, GcpNetworkArgs, args)
         super().__init__("mlplatform:index:GcpNetwork", name, None, opts)
         project, region = args["project"], args["region"]
-        nodes, services, pods = plan_ranges(args["cidr"])
+        nodes, services, pods = gcp_ranges(args["cidr"])
         network = compute.Network(
             f"{name}-vpc",
             project=project,

@@ -1,6 +1,5 @@
 """Artifact Registry docker repository: private, immutable tags, scanning, cleanup policies."""
 
-import re
 from collections.abc import Mapping
 from typing import Required, TypedDict
 
@@ -11,8 +10,7 @@ from mlplatform import defaults
 from mlplatform.component_args import check_args
 from mlplatform.contracts import SECONDS_PER_DAY, child
 from mlplatform.gcp.identity import GcpWorkloadIdentity
-
-REPOSITORY_ID_MAX = 63
+from mlplatform.naming import repository_id
 
 
 class ArtifactRegistryDockerArgs(TypedDict, total=False):
@@ -36,14 +34,6 @@ class ArtifactRegistryDockerArgs(TypedDict, total=False):
     """Cloud KMS key to encrypt images with. Default: Google-managed encryption."""
     protect: bool
     """Protect the repository from deletion. Default: protected."""
-
-
-def repository_id(name: str) -> str:
-    """A valid repository id from a resource name: lowercase, digits, dashes, letter first."""
-    cleaned = re.sub(r"[^a-z0-9-]", "-", name.lower()).strip("-")
-    if not cleaned[:1].isalpha():
-        cleaned = f"r-{cleaned}"
-    return cleaned[:REPOSITORY_ID_MAX].rstrip("-")
 
 
 class ArtifactRegistryDocker(pulumi.ComponentResource):

@@ -285,7 +285,7 @@ def _service_monitor(
         api_version="monitoring.coreos.com/v1",
         kind="ServiceMonitor",
         metadata={
-            "name": "mlflow",
+            "name": defaults.MLFLOW_SERVICE_MONITOR,
             "namespace": namespace,
             "labels": dict(meta),
             "annotations": {SCRAPED_BY_ANNOTATION: scraped_by},

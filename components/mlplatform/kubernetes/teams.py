@@ -11,11 +11,11 @@ from typing import Required, TypedDict
 import pulumi
 import pulumi_kubernetes as k8s
 
+from mlplatform import defaults
 from mlplatform.component_args import check_args
 from mlplatform.contracts import child
 from mlplatform.kubernetes.labels import annotated, labels
 
-WORKLOAD_SERVICE_ACCOUNT = "ml-workload"
 GPU_QUOTA_KEY = "requests.nvidia.com/gpu"
 
 
@@ -64,7 +64,7 @@ class TeamNamespace(pulumi.ComponentResource):
         ns_name = namespace.metadata.apply(lambda m: m.name or team)
         k8s.core.v1.ResourceQuota(
             f"{name}-gpu-quota",
-            metadata={"name": "gpu-quota", "namespace": ns_name, "labels": meta_labels},
+            metadata={"name": defaults.GPU_QUOTA, "namespace": ns_name, "labels": meta_labels},
             spec={"hard": {GPU_QUOTA_KEY: str(args["max_gpus"])}},
             opts=child(self),
         )
@@ -72,7 +72,7 @@ class TeamNamespace(pulumi.ComponentResource):
             f"{name}-workload-sa",
             metadata=annotated(
                 {
-                    "name": WORKLOAD_SERVICE_ACCOUNT,
+                    "name": defaults.WORKLOAD_SERVICE_ACCOUNT,
                     "namespace": ns_name,
                     "labels": {**meta_labels, **args.get("service_account_labels", {})},
                 },

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from mlplatform import catalog
+from mlplatform import network_layout as layout
 from mlplatform.catalog.limits import networks as limits
 from mlplatform.environment import ConfigError, ConfigIssue, PlatformConfig, parse, preflight
 from mlplatform.environment.preflight import networks as checks
@@ -188,9 +189,9 @@ def test_the_aks_ranges_meet_the_overlay_rules() -> None:
     """AKS, Azure CNI Overlay overview (as above): the service range "must be smaller than /12";
     the DNS service IP is "within the Kubernetes service address range" and not "the first IP
     address"; pod and service ranges must not overlap."""
-    pods = ipaddress.IPv4Network(checks.AKS_POD_CIDR)
-    services = ipaddress.IPv4Network(checks.AKS_SERVICE_CIDR)
-    dns = ipaddress.IPv4Address(checks.AKS_DNS_SERVICE_IP)
+    pods = ipaddress.IPv4Network(layout.AKS_POD_CIDR)
+    services = ipaddress.IPv4Network(layout.AKS_SERVICE_CIDR)
+    dns = ipaddress.IPv4Address(layout.AKS_DNS_SERVICE_IP)
     assert services.prefixlen > limits.AKS_SERVICE_PREFIX_ABOVE
     assert dns in services and dns != services.network_address + 1
     assert not pods.overlaps(services)
@@ -346,31 +347,6 @@ def test_a_cidr_beside_an_existing_network_is_a_warning() -> None:
     assert (
         list(checks.cidr_without_network(spec_with(AWS, network={"existing": EXISTING_AWS}), TODAY))
         == []
-    )
-
-
-# ---- the platform's layouts, mirrored from the components ------------------------------------
-
-
-@pytest.mark.parametrize("cidr", ["10.0.0.0/16", "10.8.0.0/20", "172.16.0.0/12", "192.168.0.0/18"])
-def test_the_layouts_are_the_components(cidr: str) -> None:
-    """Preflight judges the subnets the components create: the AWS private subnets, the AKS node
-    subnet and the GKE pod range, and the AKS pod and service ranges."""
-    from mlplatform.aws.network import plan_subnets as aws_subnets
-    from mlplatform.azure import cluster as aks
-    from mlplatform.azure.network import plan_subnets as azure_subnets
-    from mlplatform.gcp.network import plan_ranges
-
-    for zones in (2, 3):
-        assert [str(n) for n in checks.aws_private_subnets(cidr, zones)] == aws_subnets(
-            cidr, zones
-        )[1]
-    assert str(checks.aks_node_subnet(cidr)) == azure_subnets(cidr)[0]
-    assert str(checks.gke_pod_range(cidr)) == plan_ranges(cidr)[2]
-    assert (checks.AKS_POD_CIDR, checks.AKS_SERVICE_CIDR, checks.AKS_DNS_SERVICE_IP) == (
-        aks.POD_CIDR,
-        aks.SERVICE_CIDR,
-        aks.DNS_SERVICE_IP,
     )
 
 

@@ -164,6 +164,22 @@ _GCE_NAME = r"[a-z]([-a-z0-9]*[a-z0-9])?"
 _AZ_NETWORK = r"[A-Za-z0-9]([-\w.]*\w)?"
 _RDS_ID = r"[A-Za-z](?!.*--)([A-Za-z0-9-]*[A-Za-z0-9])?"
 
+# The lengths `mlplatform.naming` cuts the platform's own names to, each the rule's below (its
+# source is the rule's).
+AKS_POOL_MAX = 12
+"""An AKS Linux node pool name (`azure-aks-agent-pool`)."""
+STORAGE_ACCOUNT_MAX = 24
+"""An Azure storage account name (`azure-storage-account`)."""
+REGISTRY_NAME_MAX = 50
+"""An Azure container registry name (`azure-container-registry`)."""
+SERVICE_ACCOUNT_ID_MIN = 6
+"""A Google service account id, shortest (`gcp-service-account-id`)."""
+SERVICE_ACCOUNT_ID_MAX = 30
+"""A Google service account id, longest (`gcp-service-account-id`)."""
+REPOSITORY_ID_MAX = 63
+"""An Artifact Registry repository id (`gcp-artifact-registry-repository`, the platform's own
+rule)."""
+
 RULES: dict[str, NameRule] = {
     # --- AWS ---------------------------------------------------------------------------
     "aws-iam-role": NameRule(
@@ -372,7 +388,7 @@ RULES: dict[str, NameRule] = {
     "azure-aks-agent-pool": NameRule(
         "AKS node pool name",
         "AKS",
-        12,
+        AKS_POOL_MAX,
         r"[a-z][a-z0-9]*",
         "lowercase letters and digits, starting with a letter",
         "MicrosoftDocs/azure-aks-docs@fb060abe articles/aks/create-node-pools.md (2026-08-21): "
@@ -383,7 +399,7 @@ RULES: dict[str, NameRule] = {
     "azure-storage-account": NameRule(
         "storage account name",
         "Azure Storage",
-        24,
+        STORAGE_ACCOUNT_MAX,
         r"[a-z0-9]+",
         "lowercase letters and digits",
         f"{_AZ_RULES}: 'storageAccounts | global | 3-24 | Lowercase letters and numbers.'",
@@ -402,7 +418,7 @@ RULES: dict[str, NameRule] = {
     "azure-container-registry": NameRule(
         "container registry name",
         "ACR",
-        50,
+        REGISTRY_NAME_MAX,
         r"[a-zA-Z0-9]+",
         "letters and digits",
         f"{_AZ_RULES}: 'registries | global | 5-50 | Alphanumerics.'; {_AZURERM} "
@@ -525,7 +541,7 @@ RULES: dict[str, NameRule] = {
     "gcp-artifact-registry-repository": NameRule(
         "Artifact Registry repository id",
         "Artifact Registry",
-        63,
+        REPOSITORY_ID_MAX,
         _GCE_NAME,
         "lowercase letters, digits and hyphens, starting with a letter",
         "google-cloud-artifact-registry 1.23.0 Repository.name ('For each location in a "
@@ -548,14 +564,14 @@ RULES: dict[str, NameRule] = {
     "gcp-service-account-id": NameRule(
         "service account id",
         "Google Cloud IAM",
-        30,
+        SERVICE_ACCOUNT_ID_MAX,
         r"[a-z]([-a-z0-9]*[a-z0-9])",
         "lowercase letters, digits and hyphens, starting with a letter",
         "IAM v1 CreateServiceAccountRequest.account_id (updated 2026-05-09): 'must be 6-30 "
         "characters long, and match the regular expression [a-z]([-a-z0-9]*[a-z0-9]) to "
         "comply with RFC1035'",
         read="2026-05-09",
-        min_length=6,
+        min_length=SERVICE_ACCOUNT_ID_MIN,
     ),
     "gcp-kms-key-ring": NameRule(
         "KMS key ring id",

@@ -3,9 +3,11 @@
 `generated_names(cfg, platform_name)` is every physical name the platform creates for a spec
 and the `MlPlatform` resource's name (the program names it `ml-<stack>`): the names the
 components pass, and the logical name plus the provider's auto-name suffix where the provider
-names the resource (`mlplatform.catalog.limits.names.NAMED`). It is string work only, the
-components' naming written again here; tests/unit/preflight/test_names.py plans every shipped
-stack and long-named ones and holds it equal to what the components really create.
+names the resource (`mlplatform.catalog.limits.names.NAMED`). It is string work only: the
+names' parts are the components' own (the name functions of `mlplatform.naming`, the object
+names of `mlplatform.defaults`), which resources they make is written again here;
+tests/unit/preflight/test_names.py plans every shipped stack and long-named ones and holds it
+equal to what the components really create.
 
 `ERRORS` judges each name against its cloud's or Kubernetes' rule (`RULES`), one issue per
 driving field and rule, naming the worst name, the limit and the longest stack, pool or team
@@ -15,7 +17,6 @@ judged when the platform's name is known (`Preflight.platform_name`).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import NamedTuple
@@ -26,7 +27,9 @@ from mlplatform.catalog.limits.names import (
     LABEL_FIELD,
     LABEL_RULE,
     NAMED,
+    REGISTRY_NAME_MAX,
     RULES,
+    STORAGE_ACCOUNT_MAX,
     AutoName,
     Named,
     NameRule,
@@ -35,31 +38,18 @@ from mlplatform.catalog.limits.names import (
 from mlplatform.environment.errors import ConfigIssue
 from mlplatform.environment.model import GpuEnablement, PlatformConfig, Target
 from mlplatform.environment.preflight.context import Check, Preflight
+from mlplatform.naming import (
+    SUFFIX_LENGTH,
+    account_id,
+    aks_pool_name,
+    compact_prefix,
+    repository_id,
+)
 
 STACK = "stack"
 """The path of a name the platform's own name drives."""
 PROGRAM_PREFIX = "ml-"
 """stacks/__main__.py names the platform `ml-<stack>`."""
-
-# Names the components pass as constants (each checked against the plan by the tests).
-GRAFANA_SECRET = "grafana-admin"  # kubernetes/monitoring/stack.py
-RULES_NAME = "mlplatform"  # kubernetes/monitoring/stack.py PrometheusRule
-DCGM_MONITOR = "mlplatform-dcgm-exporter"  # kubernetes/monitoring/stack.py DCGM_SERVICE_MONITOR
-DASHBOARDS = ("mlplatform-gpu-fleet", "mlplatform-gpu-waste", "mlplatform-mlflow")
-QUERY_FRONTEND = "gmp-query-frontend"  # kubernetes/monitoring/managed.py QUERY_FRONTEND
-MLFLOW_MONITOR = "mlflow"  # kubernetes/mlflow.py ServiceMonitor
-GPU_QUOTA = "gpu-quota"  # kubernetes/teams.py ResourceQuota
-WORKLOAD_SERVICE_ACCOUNT = "ml-workload"  # kubernetes/teams.py WORKLOAD_SERVICE_ACCOUNT
-AMP_RULE_NAMESPACE = "mlplatform"  # aws/prometheus.py RULE_NAMESPACE
-BLOB_CONTAINER = "artifacts"  # azure/storage.py CONTAINER_NAME
-BLOB_ZONE = "privatelink.blob.core.windows.net"  # compose/azure.py
-ACR_ZONE = "privatelink.azurecr.io"  # compose/azure.py
-STORAGE_ACCOUNT_MAX = 24  # azure/storage.py ACCOUNT_NAME_MAX
-REGISTRY_NAME_MAX = 50  # azure/registry.py REGISTRY_NAME_MAX
-COMPACT_SUFFIX = 6  # naming.py SUFFIX_LENGTH
-SERVICE_ACCOUNT_ID_MAX = 30  # gcp/identity.py ACCOUNT_ID_MAX
-REPOSITORY_ID_MAX = 63  # gcp/registry.py REPOSITORY_ID_MAX
-AKS_POOL_MAX = 12  # azure/cluster.py pool_name
 
 
 class Driver(NamedTuple):
@@ -93,33 +83,6 @@ class GeneratedName(NamedTuple):
     @property
     def rule(self) -> NameRule:
         return RULES[self.rule_key]
-
-
-def compact_prefix(name: str, max_length: int) -> str:
-    """`mlplatform.naming.compact_prefix`: lowercase letters and digits, room for the suffix."""
-    return re.sub(r"[^a-z0-9]", "", name.lower())[: max_length - COMPACT_SUFFIX]
-
-
-def account_id(name: str) -> str:
-    """`mlplatform.gcp.identity.account_id`: a too long name is cut and given a short hash."""
-    cleaned = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
-    if len(cleaned) > SERVICE_ACCOUNT_ID_MAX:
-        digest = hashlib.sha256(cleaned.encode()).hexdigest()[:6]
-        cleaned = f"{cleaned[: SERVICE_ACCOUNT_ID_MAX - 7].rstrip('-')}-{digest}"
-    return cleaned.ljust(6, "0")
-
-
-def repository_id(name: str) -> str:
-    """`mlplatform.gcp.registry.repository_id`."""
-    cleaned = re.sub(r"[^a-z0-9-]", "-", name.lower()).strip("-")
-    if not cleaned[:1].isalpha():
-        cleaned = f"r-{cleaned}"
-    return cleaned[:REPOSITORY_ID_MAX].rstrip("-")
-
-
-def aks_pool_name(name: str) -> str:
-    """`mlplatform.azure.cluster.pool_name`."""
-    return "".join(c for c in name.lower() if c.isalnum())[:AKS_POOL_MAX]
 
 
 class _Names:
@@ -192,8 +155,10 @@ def _teams(n: _Names) -> None:
         at = Driver(f"teams[{i}].name", team.name)
         base = f"{n.p}-team-{team.name}"
         n.k8s("core/v1:Namespace", f"{base}-namespace", team.name, at)
-        n.k8s("core/v1:ResourceQuota", f"{base}-gpu-quota", GPU_QUOTA, at)
-        n.k8s("core/v1:ServiceAccount", f"{base}-workload-sa", WORKLOAD_SERVICE_ACCOUNT, at)
+        n.k8s("core/v1:ResourceQuota", f"{base}-gpu-quota", defaults.GPU_QUOTA, at)
+        n.k8s(
+            "core/v1:ServiceAccount", f"{base}-workload-sa", defaults.WORKLOAD_SERVICE_ACCOUNT, at
+        )
 
 
 def _monitoring(n: _Names, managed: bool) -> None:
@@ -202,7 +167,7 @@ def _monitoring(n: _Names, managed: bool) -> None:
     base = f"{n.p}-monitoring"
     n.k8s("core/v1:Namespace", f"{base}-namespace", defaults.MONITORING_NAMESPACE)
     if spec.grafana:
-        n.k8s("core/v1:Secret", f"{base}-grafana-admin", GRAFANA_SECRET)
+        n.k8s("core/v1:Secret", f"{base}-grafana-admin", defaults.GRAFANA_ADMIN_SECRET)
     if managed and n.cfg.target is Target.GCP:  # Google's query frontend for Grafana
         for kind in (
             "core/v1:ServiceAccount",
@@ -210,19 +175,21 @@ def _monitoring(n: _Names, managed: bool) -> None:
             "networking.k8s.io/v1:NetworkPolicy",
             "core/v1:Service",
         ):
-            n.k8s(kind, f"{base}-query-frontend", QUERY_FRONTEND)
+            n.k8s(kind, f"{base}-query-frontend", defaults.GMP_QUERY_FRONTEND)
     n.given(
         "kubernetes:helm.sh/v3:Release", f"{base}-prometheus", charts.KUBE_PROMETHEUS_STACK.name
     )
     if n.cfg.gpu_pools or n.cfg.target is Target.KUBERNETES:
         n.given("kubernetes:helm.sh/v3:Release", f"{base}-dcgm-exporter", charts.DCGM_EXPORTER.name)
         n.k8s(
-            "monitoring.coreos.com/v1:ServiceMonitor", f"{base}-dcgm-exporter-monitor", DCGM_MONITOR
+            "monitoring.coreos.com/v1:ServiceMonitor",
+            f"{base}-dcgm-exporter-monitor",
+            defaults.DCGM_SERVICE_MONITOR,
         )
     if not managed:
-        n.k8s("monitoring.coreos.com/v1:PrometheusRule", f"{base}-rules", RULES_NAME)
+        n.k8s("monitoring.coreos.com/v1:PrometheusRule", f"{base}-rules", defaults.ALERT_RULES)
     if spec.grafana:
-        for uid in DASHBOARDS:
+        for uid in defaults.DASHBOARDS:
             n.k8s("core/v1:ConfigMap", f"{base}-{uid}", uid)
 
 
@@ -237,7 +204,11 @@ def _mlflow_server(n: _Names) -> None:
     n.k8s("policy/v1:PodDisruptionBudget", f"{name}-pdb", name)
     n.k8s("networking.k8s.io/v1:NetworkPolicy", f"{name}-ingress", f"{name}-ingress")
     if n.cfg.monitoring.enabled:
-        n.k8s("monitoring.coreos.com/v1:ServiceMonitor", f"{name}-metrics", MLFLOW_MONITOR)
+        n.k8s(
+            "monitoring.coreos.com/v1:ServiceMonitor",
+            f"{name}-metrics",
+            defaults.MLFLOW_SERVICE_MONITOR,
+        )
     if n.cfg.mlflow.ingress is not None:
         n.k8s("networking.k8s.io/v1:Ingress", f"{name}-ingress-route", name)
 
@@ -395,7 +366,7 @@ class _Aws(_Cloud):
         n.given(_LOGS, f"{prometheus}-logs", f"/aws/prometheus/{prometheus}")
         n.given("aws:amp/workspace:Workspace", f"{prometheus}-workspace", prometheus)
         rules = "aws:amp/ruleGroupNamespace:RuleGroupNamespace"
-        n.given(rules, f"{prometheus}-rules", AMP_RULE_NAMESPACE)
+        n.given(rules, f"{prometheus}-rules", defaults.AMP_RULE_NAMESPACE)
         self.role(f"{self.p}-prometheus-writer")
         self.role(f"{self.p}-grafana-reader")
 
@@ -442,7 +413,7 @@ class _Azure(_Cloud):
 
     def compact(self, resource: str, logical: str, name: str, limit: int) -> None:
         """A `mlplatform.naming.compact_name`: a cleaned prefix and 6 random characters."""
-        self.n.given(resource, logical, compact_prefix(name, limit) + "x" * COMPACT_SUFFIX)
+        self.n.given(resource, logical, compact_prefix(name, limit) + "x" * SUFFIX_LENGTH)
 
     def artifact_store(self) -> None:
         account = "azure-native:storage:StorageAccount"
@@ -450,7 +421,7 @@ class _Azure(_Cloud):
             account, f"{self.p}-artifacts-account", f"{self.p}-artifacts", STORAGE_ACCOUNT_MAX
         )
         container = "azure-native:storage:BlobContainer"
-        self.n.given(container, f"{self.p}-artifacts-container", BLOB_CONTAINER)
+        self.n.given(container, f"{self.p}-artifacts-container", defaults.ARTIFACT_CONTAINER)
 
     def registry(self) -> None:
         registry = "azure-native:containerregistry:Registry"
@@ -469,8 +440,8 @@ class _Azure(_Cloud):
         n.auto(_SUBNET, f"{net}-nodes")
         n.auto(_SUBNET, f"{net}-endpoints")
         endpoints = (
-            (self.cfg.artifact_store.enabled, "blob", BLOB_ZONE),
-            (self.cfg.registry.enabled, "acr", ACR_ZONE),
+            (self.cfg.artifact_store.enabled, "blob", defaults.BLOB_PRIVATE_DNS_ZONE),
+            (self.cfg.registry.enabled, "acr", defaults.ACR_PRIVATE_DNS_ZONE),
         )
         for wanted, endpoint, zone in endpoints:
             if wanted:

@@ -13,7 +13,8 @@ AWS advises against, an AWS instance type with no max-pods figure (its pods are 
 and a `network.cidr` beside `network.existing`, which it does not shape.
 
 With `network.existing` only what the spec knows is judged: the AKS pod range the platform
-sets, not the existing network's ranges or subnets.
+sets, not the existing network's ranges or subnets. The ranges judged are the ones the
+components create, from the same functions (`mlplatform.network_layout`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from ipaddress import IPv4Network
 
 from mlplatform import catalog, defaults
+from mlplatform import network_layout as layout
 from mlplatform.catalog.limits import networks as limits
 from mlplatform.environment.errors import ConfigIssue
 from mlplatform.environment.model import PlatformConfig, Target
@@ -29,36 +31,12 @@ from mlplatform.environment.preflight.context import Check, Preflight
 
 AT = "network.cidr"
 EXAMPLE = "10.0.0.0/16"
-AKS_POD_CIDR = "192.168.0.0/16"
-"""The AKS pod range the platform sets (`mlplatform.azure.cluster.POD_CIDR`)."""
-AKS_SERVICE_CIDR = "172.16.0.0/16"
-"""The AKS service range the platform sets (`mlplatform.azure.cluster.SERVICE_CIDR`)."""
-AKS_DNS_SERVICE_IP = "172.16.0.10"
-"""The AKS DNS service address the platform sets (`mlplatform.azure.cluster.DNS_SERVICE_IP`)."""
 REFUSED = {
     Target.AWS: (limits.AWS_REFUSED_RANGES, "a VPC", "the Amazon VPC user guide"),
     Target.AZURE: (limits.AZURE_REFUSED_RANGES, "a VNet", "the Azure Virtual Network FAQ"),
 }
 """Per cloud: the ranges it refuses, what takes the network, and the source's short name."""
 CLOUDS = (Target.AWS, Target.AZURE, Target.GCP)
-
-
-# ---- the platform's layouts (as the network components carve network.cidr) -----------------
-
-
-def aws_private_subnets(cidr: str, zones: int) -> list[IPv4Network]:
-    """The AWS node subnets: quarters 1 to `zones` of the VPC (`AwsNetwork`'s plan)."""
-    return list(IPv4Network(cidr).subnets(prefixlen_diff=2))[1 : zones + 1]
-
-
-def aks_node_subnet(cidr: str) -> IPv4Network:
-    """The AKS node subnet: the first half of the VNet (`AzureNetwork`'s plan)."""
-    return next(IPv4Network(cidr).subnets(prefixlen_diff=1))
-
-
-def gke_pod_range(cidr: str) -> IPv4Network:
-    """The GKE pod range: the second half of the network (`GcpNetwork`'s plan)."""
-    return list(IPv4Network(cidr).subnets(prefixlen_diff=1))[1]
 
 
 def _created(cfg: PlatformConfig) -> IPv4Network | None:
@@ -117,14 +95,15 @@ def cluster_ranges(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
     """The AKS node subnet overlaps the cluster's pod or service range (Azure CNI Overlay)."""
     if _created_on(cfg, Target.AZURE) is None:
         return
-    nodes = aks_node_subnet(cfg.network.cidr)
-    cluster = ((AKS_POD_CIDR, "pod"), (AKS_SERVICE_CIDR, "service"))
+    nodes = IPv4Network(layout.azure_subnets(cfg.network.cidr)[0])
+    cluster = ((layout.AKS_POD_CIDR, "pod"), (layout.AKS_SERVICE_CIDR, "service"))
     for cidr, name in _overlapping(nodes, cluster):
         yield ConfigIssue(
             AT,
             f"gives the AKS nodes the subnet {nodes}, which overlaps the cluster's {name} "
             f"range {cidr} (Azure CNI Overlay: it must not overlap the cluster subnet); use a "
-            f"network.cidr outside {AKS_POD_CIDR} and {AKS_SERVICE_CIDR}, e.g. {EXAMPLE}",
+            f"network.cidr outside {layout.AKS_POD_CIDR} and {layout.AKS_SERVICE_CIDR}, e.g. "
+            f"{EXAMPLE}",
             cfg.network.cidr,
         )
 
@@ -157,7 +136,7 @@ def _larger(prefix: int, largest: int, enough: int, holds: dict[int, int]) -> in
 
 def _aks_capacity(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
     per_node = limits.AKS_OVERLAY_NODE_PREFIX
-    pods = IPv4Network(AKS_POD_CIDR)
+    pods = IPv4Network(layout.AKS_POD_CIDR)
     holds = 2 ** (per_node - pods.prefixlen)
     if sum(_pool_nodes(cfg)) > holds:
         yield ConfigIssue(
@@ -167,13 +146,21 @@ def _aks_capacity(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
         )
 
 
+def _gke_pods(net: IPv4Network) -> IPv4Network:
+    """The GKE pod range the platform carves from `net` (`GcpNetwork`)."""
+    return IPv4Network(layout.gcp_ranges(str(net))[2])
+
+
 def _gke_capacity(cfg: PlatformConfig, net: IPv4Network) -> Iterator[ConfigIssue]:
     per_node = dict(limits.GKE_NODE_PREFIX_BY_MAX_PODS)[limits.GKE_DEFAULT_MAX_PODS]
     nodes = sum(_pool_nodes(cfg))
-    holds = {p: 2 ** (per_node - (p + 1)) for p in range(8, net.prefixlen + 1)}
+    holds = {
+        p: 2 ** (per_node - _gke_pods(net.supernet(new_prefix=p)).prefixlen)
+        for p in range(8, net.prefixlen + 1)
+    }
     if nodes <= holds[net.prefixlen]:
         return
-    pods = gke_pod_range(cfg.network.cidr)
+    pods = _gke_pods(net)
     fix = _fix(_larger(net.prefixlen, 8, nodes, holds), "no network is larger than a /8")
     yield ConfigIssue(
         AT,
@@ -217,6 +204,17 @@ def _aws_pools(cfg: PlatformConfig) -> Iterator[tuple[str, int, str]]:
         yield f"gpuPools[{i}]", pool.max_nodes, shape.instance_type
 
 
+def _aws_private_subnets(net: IPv4Network, zones: int) -> list[IPv4Network]:
+    """The AWS node subnets the platform carves from `net` (`AwsNetwork`)."""
+    return [IPv4Network(cidr) for cidr in layout.aws_subnets(str(net), zones)[1]]
+
+
+def _vpc_addresses(net: IPv4Network, zones: int) -> int:
+    """The addresses the private subnets carved from `net` leave for nodes and pods."""
+    reserved = limits.AWS_SUBNET_RESERVED
+    return sum(s.num_addresses - reserved for s in _aws_private_subnets(net, zones))
+
+
 def _vpc_capacity(cfg: PlatformConfig, net: IPv4Network) -> Iterator[ConfigIssue]:
     zones, reserved = cfg.network.zone_count, limits.AWS_SUBNET_RESERVED
     counted = [
@@ -228,15 +226,19 @@ def _vpc_capacity(cfg: PlatformConfig, net: IPv4Network) -> Iterator[ConfigIssue
     largest = limits.AWS_VPC_PREFIXES[0]
     if net.prefixlen < largest:
         return  # no such VPC (`vpc_size`)
-    holds = {p: zones * (2 ** (32 - p - 2) - reserved) for p in range(largest, net.prefixlen + 1)}
+    holds = {
+        p: _vpc_addresses(net.supernet(new_prefix=p), zones)
+        for p in range(largest, net.prefixlen + 1)
+    }
     if need <= holds[net.prefixlen]:
         return
     pools = ", ".join(f"{path} {nodes} x {kind} ({per})" for path, nodes, kind, per in counted)
     fix = _fix(_larger(net.prefixlen, largest, need, holds), f"no VPC is larger than a /{largest}")
+    subnet = _aws_private_subnets(net, zones)[0].prefixlen
     yield ConfigIssue(
         AT,
         f"leaves {holds[net.prefixlen]} addresses for nodes and pods in its {zones} private "
-        f"subnets (/{net.prefixlen + 2} each, {reserved} reserved in each per Amazon VPC), but "
+        f"subnets (/{subnet} each, {reserved} reserved in each per Amazon VPC), but "
         f"the pools at maxNodes need {need}: a node takes 1 address and 1 per pod it can run "
         f"(VPC CNI; EKS runs up to {limits.EKS_MAX_PODS_CAP} pods per node, "
         f"{limits.EKS_MAX_PODS_CAP_LARGE} above {limits.EKS_LARGE_NODE_VCPUS} vCPUs): {pools}; "

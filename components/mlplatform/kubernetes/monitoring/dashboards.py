@@ -4,6 +4,7 @@ metrics in `metrics.py`; the tests parse each one with promtool."""
 
 from typing import Any, NamedTuple
 
+from mlplatform import defaults
 from mlplatform.kubernetes.monitoring.metrics import MLFLOW_JOB
 from mlplatform.kubernetes.monitoring.rules import Thresholds
 
@@ -87,7 +88,7 @@ def dashboards(thresholds: Thresholds | None = None) -> list[Dashboard]:
     mlflow = f'job="{MLFLOW_JOB}"'
     return [
         Dashboard(
-            uid="mlplatform-gpu-fleet",
+            uid=defaults.DASHBOARD_GPU_FLEET,
             title="mlplatform / GPU fleet",
             panels=(
                 Panel(
@@ -152,7 +153,7 @@ def dashboards(thresholds: Thresholds | None = None) -> list[Dashboard]:
             ),
         ),
         Dashboard(
-            uid="mlplatform-gpu-waste",
+            uid=defaults.DASHBOARD_GPU_WASTE,
             title="mlplatform / GPU cost waste",
             panels=(
                 Panel(
@@ -189,7 +190,7 @@ def dashboards(thresholds: Thresholds | None = None) -> list[Dashboard]:
             ),
         ),
         Dashboard(
-            uid="mlplatform-mlflow",
+            uid=defaults.DASHBOARD_MLFLOW,
             title="mlplatform / MLflow",
             panels=(
                 Panel(

@@ -27,7 +27,7 @@ LOCAL_BUFFER_RETENTION = "2d"
 """What the in-cluster Prometheus keeps when a managed Prometheus holds the history."""
 PROMETHEUS_SERVICE_ACCOUNT = "prometheus"
 GRAFANA_SERVICE_ACCOUNT = "grafana"
-QUERY_FRONTEND = "gmp-query-frontend"
+QUERY_FRONTEND = defaults.GMP_QUERY_FRONTEND
 """Name of Google's query frontend Deployment, Service and service account."""
 QUERY_FRONTEND_PORT = 9090
 

@@ -113,7 +113,7 @@ class MonitoringStack(pulumi.ComponentResource):
             )
             secret = k8s.core.v1.Secret(
                 f"{name}-grafana-admin",
-                metadata={"name": "grafana-admin", "namespace": ns, "labels": tags},
+                metadata={"name": defaults.GRAFANA_ADMIN_SECRET, "namespace": ns, "labels": tags},
                 type="Opaque",
                 string_data={
                     GRAFANA_ADMIN_KEYS["user"]: "admin",
@@ -163,7 +163,7 @@ class MonitoringStack(pulumi.ComponentResource):
                 api_version="monitoring.coreos.com/v1",
                 kind="PrometheusRule",
                 metadata={
-                    "name": "mlplatform",
+                    "name": defaults.ALERT_RULES,
                     "namespace": ns,
                     "labels": labels("mlplatform", "alert-rules", tags),
                 },
@@ -262,10 +262,6 @@ GKE_DRIVER_DIR = "/home/kubernetes/bin/nvidia"
 """Where GKE's driver installer puts the NVIDIA libraries on COS nodes."""
 
 
-DCGM_SERVICE_MONITOR = "mlplatform-dcgm-exporter"
-"""Not the chart's own name, which its ServiceMonitor held until 0.1.0."""
-
-
 def dcgm_service_monitor(
     resource_name: str,
     namespace: pulumi.Input[str],
@@ -286,7 +282,7 @@ def dcgm_service_monitor(
         api_version="monitoring.coreos.com/v1",
         kind="ServiceMonitor",
         metadata={
-            "name": DCGM_SERVICE_MONITOR,
+            "name": defaults.DCGM_SERVICE_MONITOR,
             "namespace": namespace,
             "labels": labels(charts.DCGM_EXPORTER.name, "metrics", tags),
         },
