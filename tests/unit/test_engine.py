@@ -446,7 +446,10 @@ def test_a_urn_registered_twice_is_refused_as_the_engine_refuses_it() -> None:
     with pytest.raises(PlanError) as caught:
         run_program(program)
     assert str(caught.value) == (
-        "ValueError: Duplicate resource URN "
+        "Duplicate resource URN "
         "'urn:pulumi:test::test::random:index/randomString:RandomString::same'; try giving it "
         "a unique name"
     )
+    # The refused program leaves nothing behind: the next plan is whole.
+    again = run_program(lambda: random.RandomString("same", length=4))
+    assert sorted(r.name for r in again.resources) == ["default_4_21_4", "same", "test-test"]

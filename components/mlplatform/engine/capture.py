@@ -101,7 +101,12 @@ class RecordingMonitor(MockMonitor):
         """Each registered URN's aliases: its children inherit them."""
         self._lock = threading.Lock()
         self._urns: set[str] = set()
-        """Every URN the program registered: a second registration is refused."""
+        """Every URN the program registered."""
+        self.duplicates: list[str] = []
+        """URNs the program registered a second time, which the engine refuses ("Duplicate
+        resource URN '%v'; try giving it a unique name", pkg/diag/errors.go
+        GetDuplicateResourceURNError). Kept, not raised: an error raised inside the mock
+        monitor would leave the program's other registrations pending in the SDK."""
 
     def logger(self) -> logging.Logger:
         """A logger for the mock engine's log channel that keeps its warnings here (the SDK's
@@ -223,8 +228,7 @@ class RecordingMonitor(MockMonitor):
         )
         with self._lock:
             if urn in self._urns:
-                # As the engine refuses it (pkg/diag/errors.go GetDuplicateResourceURNError).
-                raise ValueError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
+                self.duplicates.append(urn)  # the runner refuses the plan once the program ends
             self._urns.add(urn)
             self.captured.append(resource)
             if aliases:

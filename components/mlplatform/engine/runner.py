@@ -281,6 +281,9 @@ def _execute(
         raise ConfigError(exc.issues, source) from None
     except Exception as exc:
         _raise_from_program(exc, f"{type(exc).__name__}: {exc}")
+    if monitor.duplicates:
+        urn = monitor.duplicates[0]
+        raise PlanError(f"Duplicate resource URN '{urn}'; try giving it a unique name")
     stack_outputs = getattr(stack_resource, "outputs", {}) if stack_resource is not None else {}
     return monitor, {k: _sync_await(_resolve(v)) for k, v in sorted(stack_outputs.items())}
 
