@@ -62,6 +62,8 @@ _EXPORTS: dict[str, str] = {
     "GmpAlertPolicies": "mlplatform.gcp.prometheus",
     "GmpAlertPoliciesArgs": "mlplatform.gcp.prometheus",
     "GpuPoolArgs": "mlplatform.contracts",
+    "GpuQueues": "mlplatform.kubernetes.queues",
+    "GpuQueuesArgs": "mlplatform.kubernetes.queues",
     "InClusterPostgres": "mlplatform.kubernetes.postgres",
     "InClusterPostgresArgs": "mlplatform.kubernetes.postgres",
     "InClusterRegistry": "mlplatform.kubernetes.registry",
@@ -138,6 +140,8 @@ __all__ = [
     "GmpAlertPolicies",
     "GmpAlertPoliciesArgs",
     "GpuPoolArgs",
+    "GpuQueues",
+    "GpuQueuesArgs",
     "InClusterPostgres",
     "InClusterPostgresArgs",
     "InClusterRegistry",
@@ -200,6 +204,7 @@ if TYPE_CHECKING:
     from mlplatform.kubernetes.monitoring.rules import AlertThresholds
     from mlplatform.kubernetes.monitoring.stack import MonitoringStack, MonitoringStackArgs
     from mlplatform.kubernetes.postgres import InClusterPostgres, InClusterPostgresArgs
+    from mlplatform.kubernetes.queues import GpuQueues, GpuQueuesArgs
     from mlplatform.kubernetes.registry import InClusterRegistry, InClusterRegistryArgs
     from mlplatform.kubernetes.storage import PvcArtifactStore, PvcArtifactStoreArgs
     from mlplatform.kubernetes.teams import TeamNamespace, TeamNamespaceArgs

@@ -109,6 +109,33 @@ ALERT_MLFLOW_ERROR_PERCENT = 5
 """Share (%) of MLflow requests failing with 5xx that MlflowHighErrorRate fires at."""
 ALERT_VOLUME_FULL_PERCENT = 90
 """Volume use (%) that PersistentVolumeNearlyFull warns at."""
+ALERT_QUEUE_PENDING_MINUTES = 60
+"""Minutes a team's queue may hold workloads waiting for GPUs, admitting none, before
+GpuQueueStalled fires."""
+QUEUE_NAMESPACE = "kueue-system"
+"""Namespace of the Kueue controller (the chart's documented one)."""
+LOCAL_QUEUE = "default"
+"""Name of each team's LocalQueue: Kueue sends a job that names no queue to the LocalQueue
+called `default` in its namespace (its LocalQueueDefaulting, GA in v0.17.0)."""
+QUEUE_SERVICE_MONITOR = "kueue-controller-manager-metrics-monitor"
+"""The ServiceMonitor of Kueue's metrics (the name the chart's own would have)."""
+GPU_COHORT = "gpus"
+"""Kueue cohort every team's ClusterQueue joins, so idle GPUs can be borrowed."""
+QUEUE_FRAMEWORKS = (
+    "batch/job",
+    "jobset.x-k8s.io/jobset",
+    "ray.io/rayjob",
+    "kubeflow.org/pytorchjob",
+)
+"""Job kinds Kueue queues by default (integration names of charts/kueue/values.yaml, v0.17.0)."""
+QUEUE_RECLAIM = "Any"
+"""Kueue reclaimWithinCohort: a team whose lent GPUs are wanted back may preempt the
+borrowers' workloads, whatever their priority."""
+QUEUE_WITHIN_TEAM = "LowerPriority"
+"""Kueue withinClusterQueue: inside a team's quota a workload may preempt the team's own
+lower-priority workloads."""
+QUEUE_BORROW_PREEMPTION = "Never"
+"""Kueue borrowWithinCohort policy: a workload that must borrow never preempts another team's."""
 MONITORING_NAMESPACE = "monitoring"
 """Namespace of the in-cluster monitoring stack (Prometheus, Alertmanager, Grafana, DCGM)."""
 GRAFANA_ADMIN_SECRET = "grafana-admin"

@@ -44,6 +44,8 @@ NEEDS_API_TOKEN: dict[str, str] = {
     "nvidia.com/device-plugin.config label (GFD and NFD, when on, label nodes)",
     "gpu-operator/gpu-operator": "the operator and its operands reconcile ClusterPolicy and "
     "label nodes",
+    "kueue/controller-manager": "admits workloads: watches and suspends jobs, reconciles the "
+    "queues, serves the webhooks and rotates their certificate",
 }
 """The only workloads that keep a Kubernetes API token, each with the reason. None of the
 platform's own objects (MLflow, its migration Job, the query frontend, the in-cluster
@@ -102,6 +104,10 @@ def _dcgm_exporter(values: Mapping[str, Any]) -> bool:
     return any(value(values, s) is True for s in switches)
 
 
+def _kueueviz(values: Mapping[str, Any]) -> bool | None:
+    return True if value(values, "enableKueueViz") is True else None
+
+
 CHART_WORKLOADS: dict[str, dict[str, Mounts]] = {
     # kube-prometheus-stack 88.5.3 values.yaml (crds.upgradeJob and the admission webhook
     # Deployment are off by default; its webhook ServiceAccount mounts nothing).
@@ -118,6 +124,9 @@ CHART_WORKLOADS: dict[str, dict[str, Mounts]] = {
     "cluster-autoscaler": {"cluster-autoscaler": always},
     "nvidia-device-plugin": {"nvidia-device-plugin": always},
     "gpu-operator": {"gpu-operator": always},
+    # kueue 0.17.0 templates/manager: no automountServiceAccountToken; KueueViz is off
+    # (enableKueueViz: false) and the platform does not turn it on.
+    "kueue": {"controller-manager": always, "kueueviz": _kueueviz},
 }
 """Every workload of every chart the platform installs, and how its token is decided."""
 

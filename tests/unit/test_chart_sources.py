@@ -72,7 +72,7 @@ def test_sources_of_the_wrong_form_are_refused_with_the_fix() -> None:
         "charts.paths.kube-prometheus-stack: 'charts/kps' must start with ./, ../ or / (Helm "
         "reads a bare name as a chart repository), e.g. ./charts/kube-prometheus-stack",
         "charts.paths.grafana: 'grafana' is not a chart the platform installs; use one of "
-        "cluster-autoscaler, dcgm-exporter, gpu-operator, kube-prometheus-stack, "
+        "cluster-autoscaler, dcgm-exporter, gpu-operator, kube-prometheus-stack, kueue, "
         "nvidia-device-plugin",
     ]
 
@@ -117,7 +117,12 @@ def test_a_pinned_archive_is_accepted(tmp_path: Path) -> None:
 
 def test_the_engine_tests_stand_ins_carry_the_pinned_names_and_versions() -> None:
     paths = {p.name: f"./{p.name}" for p in STAND_INS.iterdir() if p.is_dir()}
-    assert sorted(paths) == ["dcgm-exporter", "kube-prometheus-stack", "nvidia-device-plugin"]
+    assert sorted(paths) == [
+        "dcgm-exporter",
+        "kube-prometheus-stack",
+        "kueue",
+        "nvidia-device-plugin",
+    ]
     parse({**LOCAL, "charts": {"paths": paths}}, root=STAND_INS)
     for path in paths:
         assert "TEST STAND-IN" in (STAND_INS / path / "Chart.yaml").read_text()

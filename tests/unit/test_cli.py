@@ -43,13 +43,13 @@ def test_no_pulumi_binary_is_reachable() -> None:
 
 
 RESOURCE_COUNTS = {
-    "aws-dev": 132,
-    "aws-prod": 157,
-    "azure-dev": 103,
-    "azure-prod": 127,
-    "gcp-dev": 76,
-    "gcp-prod": 113,
-    "local": 46,
+    "aws-dev": 140,
+    "aws-prod": 168,
+    "azure-dev": 111,
+    "azure-prod": 139,
+    "gcp-dev": 84,
+    "gcp-prod": 128,
+    "local": 54,
 }
 
 
@@ -75,7 +75,7 @@ def test_table_is_a_tree_with_counts() -> None:
     # The default provider of random, a root of its own as in the engine's state.
     assert "└── pulumi:providers:random default_" in result.stdout
     assert "aws:s3/bucket:Bucket ml-aws-dev-artifacts-bucket (protected)" in result.stdout
-    assert "132 resources" in result.stdout
+    assert "140 resources" in result.stdout
 
 
 def test_default_stack_is_aws_dev() -> None:

@@ -116,10 +116,12 @@ def test_existing_cluster_exports_no_cluster_and_creates_team_quota(plan: Plan) 
     assert plan.outputs["teamNamespaces"] == ["research"]
     quota = one(plan, "kubernetes:core/v1:ResourceQuota")
     assert quota.inputs["spec"] == {"hard": {"requests.nvidia.com/gpu": "1"}}
-    # No GPU enablement on an existing cluster unless asked: only the monitoring charts.
+    # No GPU enablement on an existing cluster unless asked: only the monitoring charts and
+    # Kueue's (its scheduling is on).
     assert sorted(r.inputs["chart"] for r in plan.of_type("kubernetes:helm.sh/v3:Release")) == [
         "dcgm-exporter",
         "kube-prometheus-stack",
+        "oci://registry.k8s.io/kueue/charts/kueue",
     ]
 
 

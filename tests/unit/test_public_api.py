@@ -92,7 +92,7 @@ def args_classes(component: type) -> list[type]:
 
 
 def test_the_components_are_found() -> None:
-    assert len(COMPONENTS) == 33
+    assert len(COMPONENTS) == 34
     assert {"MlPlatform", "EksGpuCluster", "S3ArtifactStore", "MlflowServer"} <= NAMES
 
 

@@ -161,7 +161,7 @@ def test_previous_names_alias_the_team_components_and_their_children(tmp_path: P
     assert namespace.aliases == [f"{prefix}{TEAM}${NAMESPACE}::ml-local-team-research-namespace"]
     team_urns = {r.urn for r in base.resources if "team-research" in r.urn}
     aliased = {alias for r in head.resources for alias in r.aliases}
-    assert len(team_urns) == 4 and team_urns <= aliased
+    assert len(team_urns) == 6 and team_urns <= aliased  # with its ClusterQueue, LocalQueue
     result = diff_plans(base, head)
     assert {c.kind for c in result.changes} == {"replace", "update"}
     assert {short(c.urn): c.blocking for c in result.changes if c.blocking} == {

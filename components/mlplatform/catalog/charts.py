@@ -56,6 +56,20 @@ DCGM_EXPORTER = Chart(
     "4.5.3-4.8.2); deployment/values.yaml at d5e5f510",
 )
 
+KUEUE = Chart(
+    name="kueue",
+    repo="oci://registry.k8s.io/kueue/charts",
+    version="0.17.0",
+    source="sigs.k8s.io/kueue v0.17.0 (2026-03-31, the newest the Go module proxy serves): "
+    "charts/kueue/Chart.yaml 0.17.0 and charts/kueue/README.md (`helm install kueue "
+    "oci://registry.k8s.io/kueue/charts/kueue --version=0.17.0`)",
+    checked="2026-12-07",
+)
+KUEUE_IMAGE = {"repository": "registry.k8s.io/kueue/kueue", "tag": "v0.17.0"}
+"""The Kueue controller image the release runs: the module's chart source names the staging
+registry and the release branch (charts/kueue/values.yaml: k8s-staging-images/kueue/kueue,
+tag release-0.17, pulled Always), which the published chart overrides; the platform names the
+promoted image of the pinned release itself."""
 
 PINNED = {
     chart.name: chart
@@ -65,6 +79,7 @@ PINNED = {
         CLUSTER_AUTOSCALER,
         KUBE_PROMETHEUS_STACK,
         DCGM_EXPORTER,
+        KUEUE,
     )
 }
 """Every chart the platform installs, by chart name (the names `charts.paths` takes)."""

@@ -19,6 +19,7 @@ from mlplatform import defaults
 from mlplatform.compose.gpus import enable_gpus
 from mlplatform.compose.mlflow import add_mlflow
 from mlplatform.compose.monitoring import add_monitoring
+from mlplatform.compose.queues import add_queues
 from mlplatform.compose.result import Built
 from mlplatform.compose.scope import Builder, Scope
 from mlplatform.compose.teams import Identity, add_teams
@@ -194,6 +195,7 @@ def build_cloud(
             prometheus = target.managed_prometheus(cluster, alarms)
     monitoring = add_monitoring(name, cfg, tags, scope.webhooks, k8s_opts, managed=prometheus)
     built.set_monitoring(monitoring)
+    add_queues(name, cfg, tags, built.team_namespaces, k8s_opts, monitoring)
     if database is not None and store is not None:
         server = add_cloud_mlflow(
             scope, k8s_opts, database, cluster, store, monitoring, target.pod_labels

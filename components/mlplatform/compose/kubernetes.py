@@ -18,6 +18,7 @@ from mlplatform.compose.gpus import enable_gpus
 from mlplatform.compose.mlflow import allowed_namespaces, mlflow_server
 from mlplatform.compose.monitoring import add_monitoring
 from mlplatform.compose.namespaces import restricted_namespace
+from mlplatform.compose.queues import add_queues
 from mlplatform.compose.result import Built
 from mlplatform.compose.scope import Builder, Scope
 from mlplatform.compose.teams import add_teams
@@ -83,6 +84,7 @@ def build_on_cluster(scope: Scope) -> Built:
         team_namespaces=add_teams(name, cfg, tags, k8s_opts),
     )
     built.set_monitoring(monitoring)
+    add_queues(name, cfg, tags, built.team_namespaces, k8s_opts, monitoring)
     if built_mlflow is not None:
         built.set_mlflow(built_mlflow, ns_name)
     return built

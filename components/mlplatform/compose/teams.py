@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pulumi
 
 from mlplatform.environment import PlatformConfig
+from mlplatform.environment.queues import quota_ceiling
 
 Identity = tuple[pulumi.Input[Mapping[str, str]], Mapping[str, str]]
 """(service account annotations, service account labels) of a team's workload identity."""
@@ -30,7 +31,8 @@ def add_teams(
     identity_for: IdentityFor | None = None,
 ) -> list[pulumi.Output[str]]:
     """One `TeamNamespace` per team, its service account bound through `identity_for`; a
-    team's `previousNames` become aliases of both."""
+    team's `previousNames` become aliases of both. Its GPU quota is its `maxGpus`, or with
+    scheduling on the most Kueue could admit for it (a ceiling for pods that bypass Kueue)."""
     from mlplatform.kubernetes.teams import TeamNamespace
 
     namespaces = []
@@ -41,7 +43,7 @@ def add_teams(
             f"{name}-team-{team.name}",
             {
                 "namespace": team.name,
-                "max_gpus": team.max_gpus,
+                "max_gpus": quota_ceiling(cfg, team.name),
                 "service_account_annotations": annotations,
                 "service_account_labels": labels,
                 "tags": tags,

@@ -232,6 +232,13 @@ class TeamSpec(_Spec):
     """Namespace name (DNS label, at most 30 characters)."""
     max_gpus: Annotated[int, Field(ge=0, le=100000)]
     """ResourceQuota on requests.nvidia.com/gpu for the namespace."""
+    borrowing_limit: Annotated[int, Field(ge=0, le=100000)] | None = None
+    """With `scheduling` on: GPUs the team may borrow from the other teams' idle quota, on
+    each GPU pool (Kueue's borrowingLimit). Default: no limit (as many as are idle)."""
+    lending_limit: Annotated[int, Field(ge=0, le=100000)] | None = None
+    """With `scheduling` on: GPUs of its guaranteed quota, on each GPU pool, the team lends
+    to others while idle (Kueue's lendingLimit; the rest stays free for the team alone).
+    Default: no limit (all of it)."""
     previous_names: list[TeamName] = []
     """Names the team had before (namespace names). Renaming a team keeps its resources'
     identity through them (Pulumi aliases of the team's component and workload identity);
@@ -368,6 +375,11 @@ class AlertsSpec(_Spec):
     Default: 5."""
     volume_full_percent: Annotated[float, Field(ge=50, lt=100)] = defaults.ALERT_VOLUME_FULL_PERCENT
     """Volume use (%) that PersistentVolumeNearlyFull warns at. Default: 90."""
+    queue_pending_minutes: Annotated[int, Field(ge=5, le=1440)] = (
+        defaults.ALERT_QUEUE_PENDING_MINUTES
+    )
+    """Minutes a team's queue may hold waiting workloads while admitting none before
+    GpuQueueStalled fires (with `scheduling` on). Default: 60."""
 
 
 Quantity = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$")]
@@ -461,9 +473,74 @@ class ChartsSpec(_Spec):
     them). Default: each chart's upstream repository."""
     paths: dict[ChartName, LocalChart] = {}
     """A local copy per chart name (kube-prometheus-stack, dcgm-exporter, nvidia-device-plugin,
-    gpu-operator, cluster-autoscaler): a folder holding Chart.yaml, or a .tgz archive, relative
-    to the folder of Pulumi.yaml. Its Chart.yaml must name the chart and its pinned version.
-    Takes precedence over `registry` for that chart. Default: none."""
+    gpu-operator, cluster-autoscaler, kueue): a folder holding Chart.yaml, or a .tgz archive,
+    relative to the folder of Pulumi.yaml. Its Chart.yaml must name the chart and its pinned
+    version. Takes precedence over `registry` for that chart. Default: none."""
+
+
+class ReclaimPolicy(StrEnum):
+    """Whom a team preempts to take back the GPUs it lent (Kueue reclaimWithinCohort)."""
+
+    NEVER = "Never"
+    LOWER_PRIORITY = "LowerPriority"
+    ANY = "Any"
+
+
+class WithinQueuePolicy(StrEnum):
+    """Whom a workload preempts inside its own team's quota (Kueue withinClusterQueue)."""
+
+    NEVER = "Never"
+    LOWER_PRIORITY = "LowerPriority"
+    LOWER_OR_NEWER_EQUAL_PRIORITY = "LowerOrNewerEqualPriority"
+
+
+class BorrowPreemptionPolicy(StrEnum):
+    """Whether a workload that must borrow may preempt another team's (Kueue
+    borrowWithinCohort.policy)."""
+
+    NEVER = "Never"
+    LOWER_PRIORITY = "LowerPriority"
+
+
+class PreemptionSpec(_Spec):
+    """When Kueue preempts running workloads (see kueue.sigs.k8s.io/docs/concepts/preemption)."""
+
+    reclaim_within_cohort: ReclaimPolicy = ReclaimPolicy(defaults.QUEUE_RECLAIM)
+    """A team whose lent GPUs are wanted back preempts the borrowers: Never, LowerPriority
+    (only lower-priority borrowers) or Any. Default: Any (a guarantee is a guarantee)."""
+    within_cluster_queue: WithinQueuePolicy = WithinQueuePolicy(defaults.QUEUE_WITHIN_TEAM)
+    """Inside a team's own quota: Never, LowerPriority or LowerOrNewerEqualPriority.
+    Default: LowerPriority."""
+    borrow_within_cohort: BorrowPreemptionPolicy = BorrowPreemptionPolicy(
+        defaults.QUEUE_BORROW_PREEMPTION
+    )
+    """A workload that must borrow preempts another team's lower-priority ones (LowerPriority)
+    or never does (Never). Default: Never."""
+
+
+class SchedulingSpec(_Spec):
+    """Queued GPU jobs per team with Kueue: one ClusterQueue per team holding its `maxGpus`,
+    all in one cohort so idle GPUs are lent, a LocalQueue `default` in each team namespace."""
+
+    enabled: bool = False
+    """Install Kueue and queue the teams' jobs. Default: off (the ResourceQuota alone refuses
+    a pod over the team's quota)."""
+    cohort: Dns1123Label = defaults.GPU_COHORT
+    """The Kueue cohort every team's ClusterQueue joins. Default: gpus."""
+    preemption: PreemptionSpec = PreemptionSpec()
+    """When running workloads are preempted. Default: see each field."""
+    frameworks: list[
+        Literal[
+            "batch/job",
+            "jobset.x-k8s.io/jobset",
+            "ray.io/rayjob",
+            "kubeflow.org/pytorchjob",
+            "trainer.kubeflow.org/trainjob",
+        ]
+    ] = list(defaults.QUEUE_FRAMEWORKS)
+    """Job kinds Kueue queues (its integrations); a kind whose operator is not installed waits
+    for its CRD. Every one of them is queued in a team namespace even when it names no queue.
+    Default: batch/job, jobset.x-k8s.io/jobset, ray.io/rayjob, kubeflow.org/pytorchjob."""
 
 
 class BudgetSpec(_Spec):
@@ -561,6 +638,8 @@ class PlatformConfig(_Spec):
     """MLflow. Default: off."""
     monitoring: MonitoringSpec = MonitoringSpec()
     """Monitoring. Default: off."""
+    scheduling: SchedulingSpec = SchedulingSpec()
+    """Queued GPU jobs per team (Kueue). Default: off."""
     charts: ChartsSpec = ChartsSpec()
     """Where Helm charts come from. Default: each chart's upstream repository."""
     budget: BudgetSpec = BudgetSpec()

@@ -26,11 +26,13 @@ from mlplatform.catalog.names import SharingMode
 from mlplatform.environment import image_reference, preflight
 from mlplatform.environment.errors import ConfigIssue
 from mlplatform.environment.model import (
+    BorrowPreemptionPolicy,
     EndpointAccess,
     Environment,
     GpuEnablement,
     GpuPoolSpec,
     PlatformConfig,
+    ReclaimPolicy,
     Target,
 )
 
@@ -404,6 +406,43 @@ def _teams(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
     yield from _previous_team_names(cfg)
 
 
+def _queue_limits(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
+    """A team's borrowing and lending limits are Kueue's: they need scheduling on, and a team
+    lends only GPUs it is guaranteed (Kueue refuses a lendingLimit above the nominal quota).
+    Kueue's ClusterQueue CRD also refuses a queue that preempts to borrow but never to reclaim
+    (its CEL rule "reclaimWithinCohort=Never and borrowWithinCohort.Policy!=Never", v0.17.0)."""
+    preemption = cfg.scheduling.preemption
+    if (
+        preemption.reclaim_within_cohort is ReclaimPolicy.NEVER
+        and preemption.borrow_within_cohort is not BorrowPreemptionPolicy.NEVER
+    ):
+        yield ConfigIssue(
+            "scheduling.preemption.borrowWithinCohort",
+            "preempts other teams to borrow while reclaimWithinCohort is Never, which Kueue "
+            "refuses; set borrowWithinCohort: Never or reclaimWithinCohort: LowerPriority",
+            preemption.borrow_within_cohort.value,
+        )
+    for i, team in enumerate(cfg.teams):
+        for field, value in (
+            ("borrowingLimit", team.borrowing_limit),
+            ("lendingLimit", team.lending_limit),
+        ):
+            if value is not None and not cfg.scheduling.enabled:
+                yield ConfigIssue(
+                    f"teams[{i}].{field}",
+                    "limits a Kueue queue, but scheduling is off; set scheduling.enabled: true "
+                    "or remove it",
+                    value,
+                )
+        if team.lending_limit is not None and team.lending_limit > team.max_gpus:
+            yield ConfigIssue(
+                f"teams[{i}].lendingLimit",
+                f"is more than the team's maxGpus ({team.max_gpus}): a team lends only GPUs it "
+                f"is guaranteed; use at most {team.max_gpus}",
+                team.lending_limit,
+            )
+
+
 def _previous_team_names(cfg: PlatformConfig) -> Iterator[ConfigIssue]:
     """A team's previous names alias its old resources: each must be free (no team has it
     now) and belong to one team only, or two resources would claim one old URN."""
@@ -601,6 +640,7 @@ RULES: tuple[Rule, ...] = (
     _system_pool,
     _admins,
     _teams,
+    _queue_limits,
     _sharing_needs_enablement,
     _kubernetes_version,
     _protection,

@@ -9,6 +9,7 @@ from mlplatform.catalog.charts import (
     DCGM_EXPORTER,
     GPU_OPERATOR,
     KUBE_PROMETHEUS_STACK,
+    KUEUE,
     NVIDIA_DEVICE_PLUGIN,
     PINNED,
     PROMETHEUS_OPERATOR_VERSION,
@@ -22,6 +23,7 @@ __all__ = [
     "DCGM_EXPORTER",
     "GPU_OPERATOR",
     "KUBE_PROMETHEUS_STACK",
+    "KUEUE",
     "NVIDIA_DEVICE_PLUGIN",
     "PINNED",
     "PROMETHEUS_OPERATOR_VERSION",
@@ -41,4 +43,6 @@ def release_source(chart: Chart, sources: ChartSourceArgs | None = None) -> dict
     registry = sources.get("registry")
     if registry:
         return {"chart": f"{registry.rstrip('/')}/{chart.name}", "version": chart.version}
+    if chart.repo.startswith("oci://"):  # Helm pulls an OCI chart by its reference alone
+        return {"chart": f"{chart.repo}/{chart.name}", "version": chart.version}
     return {"chart": chart.name, "version": chart.version, "repository_opts": {"repo": chart.repo}}

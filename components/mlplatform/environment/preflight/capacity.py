@@ -7,7 +7,8 @@ capacity`), so the quota counts schedulable units: one per GPU, `replicas` per G
 time-slicing or MPS, the profile's instances per GPU with MIG. Refused: a team's quota above
 what every pool at its maximum can schedule (it can never be reached), and a quota above 0 on
 a cloud with no GPU pool at all. Warned: quotas that together ask for more than the pools can
-schedule at once (oversubscription can be intended: a quota is a cap, not a reservation). The
+schedule at once (oversubscription can be intended: a quota is a cap, not a reservation);
+refused instead with `scheduling` on, where Kueue guarantees each team its quota. The
 kubernetes target has no pools in the spec (the cluster's own GPU nodes): nothing to judge.
 
 The GPU budget: `budget.maxGpus` against the pools' physical GPUs at their maximum.
@@ -114,9 +115,29 @@ def team_quota_without_pool(cfg: PlatformConfig, at: Preflight) -> Iterator[Conf
             )
 
 
+def team_quotas_unguaranteed(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
+    """With scheduling on, quotas each within the pools' reach that together exceed it: Kueue
+    guarantees each team its quota, and the pools cannot hold every guarantee at once."""
+    if not cfg.scheduling.enabled or cfg.target is Target.KUBERNETES or not cfg.gpu_pools:
+        return
+    reach, how = schedulable(cfg)
+    asked = sum(team.max_gpus for team in cfg.teams)
+    if asked > reach and all(team.max_gpus <= reach for team in cfg.teams):
+        yield ConfigIssue(
+            "teams",
+            f"ask for {asked} {GPU_RESOURCE} together (maxGpus summed), more than the GPU "
+            f"pools can schedule ({reach} {GPU_RESOURCE}: {how}); with scheduling on, Kueue "
+            "guarantees each team its maxGpus, so lower maxGpus or grow the pools (a team "
+            "borrows idle GPUs beyond its own anyway)",
+        )
+
+
 def team_quotas_oversubscribed(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
-    """Quotas each within the pools' reach that together exceed it."""
+    """Quotas each within the pools' reach that together exceed it (with scheduling off: a
+    ResourceQuota is a cap, not a reservation)."""
     if cfg.target is Target.KUBERNETES or not cfg.gpu_pools or len(cfg.teams) < 2:
+        return
+    if cfg.scheduling.enabled:  # an error then (`team_quotas_unguaranteed`)
         return
     reach, how = schedulable(cfg)
     asked = sum(team.max_gpus for team in cfg.teams)
@@ -376,6 +397,7 @@ def floor_unpriced(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
 ERRORS: tuple[Check, ...] = (
     team_quota_without_pool,
     team_quota_unreachable,
+    team_quotas_unguaranteed,
     pools_over_gpu_budget,
     budget_below_floor,
 )

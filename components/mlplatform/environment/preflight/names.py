@@ -161,6 +161,22 @@ def _teams(n: _Names) -> None:
         )
 
 
+def _queues(n: _Names) -> None:
+    """`compose/queues.py` and `kubernetes/queues.py` `GpuQueues` (its Kueue objects are named
+    after the pools and teams, judged where those are)."""
+    if not n.cfg.scheduling.enabled:
+        return
+    base = f"{n.p}-queues"
+    n.k8s("core/v1:Namespace", f"{base}-namespace", defaults.QUEUE_NAMESPACE)
+    n.given("kubernetes:helm.sh/v3:Release", f"{base}-release", charts.KUEUE.name)
+    if n.cfg.monitoring.enabled:
+        n.k8s(
+            "monitoring.coreos.com/v1:ServiceMonitor",
+            f"{base}-metrics",
+            defaults.QUEUE_SERVICE_MONITOR,
+        )
+
+
 def _monitoring(n: _Names, managed: bool) -> None:
     """`compose/monitoring.py` and `kubernetes/monitoring/stack.py` `MonitoringStack`."""
     spec = n.cfg.monitoring
@@ -273,6 +289,7 @@ def _cloud(n: _Names, target: _Cloud) -> None:
         if _managed(n):
             target.managed_prometheus()
         _monitoring(n, _managed(n))
+    _queues(n)
     if database:  # `add_cloud_mlflow`, then `compose/mlflow.py` `add_mlflow`
         target.identity(f"{n.p}-mlflow", (), team=False)
         n.k8s("core/v1:Namespace", f"{n.p}-mlflow-namespace", defaults.MLFLOW_NAMESPACE)
@@ -557,6 +574,7 @@ def _kubernetes(n: _Names) -> None:
         _mlflow_server(n)
     _gpu_enablement(n, image_lacks_plugin=False)
     _teams(n)
+    _queues(n)
 
 
 _TARGETS: dict[Target, Callable[[_Names], None]] = {
