@@ -28,6 +28,66 @@ QUOTA = {
     "resourcequota": "gpu-quota",
     "resource": "requests.nvidia.com/gpu",
 }
+KUEUE_TARGET = {
+    "job": "kueue-controller-manager-metrics-service",
+    "namespace": "kueue-system",
+    "service": "kueue-controller-manager-metrics-service",
+    "endpoint": "https",
+    "container": "manager",
+    "pod": "kueue-controller-manager-6f7d9c5b8-x2x9q",
+    "instance": "10.0.1.5:8443",
+}
+"""The target labels Prometheus adds to every Kueue series (the chart's ServiceMonitor)."""
+SECOND_REPLICA = KUEUE_TARGET | {
+    "pod": "kueue-controller-manager-6f7d9c5b8-k4m2z",
+    "instance": "10.0.2.7:8443",
+}
+LEADER = KUEUE_TARGET | {"replica_role": "leader"}
+FOLLOWER = SECOND_REPLICA | {"replica_role": "follower"}
+GPUS = {"cohort": "gpus", "flavor": "a100", "resource": "nvidia.com/gpu"}
+
+
+def pending(queue: str, status: str, role: dict[str, str] = LEADER) -> str:
+    """kueue_pending_workloads{cluster_queue, status, replica_role} (pkg/metrics/metrics.go)."""
+    return series("kueue_pending_workloads", role | {"cluster_queue": queue, "status": status})
+
+
+def admitted(queue: str) -> str:
+    """kueue_admitted_workloads_total{cluster_queue, priority_class, replica_role}."""
+    return series(
+        "kueue_admitted_workloads_total", LEADER | {"cluster_queue": queue, "priority_class": ""}
+    )
+
+
+def nominal(queue: str, cohort: str = "gpus") -> str:
+    """kueue_cluster_queue_nominal_quota{cohort, cluster_queue, flavor, resource, ...}."""
+    return series(
+        "kueue_cluster_queue_nominal_quota",
+        LEADER | GPUS | {"cohort": cohort, "cluster_queue": queue},
+    )
+
+
+def cohort_series(name: str, role: dict[str, str] = LEADER) -> str:
+    """kueue_cohort_subtree_{quota,resource_reservations}{cohort, flavor, resource, ...}."""
+    return series(name, role | GPUS)
+
+
+def queue_status(queue: str, status: str) -> str:
+    """kueue_cluster_queue_status{cluster_queue, status, replica_role}: 1 for the current."""
+    return series("kueue_cluster_queue_status", LEADER | {"cluster_queue": queue, "status": status})
+
+
+def cohort_full(reserved: str, waiting: str, queue: str = "research") -> dict[str, str]:
+    """A cohort of 8 GPUs on one flavor, `reserved` of them, `waiting` workloads inadmissible
+    in the team queue `queue` (its nominal quota maps it to a cohort)."""
+    return {
+        cohort_series("kueue_cohort_subtree_quota"): "8x40",
+        cohort_series("kueue_cohort_subtree_resource_reservations"): reserved,
+        nominal("research"): "4x40",
+        nominal("vision", cohort="other"): "4x40",
+        pending(queue, "inadmissible"): waiting,
+        pending(queue, "active"): "0x40",
+    }
 
 
 def series(name: str, labels: dict[str, str]) -> str:
@@ -331,6 +391,143 @@ CASES: dict[str, list[Case]] = {
             "15m",
         ),
     ],
+    "GpuQueueStalled": [
+        Case(
+            "3 workloads waiting, never admitted one: just after 60m",
+            {pending("research", "active"): "3x80", pending("research", "inadmissible"): "0x80"},
+            "61m",
+            [{"cluster_queue": "research"}],
+            3,
+        ),
+        Case(
+            "3 workloads waiting, never admitted one: just before 60m",
+            {pending("research", "active"): "3x80", pending("research", "inadmissible"): "0x80"},
+            "59m",
+        ),
+        Case(
+            "last admission at minute 20: 60m after the 5m admission window",
+            {pending("research", "active"): "2x90", admitted("research"): "0+1x20 20x70"},
+            "86m",
+            [{"cluster_queue": "research"}],
+            2,
+        ),
+        Case(
+            "last admission at minute 20: one minute earlier",
+            {pending("research", "active"): "2x90", admitted("research"): "0+1x20 20x70"},
+            "84m",
+        ),
+        Case(
+            "still admitting while others wait",
+            {pending("research", "active"): "2x80", admitted("research"): "0+1x80"},
+            "70m",
+        ),
+        Case(
+            "waiting for quota (inadmissible) is not a stall",
+            {pending("research", "active"): "0x80", pending("research", "inadmissible"): "5x80"},
+            "70m",
+        ),
+        Case(
+            "only the follower replica still counts workloads",
+            {
+                pending("research", "active"): "0x80",
+                pending("research", "active", FOLLOWER): "3x80",
+            },
+            "70m",
+        ),
+    ],
+    "GpuCohortExhausted": [
+        Case(
+            "8 of 8 GPUs reserved, 2 waiting: just after 30m",
+            cohort_full("8x40", "2x40"),
+            "31m",
+            [{"cohort": "gpus", "flavor": "a100"}],
+            8,
+        ),
+        Case(
+            "8 of 8 GPUs reserved, 2 waiting: just before 30m", cohort_full("8x40", "2x40"), "29m"
+        ),
+        Case("6 of 8 GPUs reserved", cohort_full("6x40", "2x40"), "35m"),
+        Case("8 of 8 GPUs reserved, nobody waits", cohort_full("8x40", "0x40"), "35m"),
+        Case(
+            "8 of 8 reserved, the waiting queue is in another cohort",
+            cohort_full("8x40", "2x40", queue="vision"),
+            "35m",
+        ),
+        Case(
+            "only the follower replica sees the cohort full",
+            cohort_full("6x40", "2x40")
+            | {cohort_series("kueue_cohort_subtree_resource_reservations", FOLLOWER): "8x40"},
+            "35m",
+        ),
+    ],
+    "GpuQueueInactive": [
+        Case(
+            "queue pending (a flavor is missing): just after 10m",
+            {
+                queue_status("research", "pending"): "1x20",
+                queue_status("research", "active"): "0x20",
+                queue_status("research", "terminating"): "0x20",
+            },
+            "11m",
+            [{"cluster_queue": "research"}],
+            1,
+        ),
+        Case(
+            "queue pending: just before 10m",
+            {
+                queue_status("research", "pending"): "1x20",
+                queue_status("research", "active"): "0x20",
+            },
+            "9m",
+        ),
+        Case(
+            "queue active",
+            {
+                queue_status("research", "pending"): "0x20",
+                queue_status("research", "active"): "1x20",
+            },
+            "15m",
+        ),
+        Case(
+            "queue being deleted",
+            {
+                queue_status("research", "pending"): "0x20",
+                queue_status("research", "terminating"): "1x20",
+            },
+            "15m",
+        ),
+    ],
+    "KueueDown": [
+        Case(
+            "both replicas fail their scrape: just after 5m",
+            {series("up", KUEUE_TARGET): "0x20", series("up", SECOND_REPLICA): "0x20"},
+            "6m",
+            [{}],
+            0,
+        ),
+        Case(
+            "both replicas fail their scrape: just before 5m",
+            {series("up", KUEUE_TARGET): "0x20", series("up", SECOND_REPLICA): "0x20"},
+            "4m",
+        ),
+        Case(
+            "Kueue never scraped",
+            {series("up", {"job": "kube-state-metrics", "instance": "10.0.0.9:8080"}): "1x20"},
+            "10m",
+            [{}],
+            0,
+        ),
+        Case(
+            "one replica answers",
+            {series("up", KUEUE_TARGET): "1x20", series("up", SECOND_REPLICA): "0x20"},
+            "10m",
+        ),
+        Case(
+            "down for 4 minutes only",
+            {series("up", KUEUE_TARGET): "1x5 0x4 1x10", series("up", SECOND_REPLICA): "0x20"},
+            "10m",
+        ),
+    ],
     "PersistentVolumeNearlyFull": [
         Case(
             "5% free",
@@ -387,7 +584,7 @@ def render(text: str, labels: dict[str, str], value: float) -> str:
 
 
 def expected_alerts(name: str, case: Case) -> list[dict[str, Any]]:
-    rendered = next(r for g in rule_groups() for r in g["rules"] if r["alert"] == name)
+    rendered = next(r for g in rule_groups(queues=True) for r in g["rules"] if r["alert"] == name)
     alerts = []
     for labels in case.fires:
         all_labels = {**labels, **rendered["labels"]}
@@ -424,7 +621,8 @@ def unit_tests() -> dict[str, Any]:
 @pytest.fixture
 def rule_file(tmp_path: Path) -> Path:
     path = tmp_path / "rules.yaml"
-    path.write_text(yaml.safe_dump({"groups": rule_groups()}, sort_keys=False), encoding="utf-8")
+    groups = rule_groups(queues=True)
+    path.write_text(yaml.safe_dump({"groups": groups}, sort_keys=False), encoding="utf-8")
     return path
 
 
@@ -459,6 +657,8 @@ def test_every_alert_has_a_firing_and_a_silent_case() -> None:
 PROMQL_WORDS = {
     "avg",
     "sum",
+    "max",
+    "group",
     "rate",
     "increase",
     "changes",
@@ -473,15 +673,59 @@ PROMQL_WORDS = {
 def metric_names(expr: str) -> set[str]:
     """Metric names in a PromQL expression: identifiers left once label matchers, grouping
     clauses, ranges and numbers are removed, minus functions and operators."""
-    bare = re.sub(r"\{[^}]*\}|\b(?:by|on|without|ignoring)\s*\([^)]*\)|\[[^\]]*\]", " ", expr)
+    bare = re.sub(
+        r"\{[^}]*\}|\b(?:by|on|without|ignoring|group_left|group_right)\s*\([^)]*\)|\[[^\]]*\]",
+        " ",
+        expr,
+    )
     return {w for w in re.findall(r"\b[a-zA-Z_:][a-zA-Z0-9_:]*\b", bare)} - PROMQL_WORDS
 
 
 def test_rules_use_only_metrics_the_exporters_expose() -> None:
-    rendered = [r["expr"] for g in rule_groups() for r in g["rules"]]
+    rendered = [r["expr"] for g in rule_groups(queues=True) for r in g["rules"]]
     used = set().union(*(metric_names(expr) for expr in rendered))
     assert used <= known_metrics(), used - known_metrics()
     assert "DCGM_FI_DEV_XID_ERRORS" in used and "mlflow_http_request_total" in used
+    assert "kueue_pending_workloads" in used and "kueue_cohort_subtree_quota" in used
+
+
+def test_every_kueue_series_a_rule_reads_is_the_leaders() -> None:
+    """Both Kueue replicas export gauges (`replica_role` leader or follower): a selector
+    without the leader's role would count every queue twice."""
+    for group in rule_groups(queues=True):
+        for rule in group["rules"]:
+            selectors = re.findall(r"(kueue_\w+)(\{[^}]*\})?", rule["expr"])
+            for metric, matchers in selectors:
+                assert 'replica_role="leader"' in matchers, (rule["alert"], metric)
+
+
+def test_the_queue_group_comes_only_with_queues() -> None:
+    assert [g["name"] for g in rule_groups()] == [
+        "mlplatform-gpu",
+        "mlplatform-mlflow",
+        "mlplatform-storage",
+    ]
+    groups = rule_groups(Thresholds(queue_pending_minutes=45), mlflow=False, queues=True)
+    assert [g["name"] for g in groups] == [
+        "mlplatform-gpu",
+        "mlplatform-storage",
+        "mlplatform-queues",
+    ]
+    queues = {r["alert"]: r for r in groups[2]["rules"]}
+    assert list(queues) == [
+        "GpuQueueStalled",
+        "GpuCohortExhausted",
+        "GpuQueueInactive",
+        "KueueDown",
+    ]
+    stalled = queues["GpuQueueStalled"]
+    assert stalled["for"] == "45m"
+    assert "waiting for 45 minutes" in stalled["annotations"]["description"]
+    assert (queues["GpuCohortExhausted"]["for"], queues["KueueDown"]["for"]) == ("30m", "5m")
+    assert "for 30 minutes" in queues["GpuCohortExhausted"]["annotations"]["description"]
+    assert "for 10 minutes" in queues["GpuQueueInactive"]["annotations"]["description"]
+    assert "for 5 minutes" in queues["KueueDown"]["annotations"]["description"]
+    assert 'up{job="kueue-controller-manager-metrics-service"}' in queues["KueueDown"]["expr"]
 
 
 def test_thresholds_come_from_the_spec_values() -> None:
@@ -498,6 +742,8 @@ def test_the_planned_prometheus_rule_passes_promtool(
 
     rule = one(shipped_plans["aws-dev"], "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
     assert rule.inputs["apiVersion"] == "monitoring.coreos.com/v1"
+    # aws-dev queues its GPU jobs (mlplatform:scheduling): the queue alerts come along.
+    assert rule.inputs["spec"]["groups"][-1]["name"] == "mlplatform-queues"
     path = tmp_path / "planned.yaml"
     path.write_text(yaml.safe_dump({"groups": rule.inputs["spec"]["groups"]}), encoding="utf-8")
     result = promtool("check", "rules", str(path), cwd=tmp_path)

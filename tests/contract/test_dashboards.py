@@ -3,8 +3,10 @@ only metrics the exporters expose."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -12,13 +14,20 @@ from mlplatform.kubernetes.monitoring.dashboards import dashboards
 from mlplatform.kubernetes.monitoring.metrics import known_metrics
 from tests.contract.test_alert_rules import metric_names, promtool
 
-EXTRA_FUNCTIONS = {"count", "count_over_time", "max", "histogram_quantile"}
+EXTRA_FUNCTIONS = {"count", "count_over_time", "max", "histogram_quantile", "clamp_min"}
+QUEUE_PANELS = [
+    "Workloads waiting per team queue",
+    "GPU quota and reservations per team and pool",
+    "GPUs borrowed per team and pool",
+    "Cohort GPUs reserved and lendable",
+]
 
 
 def queries() -> list[tuple[str, str]]:
+    """Every panel query, the queue panels included."""
     return [
         (f"{d.uid}/{p.title}", expr)
-        for d in dashboards()
+        for d in dashboards(queues=True)
         for p in d.panels
         for expr, _ in p.queries
     ]
@@ -51,3 +60,57 @@ def test_dashboards_have_unique_uids_and_panel_ids() -> None:
         ids = [p["id"] for p in model["panels"]]
         assert len(set(ids)) == len(ids)
         assert all(t["expr"] for p in model["panels"] for t in p["targets"])
+
+
+def test_queue_panels_join_the_gpu_fleet_only_with_queues() -> None:
+    def fleet(queues: bool) -> list[str]:
+        [found] = [d for d in dashboards(queues=queues) if d.uid == "mlplatform-gpu-fleet"]
+        return [p.title for p in found.panels]
+
+    assert fleet(True) == fleet(False) + QUEUE_PANELS
+    assert not set(QUEUE_PANELS) & {p.title for d in dashboards() for p in d.panels}
+
+
+def test_queue_panels_read_the_leaders_gpu_series() -> None:
+    [fleet] = [d for d in dashboards(queues=True) if d.uid == "mlplatform-gpu-fleet"]
+    panels = {p.title: p.queries for p in fleet.panels if p.title in QUEUE_PANELS}
+    assert panels["Workloads waiting per team queue"] == (
+        (
+            'max by (cluster_queue, status) (kueue_pending_workloads{replica_role="leader"})',
+            "{{cluster_queue}} {{status}}",
+        ),
+    )
+    gpus = 'resource="nvidia.com/gpu", replica_role="leader"'
+    quota = f"max by (cluster_queue, flavor) (kueue_cluster_queue_nominal_quota{{{gpus}}})"
+    reserved = (
+        f"max by (cluster_queue, flavor) (kueue_cluster_queue_resource_reservation{{{gpus}}})"
+    )
+    assert panels["GPU quota and reservations per team and pool"] == (
+        (quota, "{{cluster_queue}}/{{flavor}} quota"),
+        (reserved, "{{cluster_queue}}/{{flavor}} reserved"),
+    )
+    assert panels["GPUs borrowed per team and pool"] == (
+        (f"clamp_min({reserved} - {quota}, 0)", "{{cluster_queue}}/{{flavor}}"),
+    )
+    assert panels["Cohort GPUs reserved and lendable"] == (
+        (
+            f"max by (cohort, flavor) (kueue_cohort_subtree_resource_reservations{{{gpus}}})",
+            "{{cohort}}/{{flavor}} reserved",
+        ),
+        (
+            f"max by (cohort, flavor) (kueue_cohort_subtree_quota{{{gpus}}})",
+            "{{cohort}}/{{flavor}} lendable",
+        ),
+    )
+
+
+def test_the_planned_gpu_fleet_dashboard_has_the_queue_panels(
+    shipped_plans: dict[str, Any],
+) -> None:
+    """Every shipped stack queues its GPU jobs (mlplatform:scheduling): its GPU fleet
+    dashboard carries the queue panels."""
+    from tests.helpers import one
+
+    config_map = one(shipped_plans["aws-dev"], "kubernetes:core/v1:ConfigMap", "-gpu-fleet")
+    model = json.loads(config_map.inputs["data"]["mlplatform-gpu-fleet.json"])
+    assert [p["title"] for p in model["panels"]][-len(QUEUE_PANELS) :] == QUEUE_PANELS

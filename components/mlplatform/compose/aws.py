@@ -167,7 +167,11 @@ class AwsTarget:
             f"{name}-prometheus",
             {
                 "region": self.region,
-                "rule_groups": rule_groups(alert_thresholds(cfg), mlflow=cfg.mlflow.enabled),
+                "rule_groups": rule_groups(
+                    alert_thresholds(cfg),
+                    mlflow=cfg.mlflow.enabled,
+                    queues=cfg.scheduling.enabled,
+                ),
                 "topic_arn": alarms.topic_arn,
                 "protect": cfg.protect,
                 "log_retention_days": cfg.cluster.log_retention_days,

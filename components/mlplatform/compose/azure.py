@@ -219,7 +219,11 @@ class AzureTarget:
                 "resource_group_name": self.rg,
                 "location": self.location,
                 "cluster_name": cluster.cluster_name,
-                "rule_groups": rule_groups(alert_thresholds(cfg), mlflow=cfg.mlflow.enabled),
+                "rule_groups": rule_groups(
+                    alert_thresholds(cfg),
+                    mlflow=cfg.mlflow.enabled,
+                    queues=cfg.scheduling.enabled,
+                ),
                 "action_group_id": alarms.action_group_id,
                 "writer_principal_id": writer.principal_id,
                 "reader_principal_id": reader.principal_id,

@@ -178,7 +178,11 @@ class GcpTarget:
             f"{name}-prometheus",
             {
                 "project": self.project,
-                "rule_groups": rule_groups(alert_thresholds(cfg), mlflow=cfg.mlflow.enabled),
+                "rule_groups": rule_groups(
+                    alert_thresholds(cfg),
+                    mlflow=cfg.mlflow.enabled,
+                    queues=cfg.scheduling.enabled,
+                ),
                 "channels": alarms.channel_ids,
                 "writer_member": writer.member,
                 "reader_member": reader.member,

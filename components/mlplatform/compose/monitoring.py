@@ -51,6 +51,7 @@ def add_monitoring(
         "gpu_nodes": bool(cfg.gpu_pools) or cfg.target.value == "kubernetes",
         "thresholds": alert_thresholds(cfg).args(),
         "mlflow": cfg.mlflow.enabled,
+        "queues": cfg.scheduling.enabled,
         "gke": cfg.target.value == "gcp",
         "webhooks": [pulumi.Output.secret(url) for url in webhooks],
         "tags": tags,

@@ -1,11 +1,12 @@
-"""Grafana dashboards as code: GPU fleet, GPU cost waste and MLflow, shipped as ConfigMaps the
-Grafana sidecar discovers (label grafana_dashboard=1). Every panel query is PromQL over the
-metrics in `metrics.py`; the tests parse each one with promtool."""
+"""Grafana dashboards as code: GPU fleet (with Kueue's team queues when they run), GPU cost
+waste and MLflow, shipped as ConfigMaps the Grafana sidecar discovers (label
+grafana_dashboard=1). Every panel query is PromQL over the metrics in `metrics.py`; the tests
+parse each one with promtool."""
 
 from typing import Any, NamedTuple
 
 from mlplatform import defaults
-from mlplatform.kubernetes.monitoring.metrics import MLFLOW_JOB
+from mlplatform.kubernetes.monitoring.metrics import KUEUE_LEADER, MLFLOW_JOB
 from mlplatform.kubernetes.monitoring.rules import Thresholds
 
 SCHEMA_VERSION = 39
@@ -79,8 +80,66 @@ class Dashboard(NamedTuple):
         }
 
 
-def dashboards(thresholds: Thresholds | None = None) -> list[Dashboard]:
-    """The platform's dashboards; the idle threshold is the alert's, so both agree on waste."""
+def queue_panels() -> tuple[Panel, ...]:
+    """Kueue's team queues (the leader replica's series): what waits, each team's GPU quota
+    per pool against what it reserves, what it borrows beyond its quota, and the cohort's
+    GPUs as GpuCohortExhausted compares them."""
+    gpus = f'resource="nvidia.com/gpu", {KUEUE_LEADER}'
+    quota = f"max by (cluster_queue, flavor) (kueue_cluster_queue_nominal_quota{{{gpus}}})"
+    reserved = (
+        f"max by (cluster_queue, flavor) (kueue_cluster_queue_resource_reservation{{{gpus}}})"
+    )
+    return (
+        Panel(
+            "Workloads waiting per team queue",
+            (
+                (
+                    f"max by (cluster_queue, status) (kueue_pending_workloads{{{KUEUE_LEADER}}})",
+                    "{{cluster_queue}} {{status}}",
+                ),
+            ),
+            description=(
+                "active: Kueue is trying to admit them; inadmissible: they do not fit and "
+                "wait for GPUs to free up."
+            ),
+        ),
+        Panel(
+            "GPU quota and reservations per team and pool",
+            (
+                (quota, "{{cluster_queue}}/{{flavor}} quota"),
+                (reserved, "{{cluster_queue}}/{{flavor}} reserved"),
+            ),
+            description="Each team's guaranteed GPUs per pool, and what its workloads reserve.",
+        ),
+        Panel(
+            "GPUs borrowed per team and pool",
+            ((f"clamp_min({reserved} - {quota}, 0)", "{{cluster_queue}}/{{flavor}}"),),
+            description="GPUs a team holds beyond its quota, lent by the cohort.",
+        ),
+        Panel(
+            "Cohort GPUs reserved and lendable",
+            (
+                (
+                    "max by (cohort, flavor)"
+                    f" (kueue_cohort_subtree_resource_reservations{{{gpus}}})",
+                    "{{cohort}}/{{flavor}} reserved",
+                ),
+                (
+                    f"max by (cohort, flavor) (kueue_cohort_subtree_quota{{{gpus}}})",
+                    "{{cohort}}/{{flavor}} lendable",
+                ),
+            ),
+            description=(
+                "The cohort's own GPUs plus what the teams lend (all their quota unless a "
+                "lendingLimit keeps some back), against what the teams reserve."
+            ),
+        ),
+    )
+
+
+def dashboards(thresholds: Thresholds | None = None, queues: bool = False) -> list[Dashboard]:
+    """The platform's dashboards; the idle threshold is the alert's, so both agree on waste.
+    With `queues` (Kueue runs), the GPU fleet dashboard adds the team queues' panels."""
     idle = (thresholds or Thresholds()).gpu_idle_percent
     allocated_util = 'DCGM_FI_DEV_GPU_UTIL{pod!=""}'
     idle_gpus = f"({allocated_util} < {idle:g})"
@@ -150,6 +209,7 @@ def dashboards(thresholds: Thresholds | None = None) -> list[Dashboard]:
                     "XID errors (last code per GPU)",
                     (("DCGM_FI_DEV_XID_ERRORS > 0", "{{Hostname}} GPU {{gpu}}"),),
                 ),
+                *(queue_panels() if queues else ()),
             ),
         ),
         Dashboard(

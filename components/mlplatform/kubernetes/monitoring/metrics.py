@@ -6,6 +6,8 @@ metric nobody exports never fires.
 
 from __future__ import annotations
 
+from mlplatform.catalog.charts import KUEUE
+
 DCGM_SOURCE = (
     "NVIDIA/dcgm-exporter etc/default-counters.csv and deployment/templates/"
     "metrics-configmap.yaml at tag 4.5.3-4.8.2 (691c927, chart 4.8.2); ECC, retired-page and "
@@ -88,8 +90,37 @@ MLFLOW_JOB = "mlflow"
 app.kubernetes.io/name label)."""
 
 
+KUEUE_SOURCE = (
+    "sigs.k8s.io/kueue v0.17.0 pkg/metrics/metrics.go (subsystem `kueue`); the cluster queue "
+    "quota and reservation series only with metrics.enableClusterQueueResources, which "
+    "`GpuQueues` turns on"
+)
+KUEUE_METRICS = (
+    "kueue_pending_workloads",
+    "kueue_admitted_workloads_total",
+    "kueue_cluster_queue_status",
+    "kueue_cluster_queue_nominal_quota",
+    "kueue_cluster_queue_resource_reservation",
+    "kueue_cohort_subtree_quota",
+    "kueue_cohort_subtree_resource_reservations",
+)
+KUEUE_LEADER = 'replica_role="leader"'
+"""Every Kueue series carries `replica_role`: `leader`, `follower` (a replica waiting for the
+lease, which reports gauges too) or `standalone` (leader election off); the platform runs two
+replicas with leader election on (pkg/util/roletracker/tracker.go), so rules and panels read
+the leader's series only."""
+KUEUE_JOB = f"{KUEUE.name}-controller-manager-metrics-service"
+"""The `job` label of Kueue's scrape: the chart's ServiceMonitor sets no jobLabel, so the
+Prometheus operator names the job after the Service it selects, `<fullname>-controller-manager-
+metrics-service` (charts/kueue/templates/manager/auth_proxy_service.yaml), where the fullname
+is the release name `kueue` (it contains the chart's name, templates/_helpers.tpl)."""
+
+
 def known_metrics() -> frozenset[str]:
     """Every metric name a rule or panel may reference."""
     return frozenset(
-        [name for name, _, _ in DCGM_COUNTERS] + list(KUBERNETES_METRICS) + list(MLFLOW_METRICS)
+        [name for name, _, _ in DCGM_COUNTERS]
+        + list(KUBERNETES_METRICS)
+        + list(MLFLOW_METRICS)
+        + list(KUEUE_METRICS)
     )

@@ -9,7 +9,7 @@ from string import Template
 from typing import Any, Literal, NamedTuple, TypedDict, cast
 
 from mlplatform import defaults
-from mlplatform.kubernetes.monitoring.metrics import MLFLOW_JOB
+from mlplatform.kubernetes.monitoring.metrics import KUEUE_JOB, KUEUE_LEADER, MLFLOW_JOB
 
 Severity = Literal["critical", "warning"]
 
@@ -39,6 +39,9 @@ class AlertThresholds(TypedDict, total=False):
     (above 0, at most 100). Default: 5."""
     volume_full_percent: float
     """Volume use (%) that PersistentVolumeNearlyFull warns at (50 to below 100). Default: 90."""
+    queue_pending_minutes: int
+    """Minutes a team's queue may hold waiting workloads while admitting none before
+    GpuQueueStalled fires (5-1440). Default: 60."""
 
 
 class Thresholds(NamedTuple):
@@ -52,6 +55,7 @@ class Thresholds(NamedTuple):
     node_not_ready_minutes: int = defaults.ALERT_NODE_NOT_READY_MINUTES
     mlflow_error_percent: float = defaults.ALERT_MLFLOW_ERROR_PERCENT
     volume_full_percent: float = defaults.ALERT_VOLUME_FULL_PERCENT
+    queue_pending_minutes: int = defaults.ALERT_QUEUE_PENDING_MINUTES
 
     @classmethod
     def of(cls, given: AlertThresholds) -> "Thresholds":
@@ -100,6 +104,13 @@ def _number(value: float | int) -> str:
 
 
 GPU, MLFLOW, STORAGE = "mlplatform-gpu", "mlplatform-mlflow", "mlplatform-storage"
+QUEUES = "mlplatform-queues"
+"""Kueue's queues (with `scheduling` on): its metrics, pkg/metrics/metrics.go of v0.17.0."""
+
+_KUEUE_GPUS = f'resource="nvidia.com/gpu", {KUEUE_LEADER}'
+ADMISSION_WINDOW = "5m"
+"""Window in which GpuQueueStalled looks for an admission at each evaluation: a few scrapes
+(`increase` needs two samples), short beside its `queue_pending_minutes` (5 or more)."""
 
 RULES: tuple[AlertRule, ...] = (
     AlertRule(
@@ -388,17 +399,144 @@ RULES: tuple[AlertRule, ...] = (
             "expansion) or delete what filled it; for Prometheus, lower monitoring.retentionDays."
         ),
     ),
+    AlertRule(
+        name="GpuQueueStalled",
+        group=QUEUES,
+        # Kueue marks a workload inadmissible when it does not fit (no quota left, or the
+        # queue is inactive) and retries it when something changes: those wait for GPUs and
+        # are GpuCohortExhausted's. An `active` one is retried at once, so active workloads
+        # and no admission for this long mean the scheduler itself is stuck. A queue that
+        # never admitted anything has no counter yet: `unless` keeps it.
+        expr=(
+            f"(max by (cluster_queue)"
+            f' (kueue_pending_workloads{{status="active", {KUEUE_LEADER}}}) > 0)\n'
+            "unless on (cluster_queue)\n"
+            f"(sum by (cluster_queue) (increase(kueue_admitted_workloads_total{{{KUEUE_LEADER}}}"
+            f"[{ADMISSION_WINDOW}])) > 0)"
+        ),
+        for_="@{queue_pending_minutes}m",
+        severity="warning",
+        summary="Team queue {{ $labels.cluster_queue }} admits nothing",
+        description=(
+            "ClusterQueue {{ $labels.cluster_queue }} has had workloads waiting for "
+            "@{queue_pending_minutes} minutes ({{ $value }} now) that Kueue keeps trying to "
+            "admit (they are not marked inadmissible), and it has admitted none since: they "
+            "do not wait for quota, Kueue cannot place them."
+        ),
+        runbook=(
+            "kubectl -n {{ $labels.cluster_queue }} get workloads (the team's namespace has "
+            "its name) and describe the oldest: its conditions say why it is not admitted. "
+            "Waiting for preempted workloads to stop points at pods that do not terminate "
+            "(finalizers, long grace periods). Otherwise read the Kueue leader's logs "
+            "(kubectl -n kueue-system logs deploy/kueue-controller-manager) for scheduler "
+            "errors, and restart it if it is wedged."
+        ),
+    ),
+    AlertRule(
+        name="GpuCohortExhausted",
+        group=QUEUES,
+        # Kueue's cohort series exist for the Cohort object itself, without
+        # enableClusterQueueResources: subtree_quota is the cohort's own quota plus what its
+        # queues lend (all of their quota unless a lendingLimit keeps some back) and
+        # subtree_resource_reservations what its queues reserve
+        # (pkg/cache/scheduler/cohort_metrics.go, resource_node.go). The waiting workloads
+        # are per ClusterQueue, mapped to their cohort by the queue quota series (which need
+        # enableClusterQueueResources, which GpuQueues sets). Both statuses count: a
+        # workload that does not fit is inadmissible until something frees GPUs.
+        # 30 minutes: a full cohort is what lending is for, and a finished job's GPUs go to
+        # the waiting workloads within seconds; half an hour full with workloads still
+        # waiting means the pools, at their maximum size, are too small for the demand.
+        expr=(
+            "max by (cohort, flavor)"
+            f" (kueue_cohort_subtree_resource_reservations{{{_KUEUE_GPUS}}})\n"
+            ">= on (cohort, flavor)\n"
+            f"max by (cohort, flavor) (kueue_cohort_subtree_quota{{{_KUEUE_GPUS}}})\n"
+            "and on (cohort)\n"
+            "(\n"
+            "  sum by (cohort) (\n"
+            f"    sum by (cluster_queue) (kueue_pending_workloads{{{KUEUE_LEADER}}})\n"
+            "    * on (cluster_queue) group_left (cohort)\n"
+            "    group by (cluster_queue, cohort)"
+            f" (kueue_cluster_queue_nominal_quota{{{_KUEUE_GPUS}}})\n"
+            "  ) > 0\n"
+            ")"
+        ),
+        for_="30m",
+        severity="warning",
+        summary=(
+            "Every {{ $labels.flavor }} GPU of cohort {{ $labels.cohort }} is reserved while "
+            "workloads wait"
+        ),
+        description=(
+            "Kueue has reserved {{ $value }} {{ $labels.flavor }} GPUs in cohort "
+            "{{ $labels.cohort }}, all it can lend, for 30 minutes while workloads of its "
+            "team queues wait. The cohort lends its own GPUs and every team's quota except "
+            "what a team keeps back (lendingLimit): with lending limits, at most the GPUs kept "
+            "back may still be free."
+        ),
+        runbook=(
+            "kubectl get clusterqueues shows each team's reservations and pending workloads. "
+            "If the demand is real, raise the GPU pool's maxNodes (the quotas follow the "
+            "pools at their maximum size) or add a pool; otherwise find idle GPU holders "
+            "(GpuIdleWhileAllocated) and ask the teams to stop them."
+        ),
+    ),
+    AlertRule(
+        name="GpuQueueInactive",
+        group=QUEUES,
+        # `pending`: accepted but unable to admit (a ResourceFlavor it names is missing, or
+        # it is stopped); Kueue then counts all its workloads inadmissible, so
+        # GpuQueueStalled cannot see it. `terminating` (being deleted) is left out.
+        expr=(
+            "max by (cluster_queue)"
+            f' (kueue_cluster_queue_status{{status="pending", {KUEUE_LEADER}}}) == 1'
+        ),
+        for_="10m",
+        severity="warning",
+        summary="Team queue {{ $labels.cluster_queue }} is inactive",
+        description=(
+            "ClusterQueue {{ $labels.cluster_queue }} has not been active for 10 minutes: "
+            "it admits no workload, and none of its quota can be borrowed."
+        ),
+        runbook=(
+            "kubectl describe clusterqueue {{ $labels.cluster_queue }}: the Active condition's "
+            "reason says why (FlavorNotFound: a ResourceFlavor was deleted, re-run "
+            "pulumi up; Stopped: someone set spec.stopPolicy, set it back to None)."
+        ),
+    ),
+    AlertRule(
+        name="KueueDown",
+        group=QUEUES,
+        # No replica up, or none scraped at all (the target vanished): both read as zero.
+        expr=f'(sum(up{{job="{KUEUE_JOB}"}}) or vector(0)) == 0',
+        for_="5m",
+        severity="critical",
+        summary="Kueue is down or not scraped",
+        description=(
+            "No Kueue controller has answered a scrape for 5 minutes. If Kueue is down, its "
+            "webhooks (failurePolicy Fail) refuse every job kind it queues created in a team "
+            "namespace; if only the scrape fails, the queue alerts are blind."
+        ),
+        runbook=(
+            "kubectl -n kueue-system get pods,events: CrashLoopBackOff points at its "
+            "configuration (the logs name the field), ImagePullBackOff at the image pin. Pods "
+            "Ready but scrapes failing: check Prometheus' targets page for the job "
+            f"{KUEUE_JOB} (TLS or authorization of the metrics port, 8443)."
+        ),
+    ),
 )
 
 
-def rule_groups(thresholds: Thresholds | None = None, mlflow: bool = True) -> list[dict[str, Any]]:
+def rule_groups(
+    thresholds: Thresholds | None = None, mlflow: bool = True, queues: bool = False
+) -> list[dict[str, Any]]:
     """Every rule, grouped, in the shape of a Prometheus rule file's `groups` (and of a
     PrometheusRule's spec.groups); without MLflow its group is left out (MlflowDown would
-    fire for ever)."""
+    fire for ever), and the queue group comes only with Kueue (`queues`: KueueDown likewise)."""
     chosen = thresholds or Thresholds()
     groups: dict[str, list[dict[str, Any]]] = {}
     for rule in RULES:
-        if rule.group == MLFLOW and not mlflow:
+        if (rule.group == MLFLOW and not mlflow) or (rule.group == QUEUES and not queues):
             continue
         groups.setdefault(rule.group, []).append(rule.render(chosen))
     return [{"name": name, "rules": rules} for name, rules in groups.items()]

@@ -57,6 +57,10 @@ class MonitoringStackArgs(TypedDict, total=False):
     """Alert thresholds. Default: the platform's."""
     mlflow: bool
     """MLflow runs here: include its alert group. Default: off."""
+    queues: bool
+    """Kueue queues the teams' GPU jobs here, scraped through its chart's ServiceMonitor:
+    include the queue alert group and the queue panels of the GPU fleet dashboard. Default:
+    off."""
     gke: bool
     """GKE nodes (driver on the host, device-named GPUs). Default: off."""
     webhooks: Sequence[pulumi.Input[str]]
@@ -167,12 +171,18 @@ class MonitoringStack(pulumi.ComponentResource):
                     "namespace": ns,
                     "labels": labels("mlplatform", "alert-rules", tags),
                 },
-                spec={"groups": rule_groups(thresholds, mlflow=args.get("mlflow", False))},
+                spec={
+                    "groups": rule_groups(
+                        thresholds,
+                        mlflow=args.get("mlflow", False),
+                        queues=args.get("queues", False),
+                    )
+                },
                 opts=child(self, depends_on=[stack]),
             )
         if args.get("grafana", True):
             source = managed["datasource"]["type"] if managed is not None else "prometheus"
-            for dashboard in dashboards(thresholds):
+            for dashboard in dashboards(thresholds, queues=args.get("queues", False)):
                 k8s.core.v1.ConfigMap(
                     f"{name}-{dashboard.uid}",
                     metadata={
