@@ -1234,6 +1234,259 @@ GPU += [
     ("platform-gpu-spot-only-outside-prod", "allowed by config", gke_pool(spot=True), []),
 ]
 
+# ---- GPU queues (Kueue) --------------------------------------------------------------------
+FLAVOR = "kubernetes:kueue.x-k8s.io/v1beta2:ResourceFlavor"
+CLUSTER_QUEUE = "kubernetes:kueue.x-k8s.io/v1beta2:ClusterQueue"
+COHORT = "kubernetes:kueue.x-k8s.io/v1beta2:Cohort"
+POOL_KEY = "mlplatform.io/pool"
+SELECTS = "platform-gpu-queue-flavors-select-pools"
+QUOTAS = "platform-gpu-queue-quota-under-cap"
+ANY_GPU_NODE = "it would admit work onto any GPU node"
+
+
+def flavor(name: str, node_labels: Any) -> Resource:
+    return res(FLAVOR, {"metadata": {"name": name}, "spec": {"nodeLabels": node_labels}}, name)
+
+
+def quota_groups(quotas: dict[str, Any], resource: str = "nvidia.com/gpu") -> list[Any]:
+    """One resource group covering `resource`, a nominal quota per flavor."""
+    flavors = [
+        {"name": name, "resources": [{"name": resource, "nominalQuota": quota}]}
+        for name, quota in quotas.items()
+    ]
+    return [{"coveredResources": [resource], "flavors": flavors}]
+
+
+def cluster_queue(name: str, quotas: dict[str, Any], groups: Any = None) -> Resource:
+    spec = {"cohortName": "gpus", "resourceGroups": groups or quota_groups(quotas)}
+    return res(CLUSTER_QUEUE, {"metadata": {"name": name}, "spec": spec}, f"team-{name}")
+
+
+def cohort(quotas: dict[str, Any]) -> Resource:
+    groups = quota_groups(quotas) if quotas else []
+    return res(COHORT, {"metadata": {"name": "gpus"}, "spec": {"resourceGroups": groups}}, "cohort")
+
+
+# eks_pool(): 2 x g4dn.12xlarge (4 GPUs); gke_pool(): 1 x a3-highgpu-8g (8 GPUs).
+EKS_GPU = eks_pool(labels={POOL_KEY: "t4", "nvidia.com/gpu.present": "true"})
+GKE_GPU = gke_pool(labels={POOL_KEY: "h100"})
+LABELLED_SYSTEM_POOL = res(
+    NG,
+    {
+        "amiType": "AL2023_x86_64_STANDARD",
+        "instanceTypes": ["m6i.large"],
+        "labels": {POOL_KEY: "system"},
+    },
+    name="system",
+)
+TEAM_QUEUES = [
+    cluster_queue("training", {"t4": "8", "h100": "0"}),
+    cluster_queue("inference", {"t4": "0", "h100": "4"}),
+    cohort({"h100": "4"}),
+]
+QUEUED_STACK = [
+    EKS_GPU,
+    GKE_GPU,
+    flavor("t4", {POOL_KEY: "t4"}),
+    flavor("h100", {POOL_KEY: "h100"}),
+]
+QUEUES: list[Case] = [
+    (SELECTS, "every flavor on a planned pool", [*QUEUED_STACK, *TEAM_QUEUES], []),
+    (
+        SELECTS,
+        "aks pool's nodeLabels",
+        [aks_pool(nodeLabels={POOL_KEY: "a100"}), flavor("a100", {POOL_KEY: "a100"})],
+        [],
+    ),
+    (
+        # The kubernetes target: no pool in the plan, the cluster's own GPU nodes.
+        SELECTS,
+        "existing cluster's GPU nodes",
+        [
+            flavor("gpu", {"nvidia.com/gpu.present": "true"}),
+            cluster_queue("research", {"gpu": "1"}),
+        ],
+        [],
+    ),
+    (
+        SELECTS,
+        "flavor on a pool the stack does not plan",
+        [*QUEUED_STACK, flavor("a100", {POOL_KEY: "a100", "mlplatform.io/gpu": "A100-80GB"})],
+        [
+            "ResourceFlavor a100 selects pool 'a100' (spec.nodeLabels[\"mlplatform.io/pool\"]), "
+            "but no GPU pool of the stack carries that label (its GPU pools: h100, t4)"
+        ],
+    ),
+    (
+        SELECTS,
+        "flavor on the system pool",
+        [LABELLED_SYSTEM_POOL, flavor("system", {POOL_KEY: "system"})],
+        [
+            "ResourceFlavor system selects pool 'system' "
+            '(spec.nodeLabels["mlplatform.io/pool"]), but no GPU pool of the stack carries that '
+            "label (the stack plans no GPU pool)"
+        ],
+    ),
+    (
+        SELECTS,
+        "flavor on any GPU node beside planned pools",
+        [*QUEUED_STACK, flavor("gpu", {"nvidia.com/gpu.present": "true"})],
+        [
+            'ResourceFlavor gpu selects no GPU pool (no "mlplatform.io/pool" in spec.nodeLabels) '
+            f"while the stack plans GPU pools (h100, t4): {ANY_GPU_NODE}"
+        ],
+    ),
+    (
+        SELECTS,
+        "flavor with no node labels beside planned pools",
+        [*QUEUED_STACK, res(FLAVOR, {"metadata": {"name": "bare"}, "spec": {}}, "bare")],
+        [
+            'ResourceFlavor bare selects no GPU pool (no "mlplatform.io/pool" in spec.nodeLabels) '
+            f"while the stack plans GPU pools (h100, t4): {ANY_GPU_NODE}"
+        ],
+    ),
+    (
+        SELECTS,
+        "queue and cohort name a flavor of no ResourceFlavor",
+        [*QUEUED_STACK, cluster_queue("training", {"t4": "8", "l4": "2"}), cohort({"a10": "1"})],
+        [
+            "ClusterQueue training names flavor 'l4' (spec.resourceGroups[0].flavors[1].name), "
+            "which no ResourceFlavor of the stack defines (its ResourceFlavors: h100, t4); "
+            "Kueue keeps the queue inactive (FlavorNotFound)",
+            "Cohort gpus names flavor 'a10' (spec.resourceGroups[0].flavors[0].name), "
+            "which no ResourceFlavor of the stack defines (its ResourceFlavors: h100, t4); "
+            "no workload can be admitted on it",
+        ],
+    ),
+    (SELECTS, "unknown node labels", [*QUEUED_STACK, flavor("l4", U)], NOT_EVALUATED),
+    (
+        SELECTS,
+        "unknown pool label",
+        [*QUEUED_STACK, flavor("l4", {POOL_KEY: U})],
+        NOT_EVALUATED,
+    ),
+    (
+        SELECTS,
+        "unknown labels of a pool",
+        [eks_pool(labels=U), flavor("t4", {POOL_KEY: "t4"})],
+        NOT_EVALUATED,
+    ),
+    (
+        SELECTS,
+        "unknown flavor name in a queue",
+        [*QUEUED_STACK, cluster_queue("training", {"t4": "8"}, quota_groups({U: "8"}))],
+        NOT_EVALUATED,
+    ),
+    (QUOTAS, "no cap", [*QUEUED_STACK, *TEAM_QUEUES], []),
+    (QUOTAS, "at the cap", [*QUEUED_STACK, *TEAM_QUEUES], []),
+    (
+        QUOTAS,
+        "over the cap",
+        [*QUEUED_STACK, *TEAM_QUEUES],
+        [
+            "Kueue quotas of nvidia.com/gpu (every ClusterQueue's nominalQuota and the Cohort's "
+            "own) come to 16 GPUs (h100 8, t4 8), over the cap of 15"
+        ],
+    ),
+    (
+        # 1e1 + 0.006k + 8 = 24: every whole Kubernetes quantity counts, whatever its spelling.
+        QUOTAS,
+        "whole quantities in other spellings",
+        [
+            *QUEUED_STACK,
+            cluster_queue("training", {"t4": "1e1", "h100": "0.006k"}),
+            cohort({"t4": 8}),
+        ],
+        [
+            "Kueue quotas of nvidia.com/gpu (every ClusterQueue's nominalQuota and the Cohort's "
+            "own) come to 24 GPUs (h100 6, t4 18), over the cap of 23"
+        ],
+    ),
+    (
+        QUOTAS,
+        "other resources are not GPUs",
+        [
+            *QUEUED_STACK,
+            cluster_queue("training", {}, quota_groups({"t4": "64"}, "cpu")),
+            cluster_queue("inference", {"t4": "8"}),
+        ],
+        [],
+    ),
+    (
+        QUOTAS,
+        "fractional GPUs",
+        [*QUEUED_STACK, cluster_queue("training", {"t4": "500m", "h100": "1.5"})],
+        [
+            "ClusterQueue training: nominalQuota '500m' of nvidia.com/gpu on flavor t4 is not a "
+            "whole number of GPUs (0.5); a GPU quota counts whole devices: use an integer such "
+            'as "1"',
+            "ClusterQueue training: nominalQuota '1.5' of nvidia.com/gpu on flavor h100 is not a "
+            "whole number of GPUs (1.5); a GPU quota counts whole devices: use an integer such "
+            'as "1"',
+        ],
+    ),
+    (
+        QUOTAS,
+        "not a quantity",
+        [*QUEUED_STACK, cohort({"t4": "eight"})],
+        [
+            "Cohort gpus: nominalQuota 'eight' of nvidia.com/gpu on flavor t4 is not a Kubernetes "
+            'quantity; use an integer such as "1"'
+        ],
+    ),
+    (
+        QUOTAS,
+        "negative quota",
+        [*QUEUED_STACK, cluster_queue("training", {"t4": "-2", "h100": -1})],
+        [
+            "ClusterQueue training: nominalQuota '-2' of nvidia.com/gpu on flavor t4 is negative; "
+            'Kueue refuses a negative quota: use an integer such as "1"',
+            "ClusterQueue training: nominalQuota -1 of nvidia.com/gpu on flavor h100 is negative; "
+            'Kueue refuses a negative quota: use an integer such as "1"',
+        ],
+    ),
+    (
+        # Time-slicing: the pool advertises 4 nvidia.com/gpu per GPU; its 8 GPUs bound the quota.
+        QUOTAS,
+        "pool sharing its GPUs",
+        [
+            eks_pool(labels={POOL_KEY: "t4", "nvidia.com/device-plugin.config": "t4"}),
+            flavor("t4", {POOL_KEY: "t4"}),
+            cluster_queue("training", {"t4": "12"}),
+            cohort({"t4": "20"}),
+        ],
+        [
+            "Kueue quotas of nvidia.com/gpu (every ClusterQueue's nominalQuota and the Cohort's "
+            "own) come to 8 GPUs (t4 8: 32 nvidia.com/gpu on a pool sharing its 8 GPUs), over "
+            "the cap of 7"
+        ],
+    ),
+    (
+        QUOTAS,
+        "unknown quota",
+        [*QUEUED_STACK, cluster_queue("training", {"t4": U})],
+        NOT_EVALUATED,
+    ),
+    (
+        QUOTAS,
+        "unknown resource groups",
+        [*QUEUED_STACK, cluster_queue("training", {}, U)],
+        NOT_EVALUATED,
+    ),
+]
+QUEUES_CONFIG: dict[tuple[str, str], dict[str, Any]] = {
+    (QUOTAS, "at the cap"): {"maxGpus": 16},
+    (QUOTAS, "over the cap"): {"maxGpus": 15},
+    (QUOTAS, "whole quantities in other spellings"): {"maxGpus": 23},
+    (QUOTAS, "other resources are not GPUs"): {"maxGpus": 8},
+    (QUOTAS, "fractional GPUs"): {"maxGpus": 100},
+    (QUOTAS, "not a quantity"): {"maxGpus": 100},
+    (QUOTAS, "negative quota"): {"maxGpus": 100},
+    (QUOTAS, "pool sharing its GPUs"): {"maxGpus": 7},
+    (QUOTAS, "unknown quota"): {"maxGpus": 100},
+    (QUOTAS, "unknown resource groups"): {"maxGpus": 100},
+}
+
 # ---- registries ----------------------------------------------------------------------------
 ecr = res(ECR, {"tags": TAGS}, name="ecr")
 PUBLIC_POLICY = '{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "ecr:*"}]}'
@@ -2371,6 +2624,7 @@ CASES: list[Case] = [
     *STORAGE,
     *CLUSTERS,
     *GPU,
+    *QUEUES,
     *REGISTRIES,
     *DATABASES,
     *WORKLOADS,
@@ -2379,5 +2633,5 @@ CASES: list[Case] = [
     *MONITORING,
     *COST,
 ]
-CONFIG = {**GPU_CONFIG, **COST_CONFIG}
+CONFIG = {**GPU_CONFIG, **QUEUES_CONFIG, **COST_CONFIG}
 """Rule config per (rule, case); the rest run on defaults."""

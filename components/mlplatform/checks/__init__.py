@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from mlplatform.environment.model import PlatformConfig
 
 GPU_CAP_POLICY = "platform-gpu-total-under-cap"
+QUEUE_CAP_POLICY = "platform-gpu-queue-quota-under-cap"
 BUDGET_POLICY = "platform-monthly-cost-under-budget"
 PRICED_POLICY = "platform-cost-fully-priced"
 
@@ -31,13 +32,14 @@ LEVEL = "enforcementLevel"
 def pack_config(
     spec: PlatformConfig | None, given: Mapping[str, Any] | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Per-policy config: the stack's own limits (budget.maxGpus, budget.maxMonthlyUsd with
-    budget.allowUnpriced and the cost assumptions), then what the user gave in Pulumi's
-    `--policy-pack-config` shape: {policy: level} or {policy: {enforcementLevel: level,
-    property: value}}, levels mandatory / advisory / disabled."""
+    """Per-policy config: the stack's own limits (budget.maxGpus for the pools and the Kueue
+    quotas, budget.maxMonthlyUsd with budget.allowUnpriced and the cost assumptions), then
+    what the user gave in Pulumi's `--policy-pack-config` shape: {policy: level} or {policy:
+    {enforcementLevel: level, property: value}}, levels mandatory / advisory / disabled."""
     config: dict[str, dict[str, Any]] = {}
     if spec is not None and spec.budget.max_gpus is not None:
         config[GPU_CAP_POLICY] = {"maxGpus": spec.budget.max_gpus}
+        config[QUEUE_CAP_POLICY] = {"maxGpus": spec.budget.max_gpus}
     if spec is not None:
         from mlplatform.cost import Assumptions
 
