@@ -53,9 +53,10 @@ def unmask(manifest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-OPERATOR_KINDS = ("kubernetes:monitoring.coreos.com/",)
-"""Custom resources of the Prometheus operator: no built-in schema; the PrometheusRule's
-groups are checked by promtool and the ServiceMonitor field by field."""
+OPERATOR_KINDS = ("kubernetes:monitoring.coreos.com/", "kubernetes:kueue.x-k8s.io/")
+"""Custom resources of operators: no built-in schema. The Prometheus operator's: the
+PrometheusRule's groups are checked by promtool and the ServiceMonitor field by field;
+Kueue's: against its CRDs' schemas (tests/contract/test_kueue_crds.py)."""
 
 
 def manifests(plan: Plan) -> list[dict[str, Any]]:

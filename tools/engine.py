@@ -2,9 +2,9 @@
 
 Each folder under `tools/` with a `go.mod` pins one piece: the Pulumi CLI, the Python and YAML
 language hosts, the Kubernetes provider, the `random` test stand-in (our own Go code), etcd,
-the Kubernetes control plane, kwok, and the Prometheus operator whose CRDs the loopback cluster
-installs. Everything is fetched through the Go module proxy and checked against the committed
-`go.sum`; nothing downloaded or built is kept in the checkout.
+the Kubernetes control plane, kwok, and the Prometheus operator and Kueue whose CRDs the
+loopback cluster installs. Everything is fetched through the Go module proxy and checked
+against the committed `go.sum`; nothing downloaded or built is kept in the checkout.
 
 Each module is built into its own folder of a cache outside the checkout
 (`$MLPLATFORM_ENGINE_CACHE`, default `~/.cache/mlplatform/engine`), named by a key over its
@@ -47,6 +47,10 @@ KWOK_STAGES = (
 """kwok's own stage definitions: nodes become Ready, pods Running, a Job's pods Succeeded."""
 PROMETHEUS_OPERATOR = "github.com/prometheus-operator/prometheus-operator"
 CRD_FOLDER = "example/prometheus-operator-crd"
+KUEUE = "sigs.k8s.io/kueue"
+KUEUE_CRD_FOLDER = "config/components/crd/bases"
+"""Kueue's CRDs as its kustomize build starts from: no conversion webhook (the chart's copies,
+charts/kueue/templates/crd, convert through the release's webhook Service)."""
 
 
 def cache_root() -> Path:
@@ -62,29 +66,31 @@ class BuildError(RuntimeError):
     """A step failed; the message names the command and its output's end."""
 
 
-def _go(module: Path, *args: str, capture: bool = True) -> str:
-    """Run `go ARGS` in the module's folder with the pinned build environment."""
+def _go(module: Path, *args: str, capture: bool = True, offline: bool = False) -> str:
+    """Run `go ARGS` in the module's folder with the pinned build environment; `offline`
+    fetches nothing (GOPROXY=off: only the module cache answers)."""
     go = shutil.which("go")
     if go is None:
         raise BuildError(
             "the engine build needs Go 1.26.8 on PATH: https://go.dev/dl/ "
             "(or the machine's package manager)"
         )
-    env = {**os.environ, **GO_ENV}
+    env = {**os.environ, **GO_ENV, **({"GOPROXY": "off"} if offline else {})}
     result = subprocess.run(
         [go, *args], cwd=module, env=env, text=True, capture_output=capture, check=False
     )
     if result.returncode != 0:
-        tail = "\n".join((result.stderr or "").splitlines()[-25:])
+        # `go mod download -json` reports a module's error on stdout.
+        tail = "\n".join((result.stderr.strip() or result.stdout or "").splitlines()[-25:])
         raise BuildError(f"(cd {module} && go {' '.join(args)}) failed:\n{tail}")
     return result.stdout or ""
 
 
-def module_dir(module: Path, path: str) -> Path:
+def module_dir(module: Path, path: str, offline: bool = False) -> Path:
     """The module cache folder of `path` at the version the tools module pins, downloaded
     (and checked against go.sum) first: `go list -m` alone names no folder for a module not
-    in the cache yet."""
-    found = json.loads(_go(module, "mod", "download", "-json", path))
+    in the cache yet. With `offline`, only a module already in the cache is found."""
+    found = json.loads(_go(module, "mod", "download", "-json", path, offline=offline))
     if found.get("Error") or not found.get("Dir"):
         raise BuildError(f"{module}: go mod download {path}: {found.get('Error', 'no folder')}")
     return Path(found["Dir"])
@@ -220,12 +226,37 @@ def _kwok(module: Path, out: Path) -> None:
         shutil.copyfile(source / stage, stages / Path(stage).name)
 
 
-def _crds(module: Path, out: Path) -> None:
-    source = module_dir(module, PROMETHEUS_OPERATOR) / CRD_FOLDER
+def _copy_crds(source: Path, out: Path) -> None:
     target = out / "crds"
     target.mkdir()
     for crd in sorted(source.glob("*.yaml")):
         shutil.copyfile(crd, target / crd.name)
+
+
+def _crds(module: Path, out: Path) -> None:
+    _copy_crds(module_dir(module, PROMETHEUS_OPERATOR) / CRD_FOLDER, out)
+
+
+def _kueue_crds(module: Path, out: Path) -> None:
+    _copy_crds(module_dir(module, KUEUE) / KUEUE_CRD_FOLDER, out)
+
+
+def kueue_crd_files() -> list[Path]:
+    """The CRDs of the Kueue module `tools/kueue-crds` pins, read where the build reads them
+    (the Go module cache, checked against the committed go.sum), never downloaded here; or
+    SystemExit naming the command that downloads them."""
+    module = TOOLS / "kueue-crds"
+    try:
+        files = sorted((module_dir(module, KUEUE, offline=True) / KUEUE_CRD_FOLDER).glob("*.yaml"))
+    except BuildError as error:
+        raise SystemExit(
+            f"error: the Kueue CRDs ({KUEUE}, pinned in tools/kueue-crds) are not in the Go "
+            "module cache; download them with: scripts/dev engine (or only them: cd "
+            f"tools/kueue-crds && go mod download {KUEUE})\n{error}"
+        ) from None
+    if not files:
+        raise SystemExit(f"error: {KUEUE} in the Go module cache has no {KUEUE_CRD_FOLDER}/*.yaml")
+    return files
 
 
 @dataclass(frozen=True)
@@ -271,6 +302,7 @@ MODULES = (
     Module("kube", _kube, ("kube-apiserver", "kube-controller-manager", "kube-scheduler")),
     Module("kwok", _kwok, ("kwok",)),
     Module("crds", _crds),
+    Module("kueue-crds", _kueue_crds),
 )
 
 
@@ -283,7 +315,8 @@ class Built:
     kwok_stages: list[Path]
     """kwok's stage definitions."""
     crd_files: list[Path]
-    """The Prometheus operator's CRDs at the pinned version."""
+    """The CRDs the loopback cluster installs: the Prometheus operator's, then Kueue's, at the
+    pinned versions."""
 
 
 def go_version() -> str:
@@ -317,7 +350,10 @@ def _built(outputs: dict[str, Path]) -> Built:
     return Built(
         bin=_bin_folder(outputs),
         kwok_stages=[outputs["kwok"] / "stages" / Path(s).name for s in KWOK_STAGES],
-        crd_files=sorted((outputs["crds"] / "crds").glob("*.yaml")),
+        crd_files=[
+            *sorted((outputs["crds"] / "crds").glob("*.yaml")),
+            *sorted((outputs["kueue-crds"] / "crds").glob("*.yaml")),
+        ],
     )
 
 

@@ -32,6 +32,7 @@ def test_local_stack_objects_are_valid(shipped_plans: dict[str, Plan]) -> None:
         "Namespace",
         "Namespace",
         "Namespace",
+        "Namespace",
         "NetworkPolicy",
         "NetworkPolicy",
         "PersistentVolumeClaim",

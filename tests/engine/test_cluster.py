@@ -30,6 +30,19 @@ def test_ports_are_distinct_free_and_below_the_ephemeral_range() -> None:
         assert all(cluster.bindable(port) for port in ports.values())
 
 
+def test_a_crd_is_established_only_once_its_condition_says_so() -> None:
+    # Just after it is created, a CRD's status may hold `conditions: null`.
+    for status in ({}, {"conditions": None}, {"conditions": []}):
+        assert not cluster.established({"status": status})
+    assert not cluster.established({})
+    assert not cluster.established(
+        {"status": {"conditions": [{"type": "Established", "status": "False"}]}}
+    )
+    assert cluster.established(
+        {"status": {"conditions": [{"type": "Established", "status": "True"}]}}
+    )
+
+
 @pytest.fixture
 def taken(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[int, list[dict[str, int]]]]:
     """A port something else listens on, given to the API server by the first choice of

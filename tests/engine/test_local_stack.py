@@ -1,6 +1,7 @@
 """The `local` stack deployed by the real engine on the loopback cluster, in order: `pulumi up`,
-a preview and a refresh that change nothing, what the API server then holds, the offline plan
-against the state, a quota change, and destroy with and without protection.
+a preview and a refresh that change nothing, what the API server then holds (the teams' Kueue
+queues among it), the offline plan against the state, a quota change, and destroy with and
+without protection.
 
 The stack is the shipped `stacks/Pulumi.local.yaml` with the differences `local_project`
 lists (the runtime's virtualenv, the loopback context, the stand-in charts); the tests that
@@ -25,7 +26,8 @@ from tests.engine import agreement
 from tests.engine.conftest import Workspace, environment, local_project, write_local_config
 
 STACK = "local"
-PLATFORM_NAMESPACES = ("mlplatform", "monitoring", "research")
+PLATFORM_NAMESPACES = ("mlplatform", "monitoring", "research", "kueue-system")
+KUEUE = "/apis/kueue.x-k8s.io/v1beta2"
 
 
 @pytest.fixture(scope="module")
@@ -80,16 +82,16 @@ def camel(value: Any) -> Any:
 def test_up_creates_every_planned_resource(local: Workspace, tmp_path: Path) -> None:
     plan = plan_json(local, tmp_path / "plan.json")
     state = local.export(STACK)
-    assert len(state["deployment"]["resources"]) == len(plan["resources"]) == 46
+    assert len(state["deployment"]["resources"]) == len(plan["resources"]) == 54
     assert not [r["urn"] for r in state["deployment"]["resources"] if r.get("initErrors")]
 
 
 def test_a_second_preview_and_a_refresh_change_nothing(local: Workspace) -> None:
-    # The CLI's summary counts the 46 resources of the state but the default provider.
+    # The CLI's summary counts the 54 resources of the state but the default provider.
     preview = local.pulumi("preview", "--expect-no-changes", "--stack", STACK)
-    assert "\n    45 unchanged\n" in preview.stdout
+    assert "\n    53 unchanged\n" in preview.stdout
     refresh = local.pulumi("refresh", "--expect-no-changes", "--yes", "--stack", STACK)
-    assert "\n    45 unchanged\n" in refresh.stdout
+    assert "\n    53 unchanged\n" in refresh.stdout
 
 
 def test_the_api_server_holds_what_was_planned(local: Workspace, api: Api, tmp_path: Path) -> None:
@@ -140,16 +142,102 @@ def test_the_api_server_holds_what_was_planned(local: Workspace, api: Api, tmp_p
     assert [r["metadata"]["name"] for r in rules["items"]] == ["mlplatform"]
 
 
+KUEUE_PLURALS = {
+    "ResourceFlavor": "resourceflavors",
+    "Cohort": "cohorts",
+    "ClusterQueue": "clusterqueues",
+    "LocalQueue": "localqueues",
+}
+
+
+def kueue_path(manifest: dict[str, Any]) -> str:
+    """The API path of a Kueue object."""
+    namespace = manifest["metadata"].get("namespace")
+    where = f"/namespaces/{namespace}" if namespace else ""
+    return f"{KUEUE}{where}/{KUEUE_PLURALS[manifest['kind']]}/{manifest['metadata']['name']}"
+
+
+def test_the_teams_queues_are_on_the_api_server(local: Workspace, api: Api, tmp_path: Path) -> None:
+    """Created for real: past Kueue's CRD schemas and CEL rules (`scripts/dev cluster start`
+    installs the pinned module's CRDs; the stand-in chart installs none)."""
+    plan = {r["name"]: r for r in plan_json(local, tmp_path / "plan.json")["resources"]}
+    planned = [r["inputs"] for r in plan.values() if r["type"].startswith("kubernetes:kueue.")]
+    assert sorted(o["kind"] for o in planned) == sorted(KUEUE_PLURALS)
+    for manifest in planned:
+        live = api.get(kueue_path(manifest))
+        assert is_subset(camel(manifest["spec"]), live["spec"]), manifest["kind"]
+        assert is_subset(manifest["metadata"]["labels"], live["metadata"]["labels"])
+
+    queue = api.get(f"{KUEUE}/clusterqueues/research")["spec"]
+    assert queue["cohortName"] == "gpus"
+    assert queue["namespaceSelector"] == {
+        "matchLabels": {"kubernetes.io/metadata.name": "research"}
+    }
+    assert queue["resourceGroups"] == [
+        {
+            "coveredResources": ["nvidia.com/gpu"],
+            "flavors": [
+                {"name": "gpu", "resources": [{"name": "nvidia.com/gpu", "nominalQuota": "1"}]}
+            ],
+        }
+    ]
+    local_queue = api.get(f"{KUEUE}/namespaces/research/localqueues/default")
+    assert local_queue["spec"]["clusterQueue"] == "research"
+    assert api.get(f"{KUEUE}/cohorts/gpus")["metadata"]["name"] == "gpus"
+    # The flavor's node labels select the GPU node, as they select a GPU pool's nodes.
+    flavor = api.get(f"{KUEUE}/resourceflavors/gpu")["spec"]
+    selector = ",".join(f"{k}={v}" for k, v in flavor["nodeLabels"].items())
+    nodes = api.get(f"/api/v1/nodes?labelSelector={selector}")["items"]
+    assert [n["metadata"]["name"] for n in nodes] == [cluster.GPU_NODE]
+
+    # The stand-in chart's controller Deployment got the values the platform passed.
+    values = plan["ml-local-queues-release"]["inputs"]["values"]
+    controller = api.get(
+        "/apis/apps/v1/namespaces/kueue-system/deployments/kueue-controller-manager"
+    )
+    assert (controller["spec"]["replicas"], controller["status"].get("readyReplicas")) == (2, 2)
+    (container,) = controller["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "registry.k8s.io/kueue/kueue:v0.17.0"
+    assert (
+        controller["metadata"]["annotations"]["mlplatform.io/test-stand-in-config"]
+        == values["managerConfig"]["controllerManagerConfigYaml"]
+    )
+
+
+def test_the_api_server_runs_the_rules_a_schema_check_cannot(local: Workspace, api: Api) -> None:
+    """A ClusterQueue the contract tier's jsonschema check passes (tests/contract/
+    test_kueue_crds.py) and one of the CRD's CEL rules refuses."""
+    del local
+    queue = api.get(f"{KUEUE}/clusterqueues/research")
+    broken = {
+        "apiVersion": queue["apiVersion"],
+        "kind": "ClusterQueue",
+        "metadata": {"name": "never-reclaims"},
+        "spec": {
+            **queue["spec"],
+            "preemption": {
+                "reclaimWithinCohort": "Never",
+                "borrowWithinCohort": {"policy": "LowerPriority"},
+            },
+        },
+    }
+    with pytest.raises(ApiError) as refused:
+        api.request("POST", f"{KUEUE}/clusterqueues", broken)
+    assert refused.value.status == 422
+    assert "reclaimWithinCohort=Never and borrowWithinCohort.Policy!=Never" in str(refused.value)
+    assert not api.exists(f"{KUEUE}/clusterqueues/never-reclaims")
+
+
 def test_the_offline_plan_agrees_with_the_engines_state(local: Workspace, tmp_path: Path) -> None:
     found = agreement.compare(plan_json(local, tmp_path / "plan.json"), local.export(STACK))
     assert [str(d) for d in found.differences] == []
-    assert found.compared == 46
+    assert found.compared == 54
     # Each named exception, and how often this stack needs it.
     assert found.used == Counter(
         {
             "secret stringData is stored as data": 4,  # the four Secrets the stack writes
             "secret": 4,
-            "helm release defaults": 2,  # kube-prometheus-stack, dcgm-exporter
+            "helm release defaults": 3,  # kube-prometheus-stack, dcgm-exporter, kueue
             "provider internals": 2,  # the kubernetes and the default random provider
             "autonamed": 1,  # the migration Job
         }
@@ -226,18 +314,23 @@ def test_raising_a_quota_previews_and_applies_exactly_that_update(
     assert offline.returncode == 0, offline.stderr
     changes = json.loads(offline.stdout)["changes"]
     offline_steps = {(c["kind"], c["urn"]) for c in changes}
+    # The namespace's hard GPU quota and the team's ClusterQueue: its nominal quota follows.
     quota = next(r["urn"] for r in after["resources"] if r["name"].endswith("research-gpu-quota"))
-    assert offline_steps == {("update", quota)}
+    queue = next(r["urn"] for r in after["resources"] if r["name"].endswith("queues-team-research"))
+    assert offline_steps == {("update", quota), ("update", queue)}
     assert len(before["resources"]) == len(after["resources"])
 
     preview = local.pulumi("preview", "--diff", "--json", "--stack", STACK).json()
     assert steps(preview) == offline_steps
-    (step,) = [s for s in preview["steps"] if s["op"] == "update"]
-    assert sorted(step["detailedDiff"]) == changes[0]["fields"]
+    assert {
+        s["urn"]: sorted(s["detailedDiff"]) for s in preview["steps"] if s["op"] == "update"
+    } == {c["urn"]: c["fields"] for c in changes}
 
     local.pulumi("up", "--yes", "--stack", STACK)
     live = api.get("/api/v1/namespaces/research/resourcequotas/gpu-quota")
     assert live["spec"]["hard"] == {"requests.nvidia.com/gpu": "2"}
+    live_queue = api.get(f"{KUEUE}/clusterqueues/research")["spec"]["resourceGroups"][0]
+    assert live_queue["flavors"][0]["resources"][0]["nominalQuota"] == "2"
     local.pulumi("preview", "--expect-no-changes", "--stack", STACK)
 
 
@@ -288,5 +381,9 @@ OURS = (
     ("Ingress", "/apis/networking.k8s.io/v1/ingresses"),
     ("ServiceMonitor", "/apis/monitoring.coreos.com/v1/servicemonitors"),
     ("PrometheusRule", "/apis/monitoring.coreos.com/v1/prometheusrules"),
+    ("ResourceFlavor", f"{KUEUE}/resourceflavors"),
+    ("Cohort", f"{KUEUE}/cohorts"),
+    ("ClusterQueue", f"{KUEUE}/clusterqueues"),
+    ("LocalQueue", f"{KUEUE}/localqueues"),
 )
 """Every kind the platform creates, cluster-wide: none may be left after destroy."""
