@@ -48,6 +48,17 @@ class GpuPool:
     """(key, effect) pairs, effects in Kubernetes spelling (NoSchedule)."""
 
 
+def max_gpus_config(cap: str) -> dict[str, object]:
+    """The `maxGpus` config of a rule capping `cap` (what it caps, capitalised), which
+    `mlplatform check` fills with the stack's budget.maxGpus."""
+    return {
+        "type": ["integer", "null"],
+        "minimum": 1,
+        "default": None,
+        "description": f"{cap} (null: no cap; mlplatform check passes the stack's budget.maxGpus).",
+    }
+
+
 def gpu_pool(resource: Resource) -> GpuPool | None:
     """The pool's GPU view, None when it is not a GPU pool."""
     props = resource.props
@@ -219,15 +230,7 @@ RULES = (
         remediation="Lower gpuPools[].maxNodes, or raise budget.maxGpus deliberately.",
         stack_check=_total,
         requires="maxGpus",
-        config={
-            "maxGpus": {
-                "type": ["integer", "null"],
-                "minimum": 1,
-                "default": None,
-                "description": "Cap on GPUs across pools (null: no cap; mlplatform check "
-                "passes the stack's budget.maxGpus).",
-            }
-        },
+        config={"maxGpus": max_gpus_config("Cap on GPUs across pools")},
     ),
     Rule(
         id="MLP-GPU-04",

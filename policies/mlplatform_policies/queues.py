@@ -19,7 +19,14 @@ from fractions import Fraction
 from typing import Any
 
 from mlplatform import defaults
-from mlplatform_policies.gpu import AKS_POOL, EKS_NODE_GROUP, GKE_POOL, POOL_TYPES, gpu_pool
+from mlplatform_policies.gpu import (
+    AKS_POOL,
+    EKS_NODE_GROUP,
+    GKE_POOL,
+    POOL_TYPES,
+    gpu_pool,
+    max_gpus_config,
+)
 from mlplatform_policies.model import Config, Resource, Rule, get, items, of_type
 
 KUEUE = "kubernetes:kueue.x-k8s.io/v1beta2"
@@ -276,14 +283,6 @@ RULES = (
         "budget.maxGpus deliberately; quote GPU quotas as whole numbers.",
         stack_check=_quota_total,
         requires="maxGpus",
-        config={
-            "maxGpus": {
-                "type": ["integer", "null"],
-                "minimum": 1,
-                "default": None,
-                "description": "Cap on the GPUs of every Kueue quota (null: no cap; mlplatform "
-                "check passes the stack's budget.maxGpus).",
-            }
-        },
+        config={"maxGpus": max_gpus_config("Cap on the GPUs of every Kueue quota")},
     ),
 )
