@@ -266,6 +266,24 @@ def test_gke_pools_count_per_zone_and_bill_n1_gpus_apart() -> None:
     ]
 
 
+def test_only_n1_bills_its_attached_gpus_apart() -> None:
+    """One rule for the cost estimate's GKE pools and preflight's always-on floor: N1 machines
+    bill attached GPUs as their own SKU; accelerator-optimized A2, A3 and G2 include them."""
+    from mlplatform.catalog.pricing import gpu_sku, gpus_billed_apart
+
+    shapes = ("n1-standard-8", "n1-standard-32", "a2-highgpu-1g", "a3-highgpu-8g")
+    shapes += ("g2-standard-8", "e2-medium")
+    assert [gpus_billed_apart(shape) for shape in shapes] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+    assert gpu_sku("nvidia-tesla-t4") == "gpu:nvidia-tesla-t4"
+
+
 def test_a_regional_cloud_sql_instance_is_priced_per_vcpu_memory_and_disk() -> None:
     instance = {
         "region": "us-central1",

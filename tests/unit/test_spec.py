@@ -17,16 +17,7 @@ import pytest
 from mlplatform.environment import ConfigError, parse
 from mlplatform.environment.loader import namespace_values, stack_file_config
 from mlplatform.environment.model import EndpointAccess, SharingMode, Target
-
-AWS = {"target": "aws", "environment": "dev", "region": "us-east-1"}
-AZURE = {"target": "azure", "environment": "dev", "region": "westeurope"}
-GCP = {
-    "target": "gcp",
-    "environment": "dev",
-    "region": "us-central1",
-    "gcp": {"project": "my-ml-project"},
-}
-LOCAL = {"target": "kubernetes", "environment": "dev"}
+from tests.unit.preflight.specs import AWS, AZURE, GCP, LOCAL
 
 
 def pool(**overrides: Any) -> dict[str, Any]:

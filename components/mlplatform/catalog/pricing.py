@@ -2,7 +2,8 @@
 (`prices/<cloud>.toml`), and their reader. Each price with its region, unit, on-demand and
 (where known) spot figure, its source and the date that source gives (`spot_source` /
 `spot_date` when the spot figure comes from elsewhere). A price that is not in the table is
-unknown, never zero.
+unknown, never zero. Also which machines bill their GPUs as SKUs of their own
+(`gpus_billed_apart`), a rule both readers apply.
 
 Read by the cost estimate (`mlplatform.cost`, layer 6.2) and by the spec's preflight
 (`mlplatform.environment.preflight.capacity`, layer 2.1), which holds the budget against the
@@ -22,6 +23,20 @@ HOURS_PER_MONTH = 730.0
 """Hours in the month every monthly figure is given for (365 x 24 / 12)."""
 PER_MONTH = {"hour": HOURS_PER_MONTH, "vm-hour": HOURS_PER_MONTH, "day": HOURS_PER_MONTH / 24}
 """Factor from a price's unit to a month; every other unit is already per month or per use."""
+
+
+def gpus_billed_apart(machine_type: str) -> bool:
+    """Whether a Compute Engine machine bills its attached GPUs as their own SKU
+    (`gpu_sku`): N1 does, GPUs being attached to a general-purpose machine; the
+    accelerator-optimized A2, A3 and G2 machines are billed for their GPUs in the machine's
+    price ("bills accelerator-optimized machine types for their attached GPUs, predefined vCPU,
+    memory ...", cloud.google.com/compute/docs/accelerator-optimized-machines, Pricing)."""
+    return machine_type.split("-")[0] == "n1"
+
+
+def gpu_sku(accelerator: str) -> str:
+    """The price table's key of a GPU billed apart (`gpu:nvidia-tesla-t4`)."""
+    return f"gpu:{accelerator}"
 
 
 @dataclass(frozen=True)

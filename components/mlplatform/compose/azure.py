@@ -148,7 +148,7 @@ class AzureTarget:
             "resource_group_name": self.rg,
             "location": self.location,
             "node_subnet_id": network.node_subnet_id,
-            "standard_tier": self.prod,
+            "standard_tier": cfg.aks_standard_tier,
             "deployer_principal_type": (cfg.azure or AzureSpec()).deployer_principal_type,
         }
         cluster = AksGpuCluster(f"{name}-aks", args, self.opts)

@@ -7,17 +7,7 @@ import pulumi
 from mlplatform.compose.charts import chart_sources
 from mlplatform.compose.spec_args import pool_args
 from mlplatform.environment import PlatformConfig
-from mlplatform.environment.model import GpuEnablement
-
-
-def gpu_enablement_mode(cfg: PlatformConfig, image_lacks_plugin: bool) -> str | None:
-    """device-plugin, gpu-operator or None (nothing to install)."""
-    choice = cfg.cluster.gpu_enablement
-    if choice is GpuEnablement.NONE:
-        return None
-    if choice is GpuEnablement.AUTO:
-        return "device-plugin" if cfg.gpu_pools and image_lacks_plugin else None
-    return choice.value  # asked for explicitly: also on an existing cluster's own GPU nodes
+from mlplatform.environment.gpus import gpu_enablement_mode
 
 
 def enable_gpus(

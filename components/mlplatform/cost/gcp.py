@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from mlplatform.catalog.pricing import HOURS_PER_MONTH
+from mlplatform.catalog.pricing import HOURS_PER_MONTH, gpu_sku, gpus_billed_apart
 from mlplatform.cost.context import Context, Rule, dig, is_zone, line, number, required
 from mlplatform.cost.model import ZERO, CostResource, Line, Monthly
 
@@ -82,11 +82,11 @@ def _machines(
     accelerators = dig(config, "guestAccelerators") or []
     gpu = bool(accelerators)
     yield ctx.pool(r, region, shape, f"gce:{shape}", counts, spot, gpu)
-    if shape.split("-")[0] == "n1":  # N1 bills attached GPUs apart; A2, A3, G2 include them
+    if gpus_billed_apart(shape):
         for accelerator in accelerators:
             kind = required(accelerator, "type")
             per_node = number(dig(accelerator, "count"), 1.0) or 1.0
-            yield ctx.pool(r, region, f"{kind} GPU", f"gpu:{kind}", counts, spot, gpu, per_node)
+            yield ctx.pool(r, region, f"{kind} GPU", gpu_sku(kind), counts, spot, gpu, per_node)
     size = number(dig(config, "diskSizeGb"), GKE_DEFAULT_DISK[0]) or GKE_DEFAULT_DISK[0]
     disk = str(dig(config, "diskType") or GKE_DEFAULT_DISK[1]).removeprefix("pd-")
     yield ctx.disks(r, region, f"pd:{disk}", size, counts, gpu)

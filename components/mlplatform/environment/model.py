@@ -656,6 +656,12 @@ class PlatformConfig(_Spec):
     """Existing-cluster settings; only when target is kubernetes."""
 
     @property
+    def aks_standard_tier(self) -> bool:
+        """Whether AKS runs on its Standard tier (uptime SLA, a priced control plane): in prod;
+        elsewhere the Free tier."""
+        return self.environment is Environment.PROD
+
+    @property
     def database_standby(self) -> bool:
         """Whether the MLflow database runs with a standby: as configured, else on in prod."""
         ha = self.mlflow.database.high_availability

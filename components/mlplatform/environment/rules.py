@@ -36,8 +36,6 @@ from mlplatform.environment.model import (
     Target,
 )
 
-MIG_CAPABLE_GPUS = mig.MIG_CAPABLE_GPUS
-"""GPUs with Multi-Instance GPU support (`mlplatform.catalog.limits.mig`)."""
 MIG_AT_POOL_CREATION = frozenset(Target(cloud) for cloud in mig.POOL_PROFILE_FIELD)
 """Clouds whose node pool API takes a MIG profile
 (AKS gpuInstanceProfile, GKE gpu_partition_size)."""
@@ -153,10 +151,10 @@ def _pool_sharing(
 ) -> Iterator[ConfigIssue]:
     sharing = pool.sharing
     if sharing.mode is SharingMode.MIG:
-        if pool.gpu.value not in MIG_CAPABLE_GPUS:
+        if pool.gpu.value not in mig.MIG_CAPABLE_GPUS:
             yield ConfigIssue(
                 f"{at}.sharing.mode",
-                f"needs a MIG-capable GPU ({', '.join(sorted(MIG_CAPABLE_GPUS))}); "
+                f"needs a MIG-capable GPU ({', '.join(sorted(mig.MIG_CAPABLE_GPUS))}); "
                 "use time-slicing or mps instead",
                 sharing.mode.value,
             )
@@ -250,14 +248,6 @@ def _pool_zones(
             yield ConfigIssue(f"{at}.zones[{j}]", problem, zone)
 
 
-def _mig_profile_form(
-    target: Target | None, region: str | None, at: str, pool: GpuPoolSpec
-) -> Iterator[ConfigIssue]:
-    """The MIG profile's form; that it is one of the pool's GPU's and its cloud can make it is
-    `preflight.sharing.mig_profile_offered`'s (both in `PLACEMENT_RULES`)."""
-    yield from preflight.sharing.mig_profile_form(target, region, at, pool)
-
-
 def _zone_problem(target: Target | None, region: str | None, zone: str) -> str | None:
     """What is wrong with a pool's zone in `region`, against the zones each region has
     (`mlplatform.catalog.limits.regions`); whether the zone has the pool's GPU is
@@ -321,7 +311,7 @@ PLACEMENT_RULES: tuple[tuple[PoolRule, frozenset[str]], ...] = (
     (_aks_pool_name, frozenset({"name"})),
     (_pool_name_reserved, frozenset({"name"})),
     (_pool_zones, frozenset({"zones"})),
-    (_mig_profile_form, frozenset({"sharing"})),
+    (preflight.sharing.mig_profile_form, frozenset({"sharing"})),
     (preflight.sharing.mig_profile_offered, frozenset({"gpu", "gpusPerNode", "sharing"})),
 )
 """The rules of where one pool's nodes run, as `POOL_RULES`."""
@@ -677,7 +667,8 @@ def check(
     generated names too when `platform_name`, the `MlPlatform`'s, is given); with the project
     folder `root`, also the local charts `charts.paths` names."""
     issues = [issue for rule in RULES for issue in rule(cfg)]
-    issues += preflight.errors(cfg, preflight.Preflight(today or preflight.today(), platform_name))
+    at = preflight.context_for(cfg, today or preflight.today(), platform_name)
+    issues += preflight.errors(cfg, at)
     if root is not None:
         issues += local_charts(cfg, root)
     return issues

@@ -434,6 +434,25 @@ def test_the_spec_refuses_a_budget_below_the_floor_and_an_unreachable_quota() ->
     ]
 
 
+@pytest.mark.parametrize(
+    ("environment", "standard", "charge"),
+    [
+        ("dev", False, ("AKS Free tier", "aks:free")),
+        ("staging", False, ("AKS Free tier", "aks:free")),
+        ("prod", True, ("AKS Standard tier", "aks:standard")),
+    ],
+)
+def test_the_aks_tier_is_decided_once_for_the_cluster_and_the_floor(
+    environment: str, standard: bool, charge: tuple[str, str]
+) -> None:
+    """`compose/azure.py` passes `standard_tier` and the floor prices the control plane from
+    the one property: the Standard tier (uptime SLA) in prod, Free elsewhere."""
+    cfg = spec({**AZURE, "environment": environment})
+    assert cfg.aks_standard_tier is standard
+    first = capacity.always_on(cfg)[0]
+    assert (first.what, first.sku) == charge
+
+
 def test_the_azure_floor_prices_the_standard_tier_in_prod() -> None:
     """azure.toml, westeurope: aks:standard $0.1/h (2026-05-05), vm:Standard_D4ds_v5 $0.272/h
     (azure-pricing-radar, 2026-08-22); postgres:Standard_D2ds_v5 has no westeurope price, so

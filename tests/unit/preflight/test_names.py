@@ -261,6 +261,30 @@ def test_the_names_are_what_a_platform_creates(
     assert planned == made, _difference(planned, made)
 
 
+@pytest.mark.parametrize(
+    ("choice", "pools", "image_lacks_plugin", "mode"),
+    [
+        ("auto", True, True, "device-plugin"),
+        ("auto", True, False, None),
+        ("auto", False, True, None),
+        ("device-plugin", False, False, "device-plugin"),
+        ("gpu-operator", False, False, "gpu-operator"),
+        ("none", True, True, None),
+    ],
+)
+def test_gpu_enablement_is_decided_once_for_the_components_and_the_names(
+    choice: str, pools: bool, image_lacks_plugin: bool, mode: str | None
+) -> None:
+    """`compose/gpus.py` installs, and the names above name, what this one decision gives: on
+    auto the device plugin only where GPU pools' image lacks it; an explicit choice always
+    (also on an existing cluster's own GPU nodes); none never."""
+    from mlplatform.environment.gpus import gpu_enablement_mode
+
+    gpu_pools = [{"name": "gpu", "gpu": "T4"}] if pools else []
+    cfg = spec({**AWS, "cluster": {"gpuEnablement": choice}, "gpuPools": gpu_pools})
+    assert gpu_enablement_mode(cfg, image_lacks_plugin) == mode
+
+
 @pytest.mark.parametrize("stack", SHIPPED_STACKS)
 def test_every_name_of_a_shipped_stack_fits(stack: str) -> None:
     """Each shipped stack's names meet every rule: no error and no warning."""

@@ -34,6 +34,18 @@ def config_issues(values: dict[str, Any]) -> list[str]:
     return [str(issue) for issue in caught.value.issues]
 
 
+def test_the_placement_rules_run_the_mig_rules_themselves() -> None:
+    """`rules.PLACEMENT_RULES` holds preflight's MIG rules, not wrappers of them, and the
+    MIG-capable GPUs have one name (`mig.MIG_CAPABLE_GPUS`)."""
+    from mlplatform.environment import rules
+
+    assert rules.PLACEMENT_RULES[-2:] == (
+        (sharing.mig_profile_form, frozenset({"sharing"})),
+        (sharing.mig_profile_offered, frozenset({"gpu", "gpusPerNode", "sharing"})),
+    )
+    assert not hasattr(rules, "MIG_CAPABLE_GPUS")
+
+
 def mig_issues(values: dict[str, Any]) -> list[str]:
     """The MIG profile rules' issues of the first pool of `values` (`rules.PLACEMENT_RULES`
     runs them on every pool of the spec and of a component)."""

@@ -63,6 +63,24 @@ def test_errors_judge_the_day_given(monkeypatch: pytest.MonkeyPatch) -> None:
     ]
 
 
+def test_the_names_are_generated_once_per_judgement(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`for_platform` judges the names' errors and warnings on one list of generated names,
+    and the spec's validation with a platform name on one list too."""
+    calls: list[str] = []
+    generated = names.generated_names
+
+    def counted(cfg: PlatformConfig, platform_name: str) -> list[names.GeneratedName]:
+        calls.append(platform_name)
+        return generated(cfg, platform_name)
+
+    monkeypatch.setattr(names, "generated_names", counted)
+    cfg = PlatformConfig.model_validate(AWS)
+    assert preflight.for_platform(cfg, "ml-x") == ([], [])
+    assert calls == ["ml-x"]
+    parse(AWS, platform_name="ml-y")
+    assert calls == ["ml-x", "ml-y"]
+
+
 def test_the_platform_runs_the_names_before_any_resource(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

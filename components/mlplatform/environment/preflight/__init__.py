@@ -13,9 +13,10 @@ but let the plan go on (a fact we have no data for is a warning, never a pass).
 The spec's own validation runs every module's errors (`rules.check`), the names' only when it
 is given the platform's name, which a generated name starts from (`from_pulumi(platform_name=
 ...)`); `MlPlatform`, which knows it, runs the names' errors and every warning
-(`for_platform`). Dated windows are judged on `today()`: the current date, or the day
-`MLPLATFORM_PREFLIGHT_DATE` names (the tests pin it, so the suite does not change with the
-calendar; a reviewer can ask how a spec fares on a later day).
+(`for_platform`). Each judges in one context (`context_for`), which makes the generated names
+once for the checks that read them. Dated windows are judged on `today()`: the current date,
+or the day `MLPLATFORM_PREFLIGHT_DATE` names (the tests pin it, so the suite does not change
+with the calendar; a reviewer can ask how a spec fares on a later day).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from mlplatform.environment.preflight import (
 )
 from mlplatform.environment.preflight.context import Check, Preflight
 
-__all__ = ["Check", "Preflight", "errors", "for_platform", "today", "warnings"]
+__all__ = ["Check", "Preflight", "context_for", "errors", "for_platform", "today", "warnings"]
 
 TODAY_VARIABLE = "MLPLATFORM_PREFLIGHT_DATE"
 """The environment variable that names the day preflight judges on (YYYY-MM-DD)."""
@@ -56,6 +57,13 @@ def today() -> date:
     except ValueError:
         issue = ConfigIssue(TODAY_VARIABLE, "is not a date; use YYYY-MM-DD, or unset it", text)
         raise ConfigError([issue], "the environment") from None
+
+
+def context_for(cfg: PlatformConfig, on: date, platform_name: str | None = None) -> Preflight:
+    """The context `cfg` is judged in on the day `on`; with `platform_name`, the names the
+    platform generates for it, made once here for every check that reads them."""
+    found = None if platform_name is None else tuple(names.generated_names(cfg, platform_name))
+    return Preflight(on, platform_name, found)
 
 
 SPEC_MODULES = (regions, versions, networks, tags, databases, nodes, sharing, kubernetes, capacity)
@@ -80,6 +88,6 @@ def for_platform(
 ) -> tuple[list[ConfigIssue], list[ConfigIssue]]:
     """(errors, warnings) `MlPlatform` adds to the spec's own validation: the generated names'
     errors, and every warning, judged `on` that day (default `today()`)."""
-    at = Preflight(on or today(), platform_name)
+    at = context_for(cfg, on or today(), platform_name)
     issues = [issue for check in names.ERRORS for issue in check(cfg, at)]
     return issues, warnings(cfg, at)

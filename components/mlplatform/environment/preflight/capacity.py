@@ -33,9 +33,16 @@ from mlplatform import catalog, defaults
 from mlplatform.catalog.limits import mig
 from mlplatform.catalog.limits.capacity import GPU_RESOURCE
 from mlplatform.catalog.names import SharingMode
-from mlplatform.catalog.pricing import HOURS_PER_MONTH, PER_MONTH, PriceBook, price_book
+from mlplatform.catalog.pricing import (
+    HOURS_PER_MONTH,
+    PER_MONTH,
+    PriceBook,
+    gpu_sku,
+    gpus_billed_apart,
+    price_book,
+)
 from mlplatform.environment.errors import ConfigIssue
-from mlplatform.environment.model import Environment, GpuPoolSpec, PlatformConfig, Target
+from mlplatform.environment.model import GpuPoolSpec, PlatformConfig, Target
 from mlplatform.environment.preflight import sharing
 from mlplatform.environment.preflight.context import Check, Preflight
 
@@ -115,38 +122,42 @@ def team_quota_without_pool(cfg: PlatformConfig, at: Preflight) -> Iterator[Conf
             )
 
 
-def team_quotas_unguaranteed(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
-    """With scheduling on, quotas each within the pools' reach that together exceed it: Kueue
-    guarantees each team its quota, and the pools cannot hold every guarantee at once."""
-    if not cfg.scheduling.enabled or cfg.target is Target.KUBERNETES or not cfg.gpu_pools:
-        return
+def _oversubscribed(cfg: PlatformConfig) -> tuple[int, str] | None:
+    """(asked, what the pools reach and how) when the teams' quotas, each within what the
+    cloud pools can schedule, together exceed it; None otherwise (or no pools to judge)."""
+    if cfg.target is Target.KUBERNETES or not cfg.gpu_pools:
+        return None
     reach, how = schedulable(cfg)
     asked = sum(team.max_gpus for team in cfg.teams)
     if asked > reach and all(team.max_gpus <= reach for team in cfg.teams):
+        return asked, f"{reach} {GPU_RESOURCE}: {how}"
+    return None
+
+
+def team_quotas_unguaranteed(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
+    """With scheduling on, quotas each within the pools' reach that together exceed it: Kueue
+    guarantees each team its quota, and the pools cannot hold every guarantee at once."""
+    if cfg.scheduling.enabled and (found := _oversubscribed(cfg)):
+        asked, reach = found
         yield ConfigIssue(
             "teams",
             f"ask for {asked} {GPU_RESOURCE} together (maxGpus summed), more than the GPU "
-            f"pools can schedule ({reach} {GPU_RESOURCE}: {how}); with scheduling on, Kueue "
-            "guarantees each team its maxGpus, so lower maxGpus or grow the pools (a team "
-            "borrows idle GPUs beyond its own anyway)",
+            f"pools can schedule ({reach}); with scheduling on, Kueue guarantees each team its "
+            "maxGpus, so lower maxGpus or grow the pools (a team borrows idle GPUs beyond its "
+            "own anyway)",
         )
 
 
 def team_quotas_oversubscribed(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
     """Quotas each within the pools' reach that together exceed it (with scheduling off: a
-    ResourceQuota is a cap, not a reservation)."""
-    if cfg.target is Target.KUBERNETES or not cfg.gpu_pools or len(cfg.teams) < 2:
-        return
-    if cfg.scheduling.enabled:  # an error then (`team_quotas_unguaranteed`)
-        return
-    reach, how = schedulable(cfg)
-    asked = sum(team.max_gpus for team in cfg.teams)
-    if asked > reach and all(team.max_gpus <= reach for team in cfg.teams):
+    ResourceQuota is a cap, not a reservation; with it on, `team_quotas_unguaranteed`)."""
+    if not cfg.scheduling.enabled and (found := _oversubscribed(cfg)):
+        asked, reach = found
         yield ConfigIssue(
             "teams",
             f"ask for {asked} {GPU_RESOURCE} together (maxGpus summed), more than the GPU "
-            f"pools can schedule at once ({reach} {GPU_RESOURCE}: {how}); lower maxGpus or "
-            "grow the pools, unless the teams are meant to share them",
+            f"pools can schedule at once ({reach}); lower maxGpus or grow the pools, unless "
+            "the teams are meant to share them",
             asked,
         )
 
@@ -199,8 +210,8 @@ _CUSTOM_TIER = re.compile(r"^db-custom-(\d+)-(\d+)$")
 
 
 def _aks_tier(cfg: PlatformConfig) -> tuple[str, str]:
-    """AKS's tier: Standard (uptime SLA) in prod, Free elsewhere (compose's `standard_tier`)."""
-    tier = "standard" if cfg.environment is Environment.PROD else "free"
+    """AKS's tier, as the cluster gets it (`PlatformConfig.aks_standard_tier`)."""
+    tier = "standard" if cfg.aks_standard_tier else "free"
     return f"AKS {tier.capitalize()} tier", f"aks:{tier}"
 
 
@@ -240,11 +251,10 @@ def _pool_charges(target: Target, i: int, pool: GpuPoolSpec) -> list[Charge]:
             f"gpuPools[{i}] {runs}{spot}", runs, at, pool.gpu.value, sku, pool.min_nodes, pool.spot
         )
     ]
-    if offering.instance_type.startswith("n1-") and offering.accelerator:
-        # N1 bills attached GPUs apart (the cost estimate's `_machines`); A2, A3, G2 include them.
+    if gpus_billed_apart(offering.instance_type) and offering.accelerator:
         count = pool.min_nodes * pool.gpus_per_node
         runs = f"{count} x {offering.accelerator} GPU"
-        sku = f"gpu:{offering.accelerator}"
+        sku = gpu_sku(offering.accelerator)
         charges.append(
             Charge(f"gpuPools[{i}] {runs}{spot}", runs, at, pool.gpu.value, sku, count, pool.spot)
         )

@@ -36,6 +36,7 @@ from mlplatform.catalog.limits.names import (
     named,
 )
 from mlplatform.environment.errors import ConfigIssue
+from mlplatform.environment.gpus import gpu_enablement_mode
 from mlplatform.environment.model import GpuEnablement, PlatformConfig, Target
 from mlplatform.environment.preflight.context import Check, Preflight
 from mlplatform.naming import (
@@ -138,12 +139,10 @@ def generated_names(cfg: PlatformConfig, platform_name: str) -> list[GeneratedNa
 
 def _gpu_enablement(n: _Names, image_lacks_plugin: bool) -> None:
     """`compose/gpus.py` `enable_gpus` and `kubernetes/gpu.py` `NvidiaGpuEnablement`."""
-    choice = n.cfg.cluster.gpu_enablement
-    if choice is GpuEnablement.NONE:
+    mode = gpu_enablement_mode(n.cfg, image_lacks_plugin)
+    if mode is None:
         return
-    if choice is GpuEnablement.AUTO and not (n.cfg.gpu_pools and image_lacks_plugin):
-        return
-    operator = choice is GpuEnablement.GPU_OPERATOR
+    operator = mode == GpuEnablement.GPU_OPERATOR.value
     chart = (charts.GPU_OPERATOR if operator else charts.NVIDIA_DEVICE_PLUGIN).name
     n.k8s("core/v1:Namespace", f"{n.p}-gpu-namespace", chart)
     n.given("kubernetes:helm.sh/v3:Release", f"{n.p}-gpu-release", chart)
@@ -715,16 +714,21 @@ GROUP_RULES = frozenset({"azure-resource-group", "azure-aks-node-resource-group"
 spec's override of that name."""
 
 
+def _generated(cfg: PlatformConfig, platform_name: str, at: Preflight) -> Sequence[GeneratedName]:
+    """`cfg`'s generated names: the context's, made once with it, else made here."""
+    return generated_names(cfg, platform_name) if at.names is None else at.names
+
+
 def _names_fit(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
     """Every generated name meets its cloud's or Kubernetes' length and character rule."""
     if at.platform_name is not None:
-        yield from judge(generated_names(cfg, at.platform_name))
+        yield from judge(_generated(cfg, at.platform_name, at))
 
 
 def _names_fit_unconfirmed(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
     """The same for rules no primary source confirms: a breach is a warning."""
     if at.platform_name is not None:
-        yield from judge(generated_names(cfg, at.platform_name), verified=False)
+        yield from judge(_generated(cfg, at.platform_name, at), verified=False)
 
 
 ERRORS: tuple[Check, ...] = (_names_fit,)

@@ -74,13 +74,9 @@ def _eks_errors(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
     oldest = kv.EKS_VERSIONS[0]
     row = rows.get(version)
     if row is None and _minor(version) < _minor(oldest.minor):
-        yield ConfigIssue(
-            AT,
-            f"is older than every version on the EKS release calendar (its oldest, "
-            f"{oldest.minor}, left extended support on {oldest.end_of_extended}, per the "
-            f"calendar checked {checked}), so EKS creates no cluster on it; {fix}",
-            version,
-        )
+        left = f"extended support on {oldest.end_of_extended}"
+        refused = "EKS creates no cluster on it"
+        yield _older_than_table(version, kv.EKS, oldest.minor, left, refused, fix)
     elif row is not None and today < row.released:
         yield ConfigIssue(
             AT,
@@ -144,13 +140,9 @@ def _aks_errors(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
     fix = _choices([v for v in _aks_usable(today) if v != version], kv.AKS, region)
     oldest = kv.AKS_VERSIONS[0]
     if row is None and _minor(version) < _minor(oldest.minor):
-        yield ConfigIssue(
-            AT,
-            f"is older than every version on the AKS release calendar (its oldest, "
-            f"{oldest.minor}, left Long Term Support on {oldest.lts_end_of_life}, per the "
-            f"calendar checked {checked}), so AKS creates no cluster on it; {fix}",
-            version,
-        )
+        left = f"Long Term Support on {oldest.lts_end_of_life}"
+        refused = "AKS creates no cluster on it"
+        yield _older_than_table(version, kv.AKS, oldest.minor, left, refused, fix)
     elif row is not None and today > row.lts_end_of_life:
         yield ConfigIssue(
             AT,
@@ -231,14 +223,9 @@ def _gke_errors(cfg: PlatformConfig, at: Preflight) -> Iterator[ConfigIssue]:
     fix = _choices(offered, kv.GKE, region)
     oldest = kv.GKE_VERSIONS[0]
     if row is None and _minor(version) < _minor(oldest.minor):
-        yield ConfigIssue(
-            AT,
-            f"is older than every version on the GKE release schedule (its oldest, "
-            f"{oldest.minor}, left standard support on {oldest.end_of_standard}, per the "
-            f"schedule checked {checked}), so no rapid, regular or stable cluster is created on "
-            f"it; {fix}",
-            version,
-        )
+        left = f"standard support on {oldest.end_of_standard}"
+        refused = "no rapid, regular or stable cluster is created on it"
+        yield _older_than_table(version, kv.GKE, oldest.minor, left, refused, fix)
     elif row is not None and row.end_of_standard is not None and today >= row.end_of_standard:
         yield ConfigIssue(
             AT,
@@ -314,6 +301,20 @@ def _upgrade_to(newer: Sequence[str]) -> str:
 def _kind(table: kv.Table) -> str:
     """What the service calls its table of versions."""
     return "schedule" if table is kv.GKE else "calendar"
+
+
+def _older_than_table(
+    version: str, table: kv.Table, oldest: str, left: str, refused: str, fix: str
+) -> ConfigIssue:
+    """A version older than every one of `table`, whose `oldest` minor `left` its last support
+    on a day, so the service creates no cluster on it (`refused` says how)."""
+    kind = _kind(table)
+    return ConfigIssue(
+        AT,
+        f"is older than every version on the {table.service} release {kind} (its oldest, "
+        f"{oldest}, left {left}, per the {kind} checked {table.checked}), so {refused}; {fix}",
+        version,
+    )
 
 
 def _unlisted(
