@@ -1,23 +1,57 @@
 """Real servers on loopback for integration tests: PostgreSQL, an S3-compatible store (moto's
-server mode) and MLflow. Every process started here is stopped by its context manager."""
+server mode) and MLflow as the platform runs it. Every process started here is stopped by its
+context manager."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import glob
+import json
 import os
 import pwd
+import secrets
 import shutil
 import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from mlplatform.kubernetes import mlflow_config
+
 ROOT = Path(__file__).resolve().parents[2]
 MLFLOW_VENV = ROOT / ".venv-mlflow"
+"""The MLflow image's packages (images/mlflow/requirements.txt) and moto's server."""
+SERVING_VENV = ROOT / ".venv-serving"
+"""The serving runtime image's packages (images/serving/requirements.txt): MLServer."""
 STARTUP_SECONDS = 90
+BUCKET = "mlflow-artifacts"
+"""The bucket behind MLflow's artifact proxy (--artifacts-destination s3://mlflow-artifacts/)."""
+
+
+def venv_bin(venv: Path, name: str) -> str:
+    """A program of one of the tests' virtualenvs; fails (never skips) when it is missing."""
+    path = venv / "bin" / name
+    assert path.exists(), f"{path} missing: run `scripts/dev setup` (`scripts/dev test` runs it)"
+    return str(path)
+
+
+def run_client(script: Path, mode: str, env: dict[str, str]) -> dict:
+    """Run `script mode` in .venv-mlflow (an MLflow user's client) and return the JSON facts
+    it prints last."""
+    result = subprocess.run(
+        [venv_bin(MLFLOW_VENV, "python"), str(script), mode],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def free_port() -> int:
@@ -45,8 +79,9 @@ def running(
     log: Path,
     env: dict[str, str] | None = None,
     user: str | None = None,
+    cwd: Path | None = None,
 ) -> Iterator[None]:
-    """Run `command` until the block ends; it must listen on `port` first."""
+    """Run `command` (in `cwd`) until the block ends; it must listen on `port` first."""
     if user is not None:
         command = ["runuser", "-u", user, "--", *command]
     with log.open("ab") as out:
@@ -56,6 +91,7 @@ def running(
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
             start_new_session=True,
+            cwd=cwd,
         )
     try:
         wait_for_port(port, process, what, log)
@@ -151,3 +187,81 @@ def _postgres(directory: Path, password: str) -> Iterator[int]:
             env={**os.environ, "PGPASSWORD": password},
         )
         yield port
+
+
+@dataclasses.dataclass(frozen=True)
+class Mlflow:
+    """The MLflow server as `mlplatform.kubernetes.mlflow_config` generates it for the
+    Deployment, adapted only in host, port and credentials to loopback, over running backends."""
+
+    command: list[str]
+    port: int
+    s3_port: int
+    database_uri: str
+    server_env: dict[str, str]
+    client_env: dict[str, str]
+    """A client's whole environment: the tracking URI, the admin's credentials, the store's."""
+    log: Path
+
+    def running(self) -> contextlib.AbstractContextManager[None]:
+        """The server, until the block ends (start it again with a new block)."""
+        return running(self.command, self.port, "mlflow", self.log, env=self.server_env)
+
+
+@contextlib.contextmanager
+def mlflow_backends(directory: Path) -> Iterator[Mlflow]:
+    """PostgreSQL migrated by `mlflow db upgrade` (the migration Job's command) and moto's S3
+    server holding the artifact bucket, running until the block ends; yields the MLflow server
+    ready to start. `directory` holds the auth config, metrics and logs."""
+    db_password, admin_password = secrets.token_urlsafe(16), secrets.token_urlsafe(16)
+    with postgres(db_password) as db_port:
+        uri = mlflow_config.postgres_uri(
+            "mlflow", db_password, "127.0.0.1", db_port, "mlflow", sslmode="disable"
+        )
+        auth_ini = directory / mlflow_config.AUTH_CONFIG_FILE
+        auth_ini.write_text(mlflow_config.auth_config(uri))
+        s3_port, port = free_port(), free_port()
+        base_env = {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "MLFLOW_S3_ENDPOINT_URL": f"http://127.0.0.1:{s3_port}",
+        }
+        server_env = {
+            **base_env,
+            **mlflow_config.plain_env(),
+            "MLFLOW_AUTH_CONFIG_PATH": str(auth_ini),  # mounted from the Secret in the pod
+            "MLFLOW_BACKEND_STORE_URI": uri,
+            "MLFLOW_AUTH_ADMIN_PASSWORD": admin_password,
+            "MLFLOW_FLASK_SERVER_SECRET_KEY": secrets.token_hex(32),
+        }
+        # The generated allow-list as is: loopback with any port is in it (port-forward).
+        command = mlflow_config.server_command(
+            f"s3://{BUCKET}/",
+            mlflow_config.allowed_hosts("ml-local-mlflow", "mlplatform"),
+            host="127.0.0.1",
+            port=port,
+            metrics_dir=str(directory / "prometheus"),
+        )
+        command[0] = venv_bin(MLFLOW_VENV, "mlflow")
+        client_env = {
+            **base_env,
+            "MLFLOW_TRACKING_URI": f"http://127.0.0.1:{port}",
+            "ADMIN_USER": mlflow_config.ADMIN_USERNAME,
+            "ADMIN_PASSWORD": admin_password,
+            "PATH": "/usr/bin:/bin",
+        }
+        moto = [venv_bin(MLFLOW_VENV, "moto_server"), "-H", "127.0.0.1", "-p", str(s3_port)]
+        with running(moto, s3_port, "moto", directory / "moto.log"):
+            request = urllib.request.Request(f"http://127.0.0.1:{s3_port}/{BUCKET}", method="PUT")
+            urllib.request.urlopen(request, timeout=30).close()
+            subprocess.run(
+                [venv_bin(MLFLOW_VENV, "mlflow"), "db", "upgrade", uri],
+                check=True,
+                capture_output=True,
+                timeout=300,
+                env={**server_env},
+            )
+            yield Mlflow(
+                command, port, s3_port, uri, server_env, client_env, directory / "mlflow.log"
+            )
