@@ -42,8 +42,15 @@ def test_review_of_a_stack_change_against_the_base(tmp_path: Path) -> None:
     # One more g2-standard-8 spot node ($0.479872/h) for 160 h: $76.78, its 200 GB pd-balanced
     # disk ($0.10/GB-month) for 160 of 730 h: $4.38, and Cloud NAT for 160 more VM-hours
     # ($0.0014): $0.23.
-    assert "| ✅ `gcp-dev` | 0 | 1 | 0 | 0 | 0 | 0 | $594.30 (+$81.39) | 15.6 min (+0) |" in text
+    # The grown pool grows the cohort's own GPUs (Kueue) and the team's quota ceiling with it.
+    assert "| ✅ `gcp-dev` | 0 | 3 | 0 | 0 | 0 | 0 | $594.30 (+$81.39) | 15.6 min (+0) |" in text
     assert "| update | `ml-gcp-dev-gke-l4-spot` | `gcp:container/nodePool:NodePool` | " in text
+    cohort = "`ml-gcp-dev-queues-cohort` | `kubernetes:kueue.x-k8s.io/v1beta2:Cohort`"
+    assert f"| update | {cohort} |" in text
+    assert (
+        "| update | `ml-gcp-dev-team-research-gpu-quota` | `kubernetes:core/v1:ResourceQuota` | "
+        '`spec.hard["requests.nvidia.com/gpu"]`: `"2"` → `"3"` |'
+    ) in text
     # Only the stack the change touches is planned, at the base and now; the rest are listed.
     assert (
         "\nUnchanged since `HEAD~1`, not planned: `aws-dev`, `aws-prod`, `azure-dev`, "
