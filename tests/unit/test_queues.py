@@ -13,7 +13,7 @@ from mlplatform.engine import Plan
 from mlplatform.environment import ConfigError, parse
 from mlplatform.environment.model import PlatformConfig
 from mlplatform.environment.preflight import capacity
-from mlplatform.environment.queues import queue_plan, quota_ceiling
+from mlplatform.environment.queues import queue_plan, quota_ceilings
 from tests.conftest import PlanConfig
 from tests.helpers import depends_on, one
 from tests.unit.preflight.specs import AWS, AZURE, GCP, LOCAL, TODAY
@@ -157,7 +157,7 @@ def test_an_existing_cluster_has_one_flavor_of_its_gpu_nodes_and_quotas_are_max_
 def test_with_scheduling_off_there_is_no_queue_and_the_quota_is_max_gpus():
     cfg = spec({**AWS, "gpuPools": PROD_POOLS, "teams": PROD_TEAMS})
     assert queue_plan(cfg) is None
-    assert quota_ceiling(cfg, "inference") == 8
+    assert quota_ceilings(cfg) == {"training": 16, "inference": 8}
 
 
 # ---- the spec's refusals ---------------------------------------------------------------------

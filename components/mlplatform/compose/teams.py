@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 import pulumi
 
 from mlplatform.environment import PlatformConfig
-from mlplatform.environment.queues import quota_ceiling
+from mlplatform.environment.queues import quota_ceilings
 
 Identity = tuple[pulumi.Input[Mapping[str, str]], Mapping[str, str]]
 """(service account annotations, service account labels) of a team's workload identity."""
@@ -36,6 +36,7 @@ def add_teams(
     from mlplatform.kubernetes.teams import TeamNamespace
 
     namespaces = []
+    ceilings = quota_ceilings(cfg)
     for team in cfg.teams:
         aliases = team_aliases(name, team.previous_names)
         annotations, labels = identity_for(team.name, aliases) if identity_for else ({}, {})
@@ -43,7 +44,7 @@ def add_teams(
             f"{name}-team-{team.name}",
             {
                 "namespace": team.name,
-                "max_gpus": quota_ceiling(cfg, team.name),
+                "max_gpus": ceilings[team.name],
                 "service_account_annotations": annotations,
                 "service_account_labels": labels,
                 "tags": tags,

@@ -48,9 +48,6 @@ class Flavor:
     """Tolerations Kueue adds to an admitted pod: the GPU taint, and the cloud's spot taint."""
     capacity: int | None
     """`nvidia.com/gpu` the pool can schedule at its maximum size; None when unknown."""
-    gpu: str | None = None
-    """The portable GPU name (None on the kubernetes target)."""
-    spot: bool = False
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,7 @@ def flavors(cfg: PlatformConfig) -> list[Flavor]:
             if taint := SPOT_NODE_TAINT.get(cfg.target.value):
                 tolerations.append({**taint, "operator": "Equal"})
         capacity = pool.max_nodes * pool.gpus_per_node * units_per_gpu(cfg.target, pool)
-        found.append(Flavor(pool.name, labels, tolerations, capacity, pool.gpu.value, pool.spot))
+        found.append(Flavor(pool.name, labels, tolerations, capacity))
     return found
 
 
@@ -156,10 +153,10 @@ def queue_plan(cfg: PlatformConfig) -> QueuePlan | None:
     return QueuePlan(cfg.scheduling.cohort, found, teams, shared, unallotted)
 
 
-def quota_ceiling(cfg: PlatformConfig, team: str) -> int:
-    """The ResourceQuota of `team`'s namespace: its `maxGpus` with scheduling off, else the
-    most Kueue could admit for it (its queue's `ceiling`)."""
+def quota_ceilings(cfg: PlatformConfig) -> dict[str, int]:
+    """The ResourceQuota of each team's namespace, by team: its `maxGpus` with scheduling off,
+    else the most Kueue could admit for it (its queue's `ceiling`)."""
     plan = queue_plan(cfg)
     if plan is None:
-        return next(t.max_gpus for t in cfg.teams if t.name == team)
-    return next(q.ceiling for q in plan.teams if q.team == team)
+        return {team.name: team.max_gpus for team in cfg.teams}
+    return {queue.team: queue.ceiling for queue in plan.teams}
