@@ -65,11 +65,16 @@ _EXPORTS: dict[str, str] = {
     "GpuQueues": "mlplatform.kubernetes.queues",
     "GpuQueuesArgs": "mlplatform.kubernetes.queues",
     "InClusterPostgres": "mlplatform.kubernetes.postgres",
+    "KServe": "mlplatform.kubernetes.serving",
+    "KServeArgs": "mlplatform.kubernetes.serving",
     "InClusterPostgresArgs": "mlplatform.kubernetes.postgres",
     "InClusterRegistry": "mlplatform.kubernetes.registry",
     "InClusterRegistryArgs": "mlplatform.kubernetes.registry",
     "ManagedPrometheus": "mlplatform.kubernetes.monitoring.managed",
     "MlPlatform": "mlplatform.platform",
+    "ModelIngressArgs": "mlplatform.kubernetes.model_serving",
+    "ModelServing": "mlplatform.kubernetes.model_serving",
+    "ModelServingArgs": "mlplatform.kubernetes.model_serving",
     "MlPlatformArgs": "mlplatform.platform",
     "MlflowIngressArgs": "mlplatform.kubernetes.mlflow",
     "MlflowServer": "mlplatform.kubernetes.mlflow",
@@ -146,12 +151,17 @@ __all__ = [
     "InClusterPostgresArgs",
     "InClusterRegistry",
     "InClusterRegistryArgs",
+    "KServe",
+    "KServeArgs",
     "ManagedPrometheus",
     "MlPlatform",
     "MlPlatformArgs",
     "MlflowIngressArgs",
     "MlflowServer",
     "MlflowServerArgs",
+    "ModelIngressArgs",
+    "ModelServing",
+    "ModelServingArgs",
     "MonitoringStack",
     "MonitoringStackArgs",
     "NvidiaGpuEnablement",
@@ -200,12 +210,18 @@ if TYPE_CHECKING:
     from mlplatform.gcp.storage import GcsArtifactStore, GcsArtifactStoreArgs
     from mlplatform.kubernetes.gpu import NvidiaGpuEnablement, NvidiaGpuEnablementArgs
     from mlplatform.kubernetes.mlflow import MlflowIngressArgs, MlflowServer, MlflowServerArgs
+    from mlplatform.kubernetes.model_serving import (
+        ModelIngressArgs,
+        ModelServing,
+        ModelServingArgs,
+    )
     from mlplatform.kubernetes.monitoring.managed import ManagedPrometheus
     from mlplatform.kubernetes.monitoring.rules import AlertThresholds
     from mlplatform.kubernetes.monitoring.stack import MonitoringStack, MonitoringStackArgs
     from mlplatform.kubernetes.postgres import InClusterPostgres, InClusterPostgresArgs
     from mlplatform.kubernetes.queues import GpuQueues, GpuQueuesArgs
     from mlplatform.kubernetes.registry import InClusterRegistry, InClusterRegistryArgs
+    from mlplatform.kubernetes.serving import KServe, KServeArgs
     from mlplatform.kubernetes.storage import PvcArtifactStore, PvcArtifactStoreArgs
     from mlplatform.kubernetes.teams import TeamNamespace, TeamNamespaceArgs
     from mlplatform.platform import MlPlatform, MlPlatformArgs

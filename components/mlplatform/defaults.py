@@ -112,6 +112,23 @@ ALERT_VOLUME_FULL_PERCENT = 90
 ALERT_QUEUE_PENDING_MINUTES = 60
 """Minutes a team's queue may hold workloads waiting for GPUs, admitting none, before
 GpuQueueStalled fires."""
+ALERT_SERVING_LATENCY_SECONDS = 1
+"""95th percentile of a served model's request time (s) that ModelServingSlow fires above."""
+ALERT_SERVING_ERROR_PERCENT = 5
+"""Share (%) of a served model's requests failing with 5xx that ModelServingErrors fires at."""
+SERVING_CPU = "1"
+"""CPU a served model's replica requests."""
+SERVING_MEMORY = "2Gi"
+"""Memory of a served model's replica (request and limit)."""
+SERVING_MIN_REPLICAS = 1
+"""Replicas of a served model always running."""
+SERVING_NAMESPACE = "kserve"
+"""Namespace of the KServe controller (its documented one)."""
+CERT_MANAGER_NAMESPACE = "cert-manager"
+"""Namespace of cert-manager (its documented one)."""
+MLFLOW_CREDENTIALS_SECRET = "mlflow-credentials"
+"""Secret in a team's namespace with the MLflow user (keys `username`, `password`) its models
+are fetched as through MLflow's artifact proxy (the kubernetes target)."""
 QUEUE_NAMESPACE = "kueue-system"
 """Namespace of the Kueue controller (the chart's documented one)."""
 LOCAL_QUEUE = "default"
@@ -148,7 +165,8 @@ until 0.1.0."""
 DASHBOARD_GPU_FLEET = "mlplatform-gpu-fleet"
 DASHBOARD_GPU_WASTE = "mlplatform-gpu-waste"
 DASHBOARD_MLFLOW = "mlplatform-mlflow"
-DASHBOARDS = (DASHBOARD_GPU_FLEET, DASHBOARD_GPU_WASTE, DASHBOARD_MLFLOW)
+DASHBOARD_SERVING = "mlplatform-serving"
+DASHBOARDS = (DASHBOARD_GPU_FLEET, DASHBOARD_GPU_WASTE, DASHBOARD_MLFLOW, DASHBOARD_SERVING)
 """The Grafana dashboards' uids, each also the name of the ConfigMap that ships it."""
 GMP_QUERY_FRONTEND = "gmp-query-frontend"
 """Name of Google's query frontend Deployment, Service and service account (GKE with managed

@@ -90,6 +90,80 @@ def cohort_full(reserved: str, waiting: str, queue: str = "research") -> dict[st
     }
 
 
+MODEL_POD = {
+    "job": "research/churn",
+    "namespace": "research",
+    "pod": "churn-predictor-5d8f7c9b6-q7x2m",
+    "container": "kserve-container",
+    "endpoint": "metrics",
+    "instance": "10.0.4.9:8082",
+    "model": "churn",
+}
+"""The target labels of a served model's MLServer (the model's PodMonitor: the operator's
+job `<namespace>/<PodMonitor>`, and `model` from the pod's serving.kserve.io/inferenceservice
+label)."""
+SECOND_MODEL_POD = MODEL_POD | {
+    "pod": "churn-predictor-5d8f7c9b6-w4k8n",
+    "instance": "10.0.5.2:8082",
+}
+OTHER_MODEL_POD = MODEL_POD | {
+    "job": "research/fraud",
+    "pod": "fraud-predictor-7c6d5b8f9-m2p4r",
+    "instance": "10.0.4.12:8082",
+    "model": "fraud",
+}
+INFER = "/v2/models/{model_name}/infer"
+"""The V2 inference route as MLServer 1.7.1 labels it (.tools/research/mlserver-metrics.md)."""
+READY = "/v2/models/{model_name}/ready"
+"""The per-model readiness route the readinessProbe calls every 10 seconds."""
+
+
+def requests(
+    status: str, path: str = INFER, pod: dict[str, str] = MODEL_POD, method: str = "POST"
+) -> str:
+    """rest_server_requests_total{app_name, method, path, status_code} (starlette_exporter
+    0.24.0 in MLServer 1.7.1) with the scrape's target labels."""
+    return series(
+        "rest_server_requests_total",
+        pod | {"app_name": "mlserver", "method": method, "path": path, "status_code": status},
+    )
+
+
+def request_time(
+    buckets: dict[str, str], status: str = "200", pod: dict[str, str] = MODEL_POD
+) -> dict[str, str]:
+    """rest_server_request_duration_seconds_bucket of the inference route, one series per
+    upper bound `le` (cumulative counters, as the histogram exports them)."""
+    labels = pod | {"app_name": "mlserver", "method": "POST", "path": INFER, "status_code": status}
+    return {
+        series("rest_server_request_duration_seconds_bucket", labels | {"le": le}): values
+        for le, values in buckets.items()
+    }
+
+
+AT_ONE_SECOND = {"0.5": "0+18x30", "1.0": "0+19x30", "2.5": "0+20x30", "+Inf": "0+20x30"}
+"""20 requests a minute, 19 of them within 1s and 18 within 0.5s: the 95th percentile is
+exactly 1s."""
+ABOVE_ONE_SECOND = {"0.5": "0+17x30", "1.0": "0+18x30", "2.5": "0+20x30", "+Inf": "0+20x30"}
+"""20 requests a minute, 18 within 1s: the 95th percentile is 1.75s (the 19th request, halfway
+into the 1-2.5s bucket)."""
+
+
+def deployment(name: str, wanted: str, available: str) -> dict[str, str]:
+    """A Deployment's wanted (spec) and available replicas over time, as kube-state-metrics
+    exports them (kube_deployment_*{namespace, deployment})."""
+    labels = {
+        "job": "kube-state-metrics",
+        "instance": "10.0.0.9:8080",
+        "namespace": "research",
+        "deployment": name,
+    }
+    return {
+        series("kube_deployment_spec_replicas", labels): wanted,
+        series("kube_deployment_status_replicas_available", labels): available,
+    }
+
+
 def series(name: str, labels: dict[str, str]) -> str:
     return name + "{" + ",".join(f'{k}="{v}"' for k, v in labels.items()) + "}"
 
@@ -528,6 +602,133 @@ CASES: dict[str, list[Case]] = {
             "10m",
         ),
     ],
+    # The request rules' first rate is at minute 1 (two samples): 10 minutes later is 11m.
+    "ModelServingSlow": [
+        Case(
+            "p95 1.75s, the other model's 1s: just after 10m",
+            request_time(ABOVE_ONE_SECOND) | request_time(AT_ONE_SECOND, pod=OTHER_MODEL_POD),
+            "11m",
+            [{"namespace": "research", "model": "churn"}],
+            1.75,
+        ),
+        Case("p95 1.75s: just before 10m", request_time(ABOVE_ONE_SECOND), "10m"),
+        Case("p95 exactly 1s, the threshold", request_time(AT_ONE_SECOND), "20m"),
+        Case(
+            "p95 1.75s on two replicas together",
+            {
+                **request_time(
+                    {"0.5": "0+8x30", "1.0": "0+8x30", "2.5": "0+10x30", "+Inf": "0+10x30"}
+                ),
+                **request_time(
+                    {"0.5": "0+9x30", "1.0": "0+10x30", "2.5": "0+10x30", "+Inf": "0+10x30"},
+                    pod=SECOND_MODEL_POD,
+                ),
+            },
+            "20m",
+            [{"namespace": "research", "model": "churn"}],
+            1.75,
+        ),
+        Case(
+            "slow answers on the readiness route only",
+            {
+                series(
+                    "rest_server_request_duration_seconds_bucket",
+                    MODEL_POD
+                    | {
+                        "app_name": "mlserver",
+                        "method": "GET",
+                        "path": READY,
+                        "status_code": "200",
+                        "le": le,
+                    },
+                ): values
+                for le, values in ABOVE_ONE_SECOND.items()
+            },
+            "20m",
+        ),
+    ],
+    "ModelServingErrors": [
+        Case(
+            "1 request in 20 fails, 5%: just after 10m",
+            {requests("200"): "0+19x30", requests("500"): "0+1x30"},
+            "11m",
+            [{"namespace": "research", "model": "churn"}],
+            5,
+        ),
+        Case(
+            "1 request in 20 fails, 5%: just before 10m",
+            {requests("200"): "0+19x30", requests("500"): "0+1x30"},
+            "10m",
+        ),
+        Case(
+            "1 request in 25 fails, 4%",
+            {requests("200"): "0+24x30", requests("500"): "0+1x30"},
+            "20m",
+        ),
+        Case(
+            "one replica fails 1 in 10, the other none: 5% of the model's",
+            {
+                requests("200"): "0+9x30",
+                requests("500"): "0+1x30",
+                requests("200", pod=SECOND_MODEL_POD): "0+10x30",
+                requests("200", pod=OTHER_MODEL_POD): "0+1x30",
+                requests("503", pod=OTHER_MODEL_POD): "0x30",
+            },
+            "20m",
+            [{"namespace": "research", "model": "churn"}],
+            5,
+        ),
+        Case(
+            "the MLflow scoring route's 500s count",
+            {requests("200"): "0+19x30", requests("500", path="/invocations"): "0+1x30"},
+            "20m",
+            [{"namespace": "research", "model": "churn"}],
+            5,
+        ),
+        Case(
+            "10% fail among many probe answers",
+            {
+                requests("200"): "0+9x30",
+                requests("500"): "0+1x30",
+                requests("200", path=READY, method="GET"): "0+100x30",
+            },
+            "20m",
+            [{"namespace": "research", "model": "churn"}],
+            10,
+        ),
+        Case(
+            "client errors only",
+            {requests("200"): "0+10x30", requests("404"): "0+5x30", requests("422"): "0+5x30"},
+            "20m",
+        ),
+        Case(
+            "the readiness route fails, inference does not",
+            {requests("200"): "0+10x30", requests("500", path=READY, method="GET"): "0+6x30"},
+            "20m",
+        ),
+    ],
+    "ModelServingDown": [
+        Case(
+            "none of 2 replicas available: just after 10m",
+            deployment("churn-predictor", "2x20", "0x20"),
+            "10m",
+            [{"namespace": "research", "deployment": "churn-predictor", "model": "churn"}],
+            2,
+        ),
+        Case(
+            "none of 2 replicas available: just before 10m",
+            deployment("churn-predictor", "2x20", "0x20"),
+            "9m",
+        ),
+        Case(
+            "down for 9 minutes, then back",
+            deployment("churn-predictor", "1x20", "1x4 0x9 1x10"),
+            "14m",
+        ),
+        Case("one of 2 replicas available", deployment("churn-predictor", "2x20", "1x20"), "15m"),
+        Case("scaled to zero on purpose", deployment("churn-predictor", "0x20", "0x20"), "15m"),
+        Case("another Deployment without replicas", deployment("trainer", "1x20", "0x20"), "15m"),
+    ],
     "PersistentVolumeNearlyFull": [
         Case(
             "5% free",
@@ -583,8 +784,14 @@ def render(text: str, labels: dict[str, str], value: float) -> str:
     return re.sub(r"\{\{ \$labels\.(\w+) \}\}", lambda m: labels.get(m.group(1), ""), text)
 
 
+def every_group() -> list[dict[str, Any]]:
+    """Every rule group at the platform's thresholds: MLflow, Kueue's queues and model serving
+    on."""
+    return rule_groups(queues=True, serving=True)
+
+
 def expected_alerts(name: str, case: Case) -> list[dict[str, Any]]:
-    rendered = next(r for g in rule_groups(queues=True) for r in g["rules"] if r["alert"] == name)
+    rendered = next(r for g in every_group() for r in g["rules"] if r["alert"] == name)
     alerts = []
     for labels in case.fires:
         all_labels = {**labels, **rendered["labels"]}
@@ -621,8 +828,7 @@ def unit_tests() -> dict[str, Any]:
 @pytest.fixture
 def rule_file(tmp_path: Path) -> Path:
     path = tmp_path / "rules.yaml"
-    groups = rule_groups(queues=True)
-    path.write_text(yaml.safe_dump({"groups": groups}, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.safe_dump({"groups": every_group()}, sort_keys=False), encoding="utf-8")
     return path
 
 
@@ -664,6 +870,8 @@ PROMQL_WORDS = {
     "changes",
     "vector",
     "absent",
+    "histogram_quantile",
+    "label_replace",
     "and",
     "or",
     "unless",
@@ -672,9 +880,9 @@ PROMQL_WORDS = {
 
 def metric_names(expr: str) -> set[str]:
     """Metric names in a PromQL expression: identifiers left once label matchers, grouping
-    clauses, ranges and numbers are removed, minus functions and operators."""
+    clauses, ranges, strings and numbers are removed, minus functions and operators."""
     bare = re.sub(
-        r"\{[^}]*\}|\b(?:by|on|without|ignoring|group_left|group_right)\s*\([^)]*\)|\[[^\]]*\]",
+        r'\{[^}]*\}|\b(?:by|on|without|ignoring|group_left|group_right)\s*\([^)]*\)|\[[^\]]*\]|"[^"]*"',
         " ",
         expr,
     )
@@ -682,11 +890,13 @@ def metric_names(expr: str) -> set[str]:
 
 
 def test_rules_use_only_metrics_the_exporters_expose() -> None:
-    rendered = [r["expr"] for g in rule_groups(queues=True) for r in g["rules"]]
+    rendered = [r["expr"] for g in every_group() for r in g["rules"]]
     used = set().union(*(metric_names(expr) for expr in rendered))
     assert used <= known_metrics(), used - known_metrics()
     assert "DCGM_FI_DEV_XID_ERRORS" in used and "mlflow_http_request_total" in used
     assert "kueue_pending_workloads" in used and "kueue_cohort_subtree_quota" in used
+    assert "rest_server_request_duration_seconds_bucket" in used
+    assert "kube_deployment_status_replicas_available" in used
 
 
 def test_every_kueue_series_a_rule_reads_is_the_leaders() -> None:
@@ -728,6 +938,49 @@ def test_the_queue_group_comes_only_with_queues() -> None:
     assert 'up{job="kueue-controller-manager-metrics-service"}' in queues["KueueDown"]["expr"]
 
 
+def test_the_serving_group_comes_only_with_serving() -> None:
+    assert "mlplatform-serving" not in [g["name"] for g in rule_groups(queues=True)]
+    thresholds = Thresholds(serving_latency_seconds=0.25, serving_error_percent=2.5)
+    groups = rule_groups(thresholds, mlflow=False, serving=True)
+    assert [g["name"] for g in groups] == [
+        "mlplatform-gpu",
+        "mlplatform-storage",
+        "mlplatform-serving",
+    ]
+    serving = {r["alert"]: r for r in groups[2]["rules"]}
+    assert list(serving) == ["ModelServingSlow", "ModelServingErrors", "ModelServingDown"]
+    slow, errors, down = serving.values()
+    assert slow["expr"] == (
+        "histogram_quantile(0.95, sum by (namespace, model, le) (rate("
+        'rest_server_request_duration_seconds_bucket{app_name="mlserver", '
+        'path=~".+/infer|/invocations"}[5m])))\n> 0.25'
+    )
+    assert errors["expr"] == (
+        "sum by (namespace, model) (rate(rest_server_requests_total{"
+        'app_name="mlserver", path=~".+/infer|/invocations", status_code=~"5.."}[5m]))\n'
+        "/ sum by (namespace, model) (rate(rest_server_requests_total{"
+        'app_name="mlserver", path=~".+/infer|/invocations"}[5m])) * 100\n>= 2.5'
+    )
+    assert down["expr"] == (
+        "label_replace(\n"
+        "  max by (namespace, deployment)"
+        ' (kube_deployment_spec_replicas{deployment=~".+-predictor"}) > 0\n'
+        "  and on (namespace, deployment)\n"
+        "  max by (namespace, deployment)"
+        ' (kube_deployment_status_replicas_available{deployment=~".+-predictor"}) == 0,\n'
+        '  "model", "$1", "deployment", "(.+)-predictor"\n'
+        ")"
+    )
+    assert [(r["for"], r["labels"]["severity"]) for r in serving.values()] == [
+        ("10m", "warning"),
+        ("10m", "warning"),
+        ("10m", "critical"),
+    ]
+    assert "above 0.25s for 10 minutes" in slow["annotations"]["description"]
+    assert "At least 2.5% of the inference requests" in errors["annotations"]["description"]
+    assert "available for 10 minutes" in down["annotations"]["description"]
+
+
 def test_thresholds_come_from_the_spec_values() -> None:
     groups = rule_groups(Thresholds(gpu_idle_percent=25, gpu_idle_minutes=30))
     idle = groups[0]["rules"][0]
@@ -742,13 +995,21 @@ def test_the_planned_prometheus_rule_passes_promtool(
 
     rule = one(shipped_plans["aws-dev"], "kubernetes:monitoring.coreos.com/v1:PrometheusRule")
     assert rule.inputs["apiVersion"] == "monitoring.coreos.com/v1"
-    # aws-dev queues its GPU jobs (mlplatform:scheduling): the queue alerts come along.
-    assert rule.inputs["spec"]["groups"][-1]["name"] == "mlplatform-queues"
+    # aws-dev queues its GPU jobs (mlplatform:scheduling): the queue alerts come along; it
+    # serves no model: no serving alerts.
+    groups = rule.inputs["spec"]["groups"]
+    assert [g["name"] for g in groups] == [
+        "mlplatform-gpu",
+        "mlplatform-mlflow",
+        "mlplatform-storage",
+        "mlplatform-queues",
+    ]
     path = tmp_path / "planned.yaml"
-    path.write_text(yaml.safe_dump({"groups": rule.inputs["spec"]["groups"]}), encoding="utf-8")
+    path.write_text(yaml.safe_dump({"groups": groups}), encoding="utf-8")
     result = promtool("check", "rules", str(path), cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"SUCCESS: {len(RULES)} rules found" in result.stdout
+    serving = sum(1 for r in RULES if r.group == "mlplatform-serving")
+    assert f"SUCCESS: {len(RULES) - serving} rules found" in result.stdout
 
 
 def test_the_managed_prometheus_rules_pass_promtool(

@@ -12,6 +12,7 @@ import yaml
 
 from mlplatform.kubernetes.monitoring.dashboards import dashboards
 from mlplatform.kubernetes.monitoring.metrics import known_metrics
+from mlplatform.kubernetes.monitoring.rules import Thresholds
 from tests.contract.test_alert_rules import metric_names, promtool
 
 EXTRA_FUNCTIONS = {"count", "count_over_time", "max", "histogram_quantile", "clamp_min"}
@@ -23,11 +24,19 @@ QUEUE_PANELS = [
 ]
 
 
+SERVING_PANELS = [
+    "Inference requests per second by model",
+    "Inference latency p95 by model",
+    "Inference server errors by model",
+    "Replicas available by model",
+]
+
+
 def queries() -> list[tuple[str, str]]:
-    """Every panel query, the queue panels included."""
+    """Every panel query, the queue panels and the model serving dashboard included."""
     return [
         (f"{d.uid}/{p.title}", expr)
-        for d in dashboards(queues=True)
+        for d in dashboards(queues=True, serving=True)
         for p in d.panels
         for expr, _ in p.queries
     ]
@@ -114,3 +123,60 @@ def test_the_planned_gpu_fleet_dashboard_has_the_queue_panels(
     config_map = one(shipped_plans["aws-dev"], "kubernetes:core/v1:ConfigMap", "-gpu-fleet")
     model = json.loads(config_map.inputs["data"]["mlplatform-gpu-fleet.json"])
     assert [p["title"] for p in model["panels"]][-len(QUEUE_PANELS) :] == QUEUE_PANELS
+
+
+def test_the_model_serving_dashboard_comes_only_with_serving() -> None:
+    uids = ["mlplatform-gpu-fleet", "mlplatform-gpu-waste", "mlplatform-mlflow"]
+    assert [d.uid for d in dashboards(queues=True)] == uids
+    [*others, serving] = dashboards(queues=True, serving=True)
+    assert others == dashboards(queues=True)
+    assert (serving.uid, serving.title) == ("mlplatform-serving", "mlplatform / Model serving")
+    assert [p.title for p in serving.panels] == SERVING_PANELS
+    model = serving.to_json()
+    assert [p["id"] for p in model["panels"]] == [1, 2, 3, 4]
+
+
+def test_serving_panels_read_the_inference_routes_per_model() -> None:
+    thresholds = Thresholds(serving_latency_seconds=0.25, serving_error_percent=2.5)
+    [serving] = [d for d in dashboards(thresholds, serving=True) if d.uid == "mlplatform-serving"]
+    panels = {p.title: p for p in serving.panels}
+    inference = 'app_name="mlserver", path=~".+/infer|/invocations"'
+    rate = f"rate(rest_server_requests_total{{{inference}}}[5m])"
+    assert panels["Inference requests per second by model"].queries == (
+        (f"sum by (namespace, model) ({rate})", "{{namespace}}/{{model}}"),
+    )
+    assert panels["Inference requests per second by model"].unit == "reqps"
+    latency = panels["Inference latency p95 by model"]
+    assert latency.queries == (
+        (
+            "histogram_quantile(0.95, sum by (namespace, model, le) (rate("
+            f"rest_server_request_duration_seconds_bucket{{{inference}}}[5m])))",
+            "{{namespace}}/{{model}}",
+        ),
+    )
+    assert (latency.unit, latency.description) == (
+        "s",
+        "95th percentile of the inference requests' time, all replicas of a model together. "
+        "ModelServingSlow fires above 0.25s.",
+    )
+    errors = panels["Inference server errors by model"]
+    assert errors.queries == (
+        (
+            "sum by (namespace, model) (rate(rest_server_requests_total{"
+            f'{inference}, status_code=~"5.."}}[5m]))'
+            f" / sum by (namespace, model) ({rate}) * 100",
+            "{{namespace}}/{{model}}",
+        ),
+    )
+    assert (errors.unit, errors.description) == (
+        "percent",
+        "Share of the inference requests answered 5xx. ModelServingErrors fires at 2.5%.",
+    )
+    assert panels["Replicas available by model"].queries == (
+        (
+            "label_replace(max by (namespace, deployment) (kube_deployment_status_replicas_"
+            'available{deployment=~".+-predictor"}), "model", "$1", "deployment", '
+            '"(.+)-predictor")',
+            "{{namespace}}/{{model}}",
+        ),
+    )

@@ -24,6 +24,7 @@ POD_TEMPLATE = {
     "kubernetes:batch/v1:Job": ("spec", "template", "spec"),
     "kubernetes:batch/v1:CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
     "kubernetes:core/v1:Pod": ("spec",),
+    "kubernetes:serving.kserve.io/v1beta1:InferenceService": ("spec", "predictor"),
 }
 """Where each workload kind keeps its pod spec."""
 SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount"
@@ -46,6 +47,17 @@ NEEDS_API_TOKEN: dict[str, str] = {
     "label nodes",
     "kueue/controller-manager": "admits workloads: watches and suspends jobs, reconciles the "
     "queues, serves the webhooks and rotates their certificate",
+    "cert-manager/controller": "reconciles Certificates and Issuers, writes the certificate "
+    "Secrets",
+    "cert-manager/webhook": "serves cert-manager's admission webhooks with a certificate it "
+    "keeps in a Secret",
+    "cert-manager/cainjector": "injects CA bundles into webhook configurations and CRDs",
+    "cert-manager/startupapicheck": "a post-install Job that creates a test Certificate "
+    "through the API to check cert-manager answers",
+    "metrics-server/metrics-server": "reads the nodes and scrapes their kubelets for the "
+    "metrics.k8s.io API",
+    "kserve-resources/controller-manager": "reconciles InferenceServices into Deployments, "
+    "Services and HPAs, serves the webhooks that inject the storage initializer",
 }
 """The only workloads that keep a Kubernetes API token, each with the reason. None of the
 platform's own objects (MLflow, its migration Job, the query frontend, the in-cluster
@@ -104,6 +116,10 @@ def _dcgm_exporter(values: Mapping[str, Any]) -> bool:
     return any(value(values, s) is True for s in switches)
 
 
+def _startupapicheck(values: Mapping[str, Any]) -> bool | None:
+    return None if value(values, "startupapicheck.enabled") is False else True
+
+
 def _kueueviz(values: Mapping[str, Any]) -> bool | None:
     return True if value(values, "enableKueueViz") is True else None
 
@@ -127,6 +143,22 @@ CHART_WORKLOADS: dict[str, dict[str, Mounts]] = {
     # kueue 0.17.0 templates/manager: no automountServiceAccountToken; KueueViz is off
     # (enableKueueViz: false) and the platform does not turn it on.
     "kueue": {"controller-manager": always, "kueueviz": _kueueviz},
+    # cert-manager v1.21.2 deploy/charts/cert-manager values.yaml: every workload keeps its token
+    # (each calls the API server); startupapicheck.enabled is on by default.
+    "cert-manager": {
+        "controller": always,
+        "webhook": always,
+        "cainjector": always,
+        "startupapicheck": _startupapicheck,
+    },
+    # kserve v0.20.0 charts/kserve-crd: CRDs only; charts/kserve-resources
+    # files/kserve/resources.yaml: one Deployment, kserve-controller-manager. Model pods are
+    # InferenceServices, audited as the platform's own objects.
+    "kserve-crd": {},
+    "kserve-resources": {"controller-manager": always},
+    # metrics-server 3.13.1 (sigs.k8s.io/metrics-server v0.9.1 charts/metrics-server): one
+    # Deployment, its ServiceAccount mounting the token.
+    "metrics-server": {"metrics-server": always},
 }
 """Every workload of every chart the platform installs, and how its token is decided."""
 

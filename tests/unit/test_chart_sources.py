@@ -72,8 +72,8 @@ def test_sources_of_the_wrong_form_are_refused_with_the_fix() -> None:
         "charts.paths.kube-prometheus-stack: 'charts/kps' must start with ./, ../ or / (Helm "
         "reads a bare name as a chart repository), e.g. ./charts/kube-prometheus-stack",
         "charts.paths.grafana: 'grafana' is not a chart the platform installs; use one of "
-        "cluster-autoscaler, dcgm-exporter, gpu-operator, kube-prometheus-stack, kueue, "
-        "nvidia-device-plugin",
+        "cert-manager, cluster-autoscaler, dcgm-exporter, gpu-operator, kserve-crd, "
+        "kserve-resources, kube-prometheus-stack, kueue, metrics-server, nvidia-device-plugin",
     ]
 
 

@@ -44,11 +44,11 @@ def test_no_pulumi_binary_is_reachable() -> None:
 
 RESOURCE_COUNTS = {
     "aws-dev": 140,
-    "aws-prod": 168,
+    "aws-prod": 187,
     "azure-dev": 111,
-    "azure-prod": 139,
+    "azure-prod": 158,
     "gcp-dev": 84,
-    "gcp-prod": 128,
+    "gcp-prod": 149,
     "local": 54,
 }
 

@@ -29,10 +29,10 @@ PLUGIN = ROOT / "provider"
 
 def test_the_package_serves_every_exported_component() -> None:
     served = {c.__name__ for c in provider.components()}
-    assert len(served) == 34
+    assert len(served) == 36
     assert {"MlPlatform", "EksGpuCluster", "MlflowServer", "EksClusterAutoscaler"} <= served
     exported = [n for n in mlplatform.__all__ if n.endswith("Args") and n[:-4] in served]
-    assert len(exported) == 34
+    assert len(exported) == 36
 
 
 def test_checked_in_schema_is_current() -> None:
@@ -45,7 +45,7 @@ def test_reference_pages_are_current() -> None:
     pages = reference.render(json.loads((PLUGIN / "schema.json").read_text(encoding="utf-8")))
     on_disk = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "docs/reference").glob("*")}
     assert on_disk == pages, "run scripts/dev docs"
-    assert len(pages) == 36  # 34 components, the nested types and the index
+    assert len(pages) == 38  # 36 components, the nested types and the index
 
 
 def test_schema_describes_every_input_and_output() -> None:
@@ -59,6 +59,8 @@ def test_schema_describes_every_input_and_output() -> None:
         "mlplatform:index:GpuPoolArgs",
         "mlplatform:index:ManagedPrometheus",
         "mlplatform:index:MlflowIngressArgs",
+        "mlplatform:index:MlflowProxyArgs",
+        "mlplatform:index:ModelIngressArgs",
         "mlplatform:index:QueueFlavorArgs",
         "mlplatform:index:QueuePreemptionArgs",
         "mlplatform:index:SharingMode",
@@ -266,7 +268,7 @@ def test_reference_page_states_defaults_and_requirements() -> None:
     assert "| `protect` | boolean | protected |" in page
     s3 = (ROOT / "docs/reference/S3ArtifactStore.md").read_text(encoding="utf-8")
     assert "softDeleteDays" not in s3  # S3 has no soft delete: the field is not offered
-    assert Path(ROOT / "docs/reference/README.md").read_text(encoding="utf-8").count(".md)") == 35
+    assert Path(ROOT / "docs/reference/README.md").read_text(encoding="utf-8").count(".md)") == 37
 
 
 def test_aws_grants_cross_the_boundary_as_policy_documents() -> None:

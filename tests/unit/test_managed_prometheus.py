@@ -78,8 +78,9 @@ def test_azure_monitor_workspace_runs_the_rules_and_alerts_to_the_action_group(
         r.name.removeprefix("ml-azure-prod-prometheus-"): r.inputs
         for r in plan.of_type("azure-native:alertsmanagement:PrometheusRuleGroup")
     }
-    # azure-prod queues its GPU jobs (mlplatform:scheduling): the queue group comes along.
-    expected = {g["name"]: g for g in rule_groups(queues=True)}
+    # azure-prod queues its GPU jobs (mlplatform:scheduling) and serves models
+    # (mlplatform:serving): the queue and serving groups come along.
+    expected = {g["name"]: g for g in rule_groups(queues=True, serving=True)}
     assert sorted(groups) == sorted(expected)
     for name, group in groups.items():
         assert (group["scopes"], group["clusterName"], group["interval"]) == (
@@ -183,7 +184,8 @@ def test_gcp_rules_are_promql_alert_policies_to_the_channels(
         for r in plan.of_type("gcp:monitoring/alertPolicy:AlertPolicy")
         if r.name.startswith("ml-gcp-prod-prometheus-")
     }
-    rules = {r["alert"]: (g["name"], r) for g in rule_groups(queues=True) for r in g["rules"]}
+    every = rule_groups(queues=True, serving=True)  # gcp-prod queues jobs and serves models
+    rules = {r["alert"]: (g["name"], r) for g in every for r in g["rules"]}
     assert sorted(policies) == sorted(rules)
     for alert, (group, rule) in rules.items():
         policy = policies[alert]

@@ -174,6 +174,46 @@ def test_rules_carry_the_configured_thresholds(plan_config: PlanConfig) -> None:
     assert [r.inputs["chart"] for r in plan.of_type(RELEASE)] == ["kube-prometheus-stack"]
 
 
+def test_serving_brings_its_alerts_and_dashboard(plan_config: PlanConfig) -> None:
+    plan = plan_config(
+        {
+            "target": "kubernetes",
+            "environment": "dev",
+            "kubernetes": {"context": "kind-mlplatform"},
+            "teams": [{"name": "research", "maxGpus": 1}],
+            "mlflow": {"enabled": True, "replicas": 1},
+            "serving": {
+                "enabled": True,
+                "models": [
+                    {
+                        "name": "churn",
+                        "team": "research",
+                        "modelUri": "mlflow-artifacts:/1/models/m-0123abcd/artifacts",
+                    }
+                ],
+            },
+            "monitoring": {
+                "enabled": True,
+                "alerts": {"servingLatencySeconds": 0.5, "servingErrorPercent": 2},
+            },
+        }
+    )
+    rule = one(plan, RULE)
+    thresholds = Thresholds(serving_latency_seconds=0.5, serving_error_percent=2)
+    assert rule.inputs["spec"]["groups"] == rule_groups(thresholds, serving=True)
+    assert rule.inputs["spec"]["groups"][-1]["name"] == "mlplatform-serving"
+    config_map = one(plan, "kubernetes:core/v1:ConfigMap", "-mlplatform-serving")
+    assert config_map.inputs["metadata"]["labels"]["grafana_dashboard"] == "1"
+    model = json.loads(config_map.inputs["data"]["mlplatform-serving.json"])
+    assert [p["title"] for p in model["panels"]] == [
+        "Inference requests per second by model",
+        "Inference latency p95 by model",
+        "Inference server errors by model",
+        "Replicas available by model",
+    ]
+    assert model["panels"][1]["description"].endswith("ModelServingSlow fires above 0.5s.")
+
+
 def test_dashboards_are_sidecar_configmaps_of_valid_json(shipped_plans: dict[str, Plan]) -> None:
     plan = shipped_plans["aws-dev"]
     maps = [r for r in plan.of_type("kubernetes:core/v1:ConfigMap") if "-mlplatform-" in r.name]
@@ -428,8 +468,9 @@ def test_aws_managed_prometheus_runs_the_rules_and_alerts_to_the_topic(
     workspace = one(plan, "aws:amp/workspace:Workspace")
     assert workspace.protect is True
     rules = one(plan, "aws:amp/ruleGroupNamespace:RuleGroupNamespace")
-    # aws-prod runs MLflow and queues its GPU jobs: every group, the queue alerts included.
-    assert yaml.safe_load(rules.inputs["data"]) == {"groups": rule_groups(queues=True)}
+    # aws-prod runs MLflow, queues its GPU jobs and serves models: every group.
+    every = rule_groups(queues=True, serving=True)
+    assert yaml.safe_load(rules.inputs["data"]) == {"groups": every}
     definition = one(plan, "aws:amp/alertManagerDefinition:AlertManagerDefinition")
     config = yaml.safe_load(yaml.safe_load(definition.inputs["definition"])["alertmanager_config"])
     [sns] = config["receivers"][1]["sns_configs"]

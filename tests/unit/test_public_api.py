@@ -92,7 +92,7 @@ def args_classes(component: type) -> list[type]:
 
 
 def test_the_components_are_found() -> None:
-    assert len(COMPONENTS) == 34
+    assert len(COMPONENTS) == 36
     assert {"MlPlatform", "EksGpuCluster", "S3ArtifactStore", "MlflowServer"} <= NAMES
 
 
@@ -239,6 +239,7 @@ def test_the_exported_names_are_pinned() -> None:
             "GpuPoolArgs",
             "ManagedPrometheus",
             "MlflowIngressArgs",
+            "ModelIngressArgs",
             "PlatformConfig",
             "catalog",
             "spec",

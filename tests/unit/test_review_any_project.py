@@ -138,7 +138,7 @@ def test_stacks_that_fail_to_plan_get_their_rows_and_the_report_is_written(
     keys = (
         "allowUnprotectedProd, artifactStore, azure, budget, charts, cluster, environment, gcp, "
         "gpuPools, kubernetes, mlflow, monitoring, network, protect, region, registry, scheduling, "
-        "tags, target, teams"
+        "serving, tags, target, teams"
     )
     assert (
         "| ❌ `dev` | failed to plan: invalid config/Pulumi.dev.yaml (1 problem(s)): "

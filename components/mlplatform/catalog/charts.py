@@ -71,6 +71,50 @@ registry and the release branch (charts/kueue/values.yaml: k8s-staging-images/ku
 tag release-0.17, pulled Always), which the published chart overrides; the platform names the
 promoted image of the pinned release itself."""
 
+CERT_MANAGER = Chart(
+    name="cert-manager",
+    repo="oci://quay.io/jetstack/charts",
+    version="v1.21.2",
+    source="github.com/cert-manager/cert-manager v1.21.2 (2026-09-10, the newest the Go module "
+    "proxy serves); chart published to oci://quay.io/jetstack/charts/cert-manager (and "
+    "charts.jetstack.io), version with its v prefix; KServe v0.20.0 needs cert-manager 1.15+ "
+    "(website docs/admin-guide/kubernetes-deployment.md)",
+    checked="2026-12-07",
+)
+KSERVE_CRD = Chart(
+    name="kserve-crd",
+    repo="oci://ghcr.io/kserve/charts",
+    version="v0.20.0",
+    source="github.com/kserve/kserve v0.20.0 (2026-08-06, the newest the Go module proxy "
+    "serves): charts/kserve-crd/Chart.yaml v0.20.0, pushed to oci://ghcr.io/kserve/charts by "
+    ".github/workflows/helm-publish.yml; website docs/install/kserve-install.md",
+    checked="2026-12-07",
+)
+KSERVE = Chart(
+    name="kserve-resources",
+    repo="oci://ghcr.io/kserve/charts",
+    version="v0.20.0",
+    source="github.com/kserve/kserve v0.20.0: charts/kserve-resources/Chart.yaml v0.20.0 and "
+    "values.yaml (deploymentMode, gateway, controller and storage images)",
+    checked="2026-12-07",
+)
+METRICS_SERVER = Chart(
+    name="metrics-server",
+    repo="https://kubernetes-sigs.github.io/metrics-server/",
+    version="3.13.1",
+    source="sigs.k8s.io/metrics-server v0.9.1 (2026-10-28, the newest the Go module proxy "
+    "serves): charts/metrics-server/Chart.yaml 3.13.1, appVersion 0.8.1; EKS runs none by "
+    "default (docs.aws.amazon.com/eks/latest/userguide/metrics-server.html: \"it isn't deployed "
+    'by default in Amazon EKS clusters"), and a HorizontalPodAutoscaler on CPU needs it',
+    checked="2026-12-07",
+)
+KSERVE_IMAGES = {
+    "controller": {"image": "kserve/kserve-controller", "tag": "v0.20.0"},
+    "storage": {"image": "kserve/storage-initializer", "tag": "v0.20.0"},
+}
+"""The KServe images the release runs, named at the pinned version (charts/kserve-resources/
+values.yaml leaves each tag '' for kserve.version and pulls the controller Always)."""
+
 PINNED = {
     chart.name: chart
     for chart in (
@@ -80,6 +124,10 @@ PINNED = {
         KUBE_PROMETHEUS_STACK,
         DCGM_EXPORTER,
         KUEUE,
+        CERT_MANAGER,
+        KSERVE_CRD,
+        KSERVE,
+        METRICS_SERVER,
     )
 }
 """Every chart the platform installs, by chart name (the names `charts.paths` takes)."""

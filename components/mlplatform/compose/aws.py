@@ -22,11 +22,10 @@ from mlplatform.compose import spec_args
 from mlplatform.compose.charts import chart_sources
 from mlplatform.compose.cloud import cloud_builder
 from mlplatform.compose.mlflow import mlflow_processes
-from mlplatform.compose.monitoring import alert_thresholds
+from mlplatform.compose.monitoring import alert_rule_groups
 from mlplatform.compose.scope import Scope
 from mlplatform.environment import Environment
 from mlplatform.kubernetes.monitoring import managed
-from mlplatform.kubernetes.monitoring.rules import rule_groups
 
 
 class AwsSubnets(NamedTuple):
@@ -167,11 +166,7 @@ class AwsTarget:
             f"{name}-prometheus",
             {
                 "region": self.region,
-                "rule_groups": rule_groups(
-                    alert_thresholds(cfg),
-                    mlflow=cfg.mlflow.enabled,
-                    queues=cfg.scheduling.enabled,
-                ),
+                "rule_groups": alert_rule_groups(cfg),
                 "topic_arn": alarms.topic_arn,
                 "protect": cfg.protect,
                 "log_retention_days": cfg.cluster.log_retention_days,

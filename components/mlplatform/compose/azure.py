@@ -21,12 +21,11 @@ from mlplatform.azure.registry import AcrRegistry, AcrRegistryArgs
 from mlplatform.azure.storage import AzureBlobArtifactStore, AzureBlobArtifactStoreArgs
 from mlplatform.compose import spec_args
 from mlplatform.compose.cloud import cloud_builder
-from mlplatform.compose.monitoring import alert_thresholds
+from mlplatform.compose.monitoring import alert_rule_groups
 from mlplatform.compose.scope import Scope
 from mlplatform.environment import Environment
 from mlplatform.environment.model import AzureSpec
 from mlplatform.kubernetes.monitoring import managed
-from mlplatform.kubernetes.monitoring.rules import rule_groups
 
 
 class Placement(TypedDict):
@@ -219,11 +218,7 @@ class AzureTarget:
                 "resource_group_name": self.rg,
                 "location": self.location,
                 "cluster_name": cluster.cluster_name,
-                "rule_groups": rule_groups(
-                    alert_thresholds(cfg),
-                    mlflow=cfg.mlflow.enabled,
-                    queues=cfg.scheduling.enabled,
-                ),
+                "rule_groups": alert_rule_groups(cfg),
                 "action_group_id": alarms.action_group_id,
                 "writer_principal_id": writer.principal_id,
                 "reader_principal_id": reader.principal_id,

@@ -22,6 +22,7 @@ from mlplatform.compose.monitoring import add_monitoring
 from mlplatform.compose.queues import add_queues
 from mlplatform.compose.result import Built
 from mlplatform.compose.scope import Builder, Scope
+from mlplatform.compose.serving import add_serving
 from mlplatform.compose.teams import Identity, add_teams
 
 if TYPE_CHECKING:  # names for the annotations only
@@ -201,6 +202,7 @@ def build_cloud(
             scope, k8s_opts, database, cluster, store, monitoring, target.pod_labels
         )
         built.set_mlflow(server)
+    add_serving(name, cfg, tags, built, k8s_opts, target.pod_labels, monitoring)
     return built
 
 

@@ -14,7 +14,7 @@ from mlplatform import defaults
 from mlplatform.compose import spec_args
 from mlplatform.compose.cloud import cloud_builder
 from mlplatform.compose.mlflow import mlflow_processes
-from mlplatform.compose.monitoring import alert_thresholds
+from mlplatform.compose.monitoring import alert_rule_groups
 from mlplatform.compose.scope import Scope
 from mlplatform.gcp.cluster import GkeGpuCluster, GkeGpuClusterArgs
 from mlplatform.gcp.database import CloudSqlPostgres, CloudSqlPostgresArgs
@@ -24,7 +24,6 @@ from mlplatform.gcp.prometheus import GmpAlertPolicies
 from mlplatform.gcp.registry import ArtifactRegistryDocker, ArtifactRegistryDockerArgs
 from mlplatform.gcp.storage import GcsArtifactStore, GcsArtifactStoreArgs
 from mlplatform.kubernetes.monitoring import managed
-from mlplatform.kubernetes.monitoring.rules import rule_groups
 
 
 class GcpVpc(NamedTuple):
@@ -178,11 +177,7 @@ class GcpTarget:
             f"{name}-prometheus",
             {
                 "project": self.project,
-                "rule_groups": rule_groups(
-                    alert_thresholds(cfg),
-                    mlflow=cfg.mlflow.enabled,
-                    queues=cfg.scheduling.enabled,
-                ),
+                "rule_groups": alert_rule_groups(cfg),
                 "channels": alarms.channel_ids,
                 "writer_member": writer.member,
                 "reader_member": reader.member,

@@ -21,6 +21,7 @@ from mlplatform.compose.namespaces import restricted_namespace
 from mlplatform.compose.queues import add_queues
 from mlplatform.compose.result import Built
 from mlplatform.compose.scope import Builder, Scope
+from mlplatform.compose.serving import add_serving
 from mlplatform.compose.teams import add_teams
 from mlplatform.environment import PlatformConfig
 from mlplatform.environment.model import KubernetesSpec
@@ -87,6 +88,7 @@ def build_on_cluster(scope: Scope) -> Built:
     add_queues(name, cfg, tags, built.team_namespaces, k8s_opts, monitoring)
     if built_mlflow is not None:
         built.set_mlflow(built_mlflow, ns_name)
+    add_serving(name, cfg, tags, built, k8s_opts, monitoring=monitoring)
     return built
 
 

@@ -4,7 +4,7 @@ Prometheus where the cloud target gives one."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pulumi
 
@@ -22,6 +22,20 @@ def alert_thresholds(cfg: PlatformConfig) -> Thresholds:
     from mlplatform.kubernetes.monitoring.rules import Thresholds
 
     return Thresholds(**cfg.monitoring.alerts.model_dump())
+
+
+def alert_rule_groups(cfg: PlatformConfig) -> list[dict[str, Any]]:
+    """The rule groups the spec's platform runs, for a managed Prometheus to evaluate: the
+    groups of the in-cluster PrometheusRule (MLflow's, the queues' and the served models' as
+    the spec turns them on), at the spec's thresholds."""
+    from mlplatform.kubernetes.monitoring.rules import rule_groups
+
+    return rule_groups(
+        alert_thresholds(cfg),
+        mlflow=cfg.mlflow.enabled,
+        queues=cfg.scheduling.enabled,
+        serving=cfg.serving.enabled,
+    )
 
 
 def add_monitoring(
@@ -52,6 +66,7 @@ def add_monitoring(
         "thresholds": alert_thresholds(cfg).args(),
         "mlflow": cfg.mlflow.enabled,
         "queues": cfg.scheduling.enabled,
+        "serving": cfg.serving.enabled,
         "gke": cfg.target.value == "gcp",
         "webhooks": [pulumi.Output.secret(url) for url in webhooks],
         "tags": tags,

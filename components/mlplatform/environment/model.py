@@ -380,6 +380,17 @@ class AlertsSpec(_Spec):
     )
     """Minutes a team's queue may hold waiting workloads while admitting none before
     GpuQueueStalled fires (with `scheduling` on). Default: 60."""
+    serving_latency_seconds: Annotated[float, Field(gt=0, lt=10)] = (
+        defaults.ALERT_SERVING_LATENCY_SECONDS
+    )
+    """95th percentile of a served model's inference request time, in seconds, that
+    ModelServingSlow fires above (with `serving` on); below 10, MLServer's largest finite
+    histogram bucket, past which no percentile can be told. Default: 1."""
+    serving_error_percent: Annotated[float, Field(gt=0, le=100)] = (
+        defaults.ALERT_SERVING_ERROR_PERCENT
+    )
+    """Share (%) of a served model's inference requests failing with 5xx that
+    ModelServingErrors fires at (with `serving` on). Default: 5."""
 
 
 Quantity = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$")]
@@ -473,9 +484,10 @@ class ChartsSpec(_Spec):
     them). Default: each chart's upstream repository."""
     paths: dict[ChartName, LocalChart] = {}
     """A local copy per chart name (kube-prometheus-stack, dcgm-exporter, nvidia-device-plugin,
-    gpu-operator, cluster-autoscaler, kueue): a folder holding Chart.yaml, or a .tgz archive,
-    relative to the folder of Pulumi.yaml. Its Chart.yaml must name the chart and its pinned
-    version. Takes precedence over `registry` for that chart. Default: none."""
+    gpu-operator, cluster-autoscaler, kueue, cert-manager, kserve-crd, kserve-resources,
+    metrics-server): a folder holding Chart.yaml, or a .tgz archive, relative to the folder of
+    Pulumi.yaml. Its Chart.yaml must name the chart and its pinned version. Takes precedence
+    over `registry` for that chart. Default: none."""
 
 
 class ReclaimPolicy(StrEnum):
@@ -541,6 +553,93 @@ class SchedulingSpec(_Spec):
     """Job kinds Kueue queues (its integrations); a kind whose operator is not installed waits
     for its CRD. Every one of them is queued in a team namespace even when it names no queue.
     Default: batch/job, jobset.x-k8s.io/jobset, ray.io/rayjob, kubeflow.org/pytorchjob."""
+
+
+ModelName = Annotated[str, Field(pattern=r"^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$")]
+"""A served model's name: a DNS-1035 label of at most 40 characters (KServe names the
+predictor's Deployment and Service `<name>-predictor`, within Kubernetes' 63)."""
+MlflowArtifactUri = Annotated[str, Field(pattern=r"^mlflow-artifacts:/[^/\s][^\s]*[^/\s]$")]
+"""A model version's source in MLflow's artifact store, as the registry gives it."""
+
+
+class ServingIngressSpec(_Spec):
+    """An Ingress in front of a served model, TLS only, through an ingress controller you run."""
+
+    host: HostName
+    """Fully qualified host name clients reach the model at (e.g. churn.ml.example.com)."""
+    class_name: Dns1123Label
+    """IngressClass of your controller (e.g. nginx, traefik, alb, gce, webapprouting...)."""
+    controller_namespace: Dns1123Label
+    """Namespace of the controller's pods: the NetworkPolicy admits them to the model."""
+    tls_secret_name: Dns1123Label | None = None
+    """Secret in the team's namespace holding the certificate. Default: `<model>-tls`."""
+    cluster_issuer: Dns1123Label | None = None
+    """cert-manager ClusterIssuer that fills the TLS Secret. Default: none (bring the Secret)."""
+    annotations: dict[str, str] = {}
+    """Extra Ingress annotations for your controller. Default: none."""
+
+
+class ServedModelSpec(_Spec):
+    """One MLflow model version served by KServe in its team's namespace, under the team's
+    workload identity."""
+
+    name: ModelName
+    """The InferenceService's name, also the model's name in the V2 protocol
+    (/v2/models/<name>/infer)."""
+    team: TeamName
+    """The team that serves it: its namespace, workload identity and GPU quota."""
+    model_uri: MlflowArtifactUri
+    """The model version's source (`MlflowClient().get_model_version_download_uri(name,
+    version)`, e.g. mlflow-artifacts:/1/models/m-0123abcd/artifacts): read from the artifact
+    store through the team's workload identity, or through MLflow on the kubernetes target."""
+    pool: PoolName | None = None
+    """GPU pool the model runs on (its node labels and tolerations). Default: none (CPU, on the
+    cluster's general nodes)."""
+    gpus: Annotated[int, Field(ge=0, le=8)] | None = None
+    """GPUs per replica. Default: 1 on a GPU pool, none without one."""
+    cpu: Quantity = defaults.SERVING_CPU
+    """CPU requested per replica (the limit is not set: a model may burst). Default: 1."""
+    memory: Quantity = defaults.SERVING_MEMORY
+    """Memory per replica, request and limit. Default: 2Gi."""
+    min_replicas: Annotated[int, Field(ge=1, le=100)] = defaults.SERVING_MIN_REPLICAS
+    """Replicas always running. At least 1: in KServe's Standard mode nothing scales a model up
+    from zero on a request (no activator), see docs/workloads.md. Default: 1."""
+    max_replicas: Annotated[int, Field(ge=1, le=100)] | None = None
+    """Replicas the HorizontalPodAutoscaler may scale to on CPU use. Default: `minReplicas`
+    (no autoscaling)."""
+    allowed_namespaces: list[Dns1123Label] = []
+    """Namespaces whose pods may call the model besides its team's. Default: none."""
+    ingress: ServingIngressSpec | None = None
+    """Expose the model through an Ingress with TLS. Default: in-cluster only."""
+
+    @property
+    def gpus_per_replica(self) -> int:
+        """GPUs each replica requests: as configured, else 1 on a GPU pool and 0 off one."""
+        if self.gpus is not None:
+            return self.gpus
+        return 1 if self.pool is not None else 0
+
+    @property
+    def replicas_at_most(self) -> int:
+        """Replicas the model may run at once."""
+        return self.max_replicas if self.max_replicas is not None else self.min_replicas
+
+
+class ServingSpec(_Spec):
+    """Models served from the MLflow registry with KServe in its Standard (raw Deployment)
+    mode: no service mesh, no Knative."""
+
+    enabled: bool = False
+    """Install KServe (and cert-manager, which it needs). Default: off."""
+    runtime_image: str | None = None
+    """The MLServer image the models run in, built from images/serving (MLServer and its MLflow
+    runtime with the tracking server's MLflow). Default: `mlplatform-serving:<tag>` in the
+    platform's registry (`mlplatform.catalog.serving`); required when the registry is off."""
+    install_cert_manager: bool = True
+    """Install cert-manager (pinned) for KServe's webhook certificate. Turn off only when the
+    cluster already runs cert-manager 1.15 or later. Default: installed."""
+    models: list[ServedModelSpec] = []
+    """The models to serve. Default: none."""
 
 
 class BudgetSpec(_Spec):
@@ -640,6 +739,8 @@ class PlatformConfig(_Spec):
     """Monitoring. Default: off."""
     scheduling: SchedulingSpec = SchedulingSpec()
     """Queued GPU jobs per team (Kueue). Default: off."""
+    serving: ServingSpec = ServingSpec()
+    """Models served from the MLflow registry (KServe). Default: off."""
     charts: ChartsSpec = ChartsSpec()
     """Where Helm charts come from. Default: each chart's upstream repository."""
     budget: BudgetSpec = BudgetSpec()

@@ -35,6 +35,7 @@ from mlplatform.environment.model import (
     ReclaimPolicy,
     Target,
 )
+from mlplatform.environment.serving import serving_rules
 
 MIG_AT_POOL_CREATION = frozenset(Target(cloud) for cloud in mig.POOL_PROFILE_FIELD)
 """Clouds whose node pool API takes a MIG profile
@@ -631,6 +632,7 @@ RULES: tuple[Rule, ...] = (
     _admins,
     _teams,
     _queue_limits,
+    serving_rules,
     _sharing_needs_enablement,
     _kubernetes_version,
     _protection,

@@ -4,12 +4,16 @@ each chart's upstream repository, a private OCI registry, or a local copy."""
 from typing import Any
 
 from mlplatform.catalog.charts import (
+    CERT_MANAGER,
     CLUSTER_AUTOSCALER,
     CLUSTER_AUTOSCALER_IMAGE_TAGS,
     DCGM_EXPORTER,
     GPU_OPERATOR,
+    KSERVE,
+    KSERVE_CRD,
     KUBE_PROMETHEUS_STACK,
     KUEUE,
+    METRICS_SERVER,
     NVIDIA_DEVICE_PLUGIN,
     PINNED,
     PROMETHEUS_OPERATOR_VERSION,
@@ -18,12 +22,16 @@ from mlplatform.catalog.charts import (
 from mlplatform.contracts import ChartSourceArgs
 
 __all__ = [
+    "CERT_MANAGER",
     "CLUSTER_AUTOSCALER",
     "CLUSTER_AUTOSCALER_IMAGE_TAGS",
     "DCGM_EXPORTER",
     "GPU_OPERATOR",
+    "KSERVE",
+    "KSERVE_CRD",
     "KUBE_PROMETHEUS_STACK",
     "KUEUE",
+    "METRICS_SERVER",
     "NVIDIA_DEVICE_PLUGIN",
     "PINNED",
     "PROMETHEUS_OPERATOR_VERSION",

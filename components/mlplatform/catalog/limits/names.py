@@ -813,6 +813,7 @@ NAMED: dict[str, tuple[Named, ...]] = {
             "policy/v1:PodDisruptionBudget",
             "storage.k8s.io/v1:StorageClass",
             "monitoring.coreos.com/v1:ServiceMonitor",
+            "monitoring.coreos.com/v1:PodMonitor",
             "monitoring.coreos.com/v1:PrometheusRule",
         )
     },

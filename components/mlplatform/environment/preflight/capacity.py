@@ -15,7 +15,8 @@ The GPU budget: `budget.maxGpus` against the pools' physical GPUs at their maxim
 
 The monthly budget against the always-on minimum: what runs with every pool at its minimum,
 the control plane, the system pool, each GPU pool's minimum nodes (at the spot price when
-spot) and the MLflow database's compute, at 730 hours a month from the price tables the cost
+spot; more where served models keep more up, `environment.serving.held_nodes`) and the MLflow
+database's compute, at 730 hours a month from the price tables the cost
 estimate reads (`mlplatform.catalog.pricing`). It is a floor: disks, NAT, storage and usage
 are left out, so the cost estimate's low figure is higher; the same charges there come to the
 same figure (`tests/unit/preflight/test_capacity.py` holds them equal on the shipped stacks).
@@ -45,6 +46,7 @@ from mlplatform.environment.errors import ConfigIssue
 from mlplatform.environment.model import GpuPoolSpec, PlatformConfig, Target
 from mlplatform.environment.preflight import sharing
 from mlplatform.environment.preflight.context import Check, Preflight
+from mlplatform.environment.serving import held_nodes
 
 # ---- team quotas against the pools ------------------------------------------------------------
 
@@ -229,30 +231,33 @@ def always_on(cfg: PlatformConfig) -> list[Charge]:
     at = "cluster.systemPool.instanceType"
     sku = SHAPE_SKU[target] + shape
     charges.append(Charge(f"cluster.systemPool {runs}", runs, at, shape, sku, system.min_nodes))
+    held = held_nodes(cfg)
     for i, pool in enumerate(cfg.gpu_pools):
-        charges += _pool_charges(target, i, pool)
+        charges += _pool_charges(target, i, pool, held.get(pool.name, 0))
     if cfg.mlflow.enabled and cfg.artifact_store.enabled:
         charges += _database_charges(cfg)
     return charges
 
 
-def _pool_charges(target: Target, i: int, pool: GpuPoolSpec) -> list[Charge]:
-    if pool.min_nodes == 0:
+def _pool_charges(target: Target, i: int, pool: GpuPoolSpec, held: int) -> list[Charge]:
+    """The pool's nodes always up: its `minNodes`, or more where served models hold more."""
+    nodes = max(pool.min_nodes, held)
+    if nodes == 0:
         return []
     try:
         offering = catalog.resolve(target.value, pool.gpu.value, pool.gpus_per_node).offering
     except catalog.CatalogError:  # the spec's own rules name the pool's gpu / gpusPerNode
         return []
     spot = " (spot)" if pool.spot else ""
-    runs = f"{pool.min_nodes} x {offering.instance_type}"
+    if held > pool.min_nodes:
+        spot += " (kept up by served models)"
+    runs = f"{nodes} x {offering.instance_type}"
     at, sku = f"gpuPools[{i}].gpu", SHAPE_SKU[target] + offering.instance_type
     charges = [
-        Charge(
-            f"gpuPools[{i}] {runs}{spot}", runs, at, pool.gpu.value, sku, pool.min_nodes, pool.spot
-        )
+        Charge(f"gpuPools[{i}] {runs}{spot}", runs, at, pool.gpu.value, sku, nodes, pool.spot)
     ]
     if gpus_billed_apart(offering.instance_type) and offering.accelerator:
-        count = pool.min_nodes * pool.gpus_per_node
+        count = nodes * pool.gpus_per_node
         runs = f"{count} x {offering.accelerator} GPU"
         sku = gpu_sku(offering.accelerator)
         charges.append(

@@ -39,6 +39,7 @@ from mlplatform.environment.errors import ConfigIssue
 from mlplatform.environment.gpus import gpu_enablement_mode
 from mlplatform.environment.model import GpuEnablement, PlatformConfig, Target
 from mlplatform.environment.preflight.context import Check, Preflight
+from mlplatform.environment.serving import needs_metrics_server
 from mlplatform.naming import (
     SUFFIX_LENGTH,
     account_id,
@@ -176,6 +177,37 @@ def _queues(n: _Names) -> None:
         )
 
 
+def _serving(n: _Names) -> None:
+    """`compose/serving.py`: `kubernetes/serving.py` `KServe`, and a `ModelServing` per model
+    (its KServe objects are named after the model, judged by the spec's pattern)."""
+    spec = n.cfg.serving
+    if not spec.enabled:
+        return
+    base = f"{n.p}-serving"
+    if spec.install_cert_manager:
+        n.k8s(
+            "core/v1:Namespace", f"{base}-cert-manager-namespace", defaults.CERT_MANAGER_NAMESPACE
+        )
+        n.given("kubernetes:helm.sh/v3:Release", f"{base}-cert-manager", charts.CERT_MANAGER.name)
+    if needs_metrics_server(n.cfg):
+        n.given(
+            "kubernetes:helm.sh/v3:Release", f"{base}-metrics-server", charts.METRICS_SERVER.name
+        )
+    n.k8s("core/v1:Namespace", f"{base}-namespace", defaults.SERVING_NAMESPACE)
+    n.given("kubernetes:helm.sh/v3:Release", f"{base}-crds", charts.KSERVE_CRD.name)
+    n.given("kubernetes:helm.sh/v3:Release", f"{base}-release", charts.KSERVE.name)
+    for i, model in enumerate(spec.models):
+        at = Driver(f"serving.models[{i}].name", model.name)
+        served = f"{n.p}-model-{model.name}"
+        n.k8s(
+            "networking.k8s.io/v1:NetworkPolicy", f"{served}-policy", f"{model.name}-predictor", at
+        )
+        if n.cfg.monitoring.enabled:
+            n.k8s("monitoring.coreos.com/v1:PodMonitor", f"{served}-metrics", model.name, at)
+        if model.ingress is not None:
+            n.k8s("networking.k8s.io/v1:Ingress", f"{served}-ingress", f"{model.name}-ingress", at)
+
+
 def _monitoring(n: _Names, managed: bool) -> None:
     """`compose/monitoring.py` and `kubernetes/monitoring/stack.py` `MonitoringStack`."""
     spec = n.cfg.monitoring
@@ -205,7 +237,8 @@ def _monitoring(n: _Names, managed: bool) -> None:
         n.k8s("monitoring.coreos.com/v1:PrometheusRule", f"{base}-rules", defaults.ALERT_RULES)
     if spec.grafana:
         for uid in defaults.DASHBOARDS:
-            n.k8s("core/v1:ConfigMap", f"{base}-{uid}", uid)
+            if uid != defaults.DASHBOARD_SERVING or n.cfg.serving.enabled:
+                n.k8s("core/v1:ConfigMap", f"{base}-{uid}", uid)
 
 
 def _mlflow_server(n: _Names) -> None:
@@ -293,6 +326,7 @@ def _cloud(n: _Names, target: _Cloud) -> None:
         target.identity(f"{n.p}-mlflow", (), team=False)
         n.k8s("core/v1:Namespace", f"{n.p}-mlflow-namespace", defaults.MLFLOW_NAMESPACE)
         _mlflow_server(n)
+    _serving(n)
 
 
 # --- AWS ----------------------------------------------------------------------------------
@@ -574,6 +608,7 @@ def _kubernetes(n: _Names) -> None:
     _gpu_enablement(n, image_lacks_plugin=False)
     _teams(n)
     _queues(n)
+    _serving(n)
 
 
 _TARGETS: dict[Target, Callable[[_Names], None]] = {

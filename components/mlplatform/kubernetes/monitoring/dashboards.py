@@ -1,12 +1,18 @@
 """Grafana dashboards as code: GPU fleet (with Kueue's team queues when they run), GPU cost
-waste and MLflow, shipped as ConfigMaps the Grafana sidecar discovers (label
-grafana_dashboard=1). Every panel query is PromQL over the metrics in `metrics.py`; the tests
-parse each one with promtool."""
+waste, MLflow and, when KServe serves models, model serving, shipped as ConfigMaps the Grafana
+sidecar discovers (label grafana_dashboard=1). Every panel query is PromQL over the metrics in
+`metrics.py`; the tests parse each one with promtool."""
 
 from typing import Any, NamedTuple
 
 from mlplatform import defaults
-from mlplatform.kubernetes.monitoring.metrics import KUEUE_LEADER, MLFLOW_JOB
+from mlplatform.kubernetes.monitoring.metrics import (
+    INFERENCE_REQUESTS,
+    KUEUE_LEADER,
+    MLFLOW_JOB,
+    PREDICTOR_MODEL,
+    PREDICTORS,
+)
 from mlplatform.kubernetes.monitoring.rules import Thresholds
 
 SCHEMA_VERSION = 39
@@ -137,10 +143,76 @@ def queue_panels() -> tuple[Panel, ...]:
     )
 
 
-def dashboards(thresholds: Thresholds | None = None, queues: bool = False) -> list[Dashboard]:
+def serving_dashboard(thresholds: Thresholds) -> Dashboard:
+    """Served models (MLServer's inference routes, every replica of a model together, and the
+    predictor Deployments' available replicas), each with the serving alerts' thresholds."""
+    per_model = "{{namespace}}/{{model}}"
+    requests = f"rate(rest_server_requests_total{{{INFERENCE_REQUESTS}}}[5m])"
+    return Dashboard(
+        uid=defaults.DASHBOARD_SERVING,
+        title="mlplatform / Model serving",
+        panels=(
+            Panel(
+                "Inference requests per second by model",
+                ((f"sum by (namespace, model) ({requests})", per_model),),
+                "reqps",
+            ),
+            Panel(
+                "Inference latency p95 by model",
+                (
+                    (
+                        "histogram_quantile(0.95, sum by (namespace, model, le) (rate("
+                        "rest_server_request_duration_seconds_bucket"
+                        f"{{{INFERENCE_REQUESTS}}}[5m])))",
+                        per_model,
+                    ),
+                ),
+                "s",
+                description=(
+                    "95th percentile of the inference requests' time, all replicas of a model "
+                    "together. ModelServingSlow fires above "
+                    f"{thresholds.serving_latency_seconds:g}s."
+                ),
+            ),
+            Panel(
+                "Inference server errors by model",
+                (
+                    (
+                        "sum by (namespace, model) (rate(rest_server_requests_total{"
+                        f'{INFERENCE_REQUESTS}, status_code=~"5.."}}[5m]))'
+                        f" / sum by (namespace, model) ({requests}) * 100",
+                        per_model,
+                    ),
+                ),
+                "percent",
+                description=(
+                    "Share of the inference requests answered 5xx. ModelServingErrors fires at "
+                    f"{thresholds.serving_error_percent:g}%."
+                ),
+            ),
+            Panel(
+                "Replicas available by model",
+                (
+                    (
+                        "label_replace(max by (namespace, deployment)"
+                        f" (kube_deployment_status_replicas_available{{{PREDICTORS}}}),"
+                        f" {PREDICTOR_MODEL})",
+                        per_model,
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+def dashboards(
+    thresholds: Thresholds | None = None, queues: bool = False, serving: bool = False
+) -> list[Dashboard]:
     """The platform's dashboards; the idle threshold is the alert's, so both agree on waste.
-    With `queues` (Kueue runs), the GPU fleet dashboard adds the team queues' panels."""
-    idle = (thresholds or Thresholds()).gpu_idle_percent
+    With `queues` (Kueue runs), the GPU fleet dashboard adds the team queues' panels; with
+    `serving` (KServe serves models), the model serving dashboard comes last."""
+    chosen = thresholds or Thresholds()
+    idle = chosen.gpu_idle_percent
     allocated_util = 'DCGM_FI_DEV_GPU_UTIL{pod!=""}'
     idle_gpus = f"({allocated_util} < {idle:g})"
     gpu_requests = 'kube_pod_container_resource_requests{resource="nvidia_com_gpu"}'
@@ -293,4 +365,5 @@ def dashboards(thresholds: Thresholds | None = None, queues: bool = False) -> li
                 ),
             ),
         ),
+        *([serving_dashboard(chosen)] if serving else []),
     ]

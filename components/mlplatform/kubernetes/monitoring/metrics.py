@@ -72,6 +72,9 @@ KUBERNETES_METRICS = (
     "kube_node_status_allocatable",
     "kubelet_volume_stats_available_bytes",
     "kubelet_volume_stats_capacity_bytes",
+    # docs/metrics/workload/deployment-metrics.md: STABLE, labels deployment and namespace.
+    "kube_deployment_spec_replicas",
+    "kube_deployment_status_replicas_available",
     "up",
 )
 
@@ -116,6 +119,35 @@ metrics-service` (charts/kueue/templates/manager/auth_proxy_service.yaml), where
 is the release name `kueue` (it contains the chart's name, templates/_helpers.tpl)."""
 
 
+SERVING_SOURCE = (
+    "MLServer 1.7.1 mlserver/rest/app.py (starlette_exporter 0.24.0 PrometheusMiddleware, "
+    "app_name 'mlserver', prefix 'rest_server'), scraped from a real MLServer on loopback "
+    "(.tools/research/mlserver-metrics.md)"
+)
+SERVING_METRICS = (
+    "rest_server_requests_total",
+    "rest_server_request_duration_seconds_bucket",
+)
+"""Labels `app_name`, `method`, `path` (the route template, e.g.
+`/v2/models/{model_name}/infer`) and `status_code`, no model: the model's PodMonitor adds
+`namespace`, `pod` and `model` (one model per pod). The histogram's largest finite bucket is
+10s (prometheus_client's default buckets)."""
+INFERENCE_REQUESTS = 'app_name="mlserver", path=~".+/infer|/invocations"'
+"""Label matchers of MLServer's inference requests: `app_name` is starlette_exporter's label
+on every MLServer REST series; the paths are the routes that answer predictions, the V2
+`/v2/models/{model_name}/infer` (also under `/versions/{model_version}`) and MLflow's
+`/invocations`. Not the per-model readiness route the readinessProbe calls every 10 seconds,
+the metadata route or MLflow's `/ping`; MLServer does not count `/v2/health/*` and `/metrics`
+at all."""
+PREDICTORS = 'deployment=~".+-predictor"'
+"""Label matcher of served models' Deployments in KServe's Standard mode,
+`<InferenceService>-predictor` (KServe v0.20.0 pkg/constants/constants.go
+PredictorServiceName; the Deployment takes the component's name,
+reconcilers/deployment/deployment_reconciler.go)."""
+PREDICTOR_MODEL = '"model", "$1", "deployment", "(.+)-predictor"'
+"""label_replace arguments that name a predictor Deployment's model (its InferenceService)."""
+
+
 def known_metrics() -> frozenset[str]:
     """Every metric name a rule or panel may reference."""
     return frozenset(
@@ -123,4 +155,5 @@ def known_metrics() -> frozenset[str]:
         + list(KUBERNETES_METRICS)
         + list(MLFLOW_METRICS)
         + list(KUEUE_METRICS)
+        + list(SERVING_METRICS)
     )

@@ -9,7 +9,14 @@ from string import Template
 from typing import Any, Literal, NamedTuple, TypedDict, cast
 
 from mlplatform import defaults
-from mlplatform.kubernetes.monitoring.metrics import KUEUE_JOB, KUEUE_LEADER, MLFLOW_JOB
+from mlplatform.kubernetes.monitoring.metrics import (
+    INFERENCE_REQUESTS,
+    KUEUE_JOB,
+    KUEUE_LEADER,
+    MLFLOW_JOB,
+    PREDICTOR_MODEL,
+    PREDICTORS,
+)
 
 Severity = Literal["critical", "warning"]
 
@@ -42,6 +49,12 @@ class AlertThresholds(TypedDict, total=False):
     queue_pending_minutes: int
     """Minutes a team's queue may hold waiting workloads while admitting none before
     GpuQueueStalled fires (5-1440). Default: 60."""
+    serving_latency_seconds: float
+    """95th percentile of a served model's request time (s) that ModelServingSlow fires above
+    (above 0, below 10). Default: 1."""
+    serving_error_percent: float
+    """Share (%) of a served model's requests failing with 5xx that ModelServingErrors fires at
+    (above 0, at most 100). Default: 5."""
 
 
 class Thresholds(NamedTuple):
@@ -56,6 +69,8 @@ class Thresholds(NamedTuple):
     mlflow_error_percent: float = defaults.ALERT_MLFLOW_ERROR_PERCENT
     volume_full_percent: float = defaults.ALERT_VOLUME_FULL_PERCENT
     queue_pending_minutes: int = defaults.ALERT_QUEUE_PENDING_MINUTES
+    serving_latency_seconds: float = defaults.ALERT_SERVING_LATENCY_SECONDS
+    serving_error_percent: float = defaults.ALERT_SERVING_ERROR_PERCENT
 
     @classmethod
     def of(cls, given: AlertThresholds) -> "Thresholds":
@@ -111,6 +126,10 @@ _KUEUE_GPUS = f'resource="nvidia.com/gpu", {KUEUE_LEADER}'
 ADMISSION_WINDOW = "5m"
 """Window in which GpuQueueStalled looks for an admission at each evaluation: a few scrapes
 (`increase` needs two samples), short beside its `queue_pending_minutes` (5 or more)."""
+
+SERVING = "mlplatform-serving"
+"""Served models (with `serving` on): MLServer's request metrics, which the model's PodMonitor
+labels with `namespace`, `pod` and `model`, and kube-state-metrics' predictor Deployments."""
 
 RULES: tuple[AlertRule, ...] = (
     AlertRule(
@@ -524,19 +543,110 @@ RULES: tuple[AlertRule, ...] = (
             f"{KUEUE_JOB} (TLS or authorization of the metrics port, 8443)."
         ),
     ),
+    AlertRule(
+        name="ModelServingSlow",
+        group=SERVING,
+        # Every replica's histogram together, per model; the inference routes only (the
+        # readiness probe's answers would pull the percentile down). No requests: no value.
+        expr=(
+            "histogram_quantile(0.95, sum by (namespace, model, le) (rate("
+            f"rest_server_request_duration_seconds_bucket{{{INFERENCE_REQUESTS}}}[5m])))\n"
+            "> @serving_latency_seconds"
+        ),
+        for_="10m",
+        severity="warning",
+        summary="Model {{ $labels.model }} answers in {{ $value | humanize }}s (p95)",
+        description=(
+            "The 95th percentile of the inference requests to model {{ $labels.model }} in "
+            "namespace {{ $labels.namespace }} has been above @{serving_latency_seconds}s "
+            "for 10 minutes ({{ $value | humanize }}s now)."
+        ),
+        runbook=(
+            "Grafana's Model serving dashboard: latency that follows the request rate wants "
+            "more replicas (the model's maxReplicas, or more cpu per replica: kubectl -n "
+            "{{ $labels.namespace }} top pods -l serving.kserve.io/inferenceservice="
+            "{{ $labels.model }}); latency that came with a new model version is the model's. "
+            "MLServer's histogram ends at 10s: a p95 beyond it reads as 10."
+        ),
+    ),
+    AlertRule(
+        name="ModelServingErrors",
+        group=SERVING,
+        expr=(
+            "sum by (namespace, model) (rate(rest_server_requests_total{"
+            f'{INFERENCE_REQUESTS}, status_code=~"5.."}}[5m]))\n'
+            "/ sum by (namespace, model) (rate(rest_server_requests_total{"
+            f"{INFERENCE_REQUESTS}}}[5m])) * 100\n"
+            ">= @serving_error_percent"
+        ),
+        for_="10m",
+        severity="warning",
+        summary="Model {{ $labels.model }} fails {{ $value | humanize }}% of its requests",
+        description=(
+            "At least @serving_error_percent% of the inference requests to model "
+            "{{ $labels.model }} in namespace {{ $labels.namespace }} have failed with a "
+            "server error (5xx) for 10 minutes ({{ $value | humanize }}% now)."
+        ),
+        runbook=(
+            "kubectl -n {{ $labels.namespace }} logs -l serving.kserve.io/inferenceservice="
+            "{{ $labels.model }} -c kserve-container: MLServer logs each failure. MLServer "
+            "answers 500 to a request that lacks an input of the model's signature too (a "
+            "client's mistake: MlflowException 'Model is missing inputs'); a replica killed "
+            "for memory (kubectl describe pod: OOMKilled) wants more memory."
+        ),
+    ),
+    AlertRule(
+        name="ModelServingDown",
+        group=SERVING,
+        # kube-state-metrics, not `up`: the model's PodMonitor has no target once every pod
+        # is gone, while its Deployment stays and reports 0 available. Scaled to zero on
+        # purpose (spec 0) is not down. `model` from KServe's Deployment name.
+        expr=(
+            "label_replace(\n"
+            f"  max by (namespace, deployment) (kube_deployment_spec_replicas{{{PREDICTORS}}})"
+            " > 0\n"
+            "  and on (namespace, deployment)\n"
+            "  max by (namespace, deployment)"
+            f" (kube_deployment_status_replicas_available{{{PREDICTORS}}}) == 0,\n"
+            f"  {PREDICTOR_MODEL}\n"
+            ")"
+        ),
+        for_="10m",
+        severity="critical",
+        summary="Model {{ $labels.model }} has no replica serving",
+        description=(
+            "None of the {{ $value }} replicas Deployment {{ $labels.deployment }} wants in "
+            "namespace {{ $labels.namespace }} has been available for 10 minutes: every "
+            "request to model {{ $labels.model }} fails."
+        ),
+        runbook=(
+            "kubectl -n {{ $labels.namespace }} get inferenceservice {{ $labels.model }} and "
+            "describe its pods (-l serving.kserve.io/inferenceservice={{ $labels.model }}). "
+            "Pending: no node fits (its GPU pool at maxNodes, or the team's GPU quota, see "
+            "GpuQuotaExhausted). storage-initializer failing: the model cannot be fetched "
+            "(its modelUri, the team identity's read grant on the artifact store). "
+            "kserve-container not ready: the model did not load, its log says why. A new "
+            "model on a GPU pool that scales up from zero nodes can take this long to start."
+        ),
+    ),
 )
 
 
 def rule_groups(
-    thresholds: Thresholds | None = None, mlflow: bool = True, queues: bool = False
+    thresholds: Thresholds | None = None,
+    mlflow: bool = True,
+    queues: bool = False,
+    serving: bool = False,
 ) -> list[dict[str, Any]]:
     """Every rule, grouped, in the shape of a Prometheus rule file's `groups` (and of a
     PrometheusRule's spec.groups); without MLflow its group is left out (MlflowDown would
-    fire for ever), and the queue group comes only with Kueue (`queues`: KueueDown likewise)."""
+    fire for ever), the queue group comes only with Kueue (`queues`: KueueDown likewise) and
+    the serving group only with KServe (`serving`)."""
     chosen = thresholds or Thresholds()
+    left_out = {MLFLOW: not mlflow, QUEUES: not queues, SERVING: not serving}
     groups: dict[str, list[dict[str, Any]]] = {}
     for rule in RULES:
-        if (rule.group == MLFLOW and not mlflow) or (rule.group == QUEUES and not queues):
+        if left_out.get(rule.group, False):
             continue
         groups.setdefault(rule.group, []).append(rule.render(chosen))
     return [{"name": name, "rules": rules} for name, rules in groups.items()]

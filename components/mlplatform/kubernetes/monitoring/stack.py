@@ -61,6 +61,9 @@ class MonitoringStackArgs(TypedDict, total=False):
     """Kueue queues the teams' GPU jobs here, scraped through its chart's ServiceMonitor:
     include the queue alert group and the queue panels of the GPU fleet dashboard. Default:
     off."""
+    serving: bool
+    """KServe serves models here, each scraped through its PodMonitor: include the serving
+    alert group and the model serving dashboard. Default: off."""
     gke: bool
     """GKE nodes (driver on the host, device-named GPUs). Default: off."""
     webhooks: Sequence[pulumi.Input[str]]
@@ -176,13 +179,16 @@ class MonitoringStack(pulumi.ComponentResource):
                         thresholds,
                         mlflow=args.get("mlflow", False),
                         queues=args.get("queues", False),
+                        serving=args.get("serving", False),
                     )
                 },
                 opts=child(self, depends_on=[stack]),
             )
         if args.get("grafana", True):
             source = managed["datasource"]["type"] if managed is not None else "prometheus"
-            for dashboard in dashboards(thresholds, queues=args.get("queues", False)):
+            for dashboard in dashboards(
+                thresholds, queues=args.get("queues", False), serving=args.get("serving", False)
+            ):
                 k8s.core.v1.ConfigMap(
                     f"{name}-{dashboard.uid}",
                     metadata={
