@@ -1,11 +1,12 @@
 """The estimator's working state and the line builders every cloud's pricing rules share:
-regions, price look-ups, fixed monthly charges, usage charges and autoscaling node pools."""
+regions, price look-ups, fixed monthly charges, usage charges and autoscaling node pools (each
+pool's per-node charges kept, so what keeps nodes up, a served model, is priced from them)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mlplatform.catalog.pricing import HOURS_PER_MONTH, PER_MONTH, Price, PriceBook
@@ -102,14 +103,42 @@ def times(quantity: float) -> str:
     return "" if quantity == 1 else f"{quantity:g} x "
 
 
+@dataclass(frozen=True)
+class NodeCharge:
+    """One charge a pool's line makes per node (its machine, GPUs billed apart, its boot disk),
+    with what one node of it costs an hour, for the charges that keep its nodes up."""
+
+    line: Line
+    """The pool's line."""
+    unit: str
+    """One node's worth of it: "p4de.24xlarge (on-demand)", "200 GB gp3 disk"."""
+    counts: tuple[float, float]
+    """The pool's minimum and maximum nodes."""
+    gpu: bool
+    """A GPU pool: its nodes above the minimum run `expected_gpu_hours` in the expected figure."""
+    hourly: float = 0.0
+    """USD a node-hour (0 when the line is unknown)."""
+    rate: str = ""
+    """The rate as the line's basis gives it: "$27.447/h"."""
+
+
 @dataclass
 class Context:
-    """One estimate's cloud, prices, assumptions and the other resources of the plan."""
+    """One estimate's cloud, prices, assumptions and the other resources of the plan, with the
+    lines priced so far and the per-node charges of the pools among them."""
 
     cloud: str
     book: PriceBook
     assumptions: Assumptions
     resources: Mapping[str, CostResource]
+    lines: dict[str, list[Line]] = field(default_factory=dict)
+    """Lines of each resource priced so far, by URN (the estimator fills it)."""
+    nodes: dict[str, list[NodeCharge]] = field(default_factory=dict)
+    """Per-node charges of each pool priced so far, by URN (`pool` and `disks` fill it)."""
+
+    def _node(self, r: CostResource, charge: NodeCharge) -> Line:
+        self.nodes.setdefault(r.urn, []).append(charge)
+        return charge.line
 
     def region(self, r: CostResource, *keys: str) -> str | None:
         """Where `r` runs: its own location input (first of `keys` present), else its
@@ -186,19 +215,24 @@ class Context:
         `sku` on each, e.g. attached GPUs)."""
         low, high = counts
         capacity = "spot" if spot else "on-demand"
-        item = f"{range_of(low, high)} x {times(per_node)}{shape} ({capacity})"
+        unit = f"{times(per_node)}{shape} ({capacity})"
+        item = f"{range_of(low, high)} x {unit}"
         price = self.price(region, sku)
         if price is None:
-            return self.missing(r, item, region, sku)
+            missing = self.missing(r, item, region, sku)
+            return self._node(r, NodeCharge(missing, unit, counts, gpu))
         rate = price.rate(spot)
         if rate is None:
-            return line(r, item, "unknown", basis=f"no spot price for {sku} in {region}")
+            unpriced = line(r, item, "unknown", basis=f"no spot price for {sku} in {region}")
+            return self._node(r, NodeCharge(unpriced, unit, counts, gpu))
         hours = self.node_hours(low, high, gpu)
-        basis = f"{times(per_node)}${rate:g}/h x node-hours {_hours(hours)}"
+        per_hour = f"{times(per_node)}${rate:g}/h"
+        basis = f"{per_hour} x node-hours {_hours(hours)}"
         if gpu and high > low:
             basis += f" (expected: {self.assumptions.expected_gpu_hours:g} h a month per node "
             basis += "above the minimum)"
-        return line(r, item, "priced", hours.times(rate * per_node), basis, (price,))
+        priced = line(r, item, "priced", hours.times(rate * per_node), basis, (price,))
+        return self._node(r, NodeCharge(priced, unit, counts, gpu, rate * per_node, per_hour))
 
     def disks(
         self,
@@ -212,15 +246,19 @@ class Context:
     ) -> Line:
         """Node boot disks, one per node, billed while the node exists. `per_disk`: the price
         is per disk-month (a size tier), not per GB-month."""
-        item = f"{range_of(*counts)} x {size_gb:g} GB {sku.split(':', 1)[-1]} disk"
+        disk = f"{size_gb:g} GB {sku.split(':', 1)[-1]} disk"
+        item = f"{range_of(*counts)} x {disk}"
         price = self.price(region, sku)
         if price is None:
-            return self.missing(r, item, region, sku)
+            return self._node(r, NodeCharge(self.missing(r, item, region, sku), disk, counts, gpu))
         hours = self.node_hours(*counts, gpu)
         per_month = price.on_demand * (1 if per_disk else size_gb)
         unit = "disk-month" if per_disk else f"GB-month x {size_gb:g} GB"
-        basis = f"${price.on_demand:g}/{unit} while the node runs ({_hours(hours)} node-hours)"
-        return line(r, item, "priced", hours.times(per_month / HOURS_PER_MONTH), basis, (price,))
+        rate = f"${price.on_demand:g}/{unit}"
+        basis = f"{rate} while the node runs ({_hours(hours)} node-hours)"
+        per_hour = per_month / HOURS_PER_MONTH
+        priced = line(r, item, "priced", hours.times(per_hour), basis, (price,))
+        return self._node(r, NodeCharge(priced, disk, counts, gpu, per_hour, rate))
 
 
 def line(

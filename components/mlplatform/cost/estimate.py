@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mlplatform.catalog.pricing import price_book
-from mlplatform.cost import aws, azure, gcp, kubernetes
+from mlplatform.cost import aws, azure, gcp, kubernetes, serving
 from mlplatform.cost.context import (
     Context,
     Rule,
@@ -24,7 +24,15 @@ from mlplatform.cost.model import Assumptions, CostResource, Estimate, Line
 if TYPE_CHECKING:
     from mlplatform.engine.plan import Plan
 
-RULES: dict[str, Rule] = {**aws.RULES, **azure.RULES, **gcp.RULES, **kubernetes.RULES}
+RULES: dict[str, Rule] = {
+    **aws.RULES,
+    **azure.RULES,
+    **gcp.RULES,
+    **kubernetes.RULES,
+    **serving.RULES,
+}
+LAST = frozenset(serving.RULES)
+"""Types priced after every other resource: a served model reads its pool's lines."""
 FREE = aws.FREE | azure.FREE | gcp.FREE
 FREE_PREFIXES = (
     aws.FREE_PREFIXES
@@ -88,7 +96,7 @@ def estimate(
     ctx = Context(cloud, price_book(cloud), assumptions, {r.urn: r for r in listed})
     lines: list[Line] = []
     free = 0
-    for r in listed:
+    for r in [r for r in listed if r.type not in LAST] + [r for r in listed if r.type in LAST]:
         package = r.type.split(":", 1)[0]
         if r.custom is False or (r.custom is None and package in COMPONENT_PACKAGES):
             continue
@@ -109,6 +117,7 @@ def estimate(
             charged.append(line(r, r.type, "unknown", basis=why, deferred=later))
         if charged:
             lines.extend(charged)
+            ctx.lines[r.urn] = charged
         else:
             free += 1
     regions = sorted({p.region for ln in lines for p in ln.prices})

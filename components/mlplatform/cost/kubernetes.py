@@ -14,7 +14,7 @@ from typing import Any
 
 from mlplatform import defaults
 from mlplatform.cost.azure import disk_sku
-from mlplatform.cost.context import Context, Rule, dig, number, times
+from mlplatform.cost.context import Context, Rule, dig, line, number, times
 from mlplatform.cost.model import CostResource, Line
 
 DEFAULT_CLASS = {"aws": defaults.EKS_STORAGE_CLASS, "azure": "managed-csi", "gcp": "standard-rwo"}
@@ -119,11 +119,28 @@ def chart_claims(values: Any, replicas: float = 1.0) -> Iterator[tuple[Any, str 
             yield from chart_claims(value, number(values.get("replicas"), 1.0) or 0.0)
 
 
+SHARED_LOAD_BALANCER_CLASSES = frozenset({"nginx", "traefik", "webapprouting.kubernetes.azure.com"})
+"""Ingress classes whose controller serves every Ingress through its own one load balancer (the
+controller's Service of type LoadBalancer), so an Ingress adds none: ingress-nginx
+(kubernetes.github.io/ingress-nginx/deploy, "exposed ... via a Service of Type=LoadBalancer"),
+Traefik (its chart's `service.type: LoadBalancer`) and AKS's application routing add-on (a
+managed ingress-nginx, learn.microsoft.com/azure/aks/app-routing). Checked 2026-12-07. Other
+classes may make a load balancer per Ingress (AWS Load Balancer Controller's `alb`, GKE's
+`gce`), so theirs stays unknown."""
+
+
 def ingress(r: CostResource, ctx: Context) -> Iterator[Line]:
-    """On a cloud an Ingress usually becomes a load balancer, which its controller makes."""
-    if ctx.cloud in LOAD_BALANCER:
-        region = r.region or ctx.assumptions.region
-        yield ctx.missing(r, "load balancer an ingress controller makes", region, "ingress")
+    """On a cloud an Ingress may become a load balancer, which its controller makes: none of its
+    own behind a controller sharing one (charged with that controller, outside the stack)."""
+    if ctx.cloud not in LOAD_BALANCER:
+        return
+    class_name = dig(r.inputs, "spec", "ingressClassName")
+    if class_name in SHARED_LOAD_BALANCER_CLASSES:
+        basis = f"class {class_name}: served by its controller's one load balancer, not the stack's"
+        yield line(r, "no load balancer of its own", "priced", None, basis)
+        return
+    region = r.region or ctx.assumptions.region
+    yield ctx.missing(r, "load balancer an ingress controller makes", region, "ingress")
 
 
 def service(r: CostResource, ctx: Context) -> Iterator[Line]:

@@ -4,6 +4,7 @@ charge with the prices it used.
 A month is 730 hours. Every figure is a range: `low` with every autoscaling pool at its minimum
 size around the clock, `high` at its maximum around the clock, and `expected` with each GPU
 node above the minimum running `expected_gpu_hours` a month (CPU pools stay at their minimum).
+Nodes a served model keeps up run around the clock in `low` and `expected` too (`serving`).
 """
 
 from __future__ import annotations
