@@ -14,6 +14,7 @@ from mlplatform_policies import (
     network,
     queues,
     registries,
+    serving,
     storage,
     workloads,
 )
@@ -29,6 +30,7 @@ RULES: tuple[Rule, ...] = (
     *databases.RULES,
     *network.RULES,
     *workloads.RULES,
+    *serving.RULES,
     *monitoring.RULES,
     *cost.RULES,
 )

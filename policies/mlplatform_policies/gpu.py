@@ -112,6 +112,28 @@ def gpu_pool(resource: Resource) -> GpuPool | None:
     )
 
 
+def node_taints(resource: Resource) -> list[tuple[str, str, str]]:
+    """(key, value, effect) of each taint a node pool puts on its nodes, effects in Kubernetes
+    spelling (NoSchedule) and an absent value as "": EKS `taints` and GKE `nodeConfig.taints`
+    ({key, value, effect}), AKS `nodeTaints` ("key=value:effect")."""
+    props = resource.props
+    if resource.type == AKS_POOL:
+        taints = [str(t) for t in items(props, "nodeTaints")]
+        return [
+            (
+                t.split("=")[0].split(":")[0],
+                t.partition("=")[2].rpartition(":")[0] if "=" in t else "",
+                t.rsplit(":", 1)[-1],
+            )
+            for t in taints
+        ]
+    path = "nodeConfig.taints" if resource.type == GKE_POOL else "taints"
+    return [
+        (str(get(t, "key")), str(get(t, "value", "")), _effect(str(get(t, "effect"))))
+        for t in items(props, path)
+    ]
+
+
 def _gke_size(props: object, bound: str, fixed: int, zones: int) -> int:
     total = get(props, f"autoscaling.total{bound}NodeCount")
     if total is not None:

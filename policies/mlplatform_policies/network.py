@@ -1,12 +1,15 @@
 """Network exposure: no firewall rule, security group or network security rule lets the whole
-internet in. Each is judged on its own resource, keyed on its type, so one in a user's program
-that uses none of mlplatform's components fails as surely as one of ours.
+internet in, and no Kubernetes Ingress serves a host over plain HTTP. Each is judged on its own
+resource, keyed on its type, so one in a user's program that uses none of mlplatform's
+components fails as surely as one of ours (MLflow's Ingress and a served model's alike).
 
 Properties are the camelCase inputs the Pulumi providers capture (checked against pulumi-aws
 7.51.1, pulumi-gcp 10.2.0 and pulumi-azure-native 3.29.0, and their registry pages
 aws/api-docs/ec2/securitygroup, ec2/securitygrouprule, vpc/securitygroupingressrule,
 gcp/api-docs/compute/firewall, azure-native/api-docs/network/securityrule and
-network/networksecuritygroup).
+network/networksecuritygroup). Ingress: networking.k8s.io/v1 IngressSpec and IngressTLS (a TLS
+entry's `hosts` "defaults to the wildcard host setting for the loadbalancer controller" when left
+unspecified) and IngressRule.host (a wildcard `*.` is one whole first label, matching one label).
 """
 
 from __future__ import annotations
@@ -27,6 +30,11 @@ AZURE_ANYWHERE = ("*", "internet", *OPEN_TO_ALL)
 tag every public one (SecurityRule.sourceAddressPrefix; service tags are case-insensitive)."""
 ANY_PROTOCOL = ("-1", "all", "*")
 """AWS (-1), GCP (all) and Azure (*) spellings of every protocol."""
+INGRESS = "kubernetes:networking.k8s.io/v1:Ingress"
+ANY_HOST = (
+    "answers any host name over plain HTTP (only a spec.tls entry without hosts, the "
+    "controller's default certificate, covers it)"
+)
 
 
 def _traffic(protocol: Any, ports: Sequence[str]) -> str:
@@ -114,6 +122,42 @@ def _no_internet_ingress(resource: Resource, _: Config) -> Iterator[str]:
             yield from (f"rule {get(rule, 'name')}: {m}" for m in _azure_rule(rule))
 
 
+def _certified(names: Sequence[str], host: str) -> bool:
+    """Whether a TLS entry's hosts cover `host`: the same name, or a wildcard `*.example.com`
+    over a name one label longer (`api.example.com`)."""
+    label, dot, rest = host.partition(".")
+    wildcard = f"*.{rest}" if dot and label else None
+    return any(n in (host, wildcard) for n in names)
+
+
+def _ingress_tls(resource: Resource, _: Config) -> Iterator[str]:
+    spec = get(resource.props, "spec", {})
+    entries = items(spec, "tls")
+    names = [str(h) for entry in entries for h in items(entry, "hosts")]
+    any_host = any(not items(entry, "hosts") for entry in entries)
+    hosts = [(i, get(rule, "host")) for i, rule in enumerate(items(spec, "rules"))]
+    default = get(spec, "defaultBackend")
+    if not entries:
+        served = [str(h) for _, h in hosts if h not in (None, "")]
+        if default is not None or any(h in (None, "") for _, h in hosts):
+            served.append("any host")
+        if served:
+            shown = ", ".join(served)
+            yield f"the Ingress has no TLS (spec.tls): it serves {shown} over plain HTTP"
+        return
+    for i, host in hosts:
+        if host in (None, ""):
+            if not any_host:
+                yield f"spec.rules[{i}] has no host: it {ANY_HOST}"
+        elif not any_host and not _certified(names, str(host)):
+            yield (
+                f"host {str(host)!r} (spec.rules[{i}].host) is in no spec.tls[].hosts: it is "
+                "served over plain HTTP"
+            )
+    if default is not None and not any_host:
+        yield f"spec.defaultBackend {ANY_HOST}"
+
+
 RULES = (
     Rule(
         id="MLP-NET-01",
@@ -135,5 +179,19 @@ RULES = (
         remediation="Admit the networks, security groups or service tags that need the port "
         "(mlplatform admits the VPC and the cluster), never 0.0.0.0/0, ::/0, * or Internet.",
         check=_no_internet_ingress,
+    ),
+    Rule(
+        id="MLP-NET-02",
+        name="kubernetes-ingress-tls",
+        description="Every Ingress serves each of its hosts over TLS.",
+        enforcement="mandatory",
+        severity="high",
+        resource_types=(INGRESS,),
+        anchor="mlplatform",
+        frameworks=(),
+        remediation="List every rule's host under spec.tls[].hosts with the Secret of its "
+        "certificate (mlflow.ingress and serving.models[].ingress do, cert-manager filling it "
+        "with clusterIssuer).",
+        check=_ingress_tls,
     ),
 )

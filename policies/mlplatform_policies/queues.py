@@ -74,24 +74,24 @@ def quantity(value: Any) -> Fraction | None:
     return (-1 if found["sign"] == "-" else 1) * number * scale
 
 
-def _label(labels: Any, key: str) -> Any:
+def label_value(labels: Any, key: str) -> Any:
     """A label's value, None when absent (label keys hold dots: not a `get` path)."""
     return labels[key] if isinstance(labels, Mapping) and key in labels else None
 
 
-def _name(resource: Resource) -> str:
+def object_name(resource: Resource) -> str:
     """The object's Kubernetes name (the Pulumi name when the program leaves it to autonaming)."""
     return str(get(resource.props, "metadata.name", resource.name))
 
 
-def _gpu_pools(resources: Sequence[Resource]) -> dict[str, list[Resource]]:
+def gpu_pools_by_label(resources: Sequence[Resource]) -> dict[str, list[Resource]]:
     """The planned GPU pools by the pool label their nodes carry (CPU pools are left out)."""
     found: dict[str, list[Resource]] = {}
     for resource in of_type(resources, *POOL_TYPES):
         if gpu_pool(resource) is None:
             continue
         labels = get(resource.props, NODE_LABELS[resource.type])
-        pool = _label(labels, POOL_LABEL)
+        pool = label_value(labels, POOL_LABEL)
         if pool is not None:
             found.setdefault(str(pool), []).append(resource)
     return found
@@ -108,13 +108,13 @@ def _flavor_names(group: Any) -> Iterator[tuple[int, Any]]:
 
 
 def _selects_pools(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
-    pools = _gpu_pools(resources)
+    pools = gpu_pools_by_label(resources)
     planned = ", ".join(sorted(pools))
     flavors = list(of_type(resources, FLAVOR))
     found: list[tuple[str, str]] = []
     for resource in flavors:
-        name, labels = _name(resource), get(resource.props, "spec.nodeLabels")
-        pool = _label(labels, POOL_LABEL)
+        name, labels = object_name(resource), get(resource.props, "spec.nodeLabels")
+        pool = label_value(labels, POOL_LABEL)
         if pool is not None and str(pool) not in pools:
             where = _listing(pools, "GPU pools", "the stack plans no GPU pool")
             found.append(
@@ -134,7 +134,7 @@ def _selects_pools(resources: Sequence[Resource], _: Config) -> Iterator[tuple[s
                     resource.urn,
                 )
             )
-    defined = {_name(r) for r in flavors}
+    defined = {object_name(r) for r in flavors}
     known = _listing(defined, "ResourceFlavors", "the stack defines no ResourceFlavor")
     for resource in of_type(resources, CLUSTER_QUEUE, COHORT):
         kind = resource.type.rsplit(":", 1)[-1]
@@ -148,7 +148,7 @@ def _selects_pools(resources: Sequence[Resource], _: Config) -> Iterator[tuple[s
                 if str(flavor) not in defined:
                     found.append(
                         (
-                            f"{kind} {_name(resource)} names flavor {str(flavor)!r} "
+                            f"{kind} {object_name(resource)} names flavor {str(flavor)!r} "
                             f"(spec.resourceGroups[{g}].flavors[{f}].name), which no "
                             f"ResourceFlavor of the stack defines ({known}); {then}",
                             resource.urn,
@@ -170,7 +170,7 @@ class _Quotas:
 
 def _gpu_quotas(resource: Resource, into: dict[str, _Quotas]) -> Iterator[str]:
     """Adds the resource's whole GPU quotas per flavor to `into`; yields what is not whole."""
-    kind, name = resource.type.rsplit(":", 1)[-1], _name(resource)
+    kind, name = resource.type.rsplit(":", 1)[-1], object_name(resource)
     for group in items(resource.props, "spec.resourceGroups"):
         for flavor in items(group, "flavors"):
             flavor_name = str(get(flavor, "name"))
@@ -205,7 +205,11 @@ def _physical_gpus(pools: list[Resource]) -> int | None:
     for resource in pools:
         labels = get(resource.props, NODE_LABELS[resource.type])
         pool = gpu_pool(resource)
-        if _label(labels, SHARED_POOL_LABEL) is None or pool is None or pool.gpus_per_node is None:
+        if (
+            label_value(labels, SHARED_POOL_LABEL) is None
+            or pool is None
+            or pool.gpus_per_node is None
+        ):
             return None
         total += pool.gpus_per_node * pool.max_nodes
     return total
@@ -221,9 +225,9 @@ def _quota_total(resources: Sequence[Resource], config: Config) -> Iterator[tupl
         for resource in of_type(resources, CLUSTER_QUEUE, COHORT)
         for message in _gpu_quotas(resource, quotas)
     ]
-    pools = _gpu_pools(resources)
+    pools = gpu_pools_by_label(resources)
     flavors = {
-        _name(r): _label(get(r.props, "spec.nodeLabels"), POOL_LABEL)
+        object_name(r): label_value(get(r.props, "spec.nodeLabels"), POOL_LABEL)
         for r in of_type(resources, FLAVOR)
     }
     counted: list[str] = []

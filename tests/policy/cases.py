@@ -2207,6 +2207,395 @@ API_TOKENS: list[Case] = [
     ),
 ]
 
+# ---- model serving (KServe) ----------------------------------------------------------------
+ISVC = "kubernetes:serving.kserve.io/v1beta1:InferenceService"
+SERVING_RUNTIME = "kubernetes:serving.kserve.io/v1alpha1:ServingRuntime"
+RELEASE = "kubernetes:helm.sh/v3:Release"
+IDENTITY = "kubernetes-inference-service-workload-identity"
+STANDARD = "platform-inference-service-standard-mode"
+PLACED = "platform-inference-service-gpu-pool"
+NON_ROOT = "kubernetes-serving-runtime-non-root"
+PINNED = "kubernetes-serving-runtime-image-pinned"
+MODE = "serving.kserve.io/deploymentMode"
+GPU_TOLERATION = {"key": "nvidia.com/gpu", "operator": "Exists", "effect": "NoSchedule"}
+ON_T4 = {POOL_KEY: "t4", "mlplatform.io/gpu": "T4"}
+READ_AS_DEFAULT = (
+    "the model is read as the namespace's default service account; name one bound to a "
+    "workload identity (mlplatform's: ml-workload)"
+)
+STATIC_KEYS = (
+    "the model is read with the static keys it holds; drop it and let the service account's "
+    "workload identity read the model"
+)
+
+
+def isvc(
+    name: str = "reranker",
+    metadata_annotations: Any = None,
+    gpus: Any = None,
+    **predictor: Any,
+) -> Resource:
+    """An InferenceService as ModelServing plans it: Standard mode, the team's identity, the
+    model's GPUs (if any) in its limits; `predictor` fields replace or add to its predictor."""
+    limits: dict[str, Any] = {"memory": "16Gi"}
+    if gpus is not None:
+        limits["nvidia.com/gpu"] = gpus
+    spec: dict[str, Any] = {
+        "serviceAccountName": "ml-workload",
+        "model": {
+            "modelFormat": {"name": "mlflow", "version": "3"},
+            "runtime": name,
+            "storageUri": "s3://artifacts/2/models/m-1/artifacts",
+            "resources": {"requests": {"memory": "16Gi"}, "limits": limits},
+        },
+    }
+    spec.update(predictor)
+    annotations = {MODE: "Standard"} if metadata_annotations is None else metadata_annotations
+    meta = {"name": name, "namespace": "inference", "annotations": annotations}
+    return res(ISVC, {"metadata": meta, "spec": {"predictor": spec}}, f"model-{name}")
+
+
+def gpu_isvc(selector: Any = ON_T4, tolerations: Any = None, gpus: Any = "1") -> Resource:
+    """A GPU InferenceService on `selector`, tolerating the GPU taint unless told otherwise."""
+    return isvc(
+        gpus=gpus,
+        nodeSelector=selector,
+        tolerations=[GPU_TOLERATION] if tolerations is None else tolerations,
+    )
+
+
+def kserve_release(
+    values: Any, chart: str = "oci://ghcr.io/kserve/charts/kserve-resources"
+) -> Resource:
+    props = {"name": "kserve-resources", "chart": chart, "namespace": "kserve", "values": values}
+    return res(RELEASE, props, "serving-release")
+
+
+def serving_runtime(
+    image: Any = "registry.example/serving:mlserver-1.7.1", context: Any = None
+) -> Resource:
+    security = {"allowPrivilegeEscalation": False, "runAsNonRoot": True}
+    container = {
+        "name": "kserve-container",
+        "image": image,
+        "securityContext": security if context is None else context,
+    }
+    return res(SERVING_RUNTIME, {"spec": {"containers": [container]}}, "runtime")
+
+
+def standard_mode(mode: Any) -> dict[str, Any]:
+    return {"kserve": {"controller": {"deploymentMode": mode}}}
+
+
+STANDARD_KSERVE = kserve_release(standard_mode("Standard"))
+SERVING_POOL = eks_pool(labels={**ON_T4, "nvidia.com/gpu.present": "true"})
+"""eks_pool(): nodes tainted nvidia.com/gpu=present:NoSchedule."""
+SPOT_AKS = aks_pool(
+    nodeLabels={POOL_KEY: "t4spot"},
+    nodeTaints=[
+        "nvidia.com/gpu=present:NoSchedule",
+        "kubernetes.azure.com/scalesetpriority=spot:NoSchedule",
+    ],
+)
+NOT_TOLERATED = (
+    "InferenceService reranker does not tolerate taint nvidia.com/gpu=present:NoSchedule of "
+    "pool t4 (spec.predictor.tolerations): its replicas cannot schedule there"
+)
+SERVING: list[Case] = [
+    (IDENTITY, "named identity", isvc(), []),
+    (
+        IDENTITY,
+        "no service account",
+        isvc(serviceAccountName=None),
+        [f"spec.predictor.serviceAccountName is not set: {READ_AS_DEFAULT}"],
+    ),
+    (
+        IDENTITY,
+        "default service account",
+        isvc(serviceAccountName="default"),
+        [f"spec.predictor.serviceAccountName is 'default': {READ_AS_DEFAULT}"],
+    ),
+    (
+        IDENTITY,
+        "storage secret annotations",
+        isvc(
+            metadata_annotations={MODE: "Standard", "serving.kserve.io/secretName": "s3creds"},
+            annotations={"serving.kserve.io/storageSecretName": "blob-keys"},
+        ),
+        [
+            "metadata.annotations[\"serving.kserve.io/secretName\"] names Secret 's3creds': "
+            + STATIC_KEYS,
+            'spec.predictor.annotations["serving.kserve.io/storageSecretName"] names Secret '
+            "'blob-keys': " + STATIC_KEYS,
+        ],
+    ),
+    (
+        IDENTITY,
+        "storage spec key",
+        isvc(
+            model={
+                "modelFormat": {"name": "mlflow"},
+                "storage": {"key": "s3-prod", "path": "models/m-1"},
+            }
+        ),
+        [
+            "spec.predictor.model.storage.key 's3-prod' names an entry of the storage-config "
+            "Secret: " + STATIC_KEYS
+        ],
+    ),
+    (IDENTITY, "unknown service account", isvc(serviceAccountName=U), NOT_EVALUATED),
+    (IDENTITY, "unknown annotations", isvc(metadata_annotations=U), NOT_EVALUATED),
+    (STANDARD, "standard under a standard kserve", [STANDARD_KSERVE, isvc()], []),
+    (
+        # The chart's own default (Knative): the rule judges only where the stack runs Standard.
+        STANDARD,
+        "kserve in its default mode",
+        [kserve_release({}), isvc(metadata_annotations={})],
+        [],
+    ),
+    (STANDARD, "kserve installed outside the stack", [isvc(metadata_annotations={})], []),
+    (
+        # A local chart, and the release's legacy name for Standard (KServe converts it).
+        STANDARD,
+        "local chart in the legacy spelling",
+        [
+            kserve_release(standard_mode("RawDeployment"), "charts/kserve-resources-v0.20.0.tgz"),
+            isvc(),
+        ],
+        [],
+    ),
+    (
+        STANDARD,
+        "no mode named",
+        [STANDARD_KSERVE, isvc(metadata_annotations={})],
+        [
+            'InferenceService reranker names no mode (metadata.annotations["serving.kserve.io/'
+            'deploymentMode"]): it takes whatever mode KServe defaults to when it is created; '
+            "say Standard, the mode release kserve-resources runs"
+        ],
+    ),
+    (
+        STANDARD,
+        "legacy RawDeployment",
+        [STANDARD_KSERVE, isvc(metadata_annotations={MODE: "RawDeployment"})],
+        [
+            "InferenceService reranker says 'RawDeployment', the deprecated name KServe's "
+            "webhook rewrites to Standard (the object then never matches its inputs); say "
+            "Standard"
+        ],
+    ),
+    (
+        STANDARD,
+        "knative",
+        [STANDARD_KSERVE, isvc(metadata_annotations={MODE: "Knative"})],
+        [
+            "InferenceService reranker asks for mode 'Knative', but release kserve-resources "
+            "runs KServe in Standard mode; say Standard"
+        ],
+    ),
+    (
+        STANDARD,
+        "unknown release values",
+        [kserve_release(standard_mode(U)), isvc()],
+        NOT_EVALUATED,
+    ),
+    (
+        STANDARD,
+        "unknown mode",
+        [STANDARD_KSERVE, isvc(metadata_annotations={MODE: U})],
+        NOT_EVALUATED,
+    ),
+    (PLACED, "on a planned pool", [SERVING_POOL, GKE_GPU, gpu_isvc()], []),
+    (PLACED, "cpu model beside GPU pools", [SERVING_POOL, isvc(name="churn")], []),
+    (
+        # The kubernetes target: no pool in the plan, the cluster's own GPU nodes.
+        PLACED,
+        "existing cluster's GPU nodes",
+        [gpu_isvc({"nvidia.com/gpu.present": "true"})],
+        [],
+    ),
+    (
+        PLACED,
+        "spot pool, both taints tolerated",
+        [
+            SPOT_AKS,
+            gpu_isvc(
+                {POOL_KEY: "t4spot"},
+                [
+                    {"key": "nvidia.com/gpu", "operator": "Equal", "value": "present"},
+                    {
+                        "key": "kubernetes.azure.com/scalesetpriority",
+                        "value": "spot",
+                        "effect": "NoSchedule",
+                    },
+                ],
+            ),
+        ],
+        [],
+    ),
+    (
+        PLACED,
+        "every taint tolerated",
+        [SERVING_POOL, gpu_isvc(tolerations=[{"operator": "Exists"}])],
+        [],
+    ),
+    (
+        PLACED,
+        "pool the stack does not plan",
+        [SERVING_POOL, GKE_GPU, gpu_isvc({POOL_KEY: "a100"})],
+        [
+            "InferenceService reranker asks for 1 nvidia.com/gpu but selects pool 'a100' "
+            '(spec.predictor.nodeSelector["mlplatform.io/pool"]), which no GPU pool of the '
+            "stack carries (its GPU pools: h100, t4)"
+        ],
+    ),
+    (
+        PLACED,
+        "the system pool",
+        [LABELLED_SYSTEM_POOL, gpu_isvc({POOL_KEY: "system"})],
+        [
+            "InferenceService reranker asks for 1 nvidia.com/gpu but selects pool 'system' "
+            '(spec.predictor.nodeSelector["mlplatform.io/pool"]), which no GPU pool of the '
+            "stack carries (the stack plans no GPU pool)"
+        ],
+    ),
+    (
+        PLACED,
+        "no pool beside planned pools",
+        [SERVING_POOL, GKE_GPU, gpu_isvc({"nvidia.com/gpu.present": "true"})],
+        [
+            "InferenceService reranker asks for 1 nvidia.com/gpu but selects no GPU pool (no "
+            '"mlplatform.io/pool" in spec.predictor.nodeSelector) while the stack plans GPU '
+            "pools (h100, t4): its replicas may land on any GPU node"
+        ],
+    ),
+    (
+        # GPUs of a custom predictor container count too.
+        PLACED,
+        "custom container, no node selector",
+        [
+            SERVING_POOL,
+            isvc(
+                model=None,
+                containers=[
+                    {"name": "kserve-container", "resources": {"limits": {"nvidia.com/gpu": 2}}}
+                ],
+            ),
+        ],
+        [
+            "InferenceService reranker asks for 2 nvidia.com/gpu but selects no GPU pool (no "
+            '"mlplatform.io/pool" in spec.predictor.nodeSelector) while the stack plans GPU '
+            "pools (t4): its replicas may land on any GPU node"
+        ],
+    ),
+    (
+        PLACED,
+        "node label the pool's nodes do not carry",
+        [SERVING_POOL, gpu_isvc({**ON_T4, "mlplatform.io/gpu": "L4"})],
+        [
+            "InferenceService reranker selects mlplatform.io/gpu='L4' "
+            "(spec.predictor.nodeSelector), but pool t4's nodes carry mlplatform.io/gpu='T4': "
+            "no node matches"
+        ],
+    ),
+    (PLACED, "no toleration", [SERVING_POOL, gpu_isvc(tolerations=[])], [NOT_TOLERATED]),
+    (
+        PLACED,
+        "toleration of another value",
+        [
+            SERVING_POOL,
+            gpu_isvc(tolerations=[{"key": "nvidia.com/gpu", "operator": "Equal", "value": "yes"}]),
+        ],
+        [NOT_TOLERATED],
+    ),
+    (
+        PLACED,
+        "toleration of another effect",
+        [SERVING_POOL, gpu_isvc(tolerations=[{**GPU_TOLERATION, "effect": "NoExecute"}])],
+        [NOT_TOLERATED],
+    ),
+    (
+        PLACED,
+        "spot taint not tolerated",
+        [SPOT_AKS, gpu_isvc({POOL_KEY: "t4spot"})],
+        [
+            "InferenceService reranker does not tolerate taint kubernetes.azure.com/"
+            "scalesetpriority=spot:NoSchedule of pool t4spot (spec.predictor.tolerations): its "
+            "replicas cannot schedule there"
+        ],
+    ),
+    (
+        PLACED,
+        "existing cluster's GPU nodes, no toleration",
+        [gpu_isvc({"nvidia.com/gpu.present": "true"}, [])],
+        [
+            "InferenceService reranker does not tolerate taint nvidia.com/gpu=present:NoSchedule "
+            "of the cluster's GPU nodes (spec.predictor.tolerations): its replicas cannot "
+            "schedule there"
+        ],
+    ),
+    (
+        PLACED,
+        "GPUs not a whole number",
+        [SERVING_POOL, gpu_isvc(gpus="one")],
+        [
+            "InferenceService reranker: spec.predictor.model.resources.limits"
+            "[\"nvidia.com/gpu\"] 'one' is not a whole number of GPUs; use an integer such as "
+            '"1"'
+        ],
+    ),
+    (PLACED, "unknown GPUs", [SERVING_POOL, gpu_isvc(gpus=U)], NOT_EVALUATED),
+    (PLACED, "unknown node selector", [SERVING_POOL, gpu_isvc(U)], NOT_EVALUATED),
+    (PLACED, "unknown tolerations", [SERVING_POOL, gpu_isvc(tolerations=U)], NOT_EVALUATED),
+    (PLACED, "unknown labels of a pool", [eks_pool(labels=U), gpu_isvc()], NOT_EVALUATED),
+    (NON_ROOT, "non-root, no escalation", serving_runtime(), []),
+    (
+        NON_ROOT,
+        "may run as root and escalate",
+        serving_runtime(context={"allowPrivilegeEscalation": True}),
+        [
+            "container kserve-container: securityContext.runAsNonRoot is not true: it may run "
+            "as root",
+            "container kserve-container: securityContext.allowPrivilegeEscalation is not false: "
+            "a process may gain more privileges than its parent",
+        ],
+    ),
+    (
+        NON_ROOT,
+        "no security context",
+        serving_runtime(context={}),
+        [
+            "container kserve-container: securityContext.runAsNonRoot is not true: it may run "
+            "as root",
+            "container kserve-container: securityContext.allowPrivilegeEscalation is not false: "
+            "a process may gain more privileges than its parent",
+        ],
+    ),
+    (NON_ROOT, "unknown security context", serving_runtime(context=U), NOT_EVALUATED),
+    (PINNED, "version tag", serving_runtime(), []),
+    (PINNED, "digest", serving_runtime("registry.example/serving@sha256:" + "a" * 64), []),
+    (PINNED, "registry port and tag", serving_runtime("localhost:5000/serving:1.7.1"), []),
+    (
+        PINNED,
+        "untagged",
+        serving_runtime("localhost:5000/serving"),
+        [
+            "container kserve-container: image 'localhost:5000/serving' has no tag: Kubernetes "
+            "pulls :latest, whatever it is at each pull; name a version tag or a digest"
+        ],
+    ),
+    (
+        PINNED,
+        "latest",
+        serving_runtime("docker.io/seldonio/mlserver:latest"),
+        [
+            "container kserve-container: image 'docker.io/seldonio/mlserver:latest' is :latest, "
+            "whatever it is at each pull; name a version tag or a digest"
+        ],
+    ),
+    (PINNED, "unknown image", serving_runtime(U), NOT_EVALUATED),
+]
+
 # ---- network -------------------------------------------------------------------------------
 SG = "aws:ec2/securityGroup:SecurityGroup"
 SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
@@ -2402,6 +2791,88 @@ NETWORK: list[Case] = [
         res(SG_RULE, {"type": "ingress", "protocol": "tcp", "cidrBlocks": ["10.0.0.0/8", U]}),
         NOT_EVALUATED,
     ),
+]
+
+INGRESS = "kubernetes:networking.k8s.io/v1:Ingress"
+INGRESS_TLS = "kubernetes-ingress-tls"
+MODEL_HOST = "reranker.ml.example.com"
+PREDICTOR = {"service": {"name": "reranker-predictor", "port": {"number": 80}}}
+
+
+def ingress(tls: Any, *hosts: Any, default_backend: Any = None) -> Resource:
+    """An Ingress routing each of `hosts` (None: a rule without host) to a model's predictor
+    Service, as ModelServing's does."""
+    rules = [
+        {
+            **({} if host is None else {"host": host}),
+            "http": {"paths": [{"path": "/", "pathType": "Prefix", "backend": PREDICTOR}]},
+        }
+        for host in hosts
+    ]
+    spec: dict[str, Any] = {"ingressClassName": "nginx", "rules": rules}
+    if tls is not None:
+        spec["tls"] = tls
+    if default_backend is not None:
+        spec["defaultBackend"] = default_backend
+    meta = {"name": "reranker", "namespace": "inference"}
+    return res(INGRESS, {"metadata": meta, "spec": spec}, "reranker-ingress")
+
+
+MODEL_TLS = [{"hosts": [MODEL_HOST], "secretName": "reranker-tls"}]
+PLAIN_HTTP = "is served over plain HTTP"
+ANY_HOST = (
+    "answers any host name over plain HTTP (only a spec.tls entry without hosts, the "
+    "controller's default certificate, covers it)"
+)
+INGRESSES: list[Case] = [
+    (INGRESS_TLS, "model's ingress", ingress(MODEL_TLS, MODEL_HOST), []),
+    (
+        INGRESS_TLS,
+        "wildcard certificate",
+        ingress([{"hosts": ["*.ml.example.com"], "secretName": "ml"}], MODEL_HOST),
+        [],
+    ),
+    (
+        INGRESS_TLS,
+        "any host on the default certificate",
+        ingress([{}], None, default_backend=PREDICTOR),
+        [],
+    ),
+    (
+        INGRESS_TLS,
+        "no tls",
+        ingress(None, MODEL_HOST, "api.ml.example.com"),
+        [
+            "the Ingress has no TLS (spec.tls): it serves reranker.ml.example.com, "
+            "api.ml.example.com over plain HTTP"
+        ],
+    ),
+    (
+        INGRESS_TLS,
+        "a host without a certificate",
+        ingress(MODEL_TLS, MODEL_HOST, "api.ml.example.com"),
+        [
+            "host 'api.ml.example.com' (spec.rules[1].host) is in no spec.tls[].hosts: "
+            f"it {PLAIN_HTTP}"
+        ],
+    ),
+    (
+        INGRESS_TLS,
+        "wildcard covers one label",
+        ingress([{"hosts": ["*.example.com"]}], MODEL_HOST),
+        [
+            "host 'reranker.ml.example.com' (spec.rules[0].host) is in no spec.tls[].hosts: "
+            f"it {PLAIN_HTTP}"
+        ],
+    ),
+    (
+        INGRESS_TLS,
+        "rule without host and default backend",
+        ingress(MODEL_TLS, MODEL_HOST, None, default_backend=PREDICTOR),
+        [f"spec.rules[1] has no host: it {ANY_HOST}", f"spec.defaultBackend {ANY_HOST}"],
+    ),
+    (INGRESS_TLS, "unknown tls", ingress(U, MODEL_HOST), NOT_EVALUATED),
+    (INGRESS_TLS, "unknown host", ingress(MODEL_TLS, U), NOT_EVALUATED),
 ]
 
 # ---- monitoring ----------------------------------------------------------------------------
@@ -2629,7 +3100,9 @@ CASES: list[Case] = [
     *DATABASES,
     *WORKLOADS,
     *API_TOKENS,
+    *SERVING,
     *NETWORK,
+    *INGRESSES,
     *MONITORING,
     *COST,
 ]

@@ -122,6 +122,17 @@ def user_program() -> None:
             },
         },
     )
+    backend: k8s.networking.v1.IngressBackendArgsDict = {
+        "service": {"name": "app", "port": {"number": 80}}
+    }
+    http: k8s.networking.v1.HTTPIngressRuleValueArgsDict = {
+        "paths": [{"path": "/", "path_type": "Prefix", "backend": backend}]
+    }
+    k8s.networking.v1.Ingress(
+        "app-http",
+        metadata={"name": "app", "namespace": "ml"},
+        spec={"rules": [{"host": "app.example.com", "http": http}]},
+    )
 
 
 def urn(type_: str, name: str) -> str:
@@ -193,6 +204,12 @@ def test_a_users_own_exposed_resources_fail_on_themselves() -> None:
         (
             urn("gcp:artifactregistry/repositoryIamPolicy:RepositoryIamPolicy", "public-images"),
             "the repository is readable by allUsers / allAuthenticatedUsers",
+        )
+    ]
+    assert found["kubernetes-ingress-tls"] == [
+        (
+            urn("kubernetes:networking.k8s.io/v1:Ingress", "app-http"),
+            "the Ingress has no TLS (spec.tls): it serves app.example.com over plain HTTP",
         )
     ]
     assert found["kubernetes-no-unneeded-api-token"] == [

@@ -68,4 +68,4 @@ def test_rule_metadata(rule: Rule) -> None:
 
 
 def test_names_and_ids_are_unique() -> None:
-    assert len({r.name for r in RULES}) == len({r.id for r in RULES}) == len(RULES) == 64
+    assert len({r.name for r in RULES}) == len({r.id for r in RULES}) == len(RULES) == 70
