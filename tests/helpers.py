@@ -53,10 +53,15 @@ def unmask(manifest: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-OPERATOR_KINDS = ("kubernetes:monitoring.coreos.com/", "kubernetes:kueue.x-k8s.io/")
+OPERATOR_KINDS = (
+    "kubernetes:monitoring.coreos.com/",
+    "kubernetes:kueue.x-k8s.io/",
+    "kubernetes:serving.kserve.io/",
+)
 """Custom resources of operators: no built-in schema. The Prometheus operator's: the
 PrometheusRule's groups are checked by promtool and the ServiceMonitor field by field;
-Kueue's: against its CRDs' schemas (tests/contract/test_kueue_crds.py)."""
+Kueue's and KServe's: against their CRDs' schemas (tests/contract/test_kueue_crds.py,
+tests/contract/test_kserve_crds.py)."""
 
 
 def manifests(plan: Plan) -> list[dict[str, Any]]:

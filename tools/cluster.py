@@ -9,10 +9,11 @@ Job's pods Succeeded, so Deployments, StatefulSets and Jobs become ready; no con
 What else `start` installs, each at a pinned version:
 
 - the CRDs of the Prometheus operator whose custom resources the platform creates
-  (ServiceMonitor, PrometheusRule, ...), read from the operator's own Go module, and Kueue's
-  (ResourceFlavor, Cohort, ClusterQueue, LocalQueue, Workload, ...) from Kueue's, with no
-  conversion webhook (no Kueue controller runs), so the API server validates those objects
-  against their real schemas and CEL rules;
+  (ServiceMonitor, PrometheusRule, ...), read from the operator's own Go module, Kueue's
+  (ResourceFlavor, Cohort, ClusterQueue, LocalQueue, Workload, ...) from Kueue's, and KServe's
+  (InferenceService, ServingRuntime, ClusterServingRuntime, ClusterStorageContainer) from
+  KServe's, none with a conversion webhook (no Kueue or KServe controller runs), so the API
+  server validates those objects against their real schemas and CEL rules;
 - a default StorageClass with Immediate binding and static PersistentVolumes, so claims bind
   (the controller manager's volume binder does it; nothing is provisioned on disk).
 
@@ -523,7 +524,9 @@ def established(crd: dict[str, Any]) -> bool:
 
 def install_crds(api: Api, crd_files: list[Path]) -> None:
     """Apply each CRD (YAML read with PyYAML, through libyaml when PyYAML has it: ten times
-    faster on Kueue's 1.4 MB Workload CRD) and wait until the API server serves it."""
+    faster on Kueue's 1.4 MB Workload CRD) and wait until the API server serves it. The apply
+    is server-side: no client-side `last-applied-configuration` annotation, whose 256 KiB
+    limit KServe's 1.96 MB InferenceService CRD would break."""
     import yaml
 
     reader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # without libyaml: Python's

@@ -2,8 +2,8 @@
 
 Each folder under `tools/` with a `go.mod` pins one piece: the Pulumi CLI, the Python and YAML
 language hosts, the Kubernetes provider, the `random` test stand-in (our own Go code), etcd,
-the Kubernetes control plane, kwok, and the Prometheus operator and Kueue whose CRDs the
-loopback cluster installs. Everything is fetched through the Go module proxy and checked
+the Kubernetes control plane, kwok, and the Prometheus operator, Kueue and KServe whose CRDs
+the loopback cluster installs. Everything is fetched through the Go module proxy and checked
 against the committed `go.sum`; nothing downloaded or built is kept in the checkout.
 
 Each module is built into its own folder of a cache outside the checkout
@@ -51,6 +51,18 @@ KUEUE = "sigs.k8s.io/kueue"
 KUEUE_CRD_FOLDER = "config/components/crd/bases"
 """Kueue's CRDs as its kustomize build starts from: no conversion webhook (the chart's copies,
 charts/kueue/templates/crd, convert through the release's webhook Service)."""
+KSERVE = "github.com/kserve/kserve"
+KSERVE_CRD_FOLDER = "config/crd/full"
+KSERVE_CRDS = (
+    "serving.kserve.io_inferenceservices.yaml",
+    "serving.kserve.io_servingruntimes.yaml",
+    "serving.kserve.io_clusterservingruntimes.yaml",
+    "clusterstoragecontainer/serving.kserve.io_clusterstoragecontainers.yaml",
+)
+"""The KServe CRDs of the kinds the platform creates or could (InferenceService,
+ServingRuntime, ClusterServingRuntime, ClusterStorageContainer), under `KSERVE_CRD_FOLDER`: the
+full ones with their schemas, as the kserve-crd chart installs them (not `config/crd/minimal`,
+which validates nothing). None has a conversion webhook."""
 
 
 def cache_root() -> Path:
@@ -241,21 +253,50 @@ def _kueue_crds(module: Path, out: Path) -> None:
     _copy_crds(module_dir(module, KUEUE) / KUEUE_CRD_FOLDER, out)
 
 
+def _kserve_crds(module: Path, out: Path) -> None:
+    target = out / "crds"
+    target.mkdir()
+    source = module_dir(module, KSERVE) / KSERVE_CRD_FOLDER
+    for crd in KSERVE_CRDS:
+        shutil.copyfile(source / crd, target / Path(crd).name)
+
+
+def _cached(what: str, folder: str, path: str) -> Path:
+    """The Go module cache folder of `path` at the version `tools/<folder>` pins, found
+    offline (checked against the committed go.sum, never downloaded here); or SystemExit
+    naming the command that downloads it."""
+    try:
+        return module_dir(TOOLS / folder, path, offline=True)
+    except BuildError as error:
+        raise SystemExit(
+            f"error: the {what} CRDs ({path}, pinned in tools/{folder}) are not in the Go "
+            "module cache; download them with: scripts/dev engine (or only them: cd "
+            f"tools/{folder} && go mod download {path})\n{error}"
+        ) from None
+
+
 def kueue_crd_files() -> list[Path]:
     """The CRDs of the Kueue module `tools/kueue-crds` pins, read where the build reads them
     (the Go module cache, checked against the committed go.sum), never downloaded here; or
     SystemExit naming the command that downloads them."""
-    module = TOOLS / "kueue-crds"
-    try:
-        files = sorted((module_dir(module, KUEUE, offline=True) / KUEUE_CRD_FOLDER).glob("*.yaml"))
-    except BuildError as error:
-        raise SystemExit(
-            f"error: the Kueue CRDs ({KUEUE}, pinned in tools/kueue-crds) are not in the Go "
-            "module cache; download them with: scripts/dev engine (or only them: cd "
-            f"tools/kueue-crds && go mod download {KUEUE})\n{error}"
-        ) from None
+    files = sorted((_cached("Kueue", "kueue-crds", KUEUE) / KUEUE_CRD_FOLDER).glob("*.yaml"))
     if not files:
         raise SystemExit(f"error: {KUEUE} in the Go module cache has no {KUEUE_CRD_FOLDER}/*.yaml")
+    return files
+
+
+def kserve_crd_files() -> list[Path]:
+    """The CRDs `KSERVE_CRDS` of the KServe module `tools/kserve-crds` pins, read where the
+    build reads them (the Go module cache, checked against the committed go.sum), never
+    downloaded here; or SystemExit naming the command that downloads them."""
+    folder = _cached("KServe", "kserve-crds", KSERVE) / KSERVE_CRD_FOLDER
+    files = [folder / crd for crd in KSERVE_CRDS]
+    missing = [crd for crd, file in zip(KSERVE_CRDS, files, strict=True) if not file.is_file()]
+    if missing:
+        raise SystemExit(
+            f"error: {KSERVE} in the Go module cache has no {KSERVE_CRD_FOLDER}/"
+            f"{', '.join(missing)}"
+        )
     return files
 
 
@@ -303,6 +344,7 @@ MODULES = (
     Module("kwok", _kwok, ("kwok",)),
     Module("crds", _crds),
     Module("kueue-crds", _kueue_crds),
+    Module("kserve-crds", _kserve_crds),
 )
 
 
@@ -315,8 +357,8 @@ class Built:
     kwok_stages: list[Path]
     """kwok's stage definitions."""
     crd_files: list[Path]
-    """The CRDs the loopback cluster installs: the Prometheus operator's, then Kueue's, at the
-    pinned versions."""
+    """The CRDs the loopback cluster installs: the Prometheus operator's, then Kueue's, then
+    KServe's, at the pinned versions."""
 
 
 def go_version() -> str:
@@ -353,6 +395,7 @@ def _built(outputs: dict[str, Path]) -> Built:
         crd_files=[
             *sorted((outputs["crds"] / "crds").glob("*.yaml")),
             *sorted((outputs["kueue-crds"] / "crds").glob("*.yaml")),
+            *sorted((outputs["kserve-crds"] / "crds").glob("*.yaml")),
         ],
     )
 
