@@ -10,6 +10,7 @@ from typing import Any
 
 from mlplatform_policies.model import (
     OPEN_TO_ALL,
+    Absent,
     Config,
     Resource,
     Rule,
@@ -32,6 +33,12 @@ GKE_POOL = "gcp:container/nodePool:NodePool"
 EKS_LOG_TYPES = ("api", "audit", "authenticator")
 AKS_LOG_CATEGORIES = ("kube-apiserver", "kube-audit-admin")
 DEFAULT_COMPUTE_SA = "-compute@developer.gserviceaccount.com"
+EKS_DOCS = "https://www.pulumi.com/registry/packages/aws/api-docs/eks/cluster/"
+AKS_DOCS = "https://www.pulumi.com/registry/packages/azure-native/api-docs/containerservice/managedcluster/"
+GKE_DOCS = "https://www.pulumi.com/registry/packages/gcp/api-docs/container/cluster/"
+GKE_POOL_DOCS = "https://www.pulumi.com/registry/packages/gcp/api-docs/container/nodepool/"
+"""Provider pages quoted for the defaults of left-out properties (pulumi-aws 7.51.1,
+pulumi-azure-native 3.29.0, pulumi-gcp 10.2.0)."""
 
 
 def _open(cidrs: Sequence[str]) -> list[str]:
@@ -69,8 +76,18 @@ def _gke_endpoint(resource: Resource, _: Config) -> Iterator[str]:
         yield "the public endpoint has no master authorized networks"
     elif opened := _open(blocks):
         yield f"the public endpoint is open to {', '.join(opened)}"
-    if get(resource.props, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled") is True:
+    if get(resource.props, "masterAuthorizedNetworksConfig") is None:
+        return  # no authorized networks at all: reported above
+    # Authorized networks still let in "Google Compute Engine Public IPs and Google Prod IPs"
+    # (GKE API MasterAuthorizedNetworksConfig) unless gcpPublicCidrsAccessEnabled is false.
+    google_cloud = get(resource.props, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled")
+    if google_cloud is True:
         yield "gcpPublicCidrsAccessEnabled lets every Google Cloud address reach the endpoint"
+    elif google_cloud is None:
+        yield (
+            "gcpPublicCidrsAccessEnabled is not set: GKE then lets every Google Cloud address "
+            "reach the endpoint"
+        )
 
 
 def _private_nodes(resource: Resource, _: Config) -> Iterator[str]:
@@ -88,10 +105,22 @@ def _private_nodes(resource: Resource, _: Config) -> Iterator[str]:
     elif resource.type == AKS_POOL:
         if get(props, "enableNodePublicIP") is True:
             yield "enableNodePublicIP is true"
-    else:  # launch template
-        for interface in items(props, "networkInterfaces"):
-            if str(get(interface, "associatePublicIpAddress", "false")).lower() == "true":
-                yield "the launch template associates public IP addresses"
+    else:
+        yield from _launch_template_public_ips(props)
+
+
+def _launch_template_public_ips(props: Any) -> Iterator[str]:
+    """A listed network interface without associatePublicIpAddress leaves it to the subnet's
+    mapPublicIpOnLaunch, which the template does not know: fail closed."""
+    for i, interface in enumerate(items(props, "networkInterfaces")):
+        public = get(interface, "associatePublicIpAddress")
+        if public is None:
+            yield (
+                f"networkInterfaces[{i}] leaves associatePublicIpAddress unset: the subnet's "
+                "mapPublicIpOnLaunch decides whether nodes get public IPs"
+            )
+        elif str(public).lower() == "true":
+            yield "the launch template associates public IP addresses"
 
 
 def _eks_secrets(resource: Resource, _: Config) -> Iterator[str]:
@@ -256,6 +285,24 @@ RULES = (
         frameworks=("cis-eks",),
         remediation="Keep cluster.endpointAccess: private, or list publicAccessCidrs.",
         check=_eks_endpoint,
+        absent=(
+            Absent(
+                EKS,
+                "vpcConfig.endpointPublicAccess",
+                "true: the public API endpoint is on",
+                f'{EKS_DOCS} (vpcConfig.endpointPublicAccess: "Default is `true`"); '
+                "https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html",
+                "unsafe",
+            ),
+            Absent(
+                EKS,
+                "vpcConfig.publicAccessCidrs",
+                "0.0.0.0/0: the public endpoint accepts every address",
+                f'{EKS_DOCS} (vpcConfig.publicAccessCidrs: "EKS defaults this to a list with '
+                '`0.0.0.0/0`")',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-02",
@@ -268,6 +315,25 @@ RULES = (
         frameworks=("cis-aks",),
         remediation="Keep cluster.endpointAccess: private, or list publicAccessCidrs.",
         check=_aks_endpoint,
+        absent=(
+            Absent(
+                AKS,
+                "apiServerAccessProfile.enablePrivateCluster",
+                "not private: the API server has a public endpoint",
+                f'{AKS_DOCS} (apiServerAccessProfile.enablePrivateCluster: "Whether to create the '
+                'cluster as a private cluster or not", no default stated: public unless true); '
+                "https://learn.microsoft.com/azure/aks/private-clusters",
+                "unsafe",
+            ),
+            Absent(
+                AKS,
+                "apiServerAccessProfile.authorizedIPRanges",
+                "no ranges: the public API server accepts every address",
+                "https://learn.microsoft.com/azure/aks/api-server-authorized-ip-ranges; tfsec "
+                'azure-container-limit-authorized-ips: "Any IP can interact with the API server"',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-03",
@@ -280,6 +346,46 @@ RULES = (
         frameworks=("cis-gke",),
         remediation="Keep cluster.endpointAccess: private, or list publicAccessCidrs.",
         check=_gke_endpoint,
+        absent=(
+            Absent(
+                GKE,
+                "privateClusterConfig.enablePrivateEndpoint",
+                "false: the public endpoint stays reachable",
+                f'{GKE_DOCS} (privateClusterConfig.enablePrivateEndpoint: "When `false`, either '
+                'endpoint can be used")',
+                "unsafe",
+            ),
+            Absent(
+                GKE,
+                "masterAuthorizedNetworksConfig",
+                "authorized networks off: the public endpoint accepts every address",
+                "https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks; "
+                'CIS GKE 5.4.2: "By default, Control Plane Authorized Networks is disabled"',
+                "unsafe",
+            ),
+            Absent(
+                GKE,
+                "masterAuthorizedNetworksConfig.cidrBlocks",
+                "no external network authorized (the cluster's node IPs only); stricter: the "
+                "rule wants a public endpoint's networks listed",
+                f'{GKE_DOCS} (masterAuthorizedNetworksConfig: "Omit the nested `cidr_blocks` '
+                "attribute to disallow external access (except the cluster node IPs, which GKE "
+                'automatically whitelists)")',
+                "stricter",
+            ),
+            Absent(
+                GKE,
+                "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled",
+                "Google Cloud's public IPs (any Compute Engine VM) reach the endpoint besides "
+                "the listed networks",
+                "GKE API MasterAuthorizedNetworksConfig: authorized networks disallow external "
+                '"traffic ... except traffic from the given CIDR blocks, Google Compute Engine '
+                'Public IPs and Google Prod IPs" (https://cloud.google.com/kubernetes-engine/docs/'
+                "reference/rest/v1/projects.locations.clusters#masterauthorizednetworksconfig); "
+                "https://cloud.google.com/kubernetes-engine/docs/how-to/authorized-networks",
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-04",
@@ -292,6 +398,52 @@ RULES = (
         frameworks=CIS_K8S,
         remediation="Use private nodes (mlplatform's clusters do); reach out through NAT.",
         check=_private_nodes,
+        absent=(
+            Absent(
+                GKE,
+                "privateClusterConfig.enablePrivateNodes",
+                "false: nodes get external IP addresses",
+                'GKE API PrivateClusterConfig.enablePrivateNodes ("Whether nodes have internal IP '
+                'addresses only", an unset bool is false); googlecloudarchitect.us/gke-control-'
+                'plane-and-public-ips: "By default, when you create a public cluster, GKE ... '
+                'provisions public nodes"',
+                "unsafe",
+            ),
+            Absent(
+                GKE_POOL,
+                "networkConfig.enablePrivateNodes",
+                "the cluster's privateClusterConfig.enablePrivateNodes, which the cluster's own "
+                "entry judges",
+                'GKE API NodeNetworkConfig.enable_private_nodes: "If not specified, then the value '
+                'is derived from cluster.privateClusterConfig.enablePrivateNodes"',
+                "safe",
+            ),
+            Absent(
+                AKS,
+                "agentPoolProfiles[].enableNodePublicIP",
+                "false: no public IP per node",
+                f'{AKS_DOCS} (agentPoolProfiles[].enableNodePublicIP: "The default is false")',
+                "safe",
+            ),
+            Absent(
+                AKS_POOL,
+                "enableNodePublicIP",
+                "false: no public IP per node",
+                "https://www.pulumi.com/registry/packages/azure-native/api-docs/containerservice/"
+                'agentpool/ (enableNodePublicIP: "The default is false")',
+                "safe",
+            ),
+            Absent(
+                LAUNCH_TEMPLATE,
+                "networkInterfaces[].associatePublicIpAddress",
+                "the subnet's mapPublicIpOnLaunch decides (false for a pulumi Subnet, true in a "
+                "default VPC): not guaranteed private",
+                'awsdocs/amazon-eks-user-guide#1085 ("AssociatePublicIpAddress ... is determined '
+                'automatically by the type of subnet"); aws/aws-cdk commit d43834d; pulumi aws '
+                'ec2.Subnet mapPublicIpOnLaunch: "Default is `false`"',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-05",
@@ -304,6 +456,18 @@ RULES = (
         frameworks=("cis-eks",),
         remediation="Set encryptionConfig with resources [secrets] and a KMS key.",
         check=_eks_secrets,
+        absent=(
+            Absent(
+                EKS,
+                "encryptionConfig",
+                "no key of yours: EKS 1.28+ envelope-encrypts with an AWS-owned key, older "
+                "versions not at all; stricter: the rule wants a customer-managed KMS key",
+                "https://docs.aws.amazon.com/eks/latest/userguide/envelope-encryption.html "
+                '("default envelope encryption for all Kubernetes API data in EKS clusters '
+                'running Kubernetes version 1.28 or higher", eksctl kms-encryption page)',
+                "stricter",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-06",
@@ -316,6 +480,26 @@ RULES = (
         frameworks=("cis-gke",),
         remediation="Set databaseEncryption ENCRYPTED with a Cloud KMS key.",
         check=_gke_secrets,
+        absent=(
+            Absent(
+                GKE,
+                "databaseEncryption",
+                "DECRYPTED: secrets stored in plain text at the etcd level",
+                'GKE API DatabaseEncryption.State DECRYPTED: "Secrets in etcd are stored in plain '
+                "text (at etcd level) - this is unrelated to Compute Engine level full disk "
+                'encryption" (https://cloud.google.com/dotnet/docs/reference/Google.Cloud.'
+                "Container.V1/latest/Google.Cloud.Container.V1.DatabaseEncryption.Types.State)",
+                "unsafe",
+            ),
+            Absent(
+                GKE,
+                "databaseEncryption.keyName",
+                "no Cloud KMS key: no application-layer encryption of secrets",
+                f'{GKE_DOCS} (databaseEncryption.keyName: "the key to use to encrypt/decrypt '
+                'secrets", optional)',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-07",
@@ -328,6 +512,15 @@ RULES = (
         frameworks=("cis-aks",),
         remediation="Enable securityProfile.azureKeyVaultKms with a key you manage.",
         check=_aks_kms,
+        absent=(
+            Absent(
+                AKS,
+                "securityProfile.azureKeyVaultKms.enabled",
+                "false: secrets encrypted with platform-managed keys only",
+                f'{AKS_DOCS} (securityProfile.azureKeyVaultKms.enabled: "The default is false")',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-08",
@@ -341,6 +534,47 @@ RULES = (
         remediation="Enable the OIDC issuer and workload identity (AKS) or the workload pool "
         "and GKE_METADATA (GKE).",
         check=_workload_identity,
+        absent=(
+            Absent(
+                AKS,
+                "oidcIssuerProfile.enabled",
+                "off, except on new clusters of Kubernetes 1.34 or later; stricter: the rule "
+                "wants it stated",
+                'https://learn.microsoft.com/azure/aks/use-oidc-issuer ("enabled by default ... '
+                'only for new AKS clusters created with Kubernetes version 1.34 or later")',
+                "stricter",
+            ),
+            Absent(
+                AKS,
+                "securityProfile.workloadIdentity.enabled",
+                "off: pods get no Entra workload identity",
+                f'{AKS_DOCS} (securityProfile.workloadIdentity.enabled: "Whether to enable '
+                'workload identity", opt-in); '
+                "https://learn.microsoft.com/azure/aks/workload-identity-deploy-cluster",
+                "unsafe",
+            ),
+            Absent(
+                GKE,
+                "workloadIdentityConfig.workloadPool",
+                "Workload Identity Federation off on a Standard cluster: pods reach the node's "
+                "service account",
+                f'{GKE_DOCS} (workloadIdentityConfig.workloadPool: "The workload pool to attach '
+                'all Kubernetes service accounts to", opt-in); '
+                "https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity",
+                "unsafe",
+            ),
+            Absent(
+                GKE_POOL,
+                "nodeConfig.workloadMetadataConfig",
+                "GKE_METADATA on a new pool of a Workload Identity cluster, else GCE_METADATA; "
+                "stricter: the rule wants it stated",
+                f"not documented in pulumi_gcp docs ({GKE_POOL_DOCS}, "
+                'nodeConfig.workloadMetadataConfig.mode: "Mode is the configuration for how to '
+                'expose metadata to workloads running on the node"); API field has no default '
+                "stated",
+                "stricter",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-09",
@@ -365,6 +599,17 @@ RULES = (
         frameworks=("cis-eks",),
         remediation="Set enabledClusterLogTypes to include api, audit and authenticator.",
         check=_eks_logs,
+        absent=(
+            Absent(
+                EKS,
+                "enabledClusterLogTypes",
+                "none: no control-plane log reaches CloudWatch",
+                "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-"
+                "eks-cluster-logging.html (\"By default, cluster control plane logs aren't "
+                'exported to CloudWatch Logs")',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-11",
@@ -378,6 +623,17 @@ RULES = (
         remediation="Add a DiagnosticSetting on the cluster with kube-apiserver and "
         "kube-audit-admin (AksGpuCluster does).",
         stack_check=_aks_logs,
+        absent=(
+            Absent(
+                DIAGNOSTIC_SETTING,
+                "logs",
+                "no log category is sent (metrics only, if any)",
+                "https://www.pulumi.com/registry/packages/azure-native/api-docs/monitor/"
+                'diagnosticsetting/ (logs: "The list of logs settings", optional; each entry\'s '
+                "enabled is required)",
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-12",
@@ -390,6 +646,23 @@ RULES = (
         frameworks=("cis-gke",),
         remediation="Keep loggingConfig.enableComponents with SYSTEM_COMPONENTS.",
         check=_gke_logs,
+        absent=(
+            Absent(
+                GKE,
+                "loggingService",
+                "logging.googleapis.com/kubernetes: Cloud Logging on",
+                f'{GKE_DOCS} (loggingService: "Defaults to `logging.googleapis.com/kubernetes`")',
+                "safe",
+            ),
+            Absent(
+                GKE,
+                "loggingConfig",
+                "system and workload logs collected",
+                'https://cloud.google.com/kubernetes-engine/docs/concepts/about-logs ("By '
+                'default, GKE collects ... System logs ... Application logs")',
+                "safe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-13",
@@ -403,6 +676,31 @@ RULES = (
         frameworks=("cis-aks", "cis-gke"),
         remediation="Set cluster.releaseChannel (mlplatform maps it to both clouds).",
         check=_upgrades,
+        absent=(
+            Absent(
+                AKS,
+                "autoUpgradeProfile.upgradeChannel",
+                "none: no automatic upgrades",
+                f"{AKS_DOCS} (autoUpgradeProfile.upgradeChannel: \"The default is 'none'\")",
+                "unsafe",
+            ),
+            Absent(
+                GKE,
+                "releaseChannel",
+                "a new cluster is enrolled in the Regular channel; stricter: the rule wants the "
+                "channel stated",
+                "https://cloud.google.com/kubernetes-engine/docs/concepts/release-channels "
+                '("By default, new clusters are enrolled in the Regular release channel")',
+                "stricter",
+            ),
+            Absent(
+                GKE_POOL,
+                "management.autoUpgrade",
+                "true: nodes upgrade automatically",
+                f'{GKE_POOL_DOCS} (management.autoUpgrade: "Enabled by default")',
+                "safe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-14",
@@ -415,6 +713,23 @@ RULES = (
         frameworks=("cis-gke",),
         remediation="Set enableShieldedNodes and shieldedInstanceConfig.enableSecureBoot.",
         check=_gke_shielded,
+        absent=(
+            Absent(
+                GKE,
+                "enableShieldedNodes",
+                "true: shielded nodes",
+                f'{GKE_DOCS} (enableShieldedNodes: "Defaults to `true`")',
+                "safe",
+            ),
+            Absent(
+                GKE_POOL,
+                "nodeConfig.shieldedInstanceConfig.enableSecureBoot",
+                "false: nodes boot without Secure Boot",
+                f"{GKE_DOCS} (nodeConfig.shieldedInstanceConfig.enableSecureBoot, the same API "
+                'field as the pool\'s: "Defaults to `false`")',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-15",
@@ -427,6 +742,32 @@ RULES = (
         frameworks=("cis-aks",),
         remediation="Set disableLocalAccounts and aadProfile {managed, enableAzureRBAC}.",
         check=_aks_accounts,
+        absent=(
+            Absent(
+                AKS,
+                "disableLocalAccounts",
+                "false: local (static credential) accounts are on",
+                "https://learn.microsoft.com/azure/aks/manage-local-accounts-managed-azure-ad "
+                '("When you deploy an AKS cluster, local accounts are enabled by default")',
+                "unsafe",
+            ),
+            Absent(
+                AKS,
+                "aadProfile.managed",
+                "off: no AKS-managed Entra ID integration",
+                f'{AKS_DOCS} (aadProfile.managed: "Whether to enable managed AAD", opt-in with '
+                "az aks create --enable-aad)",
+                "unsafe",
+            ),
+            Absent(
+                AKS,
+                "aadProfile.enableAzureRBAC",
+                "off: Kubernetes RBAC only",
+                f'{AKS_DOCS} (aadProfile.enableAzureRBAC: "Whether to enable Azure RBAC for '
+                'Kubernetes authorization", opt-in with --enable-azure-rbac)',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-16",
@@ -439,6 +780,40 @@ RULES = (
         frameworks=("cis-gke",),
         remediation="Set nodeConfig.serviceAccount to a least-privilege account.",
         check=_gke_node_sa,
+        absent=(
+            Absent(
+                GKE,
+                "nodeConfig.serviceAccount",
+                "the Compute Engine default service account",
+                f"{GKE_DOCS} (nodeConfig.serviceAccount: \"If not specified, the 'default' "
+                'service account is used")',
+                "unsafe",
+            ),
+            Absent(
+                GKE_POOL,
+                "nodeConfig.serviceAccount",
+                "the Compute Engine default service account",
+                f"{GKE_DOCS} (nodeConfig.serviceAccount: \"If not specified, the 'default' "
+                "service account is used\"; the pool's nodeConfig is the same API NodeConfig)",
+                "unsafe",
+            ),
+            Absent(
+                GKE,
+                "enableAutopilot",
+                "false: a Standard cluster, whose default node pool is judged by "
+                "nodeConfig.serviceAccount",
+                f'{GKE_DOCS} (enableAutopilot: "Defaults to `false`")',
+                "safe",
+            ),
+            Absent(
+                GKE,
+                "removeDefaultNodePool",
+                "false: the default node pool stays, judged by nodeConfig.serviceAccount",
+                f'{GKE_DOCS} (removeDefaultNodePool: "If `true`, deletes the default node pool '
+                'upon cluster creation")',
+                "safe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-CLU-17",
@@ -452,5 +827,39 @@ RULES = (
         remediation="Use Dataplane V2 (GKE), a network policy engine (AKS) or the VPC CNI's "
         "enableNetworkPolicy (EKS).",
         check=_network_policy,
+        absent=(
+            Absent(
+                AKS,
+                "networkProfile.networkPolicy",
+                "none: network policies are not enforced",
+                "https://learn.microsoft.com/dotnet/api/azure.resourcemanager.containerservice."
+                'models.containerservicenetworkpolicy.none ("Network policies will not be '
+                'enforced. This is the default value when NetworkPolicy is not specified")',
+                "unsafe",
+            ),
+            Absent(
+                GKE,
+                "datapathProvider",
+                "LEGACY_DATAPATH: iptables kube-proxy, no Dataplane V2",
+                f'{GKE_DOCS} (datapathProvider: "This is set to `LEGACY_DATAPATH` by default")',
+                "unsafe",
+            ),
+            Absent(
+                GKE,
+                "networkPolicy",
+                "the NetworkPolicy addon is off",
+                f"{GKE_DOCS} (networkPolicy, optional; its enabled is required); GKE API "
+                'NetworkPolicy.enabled: "Whether network policy is enabled on the cluster"',
+                "unsafe",
+            ),
+            Absent(
+                EKS_ADDON,
+                "configurationValues",
+                "enableNetworkPolicy false: the VPC CNI enforces no network policy",
+                'https://aws.github.io/amazon-vpc-cni-k8s/docs/network-policy-faq.html ("Is '
+                'Network Policy support enabled by default? No")',
+                "unsafe",
+            ),
+        ),
     ),
 )

@@ -23,7 +23,19 @@ from mlplatform.cost.budget import (
 )
 from mlplatform.cost.context import UnknownInput
 from mlplatform.cost.estimate import RULES as PRICED
-from mlplatform_policies.model import Config, Resource, Rule
+from mlplatform_policies.gpu import (
+    AKS_AUTOSCALING,
+    AKS_COUNT,
+    AKS_POOL,
+    AUTOSCALING,
+    EKS_NODE_GROUP,
+    GKE_POOL,
+    LOCATION,
+    NODE_COUNT,
+    NODE_LOCATIONS,
+    S_EKS_INSTANCE_TYPES,
+)
+from mlplatform_policies.model import Absent, Config, Resource, Rule
 
 ASSUMPTIONS: dict[str, dict[str, Any]] = {
     "expectedGpuHours": {
@@ -107,6 +119,98 @@ def _priced(resources: Sequence[Resource], config: Config) -> Iterator[tuple[str
         yield message, line.urn
 
 
+AKS_CLUSTER = "azure-native:containerservice:ManagedCluster"
+GKE_CLUSTER = "gcp:container/cluster:Cluster"
+CLOUD_SQL = "gcp:sql/databaseInstance:DatabaseInstance"
+BUDGET_DEFAULTS = (
+    NODE_LOCATIONS,
+    LOCATION,
+    AUTOSCALING,
+    NODE_COUNT,
+    Absent(
+        GKE_CLUSTER,
+        "removeDefaultNodePool",
+        "false: the default node pool stays, initialNodeCount nodes a zone, and is priced",
+        "pulumi-gcp 10.2.0 Cluster.removeDefaultNodePool: 'If true, deletes the default node "
+        "pool upon cluster creation'",
+        "unsafe",
+    ),
+    AKS_COUNT,
+    AKS_AUTOSCALING,
+    Absent(
+        AKS_CLUSTER,
+        "agentPoolProfiles[].count",
+        "1 node",
+        "https://learn.microsoft.com/javascript/api/@azure/arm-containerservice/"
+        "managedclusteragentpoolprofileproperties (count: 'The default value is 1')",
+        "unsafe",
+    ),
+    Absent(
+        AKS_CLUSTER,
+        "networkProfile.outboundType",
+        "loadBalancer: a Standard Load Balancer and a public IP, both priced",
+        "https://learn.microsoft.com/azure/aks/egress-outboundtype ('By default, AKS provisions "
+        "a standard SKU load balancer to be set up and used for egress')",
+        "unsafe",
+    ),
+    Absent(
+        AKS_CLUSTER,
+        "sku.tier",
+        "Free: no management fee",
+        "pulumi-azure-native 3.29.0 ManagedClusterSKU.tier: 'If not specified, the default is "
+        "'Free''",
+        "safe",
+    ),
+)
+"""Left-out properties the estimator reads as the provider's default, for the budget: each
+either adds what the provider adds (nodes, zones, a load balancer) or, where the provider's
+result is not documented, prices at least one node (`stricter`)."""
+PRICING_DEFAULTS = (
+    Absent(
+        GKE_POOL,
+        "nodeConfig.machineType",
+        "e2-medium, which mlplatform's price table does not price",
+        "pulumi-gcp 10.2.0 NodePool nodeConfig.machineType: 'Defaults to e2-medium'",
+        "unsafe",
+    ),
+    Absent(
+        EKS_NODE_GROUP,
+        "instanceTypes",
+        "t3.medium, which mlplatform's price table does not price (a launch template's "
+        "instanceType is not read by the estimator)",
+        S_EKS_INSTANCE_TYPES,
+        "unsafe",
+    ),
+    Absent(
+        EKS_NODE_GROUP,
+        "diskSize",
+        "20 GiB gp2, which mlplatform's price table does not price",
+        "https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html "
+        "(diskSize: 'The default disk size is 20 GiB for Linux and Bottlerocket'); the volume "
+        "type is not stated there: gp2 as mlplatform cost assumes",
+        "unsafe",
+    ),
+    Absent(
+        AKS_POOL,
+        "osDiskType",
+        "Ephemeral if the VM size's cache disk holds it, else Managed: unknown until AKS picks",
+        "pulumi-azure-native 3.29.0 AgentPool.osDiskType: 'The default is 'Ephemeral' if the VM "
+        "supports it and has a cache disk larger than the requested OSDiskSizeGB. Otherwise, "
+        "defaults to 'Managed''",
+        "unsafe",
+    ),
+    Absent(
+        CLOUD_SQL,
+        "settings.edition",
+        "ENTERPRISE_PLUS from POSTGRES_16, else ENTERPRISE: priced only when stated",
+        "pulumi-gcp 10.2.0 DatabaseInstance settings.edition: 'If edition is not set, the Cloud "
+        "SQL API determines the default based on database_version'",
+        "unsafe",
+    ),
+)
+"""Left-out properties whose default leaves a charge unpriced."""
+
+
 RULES = (
     Rule(
         id="MLP-GOV-03",
@@ -124,6 +228,7 @@ RULES = (
         "allowUnpriced (budget.allowUnpriced) to judge the priced charges alone. `mlplatform "
         "cost STACK` shows each charge.",
         stack_check=_budget,
+        absent=BUDGET_DEFAULTS,
         requires="maxMonthlyUsd",
         config={
             "maxMonthlyUsd": {
@@ -158,6 +263,7 @@ RULES = (
         "(components/mlplatform/catalog/prices/<cloud>.toml); make this rule mandatory to refuse "
         "unpriced resources.",
         stack_check=_priced,
+        absent=PRICING_DEFAULTS,
         config=ASSUMPTIONS,
     ),
 )

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from mlplatform_policies.model import (
     OPEN_TO_ALL,
+    Absent,
     Config,
     Resource,
     Rule,
@@ -60,6 +61,9 @@ TLS_PARAMETER = {"postgres": ("rds.force_ssl", "1"), "mysql": ("require_secure_t
 (MariaDB uses MySQL's)."""
 FORCE_SSL_DEFAULT_FROM = 15
 """RDS for PostgreSQL 15 and later default rds.force_ssl to 1."""
+ENGINE_NOT_SET = "engine is not set (a snapshot restore or replica inherits it)"
+"""An RDS instance without `engine` takes its snapshot's or source's engine
+(RestoreDBInstanceFromDBSnapshot Engine: "Default: The same as source"), which no rule sees."""
 
 
 def _engine(instance: Resource) -> tuple[str, int]:
@@ -70,6 +74,10 @@ def _engine(instance: Resource) -> tuple[str, int]:
 
 
 def _rds_tls(instance: Resource, groups: list[Resource]) -> str | None:
+    if get(instance.props, "engine") is None:
+        return (
+            f"{ENGINE_NOT_SET}: whether it refuses plaintext connections is not judged; set engine"
+        )
     family, major = _engine(instance)
     if family not in TLS_PARAMETER:
         return None
@@ -164,9 +172,35 @@ ENGINE_LOG = {"postgres": "postgresql", "mysql": "error"}
 
 
 def _logs(resource: Resource, _: Config) -> Iterator[str]:
+    if get(resource.props, "engine") is None:
+        yield f"{ENGINE_NOT_SET}: which engine log to export is not judged; set engine"
+        return
     log = ENGINE_LOG.get(_engine(resource)[0])
     if log is not None and log not in items(resource.props, "enabledCloudwatchLogsExports"):
         yield f"the database's {log} log is not exported to CloudWatch"
+
+
+RDS_DOCS = "https://www.pulumi.com/registry/packages/aws/api-docs/rds/instance/"
+"""pulumi-aws 7.51.1 rds.Instance inputs: the provider's documented defaults, quoted per entry."""
+CLOUD_SQL_DOCS = "https://www.pulumi.com/registry/packages/gcp/api-docs/sql/databaseinstance/"
+"""pulumi-gcp 10.2.0 sql.DatabaseInstance inputs, quoted per entry."""
+FLEXIBLE_DOCS = (
+    "https://www.pulumi.com/registry/packages/azure-native/api-docs/dbforpostgresql/server/"
+)
+"""pulumi-azure-native 3.29.0 dbforpostgresql.Server inputs (schema defaults the SDK applies)."""
+SQL_BACKUPS_SENT = (
+    "hashicorp/terraform-provider-google (under pulumi-gcp) resource_sql_database_instance.go "
+    "expandBackupConfiguration: ForceSendFields Enabled, PointInTimeRecoveryEnabled (false when "
+    "unset)"
+)
+FORCE_SSL_SOURCE = (
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/PostgreSQL.Concepts.General.SSL.html"
+    " (RDS for PostgreSQL 15 and later default rds.force_ssl to 1)"
+)
+SNAPSHOT_ENGINE = (
+    "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/rds/aws.sdk.kotlin.services.rds.model/"
+    '-restore-db-instance-from-db-snapshot-request/engine.html ("Default: The same as source")'
+)
 
 
 RULES = (
@@ -181,6 +215,46 @@ RULES = (
         frameworks=("cis-aws-foundations", "cis-azure-foundations", "cis-gcp-foundations"),
         remediation="Keep the database on private networking (mlplatform's databases are).",
         check=_not_public,
+        absent=(
+            Absent(
+                RDS,
+                "publiclyAccessible",
+                "false: the provider sends false (the RDS API alone makes an instance without a "
+                "DB subnet group public)",
+                f'{RDS_DOCS} (publiclyAccessible: "Default is `false`")',
+                "safe",
+            ),
+            Absent(
+                FLEXIBLE,
+                "network.publicNetworkAccess",
+                "Enabled on a server not integrated into a virtual network: reachable from the "
+                "internet through its firewall rules",
+                "https://learn.microsoft.com/en-us/dotnet/api/azure.resourcemanager.postgresql."
+                "flexibleservers.models.postgresqlflexibleservernetwork.publicnetworkaccess "
+                '("only supported for servers that are not integrated into a virtual network"); '
+                'PublicNetworkAccessState.Enabled: "accessed from the public internet, provided '
+                'the necessary firewall rule ... is in place"',
+                "unsafe",
+            ),
+            Absent(
+                CLOUD_SQL,
+                "settings.ipConfiguration.ipv4Enabled",
+                "true: the instance is assigned a public IPv4 address",
+                f'{CLOUD_SQL_DOCS} (ipv4Enabled: "Whether this Cloud SQL instance should be '
+                'assigned a public IPV4 address"); GoogleCloudPlatform/k8s-config-connector#189 '
+                "(instances got a public IP unless ipv4Enabled: false)",
+                "unsafe",
+            ),
+            Absent(
+                CLOUD_SQL,
+                "settings.ipConfiguration.authorizedNetworks",
+                "no authorized network: only the Cloud SQL Auth Proxy and connectors reach the "
+                "public IP; the rule still refuses the public IP itself",
+                "https://cloud.google.com/sql/docs/mysql/configure-ip (after public IP is enabled, "
+                "connections must be authorized: authorized networks or the Auth Proxy)",
+                "stricter",
+            ),
+        ),
     ),
     Rule(
         id="MLP-DB-02",
@@ -193,6 +267,16 @@ RULES = (
         frameworks=("cis-aws-foundations",),
         remediation="Set storageEncrypted: true with a KMS key.",
         check=_encrypted,
+        absent=(
+            Absent(
+                RDS,
+                "storageEncrypted",
+                "false: storage unencrypted",
+                f'{RDS_DOCS} (storageEncrypted: "The default is `false` if not specified"); RDS '
+                'CreateDBInstance StorageEncrypted: "By default, it isn\'t encrypted"',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-DB-03",
@@ -206,6 +290,60 @@ RULES = (
         remediation="rds.force_ssl = 1 (PostgreSQL before 15) / keep require_secure_transport "
         "on / sslMode ENCRYPTED_ONLY.",
         stack_check=_tls,
+        absent=(
+            Absent(
+                RDS,
+                "engine",
+                "inherited from the snapshot (snapshotIdentifier) or source (replicateSourceDb): "
+                "which TLS setting applies is unknown",
+                SNAPSHOT_ENGINE,
+                "unsafe",
+            ),
+            Absent(
+                RDS,
+                "engineVersion",
+                "the engine's AWS-defined default version (PostgreSQL 15 or later today, which "
+                "forces TLS); the rule wants the version stated or rds.force_ssl set",
+                "https://docs.aws.amazon.com/sdkfornet1/latest/apidocs/html/"
+                'P_Amazon_RDS_Model_DescribeDBEngineVersionsRequest_DefaultOnly.htm ("the '
+                'default version of the specified engine"); ' + FORCE_SSL_SOURCE,
+                "stricter",
+            ),
+            Absent(
+                RDS,
+                "parameterGroupName",
+                "the engine's default DB parameter group: rds.force_ssl 1 only from PostgreSQL 15, "
+                "0 before; MySQL require_secure_transport OFF",
+                f'{RDS_DOCS} (parameterGroupName: "Name of the DB parameter group to associate"); '
+                + FORCE_SSL_SOURCE,
+                "unsafe",
+            ),
+            Absent(
+                RDS_PARAMETERS,
+                "parameters",
+                "no parameter overridden: the family's defaults (as for parameterGroupName)",
+                "https://www.pulumi.com/registry/packages/aws/api-docs/rds/parametergroup/ "
+                "(parameters: the DB parameters to apply); " + FORCE_SSL_SOURCE,
+                "unsafe",
+            ),
+            Absent(
+                FLEXIBLE_CONFIG,
+                "value",
+                "not documented: the API's value is optional and states no default; the rule "
+                "wants require_secure_transport on stated",
+                "not documented in Azure docs (pulumi-azure-native 3.29.0 dbforpostgresql."
+                "Configuration: value optional, no default stated)",
+                "stricter",
+            ),
+            Absent(
+                CLOUD_SQL,
+                "settings.ipConfiguration.sslMode",
+                "ALLOW_UNENCRYPTED_AND_ENCRYPTED: plaintext connections accepted",
+                'https://cloud.google.com/sql/docs/sqlserver/configure-ssl-instance ("Allow both '
+                'non-SSL/non-TLS and SSL/TLS connections. This is the default.")',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-DB-04",
@@ -218,6 +356,50 @@ RULES = (
         frameworks=("cis-gcp-foundations",),
         remediation="Raise mlflow.database.backupRetentionDays.",
         check=_backups,
+        absent=(
+            Absent(
+                RDS,
+                "backupRetentionPeriod",
+                "1 day through the RDS API (the provider's docs say 0: no automated backups)",
+                "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/"
+                'USER_WorkingWithAutomatedBackups.BackupRetention.html ("the default backup '
+                'retention period is one day"); ' + f'{RDS_DOCS} ("Default is `0`")',
+                "unsafe",
+            ),
+            Absent(
+                FLEXIBLE,
+                "backup.backupRetentionDays",
+                "7 days",
+                f"{FLEXIBLE_DOCS} (Backup.backupRetentionDays: schema default 7)",
+                "safe",
+            ),
+            Absent(
+                CLOUD_SQL,
+                "settings.backupConfiguration.enabled",
+                "false: no automated backups",
+                f'{CLOUD_SQL_DOCS} (enabled: "True if backup configuration is enabled"); '
+                + SQL_BACKUPS_SENT,
+                "unsafe",
+            ),
+            Absent(
+                CLOUD_SQL,
+                "settings.backupConfiguration.pointInTimeRecoveryEnabled",
+                "false (on by default only for Enterprise Plus, but the provider sends false)",
+                f'{CLOUD_SQL_DOCS} (pointInTimeRecoveryEnabled: "Enabled by default for '
+                'PostgreSQL Enterprise Plus and SQL Server Enterprise Plus instances"); '
+                + SQL_BACKUPS_SENT,
+                "unsafe",
+            ),
+            Absent(
+                CLOUD_SQL,
+                "settings.backupConfiguration.backupRetentionSettings",
+                "7 automated backups kept (15 on Enterprise Plus)",
+                'https://cloud.google.com/sql/docs/postgres/backup-recovery/backups ("By default, '
+                "Cloud SQL retains 7 automated backups for each Cloud SQL Enterprise edition "
+                'instance and 15 ... Enterprise Plus")',
+                "safe",
+            ),
+        ),
         config={
             "minimumDays": {
                 "type": "integer",
@@ -238,6 +420,36 @@ RULES = (
         frameworks=(),
         remediation="Keep protect: true (mlplatform sets deletion protection with it).",
         check=_deletion,
+        absent=(
+            Absent(
+                RDS,
+                "deletionProtection",
+                "false: the instance can be deleted",
+                f'{RDS_DOCS} (deletionProtection: "The default is `false`")',
+                "unsafe",
+            ),
+            Absent(
+                RDS,
+                "skipFinalSnapshot",
+                "false: a final snapshot is taken on deletion",
+                f'{RDS_DOCS} (skipFinalSnapshot: "Default is `false`")',
+                "safe",
+            ),
+            Absent(
+                CLOUD_SQL,
+                "deletionProtection",
+                "true: Pulumi refuses to delete the instance",
+                f'{CLOUD_SQL_DOCS} (deletionProtection: "Defaults to true")',
+                "safe",
+            ),
+            Absent(
+                CLOUD_SQL,
+                "settings.deletionProtectionEnabled",
+                "false: the API, gcloud and the console may delete the instance",
+                f'{CLOUD_SQL_DOCS} (settings.deletionProtectionEnabled: "Defaults to `false`")',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-DB-06",
@@ -250,6 +462,32 @@ RULES = (
         frameworks=(),
         remediation="Set mlflow.database.highAvailability: true.",
         check=_ha,
+        absent=(
+            Absent(
+                RDS,
+                "multiAz",
+                "single-AZ, no standby (documented for restores; CreateDBInstance MultiAZ states "
+                "no default)",
+                "https://docs.aws.amazon.com/cli/latest/reference/rds/restore-db-instance-from-db-"
+                'snapshot.html ("By default, the new DB instance is created as a Single-AZ '
+                'deployment"); CreateDBInstance MultiAZ states no default',
+                "unsafe",
+            ),
+            Absent(
+                FLEXIBLE,
+                "highAvailability.mode",
+                "Disabled: no standby",
+                f"{FLEXIBLE_DOCS} (HighAvailability.mode: schema default Disabled)",
+                "unsafe",
+            ),
+            Absent(
+                CLOUD_SQL,
+                "settings.availabilityType",
+                "ZONAL: one zone, no standby",
+                f'{CLOUD_SQL_DOCS} (availabilityType: "Defaults to `ZONAL`")',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-DB-07",
@@ -262,5 +500,23 @@ RULES = (
         frameworks=("cis-aws-foundations",),
         remediation="Add postgresql to enabledCloudwatchLogsExports (RdsPostgres does).",
         check=_logs,
+        absent=(
+            Absent(
+                RDS,
+                "enabledCloudwatchLogsExports",
+                "no log exported",
+                f'{RDS_DOCS} (enabledCloudwatchLogsExports: "If omitted, no logs will be '
+                'exported")',
+                "unsafe",
+            ),
+            Absent(
+                RDS,
+                "engine",
+                "inherited from the snapshot (snapshotIdentifier) or source (replicateSourceDb): "
+                "which engine log to export is unknown",
+                SNAPSHOT_ENGINE,
+                "unsafe",
+            ),
+        ),
     ),
 )

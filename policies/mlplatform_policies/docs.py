@@ -49,7 +49,26 @@ def render() -> str:
         "| --- | --- | --- | --- |",
         *settings,
     ]
-    return HEADER + "\n".join(lines + config) + "\n"
+    absent = [
+        f"| `{rule.name}` | `{a.type}` | `{a.path}` | {_cell(a.default)} | {a.verdict} | "
+        f"{_cell(a.source)} |"
+        for rule in RULES
+        for a in rule.absent
+    ]
+    defaults = [
+        "",
+        "## Properties left out",
+        "",
+        "What each rule concludes when a program leaves a property out: the provider's default,",
+        "where it is documented, and the verdict. An unsafe default fails the rule; a safe one",
+        "passes; `stricter` marks a safe default the rule still refuses (it is not guaranteed).",
+        "A value Pulumi does not know yet is never a default: the rule reports it not evaluated.",
+        "",
+        "| rule | resource | property | default | verdict | source |",
+        "| --- | --- | --- | --- | --- | --- |",
+        *absent,
+    ]
+    return HEADER + "\n".join(lines + config + defaults) + "\n"
 
 
 if __name__ == "__main__":

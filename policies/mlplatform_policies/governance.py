@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mlplatform_policies.model import Config, Resource, Rule, all_tags, get
+from mlplatform_policies.model import Absent, Config, Resource, Rule, all_tags, get
 
 STATEFUL = (
     "aws:s3/bucket:Bucket",
@@ -30,6 +30,38 @@ TAGGED = (
     "gcp:container/nodePool:NodePool",
 )
 """The resources that hold data or cost money, whose tags cost reports group by."""
+GCP_TAG_PATHS = {
+    "gcp:storage/bucket:Bucket": "labels",
+    "gcp:artifactregistry/repository:Repository": "labels",
+    "gcp:sql/databaseInstance:DatabaseInstance": "settings.userLabels",
+    "gcp:container/cluster:Cluster": "resourceLabels",
+    "gcp:container/nodePool:NodePool": "nodeConfig.resourceLabels",
+}
+"""Where each Google type keeps its labels (pulumi-gcp 10.2.0 inputs); AWS and Azure types
+keep theirs in `tags`."""
+UNTAGGED = {
+    "aws": (
+        "no tags; only the provider's defaultTags apply, and this rule reads them",
+        "https://www.pulumi.com/registry/packages/aws/api-docs/provider/ (defaultTags: "
+        "'Configuration block with settings to default resource tags across all resources')",
+    ),
+    "azure-native": (
+        "no tags; azure-native has no provider-level default tags",
+        "pulumi-azure-native 3.29.0 Provider inputs (registry page "
+        "azure-native/installation-configuration): none of them sets default tags",
+    ),
+    "gcp": (
+        "no labels; only the provider's defaultLabels apply, and this rule reads them",
+        "https://www.pulumi.com/registry/packages/gcp/api-docs/provider/ (defaultLabels)",
+    ),
+}
+"""What a resource carries when its tags or labels are left out, per provider."""
+
+
+def _untagged(type_: str) -> Absent:
+    default, source = UNTAGGED[type_.split(":")[0]]
+    path = GCP_TAG_PATHS.get(type_, "tags")
+    return Absent(type_, path, default, source, "unsafe")
 
 
 def _protected(resource: Resource, _: Config) -> Iterator[str]:
@@ -58,6 +90,7 @@ RULES = (
         remediation="Keep mlplatform:protect true; delete data only by turning it off "
         "deliberately in a reviewed change.",
         check=_protected,
+        # Reads the `protect` resource option, not a property: no provider default to record.
     ),
     Rule(
         id="MLP-GOV-02",
@@ -70,6 +103,7 @@ RULES = (
         frameworks=(),
         remediation="Set mlplatform:tags (owner, cost-center; environment comes from the stack).",
         check=_tagged,
+        absent=tuple(_untagged(type_) for type_ in TAGGED),
         config={
             "requiredKeys": {
                 "type": "array",

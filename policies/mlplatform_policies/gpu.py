@@ -9,10 +9,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from mlplatform.catalog.data import OFFERINGS
+from mlplatform.cost.aws import EKS_DEFAULT_INSTANCE_TYPE
+from mlplatform.cost.gcp import GKE_DEFAULT_MACHINE, node_counts
+from mlplatform.cost.model import CostResource
 from mlplatform_policies.model import (
+    Absent,
     Config,
     Resource,
     Rule,
+    Verdict,
     get,
     is_production,
     items,
@@ -32,6 +37,15 @@ AZURE_GPU_FAMILY = re.compile(r"^Standard_N[A-Za-z]*\d")
 """Azure N-series sizes (NC, ND, NV, NG): every size with a GPU."""
 GPU_OFFERINGS = {(o.cloud, o.instance_type): o.gpus_per_node for o in OFFERINGS}
 """GPUs per node of every catalog node shape, by (cloud, instance type)."""
+GCP_GPU_MACHINE = re.compile(r"^(a2|a3|a4|g2|g4)-")
+"""Google's accelerator-optimized machine types: each comes with its GPUs attached, with no
+guestAccelerators block ("Each accelerator-optimized machine type has a specific model of
+NVIDIA GPUs attached", cloud.google.com/compute/docs/gpus/create-gpu-vm-accelerator-optimized)."""
+LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
+TEMPLATE_SHAPE = "the launch template's instance type"
+"""What a node group runs when only its launch template, which the rule cannot see, names it."""
+AKS_DEFAULT_COUNT = 1
+"""Nodes of an AKS pool without `count` ("The default value is 1", AKS API)."""
 
 
 @dataclass(frozen=True)
@@ -59,38 +73,25 @@ def max_gpus_config(cap: str) -> dict[str, object]:
     }
 
 
-def gpu_pool(resource: Resource) -> GpuPool | None:
-    """The pool's GPU view, None when it is not a GPU pool."""
+def gpu_pool(resource: Resource, stack: Sequence[Resource] = ()) -> GpuPool | None:
+    """The pool's GPU view, None when it is not a GPU pool. Left-out properties read as the
+    provider does (and as `mlplatform cost` prices them): a GKE pool's zones are its cluster's,
+    its size 1 node a zone when none is given, an AKS pool's `count` 1 and its autoscaler off.
+    `stack` (the stack's resources, for stack rules) lets an EKS node group with no
+    instanceTypes take the one its launch template names."""
     props = resource.props
     if resource.type == GKE_POOL:
-        accelerators = items(props, "nodeConfig.guestAccelerators")
-        if not accelerators:
-            return None
-        fixed = _first(props, "nodeCount", "initialNodeCount")
-        zones = len(items(props, "nodeLocations")) or 1
-        return GpuPool(
-            instance_type=str(get(props, "nodeConfig.machineType")),
-            gpus_per_node=sum(int(get(a, "count", 0)) for a in accelerators),
-            # total* counts are for the whole pool; min/maxNodeCount and nodeCount per zone.
-            min_nodes=_gke_size(props, "Min", fixed, zones),
-            max_nodes=_gke_size(props, "Max", fixed, zones),
-            spot=get(props, "nodeConfig.spot") is True
-            or get(props, "nodeConfig.preemptible") is True,
-            taints=[
-                (str(get(t, "key")), _effect(str(get(t, "effect"))))
-                for t in items(props, "nodeConfig.taints")
-            ],
-        )
+        return _gke_pool(resource)
     cloud = CLOUD[resource.type]
     if resource.type == EKS_NODE_GROUP:
-        shapes = [str(t) for t in items(props, "instanceTypes")]
+        shapes = _eks_shapes(resource, stack)
         ami = str(get(props, "amiType", ""))
         gpu_ami = "NVIDIA" in ami or "GPU" in ami
         if not gpu_ami and not any(AWS_GPU_FAMILY.match(s) for s in shapes):
             return None
         return GpuPool(
             instance_type=",".join(shapes),
-            gpus_per_node=_gpus(cloud, shapes[0]) if shapes else None,
+            gpus_per_node=_gpus(cloud, shapes[0]),
             min_nodes=int(get(props, "scalingConfig.minSize", 0)),
             max_nodes=int(get(props, "scalingConfig.maxSize", 0)),
             spot=get(props, "capacityType") == "SPOT",
@@ -102,14 +103,67 @@ def gpu_pool(resource: Resource) -> GpuPool | None:
     if not AZURE_GPU_FAMILY.match(size) and get(props, "gpuProfile") is None:
         return None
     taints = [str(t) for t in items(props, "nodeTaints")]
+    low, high = _aks_nodes(props)
     return GpuPool(
         instance_type=size,
         gpus_per_node=_gpus(cloud, size),
-        min_nodes=int(get(props, "minCount", get(props, "count", 0))),
-        max_nodes=int(get(props, "maxCount", get(props, "count", 0))),
+        min_nodes=low,
+        max_nodes=high,
         spot=get(props, "scaleSetPriority") == "Spot",
         taints=[(t.split("=")[0].split(":")[0], t.rsplit(":", 1)[-1]) for t in taints],
     )
+
+
+def _gke_pool(resource: Resource) -> GpuPool | None:
+    props = resource.props
+    shape = str(get(props, "nodeConfig.machineType", GKE_DEFAULT_MACHINE))
+    accelerators = items(props, "nodeConfig.guestAccelerators")
+    if not accelerators and not GCP_GPU_MACHINE.match(shape):
+        return None
+    # Counted as the estimator counts them: total bounds, else per-zone bounds or the fixed
+    # size (1 when none is given) times the pool's zones (its cluster's when not listed).
+    low, high = node_counts(CostResource(resource.type, resource.urn, resource.name, props))
+    return GpuPool(
+        instance_type=shape,
+        gpus_per_node=(
+            sum(int(get(a, "count", 0)) for a in accelerators)
+            if accelerators
+            else _gpus("gcp", shape)
+        ),
+        min_nodes=int(low),
+        max_nodes=int(high),
+        spot=get(props, "nodeConfig.spot") is True or get(props, "nodeConfig.preemptible") is True,
+        taints=[
+            (str(get(t, "key")), _effect(str(get(t, "effect"))))
+            for t in items(props, "nodeConfig.taints")
+        ],
+    )
+
+
+def _eks_shapes(resource: Resource, stack: Sequence[Resource]) -> list[str]:
+    """A node group's instance types: its own, else its launch template's (when `stack` holds
+    the template), else EKS's default t3.medium ("If you don't specify an instance type in a
+    launch template or for instanceTypes, then t3.medium is used", CreateNodegroup)."""
+    listed = [str(t) for t in items(resource.props, "instanceTypes")]
+    if listed:
+        return listed
+    if get(resource.props, "launchTemplate") is None:
+        return [EKS_DEFAULT_INSTANCE_TYPE]
+    for template in of_type(stack, LAUNCH_TEMPLATE):
+        if resource.depends_on(template, "launchTemplate"):
+            shape = get(template.props, "instanceType")
+            return [EKS_DEFAULT_INSTANCE_TYPE if shape is None else str(shape)]
+    return [TEMPLATE_SHAPE]
+
+
+def _aks_nodes(props: object) -> tuple[int, int]:
+    """An AKS pool's fewest and most nodes: minCount-maxCount with its autoscaler on, else
+    `count` (1 when left out) both ways, as `mlplatform cost` prices it."""
+    count = int(get(props, "count", AKS_DEFAULT_COUNT))
+    if get(props, "enableAutoScaling") is not True:
+        return count, count
+    low = int(get(props, "minCount", count))
+    return low, int(get(props, "maxCount", low))
 
 
 def node_taints(resource: Resource) -> list[tuple[str, str, str]]:
@@ -132,22 +186,6 @@ def node_taints(resource: Resource) -> list[tuple[str, str, str]]:
         (str(get(t, "key")), str(get(t, "value", "")), _effect(str(get(t, "effect"))))
         for t in items(props, path)
     ]
-
-
-def _gke_size(props: object, bound: str, fixed: int, zones: int) -> int:
-    total = get(props, f"autoscaling.total{bound}NodeCount")
-    if total is not None:
-        return int(total)
-    per_zone = get(props, f"autoscaling.{bound.lower()}NodeCount")
-    return (int(per_zone) if per_zone is not None else fixed) * zones
-
-
-def _first(props: object, *paths: str) -> int:
-    for path in paths:
-        value = get(props, path)
-        if value is not None:
-            return int(value)
-    return 0
 
 
 def _effect(effect: str) -> str:
@@ -195,7 +233,7 @@ def _total(resources: Sequence[Resource], config: Config) -> Iterator[tuple[str,
         return
     counted: list[tuple[Resource, int]] = []
     for resource in of_type(resources, *POOL_TYPES):
-        pool = gpu_pool(resource)
+        pool = gpu_pool(resource, resources)
         if pool is None:
             continue
         if pool.gpus_per_node is None:
@@ -214,6 +252,112 @@ def _total(resources: Sequence[Resource], config: Config) -> Iterator[tuple[str,
         )
 
 
+# What each GPU rule reads when a property is left out (issue 25): the provider's default,
+# where it is documented, the verdict.
+S_ACCELERATOR_OPTIMIZED = (
+    "https://cloud.google.com/compute/docs/gpus/create-gpu-vm-accelerator-optimized ('Each "
+    "accelerator-optimized machine type has a specific model of NVIDIA GPUs attached'); on GKE: "
+    "GoogleCloudPlatform/cluster-toolkit#1285 (an a2-highgpu-1g pool with no guest_accelerator)"
+)
+NO_ACCELERATORS = Absent(
+    GKE_POOL,
+    "nodeConfig.guestAccelerators",
+    "no accelerator block: an a2/a3/a4/g2/g4 machine type still carries its GPUs (counted "
+    "from mlplatform's GPU catalog; other shapes cannot be counted)",
+    S_ACCELERATOR_OPTIMIZED,
+    "unsafe",
+)
+S_NODE_LOCATIONS = (
+    "pulumi-gcp 10.2.0 NodePool.nodeLocations: 'If unspecified, the cluster-level "
+    "node_locations will be used'; GKE API NodePool.locations: 'If this value is unspecified "
+    "during node pool creation, the Cluster.Locations value will be used'"
+)
+NODE_LOCATIONS = Absent(
+    GKE_POOL,
+    "nodeLocations",
+    "the cluster's zones: every zone of a regional cluster (3 counted, as mlplatform cost "
+    "counts them), 1 for a zonal location",
+    S_NODE_LOCATIONS,
+    "unsafe",
+)
+LOCATION = Absent(
+    GKE_POOL,
+    "location",
+    "the cluster's location, which the pool does not state: counted as a region of 3 zones "
+    "(mlplatform cost's REGION_ZONES)",
+    "pulumi-gcp 10.2.0 NodePool.location: 'The location (region or zone) of the cluster.' "
+    "(no default stated)",
+    "stricter",
+)
+AUTOSCALING = Absent(
+    GKE_POOL,
+    "autoscaling",
+    "no autoscaler: the pool keeps nodeCount (else initialNodeCount) nodes in each zone",
+    "GKE API NodePool.autoscaling: 'Autoscaler is enabled only if a valid configuration is "
+    "present'; pulumi-gcp 10.2.0 NodePool.nodeCount: 'should not be used alongside autoscaling'",
+    "unsafe",
+)
+NODE_COUNT = Absent(
+    GKE_POOL,
+    "nodeCount",
+    "no size at all (nor initialNodeCount, autoscaling): the provider sends initialNodeCount 0 "
+    "and what GKE then creates is not documented; counted as 1 node a zone, as mlplatform cost "
+    "prices it",
+    "not documented in GKE or pulumi-gcp docs; hashicorp/terraform-provider-google "
+    "expandNodePool sends 'nodeCount := 0' when neither count is set",
+    "stricter",
+)
+AKS_COUNT = Absent(
+    AKS_POOL,
+    "count",
+    "1 node",
+    "https://learn.microsoft.com/dotnet/api/azure.resourcemanager.containerservice.models."
+    "managedclusteragentpoolprofileproperties.count ('The default value is 1')",
+    "unsafe",
+)
+AKS_AUTOSCALING = Absent(
+    AKS_POOL,
+    "enableAutoScaling",
+    "autoscaler off: the pool keeps `count` nodes; minCount and maxCount are for auto-scaling only",
+    "https://learn.microsoft.com/javascript/api/@azure/arm-containerservice/"
+    "managedclusteragentpoolprofileproperties (enableAutoScaling 'Whether to enable "
+    "auto-scaler', minCount 'The minimum number of nodes for auto-scaling'; on only when true)",
+    "unsafe",
+)
+S_EKS_INSTANCE_TYPES = (
+    "https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html "
+    "(instanceTypes: 'If you don't specify an instance type in a launch template or for "
+    "instanceTypes, then t3.medium is used, by default')"
+)
+RESOURCE_RULE_TEMPLATE = (
+    "; a launch template's type is beyond this per-resource rule (a GPU AMI still marks the pool)"
+)
+
+
+def _instance_types(default: str, verdict: Verdict) -> Absent:
+    return Absent(EKS_NODE_GROUP, "instanceTypes", default, S_EKS_INSTANCE_TYPES, verdict)
+
+
+NO_INSTANCE_TYPES = _instance_types(
+    "t3.medium, no GPU: not a GPU pool" + RESOURCE_RULE_TEMPLATE, "safe"
+)
+S_UNTAGGED = (
+    "mlplatform convention (model.is_production): an untagged resource is held to production "
+    "rules; platform-required-tags reports the missing environment tag"
+)
+
+
+def _untagged(default: str, verdict: Verdict) -> tuple[Absent, ...]:
+    return tuple(
+        Absent(type_, path, default, S_UNTAGGED, verdict)
+        for type_, path in (
+            (EKS_NODE_GROUP, "tags"),
+            (AKS_POOL, "tags"),
+            (GKE_POOL, "nodeConfig.resourceLabels"),
+        )
+    )
+
+
 RULES = (
     Rule(
         id="MLP-GPU-01",
@@ -226,6 +370,36 @@ RULES = (
         frameworks=(),
         remediation="Use mlplatform's GPU pools (tainted by default) and give GPU pods the "
         "matching toleration.",
+        absent=(
+            NO_ACCELERATORS,
+            Absent(
+                GKE_POOL,
+                "nodeConfig.taints",
+                "none stated: GKE adds nvidia.com/gpu=present:NoSchedule itself only while the "
+                "cluster has non-GPU pools",
+                "GoogleCloudPlatform/cluster-toolkit#1285 ('If we do not add this taint then "
+                "GKE automatically will'); https://cloud.google.com/kubernetes-engine/docs/"
+                "how-to/gpus",
+                "stricter",
+            ),
+            Absent(
+                EKS_NODE_GROUP,
+                "taints",
+                "no taints",
+                "https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html "
+                "(taints: 'The Kubernetes taints to be applied to the nodes in the node group')",
+                "unsafe",
+            ),
+            Absent(
+                AKS_POOL,
+                "nodeTaints",
+                "no taints",
+                "pulumi-azure-native 3.29.0 AgentPool.nodeTaints: 'The taints added to new "
+                "nodes during node pool create and scale'",
+                "unsafe",
+            ),
+            NO_INSTANCE_TYPES,
+        ),
         check=_tainted,
     ),
     Rule(
@@ -238,6 +412,17 @@ RULES = (
         anchor="mlplatform",
         frameworks=(),
         remediation="Set gpuPools[].minNodes: 0 in dev and staging.",
+        absent=(
+            NO_ACCELERATORS,
+            NODE_LOCATIONS,
+            LOCATION,
+            AUTOSCALING,
+            NODE_COUNT,
+            AKS_COUNT,
+            AKS_AUTOSCALING,
+            *_untagged("no tags: held to production, where a pool may keep nodes", "safe"),
+            NO_INSTANCE_TYPES,
+        ),
         check=_scale_to_zero,
     ),
     Rule(
@@ -250,6 +435,20 @@ RULES = (
         anchor="mlplatform",
         frameworks=(),
         remediation="Lower gpuPools[].maxNodes, or raise budget.maxGpus deliberately.",
+        absent=(
+            NODE_LOCATIONS,
+            LOCATION,
+            AUTOSCALING,
+            NODE_COUNT,
+            NO_ACCELERATORS,
+            AKS_COUNT,
+            AKS_AUTOSCALING,
+            _instance_types(
+                "the launch template's instance type (followed through the launchTemplate "
+                "dependency), else t3.medium",
+                "unsafe",
+            ),
+        ),
         stack_check=_total,
         requires="maxGpus",
         config={"maxGpus": max_gpus_config("Cap on GPUs across pools")},
@@ -265,6 +464,21 @@ RULES = (
         frameworks=(),
         remediation="Pick a GPU from the catalog (gpuPools[].gpu) or extend "
         "allowedInstanceTypes in the pack config.",
+        absent=(
+            Absent(
+                GKE_POOL,
+                "nodeConfig.machineType",
+                f"{GKE_DEFAULT_MACHINE}, not a GPU shape of the allowed list",
+                "pulumi-gcp 10.2.0 NodePool nodeConfig.machineType: 'Defaults to e2-medium'",
+                "unsafe",
+            ),
+            NO_ACCELERATORS,
+            _instance_types(
+                f"{EKS_DEFAULT_INSTANCE_TYPE}, not a GPU shape of the allowed list"
+                + RESOURCE_RULE_TEMPLATE,
+                "unsafe",
+            ),
+        ),
         check=_allowed,
         config={
             "allowedInstanceTypes": {
@@ -286,6 +500,45 @@ RULES = (
         anchor="mlplatform",
         frameworks=(),
         remediation="Set gpuPools[].spot: false in prod, or allowInProd in the pack config.",
+        absent=(
+            Absent(
+                GKE_POOL,
+                "nodeConfig.spot",
+                "false: on-demand",
+                "pulumi-gcp 10.2.0 NodePool nodeConfig.spot: 'A boolean that represents whether "
+                "the underlying node VMs are spot ... Defaults to false'",
+                "safe",
+            ),
+            Absent(
+                GKE_POOL,
+                "nodeConfig.preemptible",
+                "false: on-demand",
+                "pulumi-gcp 10.2.0 NodePool nodeConfig.preemptible: 'Defaults to false'",
+                "safe",
+            ),
+            Absent(
+                EKS_NODE_GROUP,
+                "capacityType",
+                "ON_DEMAND",
+                "https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html ('By "
+                "default, a managed node group deploys On-Demand Amazon EC2 instances')",
+                "safe",
+            ),
+            Absent(
+                AKS_POOL,
+                "scaleSetPriority",
+                "Regular: on-demand",
+                "pulumi-azure-native 3.29.0 AgentPool.scaleSetPriority: 'If not specified, the "
+                "default is 'Regular''",
+                "safe",
+            ),
+            NO_ACCELERATORS,
+            *_untagged(
+                "no tags: held to production, where spot is refused (the pool may be dev)",
+                "stricter",
+            ),
+            NO_INSTANCE_TYPES,
+        ),
         check=_spot,
         config={
             "allowInProd": {

@@ -52,6 +52,28 @@ StackCheck = Callable[[Sequence[Resource], Config], Iterable[tuple[str, str]]]
 """A stack check yields (message, URN of the offending resource)."""
 
 
+Verdict = Literal["unsafe", "safe", "stricter"]
+
+
+@dataclass(frozen=True)
+class Absent:
+    """A property the rule reads even when a program leaves it out: what the provider (or
+    Kubernetes) then does, where that is documented, and the verdict on that default. An
+    `unsafe` default makes the rule fail; a `safe` one lets it pass; `stricter` marks a safe
+    default the rule still refuses, because the default is not guaranteed (an older API
+    version, an organization policy) or the rule wants it said."""
+
+    type: str
+    """The Pulumi type the property belongs to."""
+    path: str
+    """The property's dotted path in the resource's inputs."""
+    default: str
+    """What the provider does when the property is left out."""
+    source: str
+    """Where that default is documented (a URL, or the page and the sentence)."""
+    verdict: Verdict
+
+
 @dataclass(frozen=True)
 class Rule:
     """One guardrail: metadata beside a pure check."""
@@ -82,6 +104,9 @@ class Rule:
     """JSON-schema properties of the rule's config, each with its default."""
     requires: str | None = None
     """A setting without which the rule does not apply (null by default)."""
+    absent: tuple[Absent, ...] = ()
+    """The properties whose absence the rule interprets, each with the provider's default;
+    every one has a policy case with the property left out (tests/policy/absent)."""
 
     @property
     def kind(self) -> Literal["resource", "stack"]:

@@ -7,8 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from mlplatform_policies.gpu import POOL_TYPES, gpu_pool
-from mlplatform_policies.model import Config, Resource, Rule, get, items, of_type
+from mlplatform_policies.gpu import (
+    EKS_NODE_GROUP,
+    NO_ACCELERATORS,
+    POOL_TYPES,
+    S_EKS_INSTANCE_TYPES,
+    gpu_pool,
+)
+from mlplatform_policies.model import Absent, Config, Resource, Rule, get, items, of_type
 
 PROMETHEUS_RULE = "kubernetes:monitoring.coreos.com/v1:PrometheusRule"
 AMP_RULES = "aws:amp/ruleGroupNamespace:RuleGroupNamespace"
@@ -47,7 +53,7 @@ def _reads_gpu_metrics(resource: Resource) -> bool:
 
 
 def _gpu_alerts(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
-    pools = [r for r in of_type(resources, *POOL_TYPES) if gpu_pool(r) is not None]
+    pools = [r for r in of_type(resources, *POOL_TYPES) if gpu_pool(r, resources) is not None]
     if not pools:
         return
     rules = of_type(resources, PROMETHEUS_RULE, AMP_RULES, AZURE_RULES, GCP_POLICY)
@@ -67,5 +73,34 @@ RULES = (
         frameworks=(),
         remediation="Set monitoring.enabled: true (the platform's GPU rules come with it).",
         stack_check=_gpu_alerts,
+        absent=(
+            Absent(
+                PROMETHEUS_RULE,
+                "spec.groups",
+                "no rule groups: no alert",
+                "prometheus-operator v0.93.1 CRD monitoring.coreos.com_prometheusrules.yaml "
+                "(spec required, spec.groups not)",
+                "unsafe",
+            ),
+            Absent(
+                GCP_POLICY,
+                "conditions[].conditionPrometheusQueryLanguage",
+                "a condition of another kind (conditionThreshold, conditionAbsent, ...), which "
+                "can read DCGM metrics too: the rule wants the PromQL it can read",
+                "pulumi-gcp 10.2.0 AlertPolicy.conditions: one of conditionThreshold, "
+                "conditionAbsent, conditionMatchedLog, conditionMonitoringQueryLanguage, "
+                "conditionPrometheusQueryLanguage, conditionSql",
+                "stricter",
+            ),
+            NO_ACCELERATORS,
+            Absent(
+                EKS_NODE_GROUP,
+                "instanceTypes",
+                "the launch template's instance type (followed through the launchTemplate "
+                "dependency), else t3.medium",
+                S_EKS_INSTANCE_TYPES,
+                "unsafe",
+            ),
+        ),
     ),
 )

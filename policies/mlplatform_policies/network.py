@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from mlplatform_policies.model import OPEN_TO_ALL, Config, Resource, Rule, get, items
+from mlplatform_policies.model import OPEN_TO_ALL, Absent, Config, Resource, Rule, get, items
 
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
@@ -28,9 +28,34 @@ SECURITY_RULE = "azure-native:network:SecurityRule"
 AZURE_ANYWHERE = ("*", "internet", *OPEN_TO_ALL)
 """Azure source prefixes meaning anyone: '*' matches every address and the Internet service
 tag every public one (SecurityRule.sourceAddressPrefix; service tags are case-insensitive)."""
+NO_SOURCE = "0.0.0.0/0 (no source given: GCP admits any address)"
+"""What a GCP ingress rule with none of sourceRanges, sourceTags and sourceServiceAccounts
+admits: the API fills in 0.0.0.0/0 (hashicorp/terraform-provider-google#6789 and #4031, the
+latter for an empty list; the provider's doc calls one of the three required but does not
+enforce it)."""
 ANY_PROTOCOL = ("-1", "all", "*")
 """AWS (-1), GCP (all) and Azure (*) spellings of every protocol."""
 INGRESS = "kubernetes:networking.k8s.io/v1:Ingress"
+FIREWALL_DOCS = "https://www.pulumi.com/registry/packages/gcp/api-docs/compute/firewall/"
+AWS_ONE_SOURCE = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-"
+    'securitygroup-ingress.html ("You must specify exactly one of the following sources: an '
+    'IPv4 address range, an IPv6 address range, a prefix list, or a security group")'
+)
+AWS_RULE_SOURCE = (
+    'terraform-aws-modules/terraform-aws-security-group#65 (the provider requires "One of '
+    "['cidr_blocks', 'ipv6_cidr_blocks', 'self', 'source_security_group_id', "
+    "'prefix_list_ids'] must be set\")"
+)
+AZURE_ONE_SOURCE = (
+    'hashicorp/terraform-provider-azurerm#29675 ("One of `source_address_prefix`, '
+    "`source_address_prefixes` or `source_application_security_group_ids` must be "
+    'specified"); Azure/azure-rest-api-specs#1591 ("the user must supply one or the other")'
+)
+K8S_INGRESS_DOCS = (
+    "https://kubernetes.io/docs/reference/kubernetes-api/service-resources/ingress-v1/"
+)
+"""Pages quoted for the defaults of left-out properties."""
 ANY_HOST = (
     "answers any host name over plain HTTP (only a spec.tls entry without hosts, the "
     "controller's default certificate, covers it)"
@@ -96,7 +121,13 @@ def _gcp_firewall(props: Mapping[str, Any]) -> Iterator[str]:
     allows = items(props, "allows")
     if not allows:  # a deny rule, or nothing allowed
         return
-    if opened := _opened(items(props, "sourceRanges"), OPEN_TO_ALL):
+    ranges = items(props, "sourceRanges")
+    # An ingress rule naming no source (or an empty sourceRanges) admits 0.0.0.0/0.
+    if not (ranges or items(props, "sourceTags") or items(props, "sourceServiceAccounts")):
+        opened = [NO_SOURCE]
+    else:
+        opened = _opened(ranges, OPEN_TO_ALL)
+    if opened:
         traffic = [
             _traffic(get(a, "protocol"), [str(p) for p in items(a, "ports")]) for a in allows
         ]
@@ -179,6 +210,134 @@ RULES = (
         remediation="Admit the networks, security groups or service tags that need the port "
         "(mlplatform admits the VPC and the cluster), never 0.0.0.0/0, ::/0, * or Internet.",
         check=_no_internet_ingress,
+        absent=(
+            Absent(
+                GCP_FIREWALL,
+                "sourceRanges",
+                "with no sourceTags or sourceServiceAccounts either (or an empty list), GCP "
+                "admits 0.0.0.0/0",
+                'hashicorp/terraform-provider-google#6789 ("Firewall source_ranges defaults to '
+                '0.0.0.0/0 when source_tags not provided"), #4031 (an empty list too); '
+                'ManageIQ/manageiq#7673 ("Per docs, set default to 0.0.0.0/0 unless otherwise '
+                'specified")',
+                "unsafe",
+            ),
+            Absent(
+                GCP_FIREWALL,
+                "sourceTags",
+                "no tag source: the rule's sources are its ranges and service accounts (none of "
+                "the three: see sourceRanges)",
+                f'{FIREWALL_DOCS} (sourceRanges: "For INGRESS traffic, one of sourceRanges, '
+                'sourceTags or sourceServiceAccounts is required")',
+                "safe",
+            ),
+            Absent(
+                GCP_FIREWALL,
+                "sourceServiceAccounts",
+                "no service account source: the rule's sources are its ranges and tags (none of "
+                "the three: see sourceRanges)",
+                f'{FIREWALL_DOCS} (sourceRanges: "For INGRESS traffic, one of sourceRanges, '
+                'sourceTags or sourceServiceAccounts is required")',
+                "safe",
+            ),
+            Absent(
+                GCP_FIREWALL,
+                "direction",
+                "INGRESS: the rule admits traffic into the network and is judged so",
+                'Compute API Firewall.direction: "The default is INGRESS" '
+                "(https://docs.rs/google-compute1/1.0.10+20190618/google_compute1/struct."
+                "Firewall.html)",
+                "unsafe",
+            ),
+            Absent(
+                GCP_FIREWALL,
+                "disabled",
+                "false: the rule is enforced and judged",
+                f'{FIREWALL_DOCS} (disabled: "If this is unspecified, the firewall rule will be '
+                'enabled")',
+                "unsafe",
+            ),
+            Absent(
+                SECURITY_GROUP,
+                "ingress[].cidrBlocks",
+                "no range of this family: the source is another range, a security group, a "
+                "prefix list or self",
+                AWS_ONE_SOURCE,
+                "safe",
+            ),
+            Absent(
+                SECURITY_GROUP,
+                "ingress[].ipv6CidrBlocks",
+                "no range of this family: the source is another range, a security group, a "
+                "prefix list or self",
+                AWS_ONE_SOURCE,
+                "safe",
+            ),
+            Absent(
+                SECURITY_GROUP_RULE,
+                "cidrBlocks",
+                "no range of this family: the source is another range, a security group, a "
+                "prefix list or self",
+                AWS_RULE_SOURCE,
+                "safe",
+            ),
+            Absent(
+                SECURITY_GROUP_RULE,
+                "ipv6CidrBlocks",
+                "no range of this family: the source is another range, a security group, a "
+                "prefix list or self",
+                AWS_RULE_SOURCE,
+                "safe",
+            ),
+            Absent(
+                SECURITY_GROUP_INGRESS,
+                "cidrIpv4",
+                "no range of this family: the source is another range, a security group, a "
+                "prefix list or self",
+                AWS_ONE_SOURCE,
+                "safe",
+            ),
+            Absent(
+                SECURITY_GROUP_INGRESS,
+                "cidrIpv6",
+                "no range of this family: the source is another range, a security group, a "
+                "prefix list or self",
+                AWS_ONE_SOURCE,
+                "safe",
+            ),
+            Absent(
+                SECURITY_RULE,
+                "sourceAddressPrefix",
+                "no source of this form: the source is sourceAddressPrefixes or application "
+                "security groups",
+                AZURE_ONE_SOURCE,
+                "safe",
+            ),
+            Absent(
+                SECURITY_RULE,
+                "sourceAddressPrefixes",
+                "no source of this form: the source is sourceAddressPrefix or application "
+                "security groups",
+                AZURE_ONE_SOURCE,
+                "safe",
+            ),
+            Absent(
+                NETWORK_SECURITY_GROUP,
+                "securityRules[].sourceAddressPrefix",
+                "no source of this form: the source is sourceAddressPrefixes or application "
+                "security groups",
+                AZURE_ONE_SOURCE,
+                "safe",
+            ),
+            Absent(
+                NETWORK_SECURITY_GROUP,
+                "securityRules[].sourceAddressPrefixes",
+                "no source of this form: the source is sourceAddressPrefix or application "
+                "security groups",
+                AZURE_ONE_SOURCE,
+                "safe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-NET-02",
@@ -193,5 +352,40 @@ RULES = (
         "certificate (mlflow.ingress and serving.models[].ingress do, cert-manager filling it "
         "with clusterIssuer).",
         check=_ingress_tls,
+        absent=(
+            Absent(
+                INGRESS,
+                "spec.tls",
+                "no TLS: every host is served over plain HTTP",
+                f'{K8S_INGRESS_DOCS} (IngressSpec.tls: "tls represents the TLS configuration"; '
+                "without it only port 80 is served)",
+                "unsafe",
+            ),
+            Absent(
+                INGRESS,
+                "spec.tls[].hosts",
+                "the controller's wildcard host setting: the entry covers every host",
+                f'{K8S_INGRESS_DOCS} (IngressTLS.hosts: "Defaults to the wildcard host setting '
+                'for the loadbalancer controller fulfilling this Ingress, if left unspecified")',
+                "safe",
+            ),
+            Absent(
+                INGRESS,
+                "spec.rules[].host",
+                "any host: the rule serves every host name",
+                f'{K8S_INGRESS_DOCS} (IngressRule.host: "If the host is unspecified, the Ingress '
+                'routes all traffic based on the specified IngressRuleValue")',
+                "unsafe",
+            ),
+            Absent(
+                INGRESS,
+                "spec.defaultBackend",
+                "none: unmatched requests are the controller's (its own default backend)",
+                f'{K8S_INGRESS_DOCS} (IngressSpec.defaultBackend: "If DefaultBackend is not set, '
+                "the handling of requests that do not match any of the rules will be up to the "
+                'Ingress controller")',
+                "safe",
+            ),
+        ),
     ),
 )

@@ -1,5 +1,6 @@
 """GPU queues (Kueue): every ResourceFlavor selects a GPU pool the stack plans, every queue names
-a flavor that exists, and the GPUs the queues promise stay within the GPU cap.
+a flavor that exists, every flavor, queue and cohort has the name others know it by, and the
+GPUs the queues promise stay within the GPU cap.
 
 Kueue v0.17.0 (apis/kueue/v1beta2): a ResourceFlavor's `spec.nodeLabels` put admitted pods
 on the nodes carrying those labels (resourceflavor_types.go); a ClusterQueue naming a flavor
@@ -27,7 +28,7 @@ from mlplatform_policies.gpu import (
     gpu_pool,
     max_gpus_config,
 )
-from mlplatform_policies.model import Config, Resource, Rule, get, items, of_type
+from mlplatform_policies.model import Absent, Config, Resource, Rule, get, items, of_type
 
 KUEUE = "kubernetes:kueue.x-k8s.io/v1beta2"
 FLAVOR = f"{KUEUE}:ResourceFlavor"
@@ -80,15 +81,40 @@ def label_value(labels: Any, key: str) -> Any:
 
 
 def object_name(resource: Resource) -> str:
-    """The object's Kubernetes name (the Pulumi name when the program leaves it to autonaming)."""
+    """The object's name for messages: its Kubernetes name, else its Pulumi name."""
     return str(get(resource.props, "metadata.name", resource.name))
+
+
+def given_name(resource: Resource) -> str | None:
+    """The Kubernetes name the program gives the object, None when it leaves it out: Pulumi
+    then names it after the resource with a random suffix ("auto-names most resources ...
+    logical name and a random suffix", pulumi.com/docs/iac/concepts/resources/names), a name
+    no other object can know."""
+    name = get(resource.props, "metadata.name")
+    return None if name is None else str(name)
+
+
+NAMED_BY = {
+    FLAVOR: "queue can name it",
+    CLUSTER_QUEUE: "LocalQueue can name it in spec.clusterQueue",
+    COHORT: "ClusterQueue can name it in spec.cohortName",
+}
+"""Who names each Kueue object, to whom an auto-named one is lost."""
+
+
+def _unnamed(resource: Resource) -> str:
+    kind = resource.type.rsplit(":", 1)[-1]
+    return (
+        f"{kind} {resource.name} has no metadata.name: Pulumi names it {resource.name}-<random "
+        f"suffix>, so no {NAMED_BY[resource.type]}"
+    )
 
 
 def gpu_pools_by_label(resources: Sequence[Resource]) -> dict[str, list[Resource]]:
     """The planned GPU pools by the pool label their nodes carry (CPU pools are left out)."""
     found: dict[str, list[Resource]] = {}
     for resource in of_type(resources, *POOL_TYPES):
-        if gpu_pool(resource) is None:
+        if gpu_pool(resource, resources) is None:
             continue
         labels = get(resource.props, NODE_LABELS[resource.type])
         pool = label_value(labels, POOL_LABEL)
@@ -113,6 +139,8 @@ def _selects_pools(resources: Sequence[Resource], _: Config) -> Iterator[tuple[s
     flavors = list(of_type(resources, FLAVOR))
     found: list[tuple[str, str]] = []
     for resource in flavors:
+        if given_name(resource) is None:
+            found.append((_unnamed(resource), resource.urn))
         name, labels = object_name(resource), get(resource.props, "spec.nodeLabels")
         pool = label_value(labels, POOL_LABEL)
         if pool is not None and str(pool) not in pools:
@@ -134,9 +162,16 @@ def _selects_pools(resources: Sequence[Resource], _: Config) -> Iterator[tuple[s
                     resource.urn,
                 )
             )
-    defined = {object_name(r) for r in flavors}
-    known = _listing(defined, "ResourceFlavors", "the stack defines no ResourceFlavor")
+    defined = {n for n in map(given_name, flavors) if n is not None}
+    none = (
+        "no ResourceFlavor of the stack has a metadata.name"
+        if flavors
+        else "the stack defines no ResourceFlavor"
+    )
+    known = _listing(defined, "ResourceFlavors", none)
     for resource in of_type(resources, CLUSTER_QUEUE, COHORT):
+        if given_name(resource) is None:
+            found.append((_unnamed(resource), resource.urn))
         kind = resource.type.rsplit(":", 1)[-1]
         then = (
             "Kueue keeps the queue inactive (FlavorNotFound)"
@@ -198,13 +233,13 @@ def _gpu_quotas(resource: Resource, into: dict[str, _Quotas]) -> Iterator[str]:
                     entry.largest = max(entry.largest, (int(value), resource.urn))
 
 
-def _physical_gpus(pools: list[Resource]) -> int | None:
+def _physical_gpus(pools: list[Resource], stack: Sequence[Resource]) -> int | None:
     """GPUs of the pools at their maximum size when they share their GPUs (each nvidia.com/gpu
     is then a slice of one), None when they do not share or cannot be counted."""
     total = 0
     for resource in pools:
         labels = get(resource.props, NODE_LABELS[resource.type])
-        pool = gpu_pool(resource)
+        pool = gpu_pool(resource, stack)
         if (
             label_value(labels, SHARED_POOL_LABEL) is None
             or pool is None
@@ -227,14 +262,18 @@ def _quota_total(resources: Sequence[Resource], config: Config) -> Iterator[tupl
     ]
     pools = gpu_pools_by_label(resources)
     flavors = {
-        object_name(r): label_value(get(r.props, "spec.nodeLabels"), POOL_LABEL)
+        given_name(r): label_value(get(r.props, "spec.nodeLabels"), POOL_LABEL)
         for r in of_type(resources, FLAVOR)
     }
     counted: list[str] = []
     total = 0
     for name, entry in sorted(quotas.items()):
         selected = flavors.get(name)
-        shared = _physical_gpus(pools.get(str(selected), [])) if selected is not None else None
+        shared = (
+            _physical_gpus(pools.get(str(selected), []), resources)
+            if selected is not None
+            else None
+        )
         if shared is not None and shared < entry.units:
             counted.append(
                 f"{name} {shared}: {entry.units} {GPU_RESOURCE} on a pool sharing its {shared} GPUs"
@@ -256,6 +295,33 @@ def _quota_total(resources: Sequence[Resource], config: Config) -> Iterator[tupl
     yield from found
 
 
+S_AUTONAMED = (
+    "https://www.pulumi.com/docs/iac/concepts/resources/names/ ('auto-names most resources ... "
+    "logical name and a random suffix'); pulumi/pulumi-kubernetes#2539 (objects without a name "
+    "field are auto-named)"
+)
+UNNAMED = tuple(
+    Absent(
+        type_,
+        "metadata.name",
+        f"Pulumi names it <resource name>-<random suffix>, so no {NAMED_BY[type_]}",
+        S_AUTONAMED,
+        "unsafe",
+    )
+    for type_ in QUEUE_TYPES
+)
+NO_GROUPS = tuple(
+    Absent(
+        type_,
+        "spec.resourceGroups",
+        "no resource groups: it names no flavor and holds no quota",
+        f"Kueue v0.17.0 apis/kueue/v1beta2/{source}: resourceGroups '+optional'",
+        "safe",
+    )
+    for type_, source in ((CLUSTER_QUEUE, "clusterqueue_types.go"), (COHORT, "cohort_types.go"))
+)
+
+
 RULES = (
     Rule(
         id="MLP-GPU-06",
@@ -269,8 +335,22 @@ RULES = (
         frameworks=(),
         remediation="Let scheduling.enabled: true build the queues (a flavor per gpuPools[] "
         'entry); a hand-written ResourceFlavor needs spec.nodeLabels["mlplatform.io/pool"] '
-        "naming one of gpuPools[].name, and every queue's flavors a ResourceFlavor of the stack.",
+        "naming one of gpuPools[].name, and every queue's flavors a ResourceFlavor of the stack; "
+        "give every ResourceFlavor, ClusterQueue and Cohort a metadata.name.",
         stack_check=_selects_pools,
+        absent=(
+            *UNNAMED,
+            Absent(
+                FLAVOR,
+                "spec.nodeLabels",
+                "no node labels: the flavor matches any node, so its work may land on any GPU node",
+                "Kueue v0.17.0 apis/kueue/v1beta2/resourceflavor_types.go: nodeLabels "
+                "'+optional', 'labels that associate the ResourceFlavor with Nodes that have "
+                "the same labels'",
+                "unsafe",
+            ),
+            *NO_GROUPS,
+        ),
     ),
     Rule(
         id="MLP-GPU-07",
@@ -286,6 +366,7 @@ RULES = (
         "cohort holds what the pools schedule beyond the teams' quotas), or raise "
         "budget.maxGpus deliberately; quote GPU quotas as whole numbers.",
         stack_check=_quota_total,
+        absent=NO_GROUPS,
         requires="maxGpus",
         config={"maxGpus": max_gpus_config("Cap on the GPUs of every Kueue quota")},
     ),

@@ -10,9 +10,11 @@ from typing import Any
 
 from mlplatform_policies.model import (
     PUBLIC_MEMBERS,
+    Absent,
     Config,
     Resource,
     Rule,
+    Verdict,
     get,
     iam_grants,
     is_production,
@@ -34,6 +36,48 @@ GAR_IAM = (
 `policyData`: pulumi-gcp 10.2.0, registry page
 gcp/api-docs/artifactregistry/repositoryiampolicy)."""
 IMMUTABLE_ECR = ("IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION")
+ECR_DOCS = "pulumi_aws 7.51.1 ecr.Repository (registry page aws/api-docs/ecr/repository)"
+ACR_DEFAULTS = (
+    "pulumi-azure-native 3.29.0 containerregistry.Registry (registry page azure-native/"
+    "api-docs/containerregistry/registry): the SDK sends adminUserEnabled false, "
+    "anonymousPullEnabled false and publicNetworkAccess 'Enabled' when they are left out"
+)
+UNTAGGED = "no tags, so no environment tag: mlplatform holds the registry to production rules"
+UNTAGGED_SOURCE = (
+    "mlplatform_policies.model.is_production (an untagged resource is production); AWS and GCP "
+    "add only the provider's defaultTags / defaultLabels, which the rule reads"
+)
+
+
+def _untagged(verdict: Verdict) -> tuple[Absent, Absent]:
+    """ECR tags and Artifact Registry labels left out: the production rule judges the
+    repository, the non-production one lets it be."""
+    return (
+        Absent(ECR, "tags", UNTAGGED, UNTAGGED_SOURCE, verdict),
+        Absent(GAR, "labels", UNTAGGED, UNTAGGED_SOURCE, verdict),
+    )
+
+
+MUTABLE = (
+    Absent(
+        ECR,
+        "imageTagMutability",
+        "MUTABLE",
+        f"{ECR_DOCS}: 'Defaults to `MUTABLE`'",
+        "unsafe",
+    ),
+    Absent(
+        GAR,
+        "dockerConfig.immutableTags",
+        "false: tags can be moved",
+        "pulumi-gcp 10.2.0 artifactregistry.Repository dockerConfig.immutableTags (optional; "
+        "'The repository which enabled this flag prevents all tags from being modified'); "
+        "https://cloud.google.com/artifact-registry/docs/repositories/update-repo-settings "
+        "(immutable tags are a setting you turn on)",
+        "unsafe",
+    ),
+)
+"""Tag mutability left out, shared by the production and non-production rules."""
 
 
 def _public_pull(resource: Resource, _: Config) -> Iterator[str]:
@@ -111,8 +155,10 @@ def _cmk(resource: Resource, _: Config) -> Iterator[str]:
         kms = [
             e for e in items(props, "encryptionConfigurations") if get(e, "encryptionType") == "KMS"
         ]
-        if not kms or get(kms[0], "kmsKey") is None:
+        if not kms:
             yield "images are encrypted with an AWS-owned key, not a KMS key you manage"
+        elif get(kms[0], "kmsKey") is None:
+            yield "images are encrypted with the AWS managed key aws/ecr, not a KMS key you manage"
     elif resource.type == ACR:
         if get(props, "encryption.status") != "enabled":
             yield "images are encrypted with a Microsoft-managed key"
@@ -145,6 +191,15 @@ RULES = (
         frameworks=("cis-aws-foundations", "cis-azure-foundations", "cis-gcp-foundations"),
         remediation="Grant pulls to identities (registry.grant_pull), never to everyone.",
         check=_public_pull,
+        absent=(
+            Absent(
+                ACR,
+                "anonymousPullEnabled",
+                "false: pulls need credentials",
+                ACR_DEFAULTS,
+                "safe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-REG-02",
@@ -157,6 +212,15 @@ RULES = (
         frameworks=("cis-aws-foundations",),
         remediation="Set imageScanningConfiguration.scanOnPush: true (EcrRegistry does).",
         check=_scan_on_push,
+        absent=(
+            Absent(
+                ECR,
+                "imageScanningConfiguration",
+                "no scan on push",
+                f"{ECR_DOCS}: 'By default, image scanning must be manually triggered'",
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-REG-03",
@@ -169,6 +233,7 @@ RULES = (
         frameworks=(),
         remediation="Set registry.immutableTags: true.",
         check=_immutable_tags,
+        absent=(*MUTABLE, *_untagged("safe")),
     ),
     Rule(
         id="MLP-REG-04",
@@ -181,6 +246,7 @@ RULES = (
         frameworks=(),
         remediation="Set registry.immutableTags: true.",
         check=_immutable_tags_prod,
+        absent=(*MUTABLE, *_untagged("stricter")),
     ),
     Rule(
         id="MLP-REG-05",
@@ -193,6 +259,15 @@ RULES = (
         frameworks=("cis-azure-foundations",),
         remediation="Set adminUserEnabled: false; pull with managed identities (AcrPull).",
         check=_admin_user,
+        absent=(
+            Absent(
+                ACR,
+                "adminUserEnabled",
+                "false (the admin user is off); the rule wants it stated",
+                ACR_DEFAULTS,
+                "stricter",
+            ),
+        ),
     ),
     Rule(
         id="MLP-REG-06",
@@ -205,6 +280,15 @@ RULES = (
         frameworks=("cis-azure-foundations",),
         remediation="Premium SKU, publicNetworkAccess: Disabled and a private endpoint.",
         check=_acr_network,
+        absent=(
+            Absent(
+                ACR,
+                "publicNetworkAccess",
+                "Enabled: any network reaches the registry",
+                ACR_DEFAULTS,
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-REG-07",
@@ -217,6 +301,47 @@ RULES = (
         frameworks=(),
         remediation="Give the registry a KMS / Key Vault / Cloud KMS key.",
         check=_cmk,
+        absent=(
+            Absent(
+                ECR,
+                "encryptionConfigurations",
+                "AES256 with keys AWS manages",
+                f"{ECR_DOCS}: encryptionType 'Defaults to `AES256`'",
+                "unsafe",
+            ),
+            Absent(
+                ECR,
+                "encryptionConfigurations[].encryptionType",
+                "AES256 with keys AWS manages",
+                f"{ECR_DOCS}: encryptionType 'Defaults to `AES256`'",
+                "unsafe",
+            ),
+            Absent(
+                ECR,
+                "encryptionConfigurations[].kmsKey",
+                "the AWS managed key for ECR (aws/ecr), not a key you manage",
+                f"{ECR_DOCS}: kmsKey 'If not specified, uses the default AWS managed key for ECR'",
+                "unsafe",
+            ),
+            Absent(
+                ACR,
+                "encryption.status",
+                "disabled: a Microsoft-managed key",
+                "pulumi-azure-native 3.29.0 containerregistry.Registry encryption.status "
+                "('Indicates whether or not the encryption is enabled for container registry'; "
+                "enum enabled, disabled; customer-managed keys only when enabled)",
+                "unsafe",
+            ),
+            Absent(
+                GAR,
+                "kmsKeyName",
+                "a Google-managed key",
+                "pulumi-gcp 10.2.0 artifactregistry.Repository kmsKeyName: 'The Cloud KMS "
+                "resource name of the customer managed encryption key that's used to encrypt the "
+                "contents of the Repository'",
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-REG-08",
@@ -229,5 +354,23 @@ RULES = (
         frameworks=(),
         remediation="Add a lifecycle / retention / cleanup policy (mlplatform's registries do).",
         stack_check=_cleanup,
+        absent=(
+            Absent(
+                ACR,
+                "policies.retentionPolicy.status",
+                "disabled: untagged manifests are kept",
+                "pulumi-azure-native 3.29.0 containerregistry RetentionPolicy: the SDK fills "
+                "status 'disabled' (and days 7) when it is left out",
+                "unsafe",
+            ),
+            Absent(
+                GAR,
+                "cleanupPolicies",
+                "no policy: every version is kept",
+                "https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy "
+                "(cleanup policies are what automate artifact removal)",
+                "unsafe",
+            ),
+        ),
     ),
 )

@@ -1,7 +1,7 @@
 """Served models (KServe): an InferenceService reads its model as a named workload identity,
 never with static storage keys; says the Standard mode the stack's KServe runs; on GPUs, lands
 on a GPU pool of the stack and tolerates its taints; a ServingRuntime's containers run non-root
-without privilege escalation, from a pinned image.
+without privilege escalation, and its images and the predictor's are pinned.
 
 KServe v0.20.0 (github.com/kserve/kserve@v0.20.0): the storage initializer reads the model with
 the predictor's service account, `default` when none is named, unless an annotation on the
@@ -24,7 +24,7 @@ from typing import Any
 
 from mlplatform import defaults
 from mlplatform_policies.gpu import POOL_TYPES, node_taints
-from mlplatform_policies.model import Config, Resource, Rule, get, items, of_type
+from mlplatform_policies.model import Absent, Config, Resource, Rule, get, items, of_type
 from mlplatform_policies.queues import (
     GPU_RESOURCE,
     NODE_LABELS,
@@ -46,6 +46,9 @@ STANDARD = "Standard"
 LEGACY_STANDARD = "RawDeployment"
 SECRET_ANNOTATIONS = ("serving.kserve.io/secretName", "serving.kserve.io/storageSecretName")
 STORAGE_SECRET = "storage-config"
+DEFAULT_ENTRY = "default"
+"""The entry of the storage Secret a storage spec without `key` reads, `default_<type>` when its
+parameters name a type (pkg/credentials DefaultStorageSecretKey)."""
 SCHEDULING_EFFECTS = ("NoSchedule", "NoExecute")
 """Taint effects that keep a pod off a node it does not tolerate (PreferNoSchedule only
 discourages)."""
@@ -81,12 +84,23 @@ def _identity(resource: Resource, _: Config) -> Iterator[str]:
             secret = label_value(found, key)
             if secret is not None:
                 yield f'{where}["{key}"] names Secret {str(secret)!r}: {STATIC_KEYS}'
-    entry = get(predictor, "model.storage.key")
+    storage = get(predictor, "model.storage")
+    if storage is None:
+        return
+    entry = get(storage, "key")
     if entry is not None:
         yield (
             f"spec.predictor.model.storage.key {str(entry)!r} names an entry of the "
             f"{STORAGE_SECRET} Secret: {STATIC_KEYS}"
         )
+        return
+    # No key: KServe reads the Secret's default entry (CreateStorageSpecSecretEnvs).
+    kind = get(storage, "parameters.type")
+    entry = DEFAULT_ENTRY if kind is None else f"{DEFAULT_ENTRY}_{kind}"
+    yield (
+        f"spec.predictor.model.storage names no key: KServe then reads entry {entry!r} of the "
+        f"{STORAGE_SECRET} Secret: {STATIC_KEYS}"
+    )
 
 
 def _standard_releases(resources: Sequence[Resource]) -> list[str]:
@@ -266,22 +280,46 @@ def _image_tag(image: str) -> str | None:
     return last.partition(":")[2] if ":" in last else None
 
 
+def _images(resource: Resource) -> Iterator[tuple[str, Any]]:
+    """(where, image) of each image a ServingRuntime or an InferenceService's predictor names;
+    a runtime container without one takes the model's, a model without one the runtime's."""
+    if resource.type == SERVING_RUNTIME:
+        for name, container in _containers(resource):
+            yield f"container {name}", get(container, "image")
+        return
+    predictor = get(resource.props, "spec.predictor", {})
+    yield "spec.predictor.model", get(predictor, "model.image")
+    for container in items(predictor, "containers"):
+        yield f"container {get(container, 'name')}", get(container, "image")
+
+
 def _pinned(resource: Resource, _: Config) -> Iterator[str]:
-    for name, container in _containers(resource):
-        image = get(container, "image")
+    for where, image in _images(resource):
         if image is None:
-            continue  # an InferenceService's model names the image
+            continue
         tag = _image_tag(str(image))
         if tag is None:
             yield (
-                f"container {name}: image {str(image)!r} has no tag: Kubernetes pulls :latest, "
+                f"{where}: image {str(image)!r} has no tag: Kubernetes pulls :latest, "
                 "whatever it is at each pull; name a version tag or a digest"
             )
         elif tag == "latest":
             yield (
-                f"container {name}: image {str(image)!r} is :latest, whatever it is at each "
+                f"{where}: image {str(image)!r} is :latest, whatever it is at each "
                 "pull; name a version tag or a digest"
             )
+
+
+KSERVE_SOURCE = "github.com/kserve/kserve@v0.20.0"
+DEFAULT_ACCOUNT = (
+    'https://godocs.io/k8s.io/kubernetes/plugin/pkg/admission/serviceaccount ("If the pod does '
+    "not specify a ServiceAccount, it sets the pod's ServiceAccount to 'default'\")"
+)
+TOLERATION = (
+    "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#scheduling "
+    "(Toleration)"
+)
+SECURITY_CONTEXT = "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/#security-context"
 
 
 RULES = (
@@ -297,8 +335,46 @@ RULES = (
         frameworks=("cis-kubernetes",),
         remediation="Set spec.predictor.serviceAccountName to the team's workload identity "
         f"({defaults.WORKLOAD_SERVICE_ACCOUNT}, which ModelServing uses) and drop the "
-        "serving.kserve.io/secretName and storageSecretName annotations and model.storage.key.",
+        "serving.kserve.io/secretName and storageSecretName annotations and model.storage "
+        "(name the model by storageUri).",
         check=_identity,
+        absent=(
+            Absent(
+                INFERENCE_SERVICE,
+                "spec.predictor.serviceAccountName",
+                "default: the storage initializer reads the model as the namespace's default "
+                "service account",
+                DEFAULT_ACCOUNT,
+                "unsafe",
+            ),
+            Absent(
+                INFERENCE_SERVICE,
+                "spec.predictor.model.storage.key",
+                "entry default (default_<parameters.type> with a type) of the storage-config "
+                "Secret: static keys",
+                f"{KSERVE_SOURCE} pkg/credentials/service_account_credentials.go "
+                "CreateStorageSpecSecretEnvs (empty storageKey: DefaultStorageSecretKey "
+                '"default"); pkg/webhook/admission/pod/storage_initializer_injector.go (a storage '
+                "spec without key passes an empty key)",
+                "unsafe",
+            ),
+            Absent(
+                INFERENCE_SERVICE,
+                "metadata.annotations",
+                "no Secret named: the model is read with the service account's credentials",
+                f"{KSERVE_SOURCE} pkg/webhook/admission/pod/storage_initializer_injector.go "
+                "(CreateSecretVolumeAndEnv with the pod's service account)",
+                "safe",
+            ),
+            Absent(
+                INFERENCE_SERVICE,
+                "spec.predictor.annotations",
+                "no Secret named: the model is read with the service account's credentials",
+                f"{KSERVE_SOURCE} pkg/webhook/admission/pod/storage_initializer_injector.go "
+                "(CreateSecretVolumeAndEnv with the pod's service account)",
+                "safe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-SRV-02",
@@ -312,6 +388,26 @@ RULES = (
         remediation=f'Annotate the InferenceService "{MODE_ANNOTATION}": Standard (ModelServing '
         "does).",
         stack_check=_standard_mode,
+        absent=(
+            Absent(
+                RELEASE,
+                "values.kserve.controller.deploymentMode",
+                "Knative, the chart's default: InferenceServices take it unannotated, and the "
+                "rule has no Standard mode to hold them to",
+                f"{KSERVE_SOURCE} charts/kserve-resources/values.yaml "
+                "(kserve.controller.deploymentMode: Knative)",
+                "safe",
+            ),
+            Absent(
+                INFERENCE_SERVICE,
+                "metadata.annotations",
+                "the mode KServe's config defaults to when the object is created (Standard under "
+                "a Standard KServe); the rule wants the mode stated",
+                f"{KSERVE_SOURCE} pkg/controller/v1beta1/inferenceservice/utils/utils.go "
+                "GetDeploymentMode (no annotation: deployConfig.DefaultDeploymentMode)",
+                "stricter",
+            ),
+        ),
     ),
     Rule(
         id="MLP-SRV-03",
@@ -326,6 +422,60 @@ RULES = (
         'selects it and tolerates its taints); a hand-written one needs nodeSelector["'
         f'{POOL_LABEL}"] naming a planned GPU pool and a toleration of each of its taints.',
         stack_check=_gpu_pool,
+        absent=(
+            Absent(
+                INFERENCE_SERVICE,
+                "spec.predictor.model.resources.limits",
+                "no GPU: a container gets GPUs only through its limits",
+                "https://kubernetes.io/docs/tasks/manage-gpus/scheduling-gpus/ (GPUs are "
+                "specified in the limits section)",
+                "safe",
+            ),
+            Absent(
+                INFERENCE_SERVICE,
+                "spec.predictor.nodeSelector",
+                "any node that tolerates the pod: replicas may land on any GPU pool",
+                "https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/ "
+                "(nodeSelector constrains a pod to matching nodes)",
+                "unsafe",
+            ),
+            Absent(
+                INFERENCE_SERVICE,
+                "spec.predictor.tolerations",
+                "none: the pool's taints keep the replicas off its nodes",
+                "https://kubernetes.io/docs/concepts/scheduling-eviction/taint-and-toleration/",
+                "unsafe",
+            ),
+            Absent(
+                INFERENCE_SERVICE,
+                "spec.predictor.tolerations[].operator",
+                "Equal",
+                f'{TOLERATION} (operator: "Defaults to Equal")',
+                "safe",
+            ),
+            Absent(
+                INFERENCE_SERVICE,
+                "spec.predictor.tolerations[].effect",
+                "every effect",
+                f'{TOLERATION} (effect: "Empty means match all taint effects")',
+                "safe",
+            ),
+            Absent(
+                INFERENCE_SERVICE,
+                "spec.predictor.tolerations[].key",
+                "every key (with Exists)",
+                f'{TOLERATION} (key: "Empty means match all taint keys")',
+                "safe",
+            ),
+            Absent(
+                INFERENCE_SERVICE,
+                "spec.predictor.tolerations[].value",
+                '"": an Equal toleration then matches only a taint without value, not '
+                "nvidia.com/gpu=present",
+                f"{TOLERATION} (value: the taint value the toleration matches)",
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-SRV-04",
@@ -339,18 +489,55 @@ RULES = (
         remediation="Set securityContext.runAsNonRoot: true and allowPrivilegeEscalation: false "
         "on every container (ModelServing's runtime does).",
         check=_non_root,
+        absent=(
+            Absent(
+                SERVING_RUNTIME,
+                "spec.containers[].securityContext.runAsNonRoot",
+                "the image's user, root unless the image says otherwise: nothing checks it",
+                f'{SECURITY_CONTEXT} (runAsNonRoot: "If unset or false, no such validation will '
+                'be performed")',
+                "unsafe",
+            ),
+            Absent(
+                SERVING_RUNTIME,
+                "spec.containers[].securityContext.allowPrivilegeEscalation",
+                "true: no_new_privs is not set, a process may gain privileges",
+                f'{SECURITY_CONTEXT} (allowPrivilegeEscalation: "directly controls if the '
+                'no_new_privs flag will be set")',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-SRV-05",
         name="kubernetes-serving-runtime-image-pinned",
-        description="ServingRuntime images name a version tag or a digest, never latest.",
+        description="Serving images (runtimes, InferenceService predictors) name a version or "
+        "digest, never latest.",
         enforcement="mandatory",
         severity="medium",
-        resource_types=(SERVING_RUNTIME,),
+        resource_types=(SERVING_RUNTIME, INFERENCE_SERVICE),
         anchor="CKV_K8S_14",
         frameworks=(),
         remediation="Name the image by a version tag or a digest (serving.runtimeImage; the "
         "platform's own serving image is tagged with its MLServer and MLflow versions).",
         check=_pinned,
+        absent=(
+            Absent(
+                SERVING_RUNTIME,
+                "spec.containers[].image",
+                "the InferenceService's spec.predictor.model.image, which this rule pins too",
+                f"{KSERVE_SOURCE} pkg/controller/v1beta1/inferenceservice/utils/utils.go "
+                "MergeRuntimeContainers (the model's container patches the runtime's)",
+                "safe",
+            ),
+            Absent(
+                INFERENCE_SERVICE,
+                "spec.predictor.model.image",
+                "the serving runtime's image, which this rule pins",
+                f"{KSERVE_SOURCE} pkg/controller/v1beta1/inferenceservice/utils/utils.go "
+                "MergeRuntimeContainers",
+                "safe",
+            ),
+        ),
     ),
 )

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 
 from mlplatform_policies.model import (
     PUBLIC_MEMBERS,
+    Absent,
     Config,
     Resource,
     Rule,
@@ -61,6 +62,27 @@ PUBLIC_ACCESS_FLAGS = (
     "ignorePublicAcls",
     "restrictPublicBuckets",
 )
+NONCURRENT_S3 = (
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-mgmt.html (objects and "
+    "their noncurrent versions stay until a lifecycle rule expires them)"
+)
+NONCURRENT_GCS = (
+    "https://cloud.google.com/storage/docs/using-object-versioning: 'There is no default limit "
+    "on the number of object versions you can have' (Object Lifecycle Management removes them)"
+)
+AZURE_NETWORK_DEFAULTS = (
+    "pulumi-azure-native 3.29.0: StorageAccount publicNetworkAccess unset means Enabled (enum "
+    "Enabled, Disabled, SecuredByPerimeter), and NetworkRuleSet fills defaultAction 'Allow' "
+    "when it is left out (registry page azure-native/api-docs/storage/storageaccount)"
+)
+AZURE_DATA_PROTECTION = (
+    "https://learn.microsoft.com/azure/storage/blobs/versioning-overview ('You can enable Blob "
+    "storage versioning'); CIS Azure Foundations 'Default Value': 'Soft delete for blobs is "
+    "enabled by default on storage accounts created via the Azure Portal, and disabled by "
+    "default on storage accounts created via Azure CLI or PowerShell' (the ARM API, as "
+    "Pulumi uses it, enables none of them)"
+)
+"""Sources of the defaults several left-out properties share."""
 
 
 def settings_of(
@@ -163,8 +185,9 @@ def _azure_network(resource: Resource, _: Config) -> Iterator[str]:
 
 def _azure_transport(resource: Resource, _: Config) -> Iterator[str]:
     tls = get(resource.props, "minimumTlsVersion")
+    said = "is not set (Azure reads TLS 1.0)" if tls is None else f"is {tls!r}"
     return violations(
-        (tls not in ("TLS1_2", "TLS1_3"), f"minimumTlsVersion is {tls!r}, not TLS1_2 or newer"),
+        (tls not in ("TLS1_2", "TLS1_3"), f"minimumTlsVersion {said}, not TLS1_2 or newer"),
         (
             get(resource.props, "enableHttpsTrafficOnly", True) is not True,
             "enableHttpsTrafficOnly is false",
@@ -202,8 +225,13 @@ def _azure_shared_key(resource: Resource, _: Config) -> Iterator[str]:
 
 def _gcs(resource: Resource, _: Config) -> Iterator[str]:
     prevention = get(resource.props, "publicAccessPrevention")
+    said = (
+        "is not set (GCS inherits the organization policy)"
+        if prevention is None
+        else f"is {prevention!r}"
+    )
     return violations(
-        (prevention != "enforced", f"publicAccessPrevention is {prevention!r}, not 'enforced'"),
+        (prevention != "enforced", f"publicAccessPrevention {said}, not 'enforced'"),
         (
             get(resource.props, "uniformBucketLevelAccess") is not True,
             "uniformBucketLevelAccess is not true (object ACLs stay possible)",
@@ -246,6 +274,8 @@ RULES = (
         frameworks=("cis-aws-foundations",),
         remediation="Use mlplatform's S3ArtifactStore, which blocks public ACLs and policies.",
         stack_check=_s3_public_access,
+        # Pairs each bucket with a block through the block's required `bucket` input: no
+        # property is read, so none is interpreted when left out (the flags: MLP-STO-13).
     ),
     Rule(
         id="MLP-STO-13",
@@ -260,6 +290,18 @@ RULES = (
         remediation="Set blockPublicAcls, blockPublicPolicy, ignorePublicAcls and "
         "restrictPublicBuckets to true.",
         check=_s3_block_flags,
+        absent=tuple(
+            Absent(
+                S3_PUBLIC_ACCESS_BLOCK,
+                flag,
+                "false",
+                "pulumi_aws 7.51.1 BucketPublicAccessBlock (registry page "
+                "aws/api-docs/s3/bucketpublicaccessblock): each flag is optional and "
+                "'Defaults to `false`'",
+                "unsafe",
+            )
+            for flag in PUBLIC_ACCESS_FLAGS
+        ),
     ),
     Rule(
         id="MLP-STO-02",
@@ -272,6 +314,16 @@ RULES = (
         frameworks=("cis-aws-foundations",),
         remediation="Add a BucketVersioning with status Enabled (S3ArtifactStore does).",
         stack_check=_s3_versioning,
+        absent=(
+            Absent(
+                S3_BUCKETS[0],
+                "versioning.enabled",
+                "versioning off: 'Buckets can be in one of three states: unversioned (the "
+                "default), versioning-enabled, or versioning-suspended'",
+                "https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html",
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-STO-03",
@@ -284,6 +336,26 @@ RULES = (
         frameworks=("cis-aws-foundations",),
         remediation="Add a BucketServerSideEncryptionConfiguration with sseAlgorithm aws:kms.",
         stack_check=_s3_encryption,
+        absent=(
+            Absent(
+                S3_BUCKETS[0],
+                "serverSideEncryptionConfiguration.rule.applyServerSideEncryptionByDefault",
+                "SSE-S3 (AES256, keys Amazon S3 manages), not a KMS key",
+                "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingServerSideEncryption"
+                ".html: 'All new object uploads to Amazon S3 buckets are encrypted by default "
+                "with server-side encryption with Amazon S3 managed keys (SSE-S3)'",
+                "unsafe",
+            ),
+            Absent(
+                S3_ENCRYPTION[0],
+                "rules[].applyServerSideEncryptionByDefault",
+                "SSE-S3 (AES256, keys Amazon S3 manages), not a KMS key",
+                "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingServerSideEncryption"
+                ".html: 'All new object uploads to Amazon S3 buckets are encrypted by default "
+                "with server-side encryption with Amazon S3 managed keys (SSE-S3)'",
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-STO-04",
@@ -296,6 +368,16 @@ RULES = (
         frameworks=("cis-aws-foundations",),
         remediation="Add a BucketLogging to a log bucket you own.",
         stack_check=_s3_logging,
+        absent=(
+            Absent(
+                S3_BUCKETS[0],
+                "logging",
+                "server access logging off",
+                "https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html "
+                "('By default, Amazon S3 doesn't collect server access logs')",
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-STO-05",
@@ -309,6 +391,59 @@ RULES = (
         remediation="Add a lifecycle rule expiring noncurrent versions (S3ArtifactStore and "
         "GcsArtifactStore keep them 90 days).",
         stack_check=_noncurrent_lifecycle,
+        absent=(
+            Absent(
+                S3_BUCKETS[0],
+                "lifecycleRules",
+                "no lifecycle rule: noncurrent versions are kept (and billed) for ever",
+                NONCURRENT_S3,
+                "unsafe",
+            ),
+            Absent(
+                S3_BUCKETS[0],
+                "lifecycleRules[].noncurrentVersionExpiration",
+                "the rule does not expire noncurrent versions: they are kept for ever",
+                NONCURRENT_S3,
+                "unsafe",
+            ),
+            Absent(
+                S3_LIFECYCLE[0],
+                "rules",
+                "no rule (optional in pulumi_aws 7.51.1): noncurrent versions are kept for ever",
+                NONCURRENT_S3,
+                "unsafe",
+            ),
+            Absent(
+                S3_LIFECYCLE[0],
+                "rules[].noncurrentVersionExpiration",
+                "the rule does not expire noncurrent versions: they are kept for ever",
+                NONCURRENT_S3,
+                "unsafe",
+            ),
+            Absent(
+                GCS_BUCKET,
+                "lifecycleRules",
+                "no lifecycle rule: noncurrent versions are kept (and billed) for ever",
+                NONCURRENT_GCS,
+                "unsafe",
+            ),
+            Absent(
+                GCS_BUCKET,
+                "lifecycleRules[].condition.daysSinceNoncurrentTime",
+                "no age condition on noncurrent versions; with numNewerVersions also left out, "
+                "no rule deletes them",
+                NONCURRENT_GCS,
+                "unsafe",
+            ),
+            Absent(
+                GCS_BUCKET,
+                "lifecycleRules[].condition.numNewerVersions",
+                "no count condition on noncurrent versions; with daysSinceNoncurrentTime also "
+                "left out, no rule deletes them",
+                NONCURRENT_GCS,
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-STO-06",
@@ -321,6 +456,29 @@ RULES = (
         frameworks=("cis-azure-foundations",),
         remediation="Set allowBlobPublicAccess: false and publicAccess: None.",
         check=_azure_public,
+        absent=(
+            Absent(
+                STORAGE_ACCOUNT,
+                "allowBlobPublicAccess",
+                "false in current API versions, true before 2019-04-01 (older API profiles): "
+                "the rule wants it stated",
+                "pulumi-azure-native 3.29.0 StorageAccount (registry page azure-native/api-docs/"
+                "storage/storageaccount): 'The default interpretation is false for this "
+                "property'; @azure/arm-storage-profile-2020-09-01-hybrid "
+                "StorageAccountCreateParameters: default true",
+                "stricter",
+            ),
+            Absent(
+                BLOB_CONTAINER,
+                "publicAccess",
+                "None: the container is private",
+                "https://learn.microsoft.com/dotnet/api/azure.storage.blobs.blobserviceclient."
+                "createblobcontainer (publicAccessType = PublicAccessType.None); Set Container "
+                "ACL: with no public read access 'Container and blob data can be read by the "
+                "account owner only'",
+                "safe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-STO-14",
@@ -335,6 +493,23 @@ RULES = (
         remediation="Set publicNetworkAccess: Disabled and reach the account through a private "
         "endpoint (AzureBlobArtifactStore does), or networkRuleSet.defaultAction: Deny.",
         check=_azure_network,
+        absent=(
+            Absent(
+                STORAGE_ACCOUNT,
+                "publicNetworkAccess",
+                "Enabled: the network rule set decides, and it allows every network unless "
+                "defaultAction is Deny",
+                AZURE_NETWORK_DEFAULTS,
+                "unsafe",
+            ),
+            Absent(
+                STORAGE_ACCOUNT,
+                "networkRuleSet.defaultAction",
+                "Allow: every network reaches the account",
+                AZURE_NETWORK_DEFAULTS,
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-STO-07",
@@ -347,6 +522,26 @@ RULES = (
         frameworks=("cis-azure-foundations",),
         remediation="Set minimumTlsVersion: TLS1_2 and enableHttpsTrafficOnly: true.",
         check=_azure_transport,
+        absent=(
+            Absent(
+                STORAGE_ACCOUNT,
+                "minimumTlsVersion",
+                "TLS 1.0",
+                "pulumi-azure-native 3.29.0 StorageAccount (registry page azure-native/api-docs/"
+                "storage/storageaccount): 'The default interpretation is TLS 1.0 for this "
+                "property'",
+                "unsafe",
+            ),
+            Absent(
+                STORAGE_ACCOUNT,
+                "enableHttpsTrafficOnly",
+                "true: HTTPS only",
+                "pulumi-azure-native 3.29.0 StorageAccount (registry page azure-native/api-docs/"
+                "storage/storageaccount): 'The default value is true since API version "
+                "2019-04-01'",
+                "safe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-STO-08",
@@ -359,6 +554,29 @@ RULES = (
         frameworks=("cis-azure-foundations",),
         remediation="Add BlobServiceProperties with versioning and both retention policies on.",
         stack_check=_azure_soft_delete,
+        absent=(
+            Absent(
+                BLOB_SERVICE,
+                "isVersioningEnabled",
+                "blob versioning off (an opt-in feature)",
+                AZURE_DATA_PROTECTION,
+                "unsafe",
+            ),
+            Absent(
+                BLOB_SERVICE,
+                "deleteRetentionPolicy.enabled",
+                "blob soft delete off for accounts not created in the portal",
+                AZURE_DATA_PROTECTION,
+                "unsafe",
+            ),
+            Absent(
+                BLOB_SERVICE,
+                "containerDeleteRetentionPolicy.enabled",
+                "container soft delete off for accounts not created in the portal",
+                AZURE_DATA_PROTECTION,
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-STO-09",
@@ -371,6 +589,17 @@ RULES = (
         frameworks=("cis-azure-foundations",),
         remediation="Set allowSharedKeyAccess: false.",
         check=_azure_shared_key,
+        absent=(
+            Absent(
+                STORAGE_ACCOUNT,
+                "allowSharedKeyAccess",
+                "null, which Azure treats as true: account keys sign requests",
+                "pulumi-azure-native 3.29.0 StorageAccount (registry page azure-native/api-docs/"
+                "storage/storageaccount): 'The default value is null, which is equivalent to "
+                "true'",
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-STO-10",
@@ -383,6 +612,28 @@ RULES = (
         frameworks=("cis-gcp-foundations",),
         remediation="Set publicAccessPrevention: enforced and uniformBucketLevelAccess: true.",
         check=_gcs,
+        absent=(
+            Absent(
+                GCS_BUCKET,
+                "publicAccessPrevention",
+                "inherited: enforced only where the organization policy enforces it",
+                "pulumi-gcp 10.2.0 storage.Bucket (registry page gcp/api-docs/storage/bucket): "
+                '"If inherited, the bucket uses public access prevention only if the bucket is '
+                "subject to the public access prevention organization policy constraint. "
+                'Defaults to inherited."',
+                "unsafe",
+            ),
+            Absent(
+                GCS_BUCKET,
+                "uniformBucketLevelAccess",
+                "off (fine-grained ACLs) unless the storage.uniformBucketLevelAccess "
+                "organization policy enforces it",
+                "https://cloud.google.com/storage/docs/using-uniform-bucket-level-access "
+                "(turned on per bucket) and the constraints/storage.uniformBucketLevelAccess "
+                "organization policy; pulumi-gcp 10.2.0 storage.Bucket states no default",
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-STO-15",
@@ -409,6 +660,17 @@ RULES = (
         frameworks=("cis-gcp-foundations",),
         remediation="Set versioning.enabled: true.",
         check=_gcs_versioning,
+        absent=(
+            Absent(
+                GCS_BUCKET,
+                "versioning",
+                "Object Versioning off: an overwritten or deleted object is gone",
+                "https://cloud.google.com/storage/docs/using-object-versioning (turned on per "
+                "bucket: gcloud storage buckets update --versioning); pulumi-gcp 10.2.0 "
+                "storage.Bucket: versioning.enabled is required inside the optional block",
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-STO-12",
@@ -421,5 +683,16 @@ RULES = (
         frameworks=("cis-gcp-foundations",),
         remediation="Set logging.logBucket to a log bucket you own.",
         check=_gcs_logging,
+        absent=(
+            Absent(
+                GCS_BUCKET,
+                "logging",
+                "no usage or storage logs",
+                "pulumi-gcp 10.2.0 storage.Bucket: 'logging: The bucket's Access & Storage Logs "
+                "(https://cloud.google.com/storage/docs/access-logs) configuration', with "
+                "logBucket required inside it: without the block no bucket receives the logs",
+                "unsafe",
+            ),
+        ),
     ),
 )

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from mlplatform_policies.model import Config, Resource, Rule, get, items, of_type
+from mlplatform_policies.model import Absent, Config, Resource, Rule, get, items, of_type
 
 DEPLOYMENT = "kubernetes:apps/v1:Deployment"
 STATEFUL_SET = "kubernetes:apps/v1:StatefulSet"
@@ -96,6 +96,15 @@ def runs_mlflow_server(container: Mapping[str, Any]) -> bool:
     return "mlflow" in words[:2] and "server" in words
 
 
+def _namespace(resource: Resource) -> Any:
+    return get(resource.props, "metadata.namespace", "default")
+
+
+def _account_name(spec: Mapping[str, Any]) -> Any:
+    """The service account a pod runs as: `default` when its spec names none."""
+    return get(spec, "serviceAccountName") or get(spec, "serviceAccount") or "default"
+
+
 def _plaintext(resource: Resource, _: Config) -> Iterator[str]:
     for container in containers(resource):
         for env in items(container, "env"):
@@ -122,9 +131,11 @@ def _mlflow_auth(resource: Resource, _: Config) -> Iterator[str]:
 def _mlflow_identity(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
     if not any(r.type.startswith(CLOUD_PREFIXES) for r in resources):
         return  # the kubernetes target: no cloud identity to bind
+    # Only an account with a stated name can be named by a pod: Pulumi auto-names the others.
     accounts = {
-        (get(a.props, "metadata.namespace"), get(a.props, "metadata.name")): a
+        (_namespace(a), name): a
         for a in of_type(resources, SERVICE_ACCOUNT)
+        if (name := get(a.props, "metadata.name")) is not None
     }
     for workload in of_type(resources, *WORKLOADS):
         servers = [c for c in containers(workload) if runs_mlflow_server(c)]
@@ -134,9 +145,7 @@ def _mlflow_identity(resources: Sequence[Resource], _: Config) -> Iterator[tuple
             for env in items(container, "env"):
                 if get(env, "name") in STATIC_KEYS:
                     yield f"MLflow gets a static cloud key ({get(env, 'name')})", workload.urn
-        spec = get(workload.props, "spec.template.spec", {})
-        key = (get(workload.props, "metadata.namespace"), get(spec, "serviceAccountName"))
-        account = accounts.get(key)
+        account = accounts.get((_namespace(workload), _account_name(pod_spec(workload))))
         annotations = get(account.props, "metadata.annotations", {}) if account else {}
         if not any(a in annotations for a in IDENTITY_ANNOTATIONS):
             yield "MLflow's service account is bound to no cloud workload identity", workload.urn
@@ -150,10 +159,6 @@ def _needs_api(resource: Resource) -> bool:
     return str(annotations[TOKEN_ANNOTATION]).strip() != ""
 
 
-def _namespace(resource: Resource) -> Any:
-    return get(resource.props, "metadata.namespace", "default")
-
-
 def _api_tokens(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
     for account in of_type(resources, SERVICE_ACCOUNT):
         mounts = get(account.props, "automountServiceAccountToken") is not False
@@ -164,7 +169,7 @@ def _api_tokens(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str,
         own = get(spec, "automountServiceAccountToken")
         if own is False or _needs_api(workload):
             continue
-        name = get(spec, "serviceAccountName") or get(spec, "serviceAccount") or "default"
+        name = _account_name(spec)
         key = (_namespace(workload), name)
         accounts = [
             a
@@ -189,6 +194,26 @@ def _api_tokens(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str,
         )
 
 
+DEFAULT_ACCOUNT = (
+    "https://godocs.io/k8s.io/kubernetes/plugin/pkg/admission/serviceaccount (ServiceAccount "
+    "admission: \"If the pod does not specify a ServiceAccount, it sets the pod's ServiceAccount "
+    "to 'default'\")"
+)
+AUTO_NAMED = (
+    "https://www.pulumi.com/docs/iac/concepts/resources/names/ (auto-naming: the logical name "
+    "and a random suffix); pulumi/pulumi-kubernetes#2539"
+)
+PROVIDER_NAMESPACE = (
+    "https://www.pulumi.com/registry/packages/kubernetes/api-docs/provider/ (namespace: "
+    "metadata.namespace, else the provider's namespace, else the kubeconfig context's)"
+)
+AUTOMOUNT = (
+    "https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/"
+    "#opt-out-of-api-credential-automounting; CIS GKE 4.1.5: automountServiceAccountToken "
+    '"its default value is true"'
+)
+
+
 RULES = (
     Rule(
         id="MLP-WL-01",
@@ -202,6 +227,16 @@ RULES = (
         frameworks=("cis-kubernetes",),
         remediation="Put the value in a Secret and read it with valueFrom.secretKeyRef.",
         check=_plaintext,
+        absent=(
+            Absent(
+                DEPLOYMENT,
+                "spec.template.spec.containers[].env[].value",
+                '"" unless valueFrom supplies it: no literal value',
+                "https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/pod-v1/ "
+                "(EnvVar.value: 'Defaults to \"\"')",
+                "safe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-WL-02",
@@ -214,6 +249,17 @@ RULES = (
         frameworks=(),
         remediation="Run `mlflow server --app-name basic-auth` (MlflowServer does).",
         check=_mlflow_auth,
+        absent=(
+            Absent(
+                DEPLOYMENT,
+                "spec.template.spec.containers[].args",
+                "no --app-name: MLflow serves every request without authentication",
+                "https://mlflow.org/docs/latest/self-hosting/security/basic-http-auth (enable "
+                'with "mlflow server --app-name basic-auth"; a restart "without the app-name '
+                'flag" disables it)',
+                "unsafe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-WL-03",
@@ -228,6 +274,40 @@ RULES = (
         remediation="Annotate MLflow's service account with its cloud identity "
         "(add_cloud_mlflow does) and drop static keys.",
         stack_check=_mlflow_identity,
+        absent=(
+            Absent(
+                DEPLOYMENT,
+                "spec.template.spec.serviceAccountName",
+                "default: the namespace's default service account, bound to no cloud identity "
+                "unless the stack annotates one named default",
+                DEFAULT_ACCOUNT,
+                "unsafe",
+            ),
+            Absent(
+                SERVICE_ACCOUNT,
+                "metadata.name",
+                "auto-named (<name>-<random suffix>): no pod names it",
+                AUTO_NAMED,
+                "unsafe",
+            ),
+            Absent(
+                SERVICE_ACCOUNT,
+                "metadata.annotations",
+                "none: the account is bound to no cloud identity",
+                "https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role"
+                ".html (eks.amazonaws.com/role-arn); https://cloud.google.com/kubernetes-engine/"
+                "docs/how-to/workload-identity (iam.gke.io/gcp-service-account); Azure Workload "
+                "Identity (azure.workload.identity/client-id)",
+                "unsafe",
+            ),
+            Absent(
+                DEPLOYMENT,
+                "metadata.namespace",
+                "the provider's namespace, the same for the account created beside it",
+                PROVIDER_NAMESPACE,
+                "safe",
+            ),
+        ),
     ),
     Rule(
         id="MLP-WL-04",
@@ -242,5 +322,43 @@ RULES = (
         "spec; where a workload calls the API server, annotate it (or its ServiceAccount) "
         "mlplatform.io/api-token: <why>.",
         stack_check=_api_tokens,
+        absent=(
+            Absent(
+                SERVICE_ACCOUNT,
+                "automountServiceAccountToken",
+                "true: every pod of the account mounts an API token",
+                AUTOMOUNT,
+                "unsafe",
+            ),
+            Absent(
+                DEPLOYMENT,
+                "spec.template.spec.automountServiceAccountToken",
+                "the service account's setting: true unless the account sets false",
+                AUTOMOUNT + ' (ServiceAccount: "Can be overridden at the pod level")',
+                "unsafe",
+            ),
+            Absent(
+                DEPLOYMENT,
+                "spec.template.spec.serviceAccountName",
+                "default: the namespace's default service account, which mounts its token",
+                DEFAULT_ACCOUNT,
+                "unsafe",
+            ),
+            Absent(
+                SERVICE_ACCOUNT,
+                "metadata.name",
+                "auto-named (<name>-<random suffix>): the pods naming the logical name run as an "
+                "account outside the stack",
+                AUTO_NAMED,
+                "unsafe",
+            ),
+            Absent(
+                DEPLOYMENT,
+                "metadata.namespace",
+                "the provider's namespace, the same for the account created beside it",
+                PROVIDER_NAMESPACE,
+                "safe",
+            ),
+        ),
     ),
 )

@@ -605,7 +605,15 @@ CLUSTERS: list[Case] = [
     (
         "gcp-gke-cluster-no-public-endpoint",
         "open to the internet",
-        res(GKE, {"masterAuthorizedNetworksConfig": {"cidrBlocks": [{"cidrBlock": "0.0.0.0/0"}]}}),
+        res(
+            GKE,
+            {
+                "masterAuthorizedNetworksConfig": {
+                    "cidrBlocks": [{"cidrBlock": "0.0.0.0/0"}],
+                    "gcpPublicCidrsAccessEnabled": False,
+                }
+            },
+        ),
         ["the public endpoint is open to 0.0.0.0/0"],
     ),
     (
@@ -1055,6 +1063,7 @@ def eks_pool(name: str = "gpu", tags: dict[str, Any] = TAGS, **changes: Any) -> 
 def aks_pool(tags: dict[str, Any] = TAGS, **changes: Any) -> Resource:
     props: dict[str, Any] = {
         "vmSize": "Standard_NC4as_T4_v3",
+        "enableAutoScaling": True,
         "minCount": 0,
         "maxCount": 3,
         "scaleSetPriority": "Regular",
@@ -1169,6 +1178,20 @@ GPU_CONFIG: dict[tuple[str, str], dict[str, Any]] = {
         "allowedInstanceTypes": ["Standard_NV6"]
     },
     ("platform-gpu-spot-only-outside-prod", "allowed by config"): {"allowInProd": True},
+    # The left-out cases of tests/policy/absent/gpu.py ("<path> left out of <type>").
+    **{
+        ("platform-gpu-total-under-cap", f"{path} left out of {type_}"): {"maxGpus": cap}
+        for type_, path, cap in (
+            (NP, "nodeLocations", 15),
+            (NP, "location", 15),
+            (NP, "autoscaling", 15),
+            (NP, "nodeCount", 7),
+            (NP, "nodeConfig.guestAccelerators", 15),
+            (POOL, "count", 3),
+            (POOL, "enableAutoScaling", 7),
+            (NG, "instanceTypes", 7),
+        )
+    },
 }
 GPU += [
     ("platform-gpu-total-under-cap", "at the cap", [eks_pool(), gke_pool()], []),
@@ -1203,6 +1226,7 @@ GPU += [
             res(
                 NP,
                 {
+                    "location": "us-central1-a",
                     "nodeCount": 2,
                     "nodeConfig": {
                         "machineType": "a3-highgpu-8g",
@@ -1232,6 +1256,13 @@ GPU += [
         [],
     ),
     ("platform-gpu-spot-only-outside-prod", "allowed by config", gke_pool(spot=True), []),
+    (
+        # A per-resource rule cannot read the launch template: its shape is not on the list.
+        "platform-gpu-instance-type-allowed",
+        "instance type in a launch template",
+        eks_pool(instanceTypes=[], launchTemplate={"id": "lt-1", "version": "1"}),
+        ["the launch template's instance type is not an allowed GPU node shape"],
+    ),
 ]
 
 # ---- GPU queues (Kueue) --------------------------------------------------------------------
@@ -1485,6 +1516,9 @@ QUEUES_CONFIG: dict[tuple[str, str], dict[str, Any]] = {
     (QUOTAS, "pool sharing its GPUs"): {"maxGpus": 7},
     (QUOTAS, "unknown quota"): {"maxGpus": 100},
     (QUOTAS, "unknown resource groups"): {"maxGpus": 100},
+    # The left-out cases of tests/policy/absent/queues.py ("<path> left out of <type>").
+    (QUOTAS, f"spec.resourceGroups left out of {CLUSTER_QUEUE}"): {"maxGpus": 8},
+    (QUOTAS, f"spec.resourceGroups left out of {COHORT}"): {"maxGpus": 8},
 }
 
 # ---- registries ----------------------------------------------------------------------------
@@ -1957,6 +1991,7 @@ def account(annotations: Any) -> Resource:
 
 CLOUD = res(S3, {}, name="cloud-bucket")
 IRSA = {"eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/mlflow"}
+MLFLOW_CONTAINER = {"name": "server", "command": MLFLOW_COMMAND}
 WORKLOADS: list[Case] = [
     (
         "kubernetes-no-plaintext-credentials",
@@ -2065,6 +2100,43 @@ WORKLOADS: list[Case] = [
         "static key",
         [CLOUD, deployment([{"name": "AWS_ACCESS_KEY_ID", "valueFrom": {}}]), account(IRSA)],
         ["MLflow gets a static cloud key (AWS_ACCESS_KEY_ID)"],
+    ),
+    (
+        # A bare Pod and a CronJob keep their pod spec elsewhere than a Deployment.
+        "platform-mlflow-workload-identity",
+        "pod and cron job on the identity",
+        [
+            CLOUD,
+            res(
+                POD,
+                {
+                    "metadata": {"namespace": "mlflow"},
+                    "spec": {"serviceAccountName": "mlflow", "containers": [MLFLOW_CONTAINER]},
+                },
+                name="mlflow-pod",
+            ),
+            res(
+                CRON_JOB,
+                {
+                    "metadata": {"namespace": "mlflow"},
+                    "spec": {
+                        "jobTemplate": {
+                            "spec": {
+                                "template": {
+                                    "spec": {
+                                        "serviceAccountName": "mlflow",
+                                        "containers": [MLFLOW_CONTAINER],
+                                    }
+                                }
+                            }
+                        }
+                    },
+                },
+                name="mlflow-gc",
+            ),
+            account(IRSA),
+        ],
+        [],
     ),
     (
         "platform-mlflow-workload-identity",
@@ -2343,6 +2415,21 @@ SERVING: list[Case] = [
             "Secret: " + STATIC_KEYS
         ],
     ),
+    (
+        IDENTITY,
+        "storage spec without key",
+        isvc(model={"modelFormat": {"name": "mlflow"}, "storage": {"path": "models/m-1"}}),
+        [
+            "spec.predictor.model.storage names no key: KServe then reads entry 'default' of the "
+            "storage-config Secret: " + STATIC_KEYS
+        ],
+    ),
+    (
+        IDENTITY,
+        "unknown storage type",
+        isvc(model={"modelFormat": {"name": "mlflow"}, "storage": {"parameters": {"type": U}}}),
+        NOT_EVALUATED,
+    ),
     (IDENTITY, "unknown service account", isvc(serviceAccountName=U), NOT_EVALUATED),
     (IDENTITY, "unknown annotations", isvc(metadata_annotations=U), NOT_EVALUATED),
     (STANDARD, "standard under a standard kserve", [STANDARD_KSERVE, isvc()], []),
@@ -2594,6 +2681,38 @@ SERVING: list[Case] = [
         ],
     ),
     (PINNED, "unknown image", serving_runtime(U), NOT_EVALUATED),
+    (
+        PINNED,
+        "predictor image by version",
+        isvc(model={"modelFormat": {"name": "mlflow"}, "image": "registry.example/serving:1.7.1"}),
+        [],
+    ),
+    (
+        PINNED,
+        "predictor image latest",
+        isvc(
+            model={"modelFormat": {"name": "mlflow"}, "image": "docker.io/seldonio/mlserver:latest"}
+        ),
+        [
+            "spec.predictor.model: image 'docker.io/seldonio/mlserver:latest' is :latest, "
+            "whatever it is at each pull; name a version tag or a digest"
+        ],
+    ),
+    (
+        PINNED,
+        "custom predictor container untagged",
+        isvc(model=None, containers=[{"name": "kserve-container", "image": "registry.example/m"}]),
+        [
+            "container kserve-container: image 'registry.example/m' has no tag: Kubernetes pulls "
+            ":latest, whatever it is at each pull; name a version tag or a digest"
+        ],
+    ),
+    (
+        PINNED,
+        "unknown predictor image",
+        isvc(model={"modelFormat": {"name": "mlflow"}, "image": U}),
+        NOT_EVALUATED,
+    ),
 ]
 
 # ---- network -------------------------------------------------------------------------------
@@ -2715,6 +2834,12 @@ NETWORK: list[Case] = [
             {"sourceRanges": ["35.191.0.0/16", "130.211.0.0/22"], "allows": [{"protocol": "all"}]},
         ),
         [],
+    ),
+    (
+        OPEN,
+        "firewall with an empty sourceRanges",
+        res(FIREWALL, {"sourceRanges": [], "allows": [{"protocol": "tcp", "ports": ["5432"]}]}),
+        ["ingress from 0.0.0.0/0 (no source given: GCP admits any address) is allowed: tcp 5432"],
     ),
     (
         OPEN,
@@ -2967,6 +3092,28 @@ COST_CONFIG: dict[tuple[str, str], dict[str, Any]] = {
     ("platform-cost-fully-priced", "priced"): US_CENTRAL,
     ("platform-cost-fully-priced", "shape not in the price table"): US_CENTRAL,
     ("platform-cost-fully-priced", "unknown machine type"): US_CENTRAL,
+    # The left-out cases of tests/policy/absent/cost.py ("<path> left out of <type>").
+    **{
+        ("platform-monthly-cost-under-budget", f"{path} left out of {type_}"): {
+            "maxMonthlyUsd": budget,
+            "region": region,
+        }
+        for type_, path, budget, region in (
+            (NP, "nodeLocations", 15000, "us-central1"),
+            (NP, "location", 15000, "us-central1"),
+            (NP, "autoscaling", 100, "us-central1"),
+            (NP, "nodeCount", 50, "us-central1"),
+            (GKE, "removeDefaultNodePool", 100, "us-central1"),
+            (POOL, "count", 100, "westeurope"),
+            (POOL, "enableAutoScaling", 500, "westeurope"),
+            (AKS, "agentPoolProfiles[].count", 100, "westeurope"),
+            (AKS, "networkProfile.outboundType", 1, "westeurope"),
+            (AKS, "sku.tier", 1, "westeurope"),
+        )
+    },
+    ("platform-cost-fully-priced", f"nodeConfig.machineType left out of {NP}"): US_CENTRAL,
+    ("platform-cost-fully-priced", f"instanceTypes left out of {NG}"): {"region": "us-east-1"},
+    ("platform-cost-fully-priced", f"diskSize left out of {NG}"): {"region": "us-east-1"},
 }
 FLOOR = "the cost estimate is a floor without it"
 UNPRICED_FIX = (

@@ -1,4 +1,5 @@
-"""Every rule of the policy pack on its cases (tests/policy/cases.py): compliant, failing per
+"""Every rule of the policy pack on its cases (tests/policy/cases.py and the left-out cases
+of tests/policy/absent): compliant, failing per
 condition, unknown value; and every rule's metadata."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from mlplatform_policies import RULES, Rule
 from mlplatform_policies.model import NAME, Resource
 from pulumi_policy.proxy import UnknownValueError
 
+from tests.policy.absent import CASES as LEFT_OUT
 from tests.policy.cases import CASES, CONFIG, NOT_EVALUATED
 
 BY_NAME = {rule.name: rule for rule in RULES}
@@ -25,7 +27,9 @@ def run(rule: Rule, resources: Resource | list[Resource], config: dict | None) -
 
 
 @pytest.mark.parametrize(
-    ("name", "case", "resources", "expected"), CASES, ids=lambda v: v if isinstance(v, str) else ""
+    ("name", "case", "resources", "expected"),
+    [*CASES, *LEFT_OUT],
+    ids=lambda v: v if isinstance(v, str) else "",
 )
 def test_rule_case(name: str, case: str, resources, expected) -> None:
     rule = BY_NAME[name]
