@@ -1,6 +1,8 @@
 """The generated alert rules, judged by promtool: `check rules` on the rule file, and
 `test rules` unit tests that feed synthetic series and assert each alert fires when it should
-(with its rendered labels and annotations) and stays silent when it should not."""
+(with its rendered labels and annotations) and stays silent when it should not, and that it
+does so exactly when its `for` has elapsed. The annotations are checked against the numbers the
+rules evaluate."""
 
 from __future__ import annotations
 
@@ -764,6 +766,242 @@ CASES: dict[str, list[Case]] = {
 }
 
 
+@dataclass
+class Boundary:
+    """An alert's timing at the platform's thresholds. From `inputs` its expression first holds
+    at minute `onset` (no sample the minute before); evaluated every minute, the alert is still
+    silent at `silent_at` (onset + for - 1) and fires at `fires_at` (onset + for), with the
+    labels `fires` and the value `value`. The minutes are literals, not read from the rule: an
+    alert whose `for` changes misses them."""
+
+    inputs: dict[str, str]
+    onset: int
+    silent_at: int
+    fires_at: int
+    fires: list[dict[str, str]]
+    value: float
+
+
+NODE = {"node": "gpu-node-1"}
+VOLUME = {"namespace": "mlflow", "persistentvolumeclaim": "data"}
+SLOWER = {"0.5": "0+20x9 180x30", "1.0": "0+20x9 180x30", "2.5": "0+20x40", "+Inf": "0+20x40"}
+"""20 requests a minute, all within 0.5s until minute 9, all between 1s and 2.5s from minute
+10: the 5-minute p95 is above 1s from minute 10 on and 2.425s once only slow ones are left."""
+
+# Every input is healthy until minute 9 and goes wrong at minute 10, unless it says otherwise.
+BOUNDARIES: dict[str, Boundary] = {
+    "GpuIdleWhileAllocated": Boundary(
+        {series("DCGM_FI_DEV_GPU_UTIL", GPU | POD): "50x9 3x80"},
+        onset=10,
+        silent_at=69,
+        fires_at=70,
+        fires=[{"namespace": "research", "pod": "train-0"}],
+        value=3,
+    ),
+    "GpuMemoryNearlyFull": Boundary(
+        {
+            series("DCGM_FI_DEV_FB_USED", GPU | POD): "12000x9 23280x30",
+            series("DCGM_FI_DEV_FB_FREE", GPU | POD): "12000x9 720x30",
+        },
+        onset=10,
+        silent_at=24,
+        fires_at=25,
+        fires=[GPU | POD],
+        value=97,
+    ),
+    "GpuXidError": Boundary(
+        {series("DCGM_FI_DEV_XID_ERRORS", GPU): "0x9 79x20"},
+        onset=10,
+        silent_at=9,
+        fires_at=10,
+        fires=[GPU],
+        value=79,
+    ),
+    "GpuEccDoubleBitErrors": Boundary(
+        {series("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL", GPU): "0x9 2x20"},
+        onset=10,
+        silent_at=9,
+        fires_at=10,
+        fires=[GPU],
+        value=2,
+    ),
+    "GpuTemperatureHigh": Boundary(
+        {series("DCGM_FI_DEV_GPU_TEMP", GPU): "70x9 90x20"},
+        onset=10,
+        silent_at=14,
+        fires_at=15,
+        fires=[GPU],
+        value=90,
+    ),
+    "GpuThermalThrottling": Boundary(
+        {series("DCGM_FI_DEV_THERMAL_VIOLATION", GPU): "0x9 1000000+1000000x30"},
+        onset=10,
+        silent_at=19,
+        fires_at=20,
+        fires=[GPU],
+        value=1000000 / 60,
+    ),
+    "GpuPodPendingTooLong": Boundary(
+        {
+            series(
+                "kube_pod_container_resource_requests",
+                POD | {"resource": "nvidia_com_gpu", "unit": "integer"},
+            ): "1x50",
+            series("kube_pod_status_phase", POD | {"phase": "Pending"}): "0x9 1x40",
+        },
+        onset=10,
+        silent_at=39,
+        fires_at=40,
+        fires=[{"namespace": "research", "pod": "train-0"}],
+        value=1,
+    ),
+    "GpuQuotaExhausted": Boundary(
+        {
+            series("kube_resourcequota", QUOTA | {"type": "used"}): "2x9 4x40",
+            series("kube_resourcequota", QUOTA | {"type": "hard"}): "4x50",
+        },
+        onset=10,
+        silent_at=39,
+        fires_at=40,
+        fires=[QUOTA],
+        value=4,
+    ),
+    "GpuNodeNotReady": Boundary(
+        {
+            series(
+                "kube_node_status_condition", NODE | {"condition": "Ready", "status": "true"}
+            ): "1x9 0x20",
+            series(
+                "kube_node_status_capacity",
+                NODE | {"resource": "nvidia_com_gpu", "unit": "integer"},
+            ): "8x30",
+        },
+        onset=10,
+        silent_at=14,
+        fires_at=15,
+        fires=[NODE | {"condition": "Ready", "status": "true"}],
+        value=0,
+    ),
+    "MlflowDown": Boundary(
+        {series("up", MLFLOW): "1x9 0x20"},
+        onset=10,
+        silent_at=14,
+        fires_at=15,
+        fires=[{}],
+        value=0,
+    ),
+    # 10 failures a minute beside 90 successes from minute 10: the 5-minute share passes 5%
+    # once three minutes of failures are in it.
+    "MlflowHighErrorRate": Boundary(
+        {
+            series(
+                "mlflow_http_request_total", MLFLOW | {"method": "GET", "status": "200"}
+            ): "0+90x40",
+            series(
+                "mlflow_http_request_total", MLFLOW | {"method": "GET", "status": "500"}
+            ): "0x9 10+10x30",
+        },
+        onset=12,
+        silent_at=21,
+        fires_at=22,
+        fires=[{}],
+        value=10,
+    ),
+    "MlflowDatabaseUnavailable": Boundary(
+        {
+            series(
+                "mlflow_http_request_total", MLFLOW | {"method": "POST", "status": "503"}
+            ): "0x9 5+5x20"
+        },
+        onset=10,
+        silent_at=14,
+        fires_at=15,
+        fires=[{}],
+        value=5 / 60,
+    ),
+    "MetricsPipelineDown": Boundary(
+        {series("up", {"job": "kube-state-metrics", "instance": "10.0.0.9:8080"}): "1x9 0x20"},
+        onset=10,
+        silent_at=19,
+        fires_at=20,
+        fires=[{}],
+        value=1,
+    ),
+    "PersistentVolumeNearlyFull": Boundary(
+        {
+            series("kubelet_volume_stats_available_bytes", VOLUME): "50x9 5x30",
+            series("kubelet_volume_stats_capacity_bytes", VOLUME): "100x40",
+        },
+        onset=10,
+        silent_at=24,
+        fires_at=25,
+        fires=[VOLUME],
+        value=5,
+    ),
+    # The last admission is at minute 20: the 5-minute window sees none from minute 25.
+    "GpuQueueStalled": Boundary(
+        {pending("research", "active"): "2x90", admitted("research"): "0+1x20 20x70"},
+        onset=25,
+        silent_at=84,
+        fires_at=85,
+        fires=[{"cluster_queue": "research"}],
+        value=2,
+    ),
+    "GpuCohortExhausted": Boundary(
+        cohort_full("6x9 8x31", "2x40"),
+        onset=10,
+        silent_at=39,
+        fires_at=40,
+        fires=[{"cohort": "gpus", "flavor": "a100"}],
+        value=8,
+    ),
+    "GpuQueueInactive": Boundary(
+        {
+            queue_status("research", "pending"): "0x9 1x20",
+            queue_status("research", "active"): "1x9 0x20",
+        },
+        onset=10,
+        silent_at=19,
+        fires_at=20,
+        fires=[{"cluster_queue": "research"}],
+        value=1,
+    ),
+    "KueueDown": Boundary(
+        {series("up", KUEUE_TARGET): "1x9 0x20", series("up", SECOND_REPLICA): "1x9 0x20"},
+        onset=10,
+        silent_at=14,
+        fires_at=15,
+        fires=[{}],
+        value=0,
+    ),
+    "ModelServingSlow": Boundary(
+        request_time(SLOWER),
+        onset=10,
+        silent_at=19,
+        fires_at=20,
+        fires=[{"namespace": "research", "model": "churn"}],
+        value=2.425,
+    ),
+    # 1 request in 10 fails from minute 10, 10 failures at once among them.
+    "ModelServingErrors": Boundary(
+        {requests("200"): "0+18x40", requests("500"): "0x9 10+2x30"},
+        onset=10,
+        silent_at=19,
+        fires_at=20,
+        fires=[{"namespace": "research", "model": "churn"}],
+        value=10,
+    ),
+    "ModelServingDown": Boundary(
+        deployment("churn-predictor", "2x30", "2x9 0x20"),
+        onset=10,
+        silent_at=19,
+        fires_at=20,
+        fires=[{"namespace": "research", "deployment": "churn-predictor", "model": "churn"}],
+        value=2,
+    ),
+}
+
+
 def go_value(value: float) -> str:
     """`{{ $value }}` as Go prints a float64."""
     text = repr(float(value))
@@ -790,15 +1028,22 @@ def every_group() -> list[dict[str, Any]]:
     return rule_groups(queues=True, serving=True)
 
 
-def expected_alerts(name: str, case: Case) -> list[dict[str, Any]]:
-    rendered = next(r for g in every_group() for r in g["rules"] if r["alert"] == name)
+def rendered_rule(name: str) -> dict[str, Any]:
+    """The rule `name` at the platform's thresholds."""
+    return next(r for g in every_group() for r in g["rules"] if r["alert"] == name)
+
+
+def expected_alerts(
+    name: str, fires: list[dict[str, str]], value: float | None
+) -> list[dict[str, Any]]:
+    """promtool's `exp_alerts`: one alert per label set, its annotations rendered at `value`."""
+    rendered = rendered_rule(name)
     alerts = []
-    for labels in case.fires:
+    for labels in fires:
         all_labels = {**labels, **rendered["labels"]}
-        assert case.value is not None
+        assert value is not None
         annotations = {
-            key: render(text, all_labels, case.value)
-            for key, text in rendered["annotations"].items()
+            key: render(text, all_labels, value) for key, text in rendered["annotations"].items()
         }
         alerts.append({"exp_labels": all_labels, "exp_annotations": annotations})
     return alerts
@@ -817,11 +1062,48 @@ def unit_tests() -> dict[str, Any]:
                         {
                             "eval_time": case.at,
                             "alertname": name,
-                            "exp_alerts": expected_alerts(name, case),
+                            "exp_alerts": expected_alerts(name, case.fires, case.value),
                         }
                     ],
                 }
             )
+    return {"rule_files": ["rules.yaml"], "evaluation_interval": "1m", "tests": tests}
+
+
+def minute(n: int) -> str:
+    return f"{n}m"
+
+
+def boundary_tests() -> dict[str, Any]:
+    """One promtool test per alert: its expression's onset (a `count` of it: nothing the minute
+    before, the firing series at onset), then the alert silent at `silent_at` and firing at
+    `fires_at`."""
+    tests = []
+    for name, row in BOUNDARIES.items():
+        count = f"count({rendered_rule(name)['expr']})"
+        tests.append(
+            {
+                "name": f"{name}: holds from minute {row.onset}, fires at minute {row.fires_at}",
+                "interval": "1m",
+                "input_series": [{"series": s, "values": v} for s, v in row.inputs.items()],
+                "promql_expr_test": [
+                    {"expr": count, "eval_time": minute(row.onset - 1), "exp_samples": []},
+                    {
+                        "expr": count,
+                        "eval_time": minute(row.onset),
+                        "exp_samples": [{"labels": "{}", "value": len(row.fires)}],
+                    },
+                ],
+                "alert_rule_test": [
+                    {"eval_time": minute(row.silent_at), "alertname": name, "exp_alerts": []},
+                    {
+                        "eval_time": minute(row.fires_at),
+                        "alertname": name,
+                        "exp_alerts": expected_alerts(name, row.fires, row.value),
+                    },
+                ],
+            }
+        )
     return {"rule_files": ["rules.yaml"], "evaluation_interval": "1m", "tests": tests}
 
 
@@ -851,6 +1133,24 @@ def test_every_alert_fires_and_stays_silent_as_specified(rule_file: Path) -> Non
     result = promtool("test", "rules", str(suite), cwd=rule_file.parent)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "SUCCESS" in result.stdout
+
+
+def test_every_alert_is_silent_until_its_for_elapses_then_fires(rule_file: Path) -> None:
+    """The minute before each alert's `for` has elapsed since its expression first held, it is
+    silent; that minute, it fires."""
+    suite = rule_file.parent / "boundaries.yaml"
+    suite.write_text(yaml.safe_dump(boundary_tests(), sort_keys=False), encoding="utf-8")
+    result = promtool("test", "rules", str(suite), cwd=rule_file.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SUCCESS" in result.stdout
+
+
+def test_every_alert_has_a_boundary_one_minute_wide() -> None:
+    assert list(BOUNDARIES) == [r.name for r in RULES]
+    for name, row in BOUNDARIES.items():
+        assert row.fires_at == row.silent_at + 1, name
+        assert row.onset - 1 <= row.silent_at, name
+        assert row.fires, name
 
 
 def test_every_alert_has_a_firing_and_a_silent_case() -> None:
@@ -979,6 +1279,99 @@ def test_the_serving_group_comes_only_with_serving() -> None:
     assert "above 0.25s for 10 minutes" in slow["annotations"]["description"]
     assert "At least 2.5% of the inference requests" in errors["annotations"]["description"]
     assert "available for 10 minutes" in down["annotations"]["description"]
+
+
+UNUSUAL = Thresholds(
+    gpu_idle_percent=13,
+    gpu_idle_minutes=71,
+    gpu_memory_percent=83,
+    gpu_temperature_celsius=77,
+    gpu_pending_minutes=37,
+    node_not_ready_minutes=7,
+    mlflow_error_percent=3.5,
+    volume_full_percent=87,
+    queue_pending_minutes=43,
+    serving_latency_seconds=0.35,
+    serving_error_percent=2.5,
+)
+"""Every threshold off its default and off every other number the rules hold: a description
+that states a default, or another rule's number, no longer matches its rule."""
+
+STATED = re.compile(r"\b(\d+(?:\.\d+)?)(th percentile| minutes?|xx|%|s\b|°C)?")
+"""A number an annotation states, and its unit: minutes (a duration), `95th percentile`, a
+status class (`5xx`), or a threshold (%, s, °C, or none)."""
+LITERAL = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+"""A number in PromQL, not a range's (`[5m]`) or a regex's (`5..`)."""
+NOT_THRESHOLDS = {("MlflowDown", "503"), ("MlflowDown", "200")}
+"""Numbers a description tells of that the rule does not compare: MLflow's HTTP answers."""
+
+
+def unstated(rule: dict[str, Any]) -> list[str]:
+    """What the rule's summary and description state that its `for` and expression do not
+    hold, and a `for` the description leaves unsaid."""
+    name, notes = rule["alert"], rule["annotations"]
+    minutes = int(rule["for"].removesuffix("m"))
+    literals = {float(n) for n in LITERAL.findall(rule["expr"])}
+    problems = []
+    if minutes and f"{minutes} minutes" not in notes["description"]:
+        problems.append(f"{name}: the description leaves its for ({rule['for']}) unsaid")
+    for key in ("summary", "description"):
+        text = re.sub(r"\{\{.*?\}\}", " ", notes[key])
+        for number, unit in STATED.findall(text):
+            if unit.startswith(" minute"):
+                holds = int(number) == minutes
+            elif unit == "th percentile":
+                holds = float(number) / 100 in literals
+            elif unit == "xx":
+                holds = f'"{number}.."' in rule["expr"]
+            else:
+                holds = float(number) in literals or (name, number) in NOT_THRESHOLDS
+            if not holds:
+                problems.append(f"{name}: its {key} states {number}{unit}")
+    return problems
+
+
+def test_annotations_state_the_for_and_thresholds_the_rule_evaluates() -> None:
+    assert Thresholds.of(UNUSUAL.args()) == UNUSUAL
+    assert [a == b for a, b in zip(UNUSUAL, Thresholds(), strict=True)] == [False] * len(UNUSUAL)
+    rules = [r for g in rule_groups(UNUSUAL, queues=True, serving=True) for r in g["rules"]]
+    assert len(rules) == len(RULES)
+    assert [p for rule in rules for p in unstated(rule)] == []
+
+
+def test_unstated_finds_a_stale_for_threshold_or_duration() -> None:
+    [temperature] = [r for r in RULES if r.name == "GpuTemperatureHigh"]
+    stale = temperature._replace(
+        for_="7m", summary="GPU above 85°C", description="Hot for 5 minutes (threshold 85°C)."
+    )
+    assert unstated(stale.render(UNUSUAL)) == [
+        "GpuTemperatureHigh: the description leaves its for (7m) unsaid",
+        "GpuTemperatureHigh: its summary states 85°C",
+        "GpuTemperatureHigh: its description states 5 minutes",
+        "GpuTemperatureHigh: its description states 85°C",
+    ]
+
+
+def test_azure_rules_wait_as_long_as_the_in_cluster_rules(shipped_plans: dict[str, Any]) -> None:
+    """Azure's rules carry each rule's `for` in ISO 8601, none for `0m` (Azure's `for`: "The
+    amount of time alert must be active before firing",
+    https://learn.microsoft.com/en-us/javascript/api/@azure/arm-prometheusrulegroups/prometheusrule).
+    AMP's rule file is the in-cluster groups verbatim and Cloud Monitoring's `duration` is each
+    rule's `for` in seconds (tests/unit/test_managed_prometheus.py)."""
+    in_cluster = {r["alert"]: r["for"] for g in every_group() for r in g["rules"]}
+    azure = {
+        rule["alert"]: rule.get("for")
+        for group in shipped_plans["azure-prod"].of_type(
+            "azure-native:alertsmanagement:PrometheusRuleGroup"
+        )
+        for rule in group.inputs["rules"]
+    }
+    expected = {
+        alert: None if for_ == "0m" else "PT" + for_.removesuffix("m") + "M"
+        for alert, for_ in in_cluster.items()
+    }
+    assert azure == expected
+    assert (azure["GpuIdleWhileAllocated"], azure["GpuXidError"]) == ("PT60M", None)
 
 
 def test_thresholds_come_from_the_spec_values() -> None:

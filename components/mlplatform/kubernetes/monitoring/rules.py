@@ -411,7 +411,8 @@ RULES: tuple[AlertRule, ...] = (
         summary="Volume {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} nearly full",
         description=(
             "PersistentVolumeClaim {{ $labels.namespace }}/{{ $labels.persistentvolumeclaim }} "
-            "has {{ $value | humanize }}% free (threshold: @volume_full_percent% used)."
+            "has been more than @volume_full_percent% full for 15 minutes "
+            "({{ $value | humanize }}% free now)."
         ),
         runbook=(
             "Grow the claim (edit spec.resources.requests.storage; the storage class must allow "
