@@ -74,22 +74,12 @@ class InClusterPostgres(pulumi.ComponentResource):
             },
             opts=child(self),
         )
-        service = k8s.core.v1.Service(
-            f"{name}-service",
-            metadata={"name": name, "namespace": namespace, "labels": meta},
-            spec={
-                "type": "ClusterIP",
-                "selector": match,
-                "ports": [{"name": "postgres", "port": PORT, "target_port": "postgres"}],
-            },
-            opts=child(self),
-        )
         secret_name = secret.metadata.apply(lambda m: m.name or "")
         probe: k8s.core.v1.ProbeArgsDict = {
             "exec_": {"command": ["pg_isready", "-U", USER, "-d", DATABASE, "-h", "127.0.0.1"]},
             "period_seconds": 10,
         }
-        k8s.apps.v1.StatefulSet(
+        statefulset = k8s.apps.v1.StatefulSet(
             f"{name}-statefulset",
             metadata={"name": name, "namespace": namespace, "labels": meta},
             spec={
@@ -145,6 +135,18 @@ class InClusterPostgres(pulumi.ComponentResource):
                 ],
             },
             opts=child(self, protect=args.get("protect", True)),
+        )
+        # After PostgreSQL is ready: the URI is made from this Service, so whatever uses it
+        # (MLflow's credentials, hence its migration Job) never starts before the database.
+        service = k8s.core.v1.Service(
+            f"{name}-service",
+            metadata={"name": name, "namespace": namespace, "labels": meta},
+            spec={
+                "type": "ClusterIP",
+                "selector": match,
+                "ports": [{"name": "postgres", "port": PORT, "target_port": "postgres"}],
+            },
+            opts=child(self, depends_on=[statefulset]),
         )
         k8s.networking.v1.NetworkPolicy(
             f"{name}-ingress",
