@@ -7,7 +7,7 @@ Each plan runs the real `stacks/__main__.py` under freshly installed mocks
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +36,31 @@ def write_stack(directory: Path, values: dict[str, Any], stack: str = "test") ->
     return path
 
 
+class ShippedPlans(Mapping[str, Plan]):
+    """The shipped stacks' plans, each planned the first time a test reads it: a test run
+    that reads one stack (a single test, the mutation check's runs) plans only that one."""
+
+    def __init__(self) -> None:
+        self._plans: dict[str, Plan] = {}
+
+    def __getitem__(self, stack: str) -> Plan:
+        if stack not in SHIPPED_STACKS:
+            raise KeyError(stack)
+        if stack not in self._plans:
+            self._plans[stack] = run_stack(stack, ROOT)
+        return self._plans[stack]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SHIPPED_STACKS)
+
+    def __len__(self) -> int:
+        return len(SHIPPED_STACKS)
+
+
 @pytest.fixture(scope="session")
-def shipped_plans() -> dict[str, Plan]:
-    """Every shipped stack planned once per test session."""
-    return {stack: run_stack(stack, ROOT) for stack in SHIPPED_STACKS}
+def shipped_plans() -> ShippedPlans:
+    """Every shipped stack, planned once per test session when first read."""
+    return ShippedPlans()
 
 
 @pytest.fixture(scope="session")
