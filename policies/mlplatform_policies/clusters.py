@@ -68,16 +68,17 @@ def _aks_endpoint(resource: Resource, _: Config) -> Iterator[str]:
 def _gke_endpoint(resource: Resource, _: Config) -> Iterator[str]:
     if get(resource.props, "privateClusterConfig.enablePrivateEndpoint") is True:
         return
+    if get(resource.props, "masterAuthorizedNetworksConfig") is None:
+        yield "the public endpoint has no master authorized networks"
+        return
+    # Authorized networks on with no block listed admit no external network at all (the
+    # cluster's nodes and Google's own addresses only): the strictest setting, not a gap.
     blocks = [
         get(b, "cidrBlock")
         for b in items(resource.props, "masterAuthorizedNetworksConfig.cidrBlocks")
     ]
-    if get(resource.props, "masterAuthorizedNetworksConfig") is None or not blocks:
-        yield "the public endpoint has no master authorized networks"
-    elif opened := _open(blocks):
+    if opened := _open(blocks):
         yield f"the public endpoint is open to {', '.join(opened)}"
-    if get(resource.props, "masterAuthorizedNetworksConfig") is None:
-        return  # no authorized networks at all: reported above
     # Authorized networks still let in "Google Compute Engine Public IPs and Google Prod IPs"
     # (GKE API MasterAuthorizedNetworksConfig) unless gcpPublicCidrsAccessEnabled is false.
     google_cloud = get(resource.props, "masterAuthorizedNetworksConfig.gcpPublicCidrsAccessEnabled")
@@ -366,12 +367,14 @@ RULES = (
             Absent(
                 GKE,
                 "masterAuthorizedNetworksConfig.cidrBlocks",
-                "no external network authorized (the cluster's node IPs only); stricter: the "
-                "rule wants a public endpoint's networks listed",
+                "no external network authorized: only the cluster's nodes (and Google's own "
+                "addresses while gcpPublicCidrsAccessEnabled is not false) reach the endpoint",
                 f'{GKE_DOCS} (masterAuthorizedNetworksConfig: "Omit the nested `cidr_blocks` '
                 "attribute to disallow external access (except the cluster node IPs, which GKE "
-                'automatically whitelists)")',
-                "stricter",
+                'automatically whitelists)"); GKE API MasterAuthorizedNetworksConfig: "disallow '
+                "all external traffic to access Kubernetes master through HTTPS except traffic "
+                'from the given CIDR blocks, Google Compute Engine Public IPs and Google Prod IPs"',
+                "safe",
             ),
             Absent(
                 GKE,

@@ -4,7 +4,9 @@ high availability in production and exported logs as advice."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from mlplatform_policies.model import (
     OPEN_TO_ALL,
@@ -61,58 +63,118 @@ TLS_PARAMETER = {"postgres": ("rds.force_ssl", "1"), "mysql": ("require_secure_t
 (MariaDB uses MySQL's)."""
 FORCE_SSL_DEFAULT_FROM = 15
 """RDS for PostgreSQL 15 and later default rds.force_ssl to 1."""
-ENGINE_NOT_SET = "engine is not set (a snapshot restore or replica inherits it)"
+ENGINE_UNSEEN = (
+    "engine is not set and its source is not in the stack (snapshot restore or outside replica)"
+)
 """An RDS instance without `engine` takes its snapshot's or source's engine
-(RestoreDBInstanceFromDBSnapshot Engine: "Default: The same as source"), which no rule sees."""
+(RestoreDBInstanceFromDBSnapshot Engine: "Default: The same as source"); a source in the stack
+is followed, a snapshot or a source outside the stack no rule sees."""
 
 
-def _engine(instance: Resource) -> tuple[str, int]:
-    engine = str(get(instance.props, "engine", ""))
-    family = "mysql" if engine in ("mysql", "mariadb") else engine
-    version = str(get(instance.props, "engineVersion", "0")).split(".")[0]
-    return family, int(version) if version.isdigit() else 0
+@dataclass(frozen=True)
+class Engine:
+    """What an RDS instance runs, read from itself or, for a read replica without `engine`,
+    from its source in the stack."""
+
+    family: str
+    """postgres, mysql (MariaDB too) or another engine as RDS names it."""
+    major: int
+    """The major version, 0 when not stated."""
+    groups_of: Resource
+    """The instance whose parameterGroupName applies: a same-Region replica without one takes
+    its source's ("uses the DBParameterGroup of the source DB instance for a same Region read
+    replica", CreateDBInstanceReadReplica)."""
 
 
-def _rds_tls(instance: Resource, groups: list[Resource]) -> str | None:
-    if get(instance.props, "engine") is None:
-        return (
-            f"{ENGINE_NOT_SET}: whether it refuses plaintext connections is not judged; set engine"
-        )
-    family, major = _engine(instance)
-    if family not in TLS_PARAMETER:
+def _states(props: Mapping[str, Any], key: str) -> bool:
+    """Whether the inputs name `key`, without reading its value (unknown until deployed when it
+    comes from another resource)."""
+    return any(k == key for k in props)
+
+
+def _source(instance: Resource, instances: Sequence[Resource]) -> Resource | None:
+    """The stack's RDS instance `instance` replicates (replicateSourceDb), None when it is no
+    replica or its source is outside the stack."""
+    if not _states(instance.props, "replicateSourceDb"):
         return None
-    name, on = TLS_PARAMETER[family]
+    return next(
+        (s for s in instances if s is not instance and instance.depends_on(s, "replicateSourceDb")),
+        None,
+    )
+
+
+def _engine(instance: Resource, instances: Sequence[Resource]) -> Engine | None:
+    """The instance's engine, following replicateSourceDb through the stack when it states
+    none; None when neither it nor a source in the stack says."""
+    version = get(instance.props, "engineVersion")
+    groups_of, source, seen = instance, instance, {instance.urn}
+    while (engine := get(source.props, "engine")) is None:
+        source = _source(source, instances)
+        if source is None or source.urn in seen:
+            return None
+        seen.add(source.urn)
+        version = get(source.props, "engineVersion") if version is None else version
+        if not _states(groups_of.props, "parameterGroupName") and (
+            groups_of.provider_region == source.provider_region
+        ):
+            groups_of = source
+    family = "mysql" if str(engine) in ("mysql", "mariadb") else str(engine)
+    major = str(version if version is not None else "0").split(".")[0]
+    return Engine(family, int(major) if major.isdigit() else 0, groups_of)
+
+
+def _rds_tls(
+    instance: Resource, groups: list[Resource], instances: Sequence[Resource]
+) -> str | None:
+    engine = _engine(instance, instances)
+    if engine is None:
+        return f"{ENGINE_UNSEEN}: set engine so TLS can be judged"
+    if engine.family not in TLS_PARAMETER:
+        return None
+    name, on = TLS_PARAMETER[engine.family]
     values = [
         str(get(p, "value"))
         for group in groups
-        if instance.depends_on(group, "parameterGroupName")
+        if engine.groups_of.depends_on(group, "parameterGroupName")
         for p in items(group.props, "parameters")
         if get(p, "name") == name
     ]
-    default_on = family == "postgres" and major >= FORCE_SSL_DEFAULT_FROM
+    default_on = engine.family == "postgres" and engine.major >= FORCE_SSL_DEFAULT_FROM
     if values[-1:] == [on] or (not values and default_on):
         return None
     return f"{name} is not {on} (set it in the instance's parameter group)"
 
 
+NO_TRANSPORT_VALUE = "the require_secure_transport Configuration sets no value; set it to on"
+SSL_MODE_NOT_SET = (
+    "settings.ipConfiguration.sslMode is not set: Cloud SQL then allows "
+    "ALLOW_UNENCRYPTED_AND_ENCRYPTED, not ENCRYPTED_ONLY"
+)
+
+
 def _tls(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
     groups = list(of_type(resources, RDS_PARAMETERS))
-    for instance in of_type(resources, RDS):
-        if (problem := _rds_tls(instance, groups)) is not None:
+    instances = list(of_type(resources, RDS))
+    for instance in instances:
+        if (problem := _rds_tls(instance, groups, instances)) is not None:
             yield problem, instance.urn
     configs = list(of_type(resources, FLEXIBLE_CONFIG))
     for server in of_type(resources, FLEXIBLE):
         values = [
-            str(get(c.props, "value")).lower()
+            get(c.props, "value")
             for c in configs
             if c.depends_on(server, "serverName")
             and get(c.props, "configurationName") == "require_secure_transport"
         ]
-        if values and values[-1] != "on":  # on by default on Flexible Server
+        if values[-1:] == [None]:  # what a Configuration without a value does is not documented
+            yield NO_TRANSPORT_VALUE, server.urn
+        elif values and str(values[-1]).lower() != "on":  # on by default on Flexible Server
             yield "require_secure_transport is turned off", server.urn
     for instance in of_type(resources, CLOUD_SQL):
         mode = get(instance.props, "settings.ipConfiguration.sslMode")
-        if mode not in TLS_ONLY_MODES:
+        if mode is None:
+            yield SSL_MODE_NOT_SET, instance.urn
+        elif mode not in TLS_ONLY_MODES:
             yield f"settings.ipConfiguration.sslMode is {mode!r}, not ENCRYPTED_ONLY", instance.urn
 
 
@@ -171,13 +233,16 @@ ENGINE_LOG = {"postgres": "postgresql", "mysql": "error"}
 """The CloudWatch export that carries the engine's own log."""
 
 
-def _logs(resource: Resource, _: Config) -> Iterator[str]:
-    if get(resource.props, "engine") is None:
-        yield f"{ENGINE_NOT_SET}: which engine log to export is not judged; set engine"
-        return
-    log = ENGINE_LOG.get(_engine(resource)[0])
-    if log is not None and log not in items(resource.props, "enabledCloudwatchLogsExports"):
-        yield f"the database's {log} log is not exported to CloudWatch"
+def _logs(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, str]]:
+    instances = list(of_type(resources, RDS))
+    for instance in instances:
+        engine = _engine(instance, instances)
+        if engine is None:
+            yield f"{ENGINE_UNSEEN}: set engine so its log export can be judged", instance.urn
+            continue
+        log = ENGINE_LOG.get(engine.family)
+        if log is not None and log not in items(instance.props, "enabledCloudwatchLogsExports"):
+            yield f"the database's {log} log is not exported to CloudWatch", instance.urn
 
 
 RDS_DOCS = "https://www.pulumi.com/registry/packages/aws/api-docs/rds/instance/"
@@ -199,7 +264,10 @@ FORCE_SSL_SOURCE = (
 )
 SNAPSHOT_ENGINE = (
     "https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/rds/aws.sdk.kotlin.services.rds.model/"
-    '-restore-db-instance-from-db-snapshot-request/engine.html ("Default: The same as source")'
+    '-restore-db-instance-from-db-snapshot-request/engine.html ("Default: The same as source"); '
+    "https://docs.aws.amazon.com/cli/latest/reference/rds/create-db-instance-read-replica.html "
+    '("All other attributes (including DB security groups and DB parameter groups) are inherited '
+    'from the source DB instance or cluster, except as specified")'
 )
 
 
@@ -295,7 +363,8 @@ RULES = (
                 RDS,
                 "engine",
                 "inherited from the snapshot (snapshotIdentifier) or source (replicateSourceDb): "
-                "which TLS setting applies is unknown",
+                "a source in the stack is followed; a snapshot's or outside source's engine is "
+                "unknown, so which TLS setting applies is too",
                 SNAPSHOT_ENGINE,
                 "unsafe",
             ),
@@ -312,10 +381,15 @@ RULES = (
             Absent(
                 RDS,
                 "parameterGroupName",
-                "the engine's default DB parameter group: rds.force_ssl 1 only from PostgreSQL 15, "
-                "0 before; MySQL require_secure_transport OFF",
+                "the engine's default DB parameter group (a same-Region read replica: its "
+                "source's): rds.force_ssl 1 only from PostgreSQL 15, 0 before; MySQL "
+                "require_secure_transport OFF",
                 f'{RDS_DOCS} (parameterGroupName: "Name of the DB parameter group to associate"); '
-                + FORCE_SSL_SOURCE,
+                + FORCE_SSL_SOURCE
+                + "; https://docs.aws.amazon.com/sdk-for-kotlin/api/latest/rds/aws.sdk.kotlin."
+                "services.rds.model/-create-db-instance-read-replica-request/db-parameter-group-"
+                'name.html ("uses the DBParameterGroup of the source DB instance for a same Region '
+                'read replica")',
                 "unsafe",
             ),
             Absent(
@@ -499,7 +573,7 @@ RULES = (
         anchor="CKV_AWS_129",
         frameworks=("cis-aws-foundations",),
         remediation="Add postgresql to enabledCloudwatchLogsExports (RdsPostgres does).",
-        check=_logs,
+        stack_check=_logs,
         absent=(
             Absent(
                 RDS,
@@ -513,7 +587,8 @@ RULES = (
                 RDS,
                 "engine",
                 "inherited from the snapshot (snapshotIdentifier) or source (replicateSourceDb): "
-                "which engine log to export is unknown",
+                "a source in the stack is followed; a snapshot's or outside source's engine is "
+                "unknown, so which engine log to export is too",
                 SNAPSHOT_ENGINE,
                 "unsafe",
             ),

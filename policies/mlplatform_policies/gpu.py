@@ -8,8 +8,11 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from mlplatform.catalog.data import OFFERINGS
+from pulumi_policy.proxy import UNKNOWN_NUMBER_VALUE, UnknownValueError
+
+from mlplatform.catalog.data import GCP_GPU_MACHINE, OFFERINGS
 from mlplatform.cost.aws import EKS_DEFAULT_INSTANCE_TYPE
+from mlplatform.cost.context import UnknownInput
 from mlplatform.cost.gcp import GKE_DEFAULT_MACHINE, node_counts
 from mlplatform.cost.model import CostResource
 from mlplatform_policies.model import (
@@ -37,10 +40,6 @@ AZURE_GPU_FAMILY = re.compile(r"^Standard_N[A-Za-z]*\d")
 """Azure N-series sizes (NC, ND, NV, NG): every size with a GPU."""
 GPU_OFFERINGS = {(o.cloud, o.instance_type): o.gpus_per_node for o in OFFERINGS}
 """GPUs per node of every catalog node shape, by (cloud, instance type)."""
-GCP_GPU_MACHINE = re.compile(r"^(a2|a3|a4|g2|g4)-")
-"""Google's accelerator-optimized machine types: each comes with its GPUs attached, with no
-guestAccelerators block ("Each accelerator-optimized machine type has a specific model of
-NVIDIA GPUs attached", cloud.google.com/compute/docs/gpus/create-gpu-vm-accelerator-optimized)."""
 LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate"
 TEMPLATE_SHAPE = "the launch template's instance type"
 """What a node group runs when only its launch template, which the rule cannot see, names it."""
@@ -122,7 +121,7 @@ def _gke_pool(resource: Resource) -> GpuPool | None:
         return None
     # Counted as the estimator counts them: total bounds, else per-zone bounds or the fixed
     # size (1 when none is given) times the pool's zones (its cluster's when not listed).
-    low, high = node_counts(CostResource(resource.type, resource.urn, resource.name, props))
+    low, high = _gke_node_counts(resource)
     return GpuPool(
         instance_type=shape,
         gpus_per_node=(
@@ -138,6 +137,16 @@ def _gke_pool(resource: Resource) -> GpuPool | None:
             for t in items(props, "nodeConfig.taints")
         ],
     )
+
+
+def _gke_node_counts(resource: Resource) -> tuple[float, float]:
+    """The estimator's node counts of a GKE pool; a value it cannot count with (unknown until
+    deployed, secret, not a number: its `UnknownInput`) stops the rule as not evaluated, as
+    the policy SDK's own unknown value does."""
+    try:
+        return node_counts(CostResource(resource.type, resource.urn, resource.name, resource.props))
+    except UnknownInput as error:
+        raise UnknownValueError(UNKNOWN_NUMBER_VALUE, []) from error
 
 
 def _eks_shapes(resource: Resource, stack: Sequence[Resource]) -> list[str]:

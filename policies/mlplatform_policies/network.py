@@ -122,11 +122,9 @@ def _gcp_firewall(props: Mapping[str, Any]) -> Iterator[str]:
     if not allows:  # a deny rule, or nothing allowed
         return
     ranges = items(props, "sourceRanges")
+    sources = [*ranges, *items(props, "sourceTags"), *items(props, "sourceServiceAccounts")]
     # An ingress rule naming no source (or an empty sourceRanges) admits 0.0.0.0/0.
-    if not (ranges or items(props, "sourceTags") or items(props, "sourceServiceAccounts")):
-        opened = [NO_SOURCE]
-    else:
-        opened = _opened(ranges, OPEN_TO_ALL)
+    opened = _opened(ranges, OPEN_TO_ALL) if sources else [NO_SOURCE]
     if opened:
         traffic = [
             _traffic(get(a, "protocol"), [str(p) for p in items(a, "ports")]) for a in allows

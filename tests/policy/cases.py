@@ -631,6 +631,16 @@ CLUSTERS: list[Case] = [
         ["gcpPublicCidrsAccessEnabled lets every Google Cloud address reach the endpoint"],
     ),
     (
+        # No block listed admits no external network; Google Cloud's addresses still get in.
+        "gcp-gke-cluster-no-public-endpoint",
+        "authorized networks with no block, google cloud addresses unset",
+        res(GKE, {"masterAuthorizedNetworksConfig": {}}),
+        [
+            "gcpPublicCidrsAccessEnabled is not set: GKE then lets every Google Cloud address "
+            "reach the endpoint"
+        ],
+    ),
+    (
         "gcp-gke-cluster-no-public-endpoint",
         "unknown",
         res(GKE, {"privateClusterConfig": {"enablePrivateEndpoint": U}}),
@@ -1091,6 +1101,10 @@ def gke_pool(tags: dict[str, Any] = TAGS, **node: Any) -> Resource:
     )
 
 
+GKE_DEV_POOL = {
+    "nodeConfig": {"machineType": "a2-highgpu-1g", "taints": [TAINT], "resourceLabels": DEV}
+}
+"""A dev GKE pool of an accelerator-optimized shape (its GPU comes with no guestAccelerators)."""
 SYSTEM_POOL = res(
     NG,
     {"amiType": "AL2023_x86_64_STANDARD", "instanceTypes": ["m6i.large"], "tags": TAGS},
@@ -1135,6 +1149,20 @@ GPU: list[Case] = [
         "platform-gpu-pool-scales-to-zero-outside-prod",
         "unknown minimum",
         eks_pool(tags=DEV, scalingConfig={"minSize": U, "maxSize": 2}),
+        NOT_EVALUATED,
+    ),
+    (
+        "platform-gpu-pool-scales-to-zero-outside-prod",
+        "unknown gke autoscaling count",
+        res(NP, {**GKE_DEV_POOL, "autoscaling": {"totalMinNodeCount": U}}),
+        NOT_EVALUATED,
+    ),
+    (
+        # The cost module's node counting raises its own UnknownInput on the plan's spelling of
+        # an unknown value: the rule must still stop as not evaluated, not crash.
+        "platform-gpu-pool-scales-to-zero-outside-prod",
+        "unknown gke autoscaling count, as the plan spells it",
+        res(NP, {**GKE_DEV_POOL, "autoscaling": {"totalMinNodeCount": "[unknown]"}}),
         NOT_EVALUATED,
     ),
     (
@@ -1752,6 +1780,22 @@ def rds(**props: Any) -> Resource:
     return res(RDS, props, name="rds", deps={"parameterGroupName": [params]})
 
 
+def replica(source: Resource | None = None, **props: Any) -> Resource:
+    """An RDS read replica without `engine`: of `source` in the stack, or of one outside it."""
+    deps = {"replicateSourceDb": [source]} if source is not None else None
+    return res(RDS, {"replicateSourceDb": "mlflow", **props}, name="replica", deps=deps)
+
+
+PG16 = res(
+    RDS,
+    {"engine": "postgres", "engineVersion": "16.4", "enabledCloudwatchLogsExports": ["postgresql"]},
+    name="source",
+)
+ENGINE_UNSEEN = (
+    "engine is not set and its source is not in the stack (snapshot restore or outside replica)"
+)
+
+
 def tls_conf(value: Any) -> Resource:
     props = {"configurationName": "require_secure_transport", "value": value}
     return res(FLEX_CONF, props, name="conf", deps={"serverName": [server]})
@@ -1852,6 +1896,25 @@ DATABASES: list[Case] = [
         "mysql without require_secure_transport",
         [rds(engine="mysql", engineVersion="8.0")],
         ["require_secure_transport is not 1 (set it in the instance's parameter group)"],
+    ),
+    (
+        "platform-database-tls-enforced",
+        "replica of an in-stack postgres 16 source",
+        [PG16, replica(PG16)],
+        [],
+    ),
+    (
+        # A same-Region replica without parameterGroupName takes its source's group.
+        "platform-database-tls-enforced",
+        "replica of a postgres 14 source forcing ssl in its group",
+        [params, rds(), replica(rds())],
+        [],
+    ),
+    (
+        "platform-database-tls-enforced",
+        "replica without a source in the stack",
+        [replica()],
+        [f"{ENGINE_UNSEEN}: set engine so TLS can be judged"],
     ),
     (
         "platform-database-tls-enforced",
@@ -1958,6 +2021,24 @@ DATABASES: list[Case] = [
         "mysql error log",
         rds(engine="mysql", enabledCloudwatchLogsExports=["error"]),
         [],
+    ),
+    (
+        "aws-rds-logs-exported",
+        "replica of an in-stack postgres source exporting its log",
+        [PG16, replica(PG16, enabledCloudwatchLogsExports=["postgresql"])],
+        [],
+    ),
+    (
+        "aws-rds-logs-exported",
+        "replica of an in-stack postgres source not exporting its log",
+        [PG16, replica(PG16)],
+        ["the database's postgresql log is not exported to CloudWatch"],
+    ),
+    (
+        "aws-rds-logs-exported",
+        "replica without a source in the stack",
+        [replica(enabledCloudwatchLogsExports=["postgresql"])],
+        [f"{ENGINE_UNSEEN}: set engine so its log export can be judged"],
     ),
     ("aws-rds-logs-exported", "unknown", rds(enabledCloudwatchLogsExports=U), NOT_EVALUATED),
     ("aws-rds-logs-exported", "unknown engine", rds(engine=U), NOT_EVALUATED),

@@ -1,9 +1,13 @@
 """Every property a rule reads when it is left out has its case, and the case agrees with the
-provider's default: an unsafe (or `stricter`) default fails the rule, a safe one passes it. The
-cases themselves run with the others in test_rules."""
+provider's default: an unsafe (or `stricter`) default fails the rule, a safe one passes it; the
+rule is seen looking the property up and not finding it (a misspelt path, or a case whose
+outcome comes from elsewhere than the rule's reading, fails). The cases themselves run with the
+others in test_rules."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -12,7 +16,8 @@ from mlplatform_policies.model import Absent, Resource, get, items
 
 from tests.policy.absent import CASES as LEFT_OUT
 from tests.policy.absent.common import case_name
-from tests.policy.cases import NOT_EVALUATED
+from tests.policy.cases import CONFIG, NOT_EVALUATED
+from tests.policy.test_rules import run
 
 READS_NO_OPTIONAL_PROPERTY = {
     "platform-stateful-resources-protected": "reads the protect resource option, not a property "
@@ -71,3 +76,88 @@ def test_left_out_case_matches_the_default(rule: Rule, absent: Absent) -> None:
 def test_every_left_out_case_belongs_to_a_listed_property() -> None:
     listed = {(r.name, case_name(a.type, a.path)) for r in RULES for a in r.absent}
     assert [c[:2] for c in LEFT_OUT if c[:2] not in listed] == []
+
+
+class _Recorded(Mapping[str, Any]):
+    """A resource's inputs that note the dotted path of every key a rule looks up and does
+    not find (`list[].field` inside list items)."""
+
+    def __init__(self, data: Mapping[str, Any], prefix: str, misses: set[str]) -> None:
+        self._data, self._prefix, self._misses = data, prefix, misses
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._data:
+            self._misses.add(self._prefix + key)
+            raise KeyError(key)
+        return _recorded(self._data[key], self._prefix + key, self._misses)
+
+    def __contains__(self, key: object) -> bool:
+        found = key in self._data
+        if not found and isinstance(key, str):
+            self._misses.add(self._prefix + key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+class _RecordedList(Sequence[Any]):
+    def __init__(self, data: Sequence[Any], path: str, misses: set[str]) -> None:
+        self._data, self._path, self._misses = data, path, misses
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self._item(v) for v in self._data[index]]
+        return self._item(self._data[index])
+
+    def _item(self, value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return _Recorded(value, f"{self._path}[].", self._misses)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def _recorded(value: Any, path: str, misses: set[str]) -> Any:
+    if isinstance(value, Mapping):
+        return _Recorded(value, f"{path}.", misses)
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return _RecordedList(value, path, misses)
+    return value
+
+
+READ_THROUGH_DEPENDENCIES = {
+    ("platform-database-tls-enforced", "aws:rds/instance:Instance", "parameterGroupName"): (
+        "the rule pairs an instance with its parameter group through the property's dependency"
+    ),
+}
+"""Left-out properties a rule reads through the resource's dependencies, not its inputs."""
+
+
+def _covers(miss: str, path: str) -> bool:
+    """Whether finding `miss` absent is reading `path` as left out (`miss` is the path or
+    one of its parents)."""
+    return path == miss or path.startswith((f"{miss}.", f"{miss}[]."))
+
+
+@pytest.mark.parametrize(
+    ("rule", "absent"),
+    [(rule, absent) for rule in RULES for absent in rule.absent],
+    ids=lambda v: v.name if isinstance(v, Rule) else f"{v.path}@{v.type}",
+)
+def test_the_rule_looks_the_left_out_property_up(rule: Rule, absent: Absent) -> None:
+    name = case_name(absent.type, absent.path)
+    [(_, _, resources, _)] = [c for c in LEFT_OUT if c[:2] == (rule.name, name)]
+    if (rule.name, absent.type, absent.path) in READ_THROUGH_DEPENDENCIES:
+        return
+    misses: set[str] = set()
+    watched = [
+        dataclasses.replace(r, props=_Recorded(r.props, "", misses)) if r.type == absent.type else r
+        for r in _resources(resources)
+    ]
+    run(rule, watched if isinstance(resources, list) else watched[0], CONFIG.get((rule.name, name)))
+    assert any(_covers(miss, absent.path) for miss in misses), sorted(misses)

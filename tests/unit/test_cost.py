@@ -284,6 +284,25 @@ def test_only_n1_bills_its_attached_gpus_apart() -> None:
     assert gpu_sku("nvidia-tesla-t4") == "gpu:nvidia-tesla-t4"
 
 
+def test_an_accelerator_optimized_pool_without_accelerators_is_a_gpu_pool() -> None:
+    """An a2-highgpu-1g carries its A100 with no guestAccelerators block: its nodes above the
+    minimum run the expected GPU hours, in the pool's lines and in Cloud NAT's VM-hours."""
+    pool = {
+        "location": "us-central1",
+        "autoscaling": {"totalMinNodeCount": 0, "totalMaxNodeCount": 3},
+        "nodeConfig": {"machineType": "a2-highgpu-1g"},
+    }
+    nat = res("gcp:compute/routerNat:RouterNat", {"region": "us-central1"}, name="nat")
+    found = estimate([res("gcp:container/nodePool:NodePool", pool), nat], "gcp", Assumptions())
+    # 0-3 nodes: $3.67339/h x 480 h expected (3 x 160 h), x 2190 h high; NAT $0.0014/VM-hour.
+    assert lines(found) == [
+        ("0-3 x a2-highgpu-1g (on-demand)", "priced", Monthly(0.0, 1763.22, 8044.71)),
+        ("0-3 x 100 GB balanced disk", "priced", Monthly(0.0, 6.58, 30.0)),
+        ("Cloud NAT gateway (per VM)", "priced", Monthly(0.0, 0.67, 3.07)),
+        ("1 NAT external IP address(es)", "priced", Monthly(3.65, 3.65, 3.65)),
+    ]
+
+
 def test_a_regional_cloud_sql_instance_is_priced_per_vcpu_memory_and_disk() -> None:
     instance = {
         "region": "us-central1",

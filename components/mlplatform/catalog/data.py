@@ -3,6 +3,7 @@
 Each entry was checked against the cloud's own documentation on the date given.
 """
 
+import re
 from typing import NamedTuple
 
 from mlplatform.catalog.names import GpuName
@@ -328,3 +329,9 @@ OFFERINGS: tuple[GpuOffering, ...] = (
     GpuOffering("H200", "gcp", 8, "a3-ultragpu-8g", "nvidia-h200-141gb", 141, 224, 2952, _GCP_GPUS),
     # A10: GCP has no A10.
 )
+
+GCP_GPU_MACHINE = re.compile(r"^(a2|a3|a4|g2|g4)-")
+"""Google's accelerator-optimized machine types: each comes with its GPUs attached, with no
+guestAccelerators block ("Each accelerator-optimized machine type has a specific model of
+NVIDIA GPUs attached", cloud.google.com/compute/docs/gpus/create-gpu-vm-accelerator-optimized).
+The policy pack's GPU rules and the cost estimate both read a pool of one as a GPU pool."""

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from mlplatform.catalog.data import GCP_GPU_MACHINE
 from mlplatform.catalog.pricing import HOURS_PER_MONTH, gpu_sku, gpus_billed_apart
 from mlplatform.cost.context import Context, Rule, dig, is_zone, line, number, required
 from mlplatform.cost.model import ZERO, CostResource, Line, Monthly
@@ -70,6 +71,14 @@ GKE_DEFAULT_DISK = (100.0, "pd-balanced")
 """What a GKE node without machineType / diskSizeGb / diskType gets (GKE API defaults)."""
 
 
+def is_gpu_pool(config: Mapping[str, Any]) -> bool:
+    """Whether a node config (a pool's, or a cluster's default pool's) runs GPU nodes: it
+    attaches guestAccelerators, or its machine type is accelerator-optimized and carries its
+    GPUs without them (a2-highgpu-1g)."""
+    shape = dig(config, "machineType") or GKE_DEFAULT_MACHINE
+    return bool(dig(config, "guestAccelerators")) or GCP_GPU_MACHINE.match(str(shape)) is not None
+
+
 def _machines(
     r: CostResource,
     ctx: Context,
@@ -80,7 +89,7 @@ def _machines(
     shape = dig(config, "machineType") or GKE_DEFAULT_MACHINE
     spot = dig(config, "spot") is True or dig(config, "preemptible") is True
     accelerators = dig(config, "guestAccelerators") or []
-    gpu = bool(accelerators)
+    gpu = is_gpu_pool(config)
     yield ctx.pool(r, region, shape, f"gce:{shape}", counts, spot, gpu)
     if gpus_billed_apart(shape):
         for accelerator in accelerators:
@@ -102,7 +111,7 @@ def router_nat(r: CostResource, ctx: Context) -> Iterator[Line]:
         hours = ZERO
         for pool in ctx.resources.values():
             if pool.type == NODE_POOL:
-                gpu = bool(dig(pool.inputs, "nodeConfig", "guestAccelerators"))
+                gpu = is_gpu_pool(dig(pool.inputs, "nodeConfig") or {})
                 hours = hours + ctx.node_hours(*node_counts(pool), gpu)
         cap = NAT_VM_CAP * HOURS_PER_MONTH
         capped = Monthly(min(hours.low, cap), min(hours.expected, cap), min(hours.high, cap))

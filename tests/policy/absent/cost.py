@@ -137,7 +137,8 @@ CASES: list[Case] = [
         PRICED,
         NP,
         "nodeConfig.machineType",
-        [gke_pool({"location": "us-central1-a", "nodeCount": 1}, {}, "cpu")],
+        # nodeConfig holds another field: an empty one reads as no nodeConfig at all.
+        [gke_pool({"location": "us-central1-a", "nodeCount": 1}, {"diskSizeGb": 100}, "cpu")],
         [
             "cpu: 1 x e2-medium (on-demand) is not priced (no price for gce:e2-medium in "
             f"us-central1 in the gcp price table); {FLOOR}"

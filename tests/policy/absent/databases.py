@@ -6,6 +6,7 @@ from typing import Any
 
 from tests.policy.absent.common import left_out
 from tests.policy.cases import (
+    ENGINE_UNSEEN,
     FLEX,
     FLEX_CONF,
     PG,
@@ -28,7 +29,6 @@ DELETION = "platform-database-deletion-protected"
 HA = "platform-database-high-availability-prod"
 LOGS = "aws-rds-logs-exported"
 FORCE_SSL = "rds.force_ssl is not 1 (set it in the instance's parameter group)"
-ENGINE_NOT_SET = "engine is not set (a snapshot restore or replica inherits it)"
 RESTORED = {"snapshotIdentifier": "rds:mlflow-2025-06-01-06-05"}
 """An RDS instance restored from a snapshot: its engine is the snapshot's."""
 
@@ -77,7 +77,7 @@ CASES: list[Case] = [
         RDS,
         "engine",
         [res(RDS, RESTORED, name="rds")],
-        [f"{ENGINE_NOT_SET}: whether it refuses plaintext connections is not judged; set engine"],
+        [f"{ENGINE_UNSEEN}: set engine so TLS can be judged"],
     ),
     # Stricter: RDS's default PostgreSQL version forces TLS today, but the rule cannot know it.
     left_out(TLS, RDS, "engineVersion", [res(RDS, {"engine": "postgres"})], [FORCE_SSL]),
@@ -109,14 +109,17 @@ CASES: list[Case] = [
                 deps={"serverName": [server]},
             ),
         ],
-        ["require_secure_transport is turned off"],
+        ["the require_secure_transport Configuration sets no value; set it to on"],
     ),
     left_out(
         TLS,
         SQL,
         "settings.ipConfiguration.sslMode",
         [params, sql(ipConfiguration={"ipv4Enabled": False})],
-        ["settings.ipConfiguration.sslMode is None, not ENCRYPTED_ONLY"],
+        [
+            "settings.ipConfiguration.sslMode is not set: Cloud SQL then allows "
+            "ALLOW_UNENCRYPTED_AND_ENCRYPTED, not ENCRYPTED_ONLY"
+        ],
     ),
     left_out(
         BACKUPS,
@@ -213,6 +216,6 @@ CASES: list[Case] = [
         RDS,
         "engine",
         res(RDS, RESTORED, name="rds"),
-        [f"{ENGINE_NOT_SET}: which engine log to export is not judged; set engine"],
+        [f"{ENGINE_UNSEEN}: set engine so its log export can be judged"],
     ),
 ]
