@@ -4,9 +4,10 @@ lowered in a copy of the checkout, and the tests named beside it must then fail.
 The copy holds the checkout's files (tracked, and new ones not ignored) and runs this
 environment's pytest from its own root, its `components/` first on the import path (the
 editable install would otherwise import the original). A control run first proves the copy
-is what runs and that every named test passes unmutated there; a mutant counts as killed only
-when pytest reports failed tests (exit code 1): an import error or a test that no longer
-exists fails the check instead of killing the mutant."""
+is what runs and that every named test passes unmutated there. A mutant counts as killed only
+when a named test fails an assertion: pytest's report (JUnit XML) must hold a failure and no
+error, so a mutant that breaks an import, a fixture or a program's build, or names a test
+that no longer exists, fails the check instead of being counted as killed."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,8 +24,9 @@ import pytest
 from tests.mutation.mutants import MUTANTS, Mutant
 
 ROOT = Path(__file__).resolve().parents[2]
-FAILED = 1
-"""pytest's exit code when tests ran and some failed."""
+TIMEOUT = 900
+"""Seconds a run of the named tests may take (the control run, the slowest, takes about one
+minute on the 2-core machine)."""
 
 
 def _files() -> list[str]:
@@ -39,7 +42,7 @@ def _files() -> list[str]:
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the checkout's files to mutate."""
-    copy = tmp_path_factory.mktemp("mutants") / "repo"
+    copy = tmp_path_factory.mktemp("mutants").resolve() / "repo"
     for name in _files():
         target = copy / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -47,16 +50,28 @@ def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy
 
 
-def _pytest(tree: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tree / "components"), str(tree)])}
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *args],
+def _pytest(tree: Path, *tests: str) -> tuple[int, ET.Element, str]:
+    """Run `tests` in the copy: pytest's exit code, its JUnit report and its output."""
+    report = tree.parent / "report.xml"
+    report.unlink(missing_ok=True)
+    path = [str(tree / "components"), str(tree), os.environ.get("PYTHONPATH", "")]
+    command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
+    result = subprocess.run(
+        [*command, f"--junitxml={report}", *tests],
         cwd=tree,
-        env=env,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in path if p)},
         capture_output=True,
         text=True,
         check=False,
+        timeout=TIMEOUT,
     )
+    output = result.stdout[-3000:] + result.stderr[-2000:]
+    root = ET.parse(report).getroot() if report.exists() else ET.Element("missing")
+    return result.returncode, root, output
+
+
+def _count(report: ET.Element, outcome: str) -> int:
+    return len(report.findall(f".//testcase/{outcome}"))
 
 
 @pytest.fixture(scope="module")
@@ -68,14 +83,15 @@ def controlled(tree: Path) -> Path:
         "from pathlib import Path\n"
         "def test_the_copy_is_imported():\n"
         f"    root = Path({str(tree)!r})\n"
-        "    assert Path(mlplatform.__file__).is_relative_to(root)\n"
-        "    assert Path(mlplatform_policies.__file__).is_relative_to(root)\n",
+        "    assert Path(mlplatform.__file__).resolve().is_relative_to(root)\n"
+        "    assert Path(mlplatform_policies.__file__).resolve().is_relative_to(root)\n",
         encoding="utf-8",
     )
     named = sorted({test for mutant in MUTANTS for test in mutant.tests})
-    result = _pytest(tree, str(probe.relative_to(tree)), *named)
+    code, report, output = _pytest(tree, str(probe.relative_to(tree)), *named)
     probe.unlink()
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert code == 0, output
+    assert len(report.findall(".//testcase")) >= len(named) + 1, output
     return tree
 
 
@@ -108,9 +124,9 @@ def test_mutants_are_unique_and_cover_every_kind() -> None:
     ("mutated", "mutant"), [pytest.param(m, m, id=m.id) for m in MUTANTS], indirect=["mutated"]
 )
 def test_the_suite_kills_the_mutant(mutated: Path, mutant: Mutant) -> None:
-    result = _pytest(mutated, *mutant.tests)
-    assert result.returncode == FAILED, (
-        f"{mutant.id} survived ({mutant.setting}): exit {result.returncode}\n"
-        + result.stdout[-3000:]
-        + result.stderr[-2000:]
+    code, report, output = _pytest(mutated, *mutant.tests)
+    failures, errors = _count(report, "failure"), _count(report, "error")
+    assert (code, failures > 0, errors) == (1, True, 0), (
+        f"{mutant.id} survived ({mutant.setting}): exit {code}, {failures} failed, "
+        f"{errors} errors\n{output}"
     )

@@ -213,3 +213,14 @@ def test_shipped_local_stack_admits_its_ingress_controller(shipped_plans: dict[s
     assert namespaces == ["research", "traefik", "monitoring"]
     assert plan.outputs["mlflowExternalUri"] == "https://mlflow.localtest.me"
     assert plan.outputs["mlflowCredentialsSecret"] == "mlplatform/ml-local-mlflow-credentials"
+
+
+def test_basic_auth_keeps_users_in_postgresql_and_grants_only_read_by_default() -> None:
+    """What every user may do without a grant of their own: read, never edit or manage."""
+    assert mlflow_config.auth_config("postgresql+psycopg://mlflow@db:5432/mlflow") == (
+        "[mlflow]\n"
+        "default_permission = READ\n"
+        "database_uri = postgresql+psycopg://mlflow@db:5432/mlflow\n"
+        "admin_username = admin\n"
+        "authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n"
+    )
