@@ -51,6 +51,21 @@ def _leaves_out(resources: Any, absent: Absent) -> bool:
     )
 
 
+ENTRIES = pytest.mark.parametrize(
+    ("rule", "absent"),
+    [(rule, absent) for rule in RULES for absent in rule.absent],
+    ids=lambda v: v.name if isinstance(v, Rule) else f"{v.path}@{v.type}",
+)
+"""Every (rule, Absent entry) pair."""
+
+
+def _case(rule: Rule, absent: Absent) -> Any:
+    """The entry's one left-out case."""
+    name = case_name(absent.type, absent.path)
+    [case] = [c for c in LEFT_OUT if c[:2] == (rule.name, name)]
+    return case
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.name)
 def test_rule_lists_what_it_reads_when_left_out(rule: Rule) -> None:
     assert bool(rule.absent) != (rule.name in READS_NO_OPTIONAL_PROPERTY)
@@ -60,14 +75,9 @@ def test_rule_lists_what_it_reads_when_left_out(rule: Rule) -> None:
     assert len({(a.type, a.path) for a in rule.absent}) == len(rule.absent)
 
 
-@pytest.mark.parametrize(
-    ("rule", "absent"),
-    [(rule, absent) for rule in RULES for absent in rule.absent],
-    ids=lambda v: v.name if isinstance(v, Rule) else f"{v.path}@{v.type}",
-)
+@ENTRIES
 def test_left_out_case_matches_the_default(rule: Rule, absent: Absent) -> None:
-    name = case_name(absent.type, absent.path)
-    [(_, _, resources, expected)] = [c for c in LEFT_OUT if c[:2] == (rule.name, name)]
+    _, _, resources, expected = _case(rule, absent)
     assert _leaves_out(resources, absent)
     assert expected != NOT_EVALUATED
     assert (expected != []) == (absent.verdict != "safe")
@@ -144,14 +154,9 @@ def _covers(miss: str, path: str) -> bool:
     return path == miss or path.startswith((f"{miss}.", f"{miss}[]."))
 
 
-@pytest.mark.parametrize(
-    ("rule", "absent"),
-    [(rule, absent) for rule in RULES for absent in rule.absent],
-    ids=lambda v: v.name if isinstance(v, Rule) else f"{v.path}@{v.type}",
-)
+@ENTRIES
 def test_the_rule_looks_the_left_out_property_up(rule: Rule, absent: Absent) -> None:
-    name = case_name(absent.type, absent.path)
-    [(_, _, resources, _)] = [c for c in LEFT_OUT if c[:2] == (rule.name, name)]
+    _, name, resources, _ = _case(rule, absent)
     if (rule.name, absent.type, absent.path) in READ_THROUGH_DEPENDENCIES:
         return
     misses: set[str] = set()
