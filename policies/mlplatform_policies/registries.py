@@ -177,6 +177,8 @@ def _cleanup(resources: Sequence[Resource], _: Config) -> Iterator[tuple[str, st
     for repo in of_type(resources, GAR):
         if not items(repo.props, "cleanupPolicies"):
             yield "no cleanup policy deletes old images", repo.urn
+        elif get(repo.props, "cleanupPolicyDryRun") is True:
+            yield "cleanupPolicyDryRun is true: the cleanup policies delete nothing", repo.urn
 
 
 RULES = (
@@ -370,6 +372,16 @@ RULES = (
                 "https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy "
                 "(cleanup policies are what automate artifact removal)",
                 "unsafe",
+            ),
+            Absent(
+                GAR,
+                "cleanupPolicyDryRun",
+                "false: the cleanup policies delete what they match (a dry run only reports)",
+                "https://cloud.google.com/artifact-registry/docs/repositories/cleanup-policy "
+                '("you can preview changes with a dry run before applying them"); Artifact '
+                "Registry API Repository.cleanupPolicyDryRun: if true, the cleanup pipeline is "
+                "prevented from deleting versions",
+                "safe",
             ),
         ),
     ),

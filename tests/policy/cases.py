@@ -1764,6 +1764,12 @@ REGISTRIES: list[Case] = [
     ),
     (
         "platform-registry-cleanup-policy",
+        "gar policies in dry run",
+        [res(GAR, {"cleanupPolicies": [{"id": "delete-untagged"}], "cleanupPolicyDryRun": True})],
+        ["cleanupPolicyDryRun is true: the cleanup policies delete nothing"],
+    ),
+    (
+        "platform-registry-cleanup-policy",
         "unknown",
         [res(GAR, {"cleanupPolicies": U})],
         NOT_EVALUATED,

@@ -124,4 +124,11 @@ CASES: list[Case] = [
         [res(GAR, {"format": "DOCKER"})],
         ["no cleanup policy deletes old images"],
     ),
+    left_out(
+        "platform-registry-cleanup-policy",
+        GAR,
+        "cleanupPolicyDryRun",
+        [res(GAR, {"format": "DOCKER", "cleanupPolicies": [{"id": "delete-untagged"}]})],
+        [],
+    ),
 ]
